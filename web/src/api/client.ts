@@ -1,0 +1,184 @@
+// A small typed fetch client for /v1. No state besides the (optional) admin token passed in.
+import type {
+  AdminMerchant,
+  AdminMilestone,
+  MerchantCreate,
+  MerchantLeader,
+  MerchantUpdate,
+  Metric,
+  MilestoneCreate,
+  MilestoneTrigger,
+  MilestoneUpdate,
+  ProductLeader,
+  Summary,
+  TickerRow,
+  Timeseries,
+} from "./types";
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** A failed request. `status` is 0 when the server could not be reached at all. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+  }
+  get isNetwork(): boolean {
+    return this.status === 0;
+  }
+  get isUnauthorized(): boolean {
+    return this.status === 401;
+  }
+  get isRateLimited(): boolean {
+    return this.status === 429;
+  }
+}
+
+export interface ClientOptions {
+  baseUrl?: string;
+  fetch?: FetchLike;
+  token?: string | null;
+  timeoutMs?: number;
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+/** `{a: 1, b: undefined}` → "?a=1"; empty → "". */
+export function buildQuery(query: Query | undefined): string {
+  if (!query) return "";
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === "") continue;
+    params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+async function errorMessage(res: Response): Promise<string> {
+  try {
+    const text = await res.text();
+    if (text) {
+      try {
+        const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+        if (typeof body.error === "string" && body.error) return body.error;
+        if (typeof body.message === "string" && body.message) return body.message;
+      } catch {
+        if (text.length < 200 && !text.trimStart().startsWith("<")) return text.trim();
+      }
+    }
+  } catch {
+    // fall through
+  }
+  return `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`;
+}
+
+export async function request<T>(
+  path: string,
+  options: ClientOptions & { method?: string; body?: unknown; query?: Query } = {},
+): Promise<T> {
+  const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  const controller = typeof AbortController === "function" ? new AbortController() : null;
+  const timer = controller ? setTimeout(() => controller.abort(), options.timeoutMs ?? 15_000) : null;
+  let res: Response;
+  try {
+    res = await doFetch(`${options.baseUrl ?? ""}${path}${buildQuery(options.query)}`, {
+      method: options.method ?? "GET",
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: controller?.signal,
+    });
+  } catch (err) {
+    const aborted = err instanceof Error && err.name === "AbortError";
+    throw new ApiError(0, aborted ? "The server took too long to answer" : "Cannot reach the server");
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+  if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  if (!text) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(res.status, "The server sent an unreadable response");
+  }
+}
+
+function list<T>(value: T[] | null | undefined): T[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export interface LeaderboardQuery {
+  metric?: Metric;
+  /** Go duration or "all". */
+  window?: string;
+  limit?: number;
+}
+
+export function createPublicApi(options: ClientOptions = {}) {
+  return {
+    health: () => request<{ status: string }>("/v1/health", options),
+    summary: () => request<Summary>("/v1/summary", options),
+    ticker: async (limit = 20) =>
+      list(await request<TickerRow[]>("/v1/ticker", { ...options, query: { limit } })),
+    merchantLeaderboard: async (q: LeaderboardQuery = {}) =>
+      list(
+        await request<MerchantLeader[]>("/v1/leaderboard/merchants", {
+          ...options,
+          query: { metric: q.metric, window: q.window, limit: q.limit },
+        }),
+      ),
+    productLeaderboard: async (q: LeaderboardQuery = {}) =>
+      list(
+        await request<ProductLeader[]>("/v1/leaderboard/products", {
+          ...options,
+          // Products default to all-time; "all" is expressed by leaving the window out.
+          query: { metric: q.metric, window: q.window === "all" ? undefined : q.window, limit: q.limit },
+        }),
+      ),
+    triggers: async (since?: string) =>
+      list(await request<MilestoneTrigger[]>("/v1/milestones/triggers", { ...options, query: { since } })),
+    timeseries: async (q: { window: string; bucket: string; merchantId?: string }) => {
+      const ts = await request<Timeseries>("/v1/timeseries", {
+        ...options,
+        query: { window: q.window, bucket: q.bucket, merchant_id: q.merchantId },
+      });
+      return { ...ts, buckets: list(ts?.buckets) };
+    },
+  };
+}
+
+export type PublicApi = ReturnType<typeof createPublicApi>;
+
+export function createAdminApi(token: string, options: ClientOptions = {}) {
+  const o = { ...options, token };
+  const id = (v: string | number) => encodeURIComponent(String(v));
+  return {
+    login: () =>
+      request<{ status: string }>("/v1/admin/auth/login", { ...options, method: "POST", body: { token } }),
+    merchants: async () => list(await request<AdminMerchant[]>("/v1/admin/merchants", o)),
+    saveMerchant: (body: MerchantCreate) =>
+      request<AdminMerchant>("/v1/admin/merchants", { ...o, method: "POST", body }),
+    updateMerchant: (merchantId: string, body: MerchantUpdate) =>
+      request<AdminMerchant>(`/v1/admin/merchants/${id(merchantId)}`, { ...o, method: "PUT", body }),
+    deleteMerchant: (merchantId: string) =>
+      request<void>(`/v1/admin/merchants/${id(merchantId)}`, { ...o, method: "DELETE" }),
+    refetchMerchant: (merchantId: string) =>
+      request<{ status: string }>(`/v1/admin/merchants/${id(merchantId)}/refetch`, { ...o, method: "POST" }),
+    milestones: async () => list(await request<AdminMilestone[]>("/v1/admin/milestones", o)),
+    createMilestone: (body: MilestoneCreate) =>
+      request<AdminMilestone>("/v1/admin/milestones", { ...o, method: "POST", body }),
+    updateMilestone: (milestoneId: number, body: MilestoneUpdate) =>
+      request<AdminMilestone>(`/v1/admin/milestones/${id(milestoneId)}`, { ...o, method: "PUT", body }),
+    deleteMilestone: (milestoneId: number) =>
+      request<void>(`/v1/admin/milestones/${id(milestoneId)}`, { ...o, method: "DELETE" }),
+  };
+}
+
+export type AdminApi = ReturnType<typeof createAdminApi>;

@@ -1,0 +1,106 @@
+// Pure time formatting: relative ages for the ticker and admin tables, wall clock for the header,
+// and Go-style durations (the API's `window` parameter) for labels and bucket choice.
+
+const EMPTY = "—";
+
+export function toMillis(value: string | number | Date | null | undefined): number | null {
+  if (value === null || value === undefined || value === "") return null;
+  const ms = value instanceof Date ? value.getTime() : typeof value === "number" ? value : Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * Age of `value` relative to `now`: "just now" under 5 s, then "12s ago", "3m ago", "2h ago",
+ * "4d ago". Times slightly in the future (clock skew between server and screen) read "just now".
+ */
+export function formatRelative(value: string | number | Date | null | undefined, now: number): string {
+  const ms = toMillis(value);
+  if (ms === null) return EMPTY;
+  const seconds = Math.floor((now - ms) / 1000);
+  if (seconds < 5) return "just now";
+  if (seconds < 60) return `${seconds}s ago`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h ago`;
+  return `${Math.floor(hours / 24)}d ago`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/** Local wall-clock time, 24-hour: "14:23" or "14:23:05". */
+export function formatClock(value: string | number | Date | null | undefined, seconds = false): string {
+  const ms = toMillis(value);
+  if (ms === null) return EMPTY;
+  const d = new Date(ms);
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return seconds ? `${hm}:${pad(d.getSeconds())}` : hm;
+}
+
+/** Local date and time for admin tables: "2025-11-10 14:23". */
+export function formatDateTime(value: string | number | Date | null | undefined): string {
+  const ms = toMillis(value);
+  if (ms === null) return EMPTY;
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatClock(ms)}`;
+}
+
+const UNIT_SECONDS: Record<string, number> = {
+  ns: 1e-9,
+  us: 1e-6,
+  µs: 1e-6,
+  ms: 1e-3,
+  s: 1,
+  m: 60,
+  h: 3600,
+};
+
+/**
+ * Parses a Go duration ("60m", "1h30m", "1.5h", "20s", "500ms") into seconds.
+ * Returns null for anything else, including "all" and zero/negative durations.
+ */
+export function parseDuration(text: string | null | undefined): number | null {
+  if (!text) return null;
+  const s = text.trim();
+  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(s)) return null;
+  let total = 0;
+  for (const match of s.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    const unit = UNIT_SECONDS[match[2] ?? ""];
+    if (unit === undefined) return null;
+    total += Number(match[1]) * unit;
+  }
+  return total > 0 ? total : null;
+}
+
+/** Seconds → a Go duration string the API accepts: 3600 → "60m", 86400 → "24h", 30 → "30s". */
+export function toGoDuration(seconds: number): string {
+  if (seconds % 3600 === 0 && seconds >= 86400) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${Math.round(seconds)}s`;
+}
+
+/** Human label for a window: "60m" → "60 min", "24h" → "24 h", "1h30m" → "90 min", "all" → "all time". */
+export function formatWindowLabel(window: string): string {
+  if (window.trim().toLowerCase() === "all") return "all time";
+  const seconds = parseDuration(window);
+  if (seconds === null) return window;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600 * 2 && seconds % 60 === 0) return `${seconds / 60} min`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${Math.round(seconds)} s`;
+}
+
+const NICE_BUCKETS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/**
+ * Picks a bucket size (seconds) giving about `target` buckets over the window, from a set of round
+ * sizes: 60 min → 1 m, 5 min → 5 s, 24 h → 30 m.
+ */
+export function pickBucketSeconds(windowSeconds: number, target = 60): number {
+  const ideal = windowSeconds / target;
+  for (const size of NICE_BUCKETS) if (size >= ideal) return size;
+  return NICE_BUCKETS[NICE_BUCKETS.length - 1] ?? 86400;
+}

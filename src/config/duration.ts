@@ -5,8 +5,8 @@
 const UNIT_NS: Record<string, number> = {
   ns: 1,
   us: 1e3,
-  "µs": 1e3, // U+00B5 micro sign
-  "μs": 1e3, // U+03BC Greek mu
+  µs: 1e3, // U+00B5 micro sign
+  μs: 1e3, // U+03BC Greek mu
   ms: 1e6,
   s: 1e9,
   m: 60e9,
@@ -14,7 +14,7 @@ const UNIT_NS: Record<string, number> = {
 };
 
 // Go rejects anything beyond int64 nanoseconds (about 292 years).
-const MAX_NS = 9_223_372_036_854_775_807;
+const MAX_NS = 2 ** 63 - 1;
 
 export class DurationError extends Error {}
 

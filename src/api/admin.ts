@@ -1,0 +1,140 @@
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import {
+  deleteMerchant,
+  getMerchant,
+  listMerchants,
+  updateMerchant,
+  upsertMerchant,
+} from "../store/merchants.js";
+import { createMilestone, deleteMilestone, listMilestones, updateMilestone } from "../store/milestones.js";
+import { FailedAuthLimiter, presentedTokens, tokenMatcher } from "./auth.js";
+import type { AppContext } from "./context.js";
+import { HttpError, notFound } from "./errors.js";
+import * as S from "./schemas.js";
+
+export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const { db, now } = ctx;
+  const matches = tokenMatcher(ctx.config.adminToken);
+  const limiter = new FailedAuthLimiter();
+  const errors = { 400: S.ErrorBody, 401: S.ErrorBody, 404: S.ErrorBody, 429: S.ErrorBody };
+
+  const refuseIfLimited = (ip: string): void => {
+    const wait = limiter.retryAfterSeconds(ip, now());
+    if (wait > 0) throw new HttpError(429, `too many failed authentication attempts; retry in ${wait}s`);
+  };
+
+  app.post(
+    "/v1/admin/auth/login",
+    { schema: { body: S.LoginBody, response: { 200: S.StatusBody, ...errors } } },
+    async (req, reply) => {
+      refuseIfLimited(req.ip);
+      if (!matches(req.body.token)) {
+        limiter.recordFailure(req.ip, now());
+        return reply.code(401).send({ error: "invalid token" });
+      }
+      return { status: "ok" };
+    },
+  );
+
+  await app.register(async (scope) => {
+    const admin = scope.withTypeProvider<TypeBoxTypeProvider>();
+    admin.addHook("onRequest", async (req) => {
+      refuseIfLimited(req.ip);
+      const tokens = presentedTokens(req);
+      if (tokens.length === 0 || !tokens.every(matches)) {
+        limiter.recordFailure(req.ip, now());
+        throw new HttpError(401, "unauthorized");
+      }
+    });
+
+    admin.get(
+      "/v1/admin/merchants",
+      { schema: { response: { 200: Type.Array(S.Merchant), ...errors } } },
+      () => listMerchants(db),
+    );
+
+    admin.post(
+      "/v1/admin/merchants",
+      { schema: { body: S.MerchantBody, response: { 200: S.Merchant, 201: S.Merchant, ...errors } } },
+      async (req, reply) => {
+        const existed = (await getMerchant(db, req.body.id)) !== undefined;
+        const merchant = await upsertMerchant(db, req.body, now());
+        return reply.code(existed ? 200 : 201).send(merchant);
+      },
+    );
+
+    admin.put(
+      "/v1/admin/merchants/:id",
+      {
+        schema: {
+          params: S.MerchantParams,
+          body: S.MerchantPatchBody,
+          response: { 200: S.Merchant, ...errors },
+        },
+      },
+      async (req) => {
+        const merchant = await updateMerchant(db, req.params.id, req.body, now());
+        if (!merchant) throw notFound(`merchant ${req.params.id} not found`);
+        return merchant;
+      },
+    );
+
+    admin.delete(
+      "/v1/admin/merchants/:id",
+      { schema: { params: S.MerchantParams, response: { 204: Type.Null(), ...errors } } },
+      async (req, reply) => {
+        if (!(await deleteMerchant(db, req.params.id))) throw notFound(`merchant ${req.params.id} not found`);
+        return reply.code(204).send(null);
+      },
+    );
+
+    admin.post(
+      "/v1/admin/merchants/:id/refetch",
+      { schema: { params: S.MerchantParams, response: { 202: S.StatusBody, ...errors } } },
+      async (req, reply) => {
+        if (!(await getMerchant(db, req.params.id))) throw notFound(`merchant ${req.params.id} not found`);
+        ctx.refetch(req.params.id);
+        return reply.code(202).send({ status: "refreshing" });
+      },
+    );
+
+    admin.get(
+      "/v1/admin/milestones",
+      { schema: { response: { 200: Type.Array(S.Milestone), ...errors } } },
+      () => listMilestones(db),
+    );
+
+    admin.post(
+      "/v1/admin/milestones",
+      { schema: { body: S.MilestoneBody, response: { 201: S.Milestone, ...errors } } },
+      async (req, reply) => reply.code(201).send(await createMilestone(db, req.body, now())),
+    );
+
+    admin.put(
+      "/v1/admin/milestones/:id",
+      {
+        schema: {
+          params: S.MilestoneParams,
+          body: S.MilestonePatchBody,
+          response: { 200: S.Milestone, ...errors },
+        },
+      },
+      async (req) => {
+        const milestone = await updateMilestone(db, req.params.id, req.body, now());
+        if (!milestone) throw notFound(`milestone ${req.params.id} not found`);
+        return milestone;
+      },
+    );
+
+    admin.delete(
+      "/v1/admin/milestones/:id",
+      { schema: { params: S.MilestoneParams, response: { 204: Type.Null(), ...errors } } },
+      async (req, reply) => {
+        if (!(await deleteMilestone(db, req.params.id)))
+          throw notFound(`milestone ${req.params.id} not found`);
+        return reply.code(204).send(null);
+      },
+    );
+  });
+};

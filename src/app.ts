@@ -1,0 +1,98 @@
+import cors from "@fastify/cors";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from "fastify";
+import { adminRoutes } from "./api/admin.js";
+import type { AppContext } from "./api/context.js";
+import { HttpError } from "./api/errors.js";
+import { publicRoutes } from "./api/public.js";
+
+export interface AppDeps extends Omit<AppContext, "now"> {
+  now?: () => number;
+  /** Shared with the poller so every line goes to one stream; silent when absent (tests). */
+  logger?: FastifyBaseLogger;
+}
+
+const BODY_LIMIT = 1024 * 1024;
+
+/** The HTTP application, fully wired but not listening: main.ts listens, tests inject(). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const ctx: AppContext = { ...deps, now: deps.now ?? Date.now };
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: BODY_LIMIT,
+    // One line per request is written by the onResponse hook below, in the seed's format.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestIds(),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook("onResponse", async (req, reply) => {
+    const size = reply.getHeader("content-length");
+    req.log.info(
+      {
+        method: req.method,
+        path: req.url,
+        ip: req.ip,
+        status: reply.statusCode,
+        bytes: size === undefined ? undefined : Number(size),
+        ms: Number(reply.elapsedTime.toFixed(1)),
+      },
+      `${req.method} ${req.url} ${reply.statusCode} ${size ?? "-"}B in ${reply.elapsedTime.toFixed(1)}ms`,
+    );
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const { status, message } = describeError(err);
+    if (status >= 500) req.log.error({ err }, "request failed");
+    if (err instanceof HttpError && status === 429) {
+      const seconds = /retry in (\d+)s/.exec(err.message)?.[1];
+      if (seconds) reply.header("retry-after", seconds);
+    }
+    return reply.code(status).send({ error: message });
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: `no route for ${req.method} ${req.url.split("?")[0]}` }),
+  );
+
+  await app.register(cors, {
+    origin: deps.config.corsOrigins.includes("*") ? "*" : [...deps.config.corsOrigins],
+    methods: ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+    allowedHeaders: ["Authorization", "X-Admin-Token", "Content-Type", "Last-Event-ID"],
+    maxAge: 600,
+  });
+  await app.register(publicRoutes, { ctx });
+  await app.register(adminRoutes, { ctx });
+  return app;
+}
+
+/** Maps any error to what the client may see: 4xx say what was wrong, 5xx say nothing internal. */
+function describeError(err: FastifyError): { status: number; message: string } {
+  if (err instanceof HttpError) return { status: err.statusCode, message: err.message };
+  if (err.validation) return { status: 400, message: err.message };
+  const status = err.statusCode ?? 500;
+  if (status >= 500) return { status: 500, message: "internal server error" };
+  switch (err.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return { status: 413, message: "request body is larger than 1 MB" };
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return { status: 415, message: "request body must be application/json" };
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return { status: 400, message: "request body is empty; send a JSON object" };
+  }
+  if (err instanceof SyntaxError || err.code === "FST_ERR_CTP_INVALID_JSON_BODY") {
+    return { status: 400, message: "request body is not valid JSON" };
+  }
+  return { status, message: err.message };
+}
+
+/** Short, unique-per-process ids (`k3x9q-000001`) so a log line can be traced to its request. */
+function requestIds(): () => string {
+  const prefix = Math.random().toString(36).slice(2, 7);
+  let n = 0;
+  return () => `${prefix}-${String(++n).padStart(6, "0")}`;
+}

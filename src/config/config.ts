@@ -1,0 +1,133 @@
+import { DurationError, parseDuration } from "./duration.js";
+
+/** Everything the service can be told, parsed once at start-up and frozen. Only main.ts reads the environment. */
+export interface Config {
+  readonly adminToken: string;
+  readonly host: string;
+  readonly port: number;
+  readonly dbPath: string;
+  readonly corsOrigins: readonly string[];
+  readonly pollIntervalMs: number;
+  readonly pollConcurrency: number;
+  readonly httpTimeoutMs: number;
+  readonly sourceBaseUrl: string;
+  readonly tickerLimit: number;
+  readonly leaderboardLimit: number;
+  readonly rateWindowMs: number;
+  readonly maxStreamClients: number;
+  readonly logLevel: LogLevel;
+  readonly logFormat: "json" | "pretty";
+}
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+export class ConfigError extends Error {}
+
+export interface ConfigResult {
+  config: Config;
+  /** Start-up warnings that are not fatal (a short admin token). */
+  warnings: string[];
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env): ConfigResult {
+  const warnings: string[] = [];
+  const adminToken = env.ADMIN_TOKEN ?? "";
+  if (adminToken.trim() === "") throw new ConfigError("ADMIN_TOKEN must be set");
+  if (adminToken.length < 32) {
+    warnings.push("ADMIN_TOKEN is shorter than 32 characters; use a long random token in production");
+  }
+  const { host, port } = parseAddr(read(env, "ADDR", ":8080"));
+  const config: Config = {
+    adminToken,
+    host,
+    port,
+    dbPath: read(env, "DB_PATH", "dashboard.db"),
+    corsOrigins: parseOrigins(read(env, "CORS_ORIGINS", "*")),
+    pollIntervalMs: positiveDuration(env, "POLL_INTERVAL", "30s"),
+    pollConcurrency: intInRange(env, "POLL_CONCURRENCY", "5", 1, 1000),
+    httpTimeoutMs: positiveDuration(env, "HTTP_TIMEOUT", "10s"),
+    sourceBaseUrl: parseBaseUrl(read(env, "SOURCE_BASE_URL", "https://api.paywithflash.com")),
+    tickerLimit: intInRange(env, "TICKER_LIMIT", "20", 1, 1000),
+    leaderboardLimit: intInRange(env, "LEADERBOARD_LIMIT", "10", 1, 1000),
+    rateWindowMs: positiveDuration(env, "RATE_WINDOW", "5m"),
+    maxStreamClients: intInRange(env, "MAX_STREAM_CLIENTS", "5000", 1, 1_000_000),
+    logLevel: oneOf(env, "LOG_LEVEL", "info", LOG_LEVELS),
+    logFormat: oneOf(env, "LOG_FORMAT", "json", ["json", "pretty"] as const),
+  };
+  return { config: Object.freeze(config), warnings };
+}
+
+function read(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined || v.trim() === "" ? fallback : v.trim();
+}
+
+function invalid(name: string, value: string, why: string): ConfigError {
+  return new ConfigError(`invalid ${name}=${JSON.stringify(value)}: ${why}`);
+}
+
+function positiveDuration(env: Env, name: string, fallback: string): number {
+  const raw = read(env, name, fallback);
+  let ms: number;
+  try {
+    ms = parseDuration(raw);
+  } catch (e) {
+    throw invalid(name, raw, e instanceof DurationError ? e.message : "not a duration");
+  }
+  if (ms <= 0) throw invalid(name, raw, "must be greater than 0");
+  return ms;
+}
+
+function intInRange(env: Env, name: string, fallback: string, min: number, max: number): number {
+  const raw = read(env, name, fallback);
+  if (!/^\d+$/.test(raw)) throw invalid(name, raw, "must be a whole number");
+  const n = Number(raw);
+  if (n < min || n > max) throw invalid(name, raw, `must be between ${min} and ${max}`);
+  return n;
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = read(env, name, fallback).toLowerCase();
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw invalid(name, raw, `must be one of ${allowed.join(", ")}`);
+  }
+  return raw as T;
+}
+
+/** Go's listen address forms: `:8080` (all interfaces), `127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`. */
+export function parseAddr(raw: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(raw);
+  const port = Number(m?.[3]);
+  if (!m || port > 65535) throw invalid("ADDR", raw, "expected host:port, :port or [ipv6]:port");
+  const host = m[1] ?? (m[2] === "" || m[2] === undefined ? "0.0.0.0" : m[2]);
+  return { host, port };
+}
+
+function parseOrigins(raw: string): string[] {
+  const origins = raw
+    .split(",")
+    .map((o) => o.trim().replace(/\/+$/, ""))
+    .filter((o) => o !== "");
+  for (const o of origins) {
+    if (o !== "*" && !/^https?:\/\/[^/\s]+$/.test(o)) {
+      throw invalid("CORS_ORIGINS", raw, `"${o}" is not an origin like https://example.com`);
+    }
+  }
+  return origins;
+}
+
+function parseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalid("SOURCE_BASE_URL", raw, "not a URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw invalid("SOURCE_BASE_URL", raw, "must be http or https");
+  }
+  return raw.replace(/\/+$/, "");
+}

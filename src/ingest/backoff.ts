@@ -1,0 +1,18 @@
+/**
+ * How long a failing merchant waits before its next scheduled poll. The first failure retries on the
+ * next cycle; after that the wait doubles per failure, capped, with jitter so that merchants failing
+ * together (one upstream outage) do not come back in lockstep.
+ */
+export function backoffDelayMs(
+  consecutiveFailures: number,
+  intervalMs: number,
+  random: () => number = Math.random,
+): number {
+  if (consecutiveFailures <= 1) return 0;
+  const capMs = Math.max(intervalMs, MAX_BACKOFF_MS);
+  const exponential = intervalMs * 2 ** Math.min(consecutiveFailures - 1, 30);
+  const ceiling = Math.min(capMs, exponential);
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+export const MAX_BACKOFF_MS = 5 * 60_000;

@@ -1,0 +1,199 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Db } from "../store/db.js";
+import { applyPoll, type PollResult } from "../store/ingest.js";
+import {
+  getMerchantCredentials,
+  listEnabledMerchantCredentials,
+  type MerchantCredentialsRow,
+  recordPollFailure,
+} from "../store/merchants.js";
+import { type FetchMerchant, UpstreamError } from "../upstream/client.js";
+import { backoffDelayMs } from "./backoff.js";
+import { forEachLimited } from "./pool.js";
+
+export type PollOutcome =
+  | { kind: "ok"; merchantId: string; alias: string; polledAt: number; result: PollResult }
+  | { kind: "failed"; merchantId: string; alias: string; error: string; failures: number };
+
+export interface PollerOptions {
+  db: Db;
+  fetchMerchant: FetchMerchant;
+  intervalMs: number;
+  concurrency: number;
+  log: FastifyBaseLogger;
+  /** Told about every finished poll (the live stream listens here). */
+  onOutcome?: (outcome: PollOutcome) => void;
+  /** After each cycle, e.g. to refresh planner statistics. */
+  onCycleEnd?: () => void;
+  now?: () => number;
+  random?: () => number;
+  /** How long stop() waits for polls in flight before cancelling their requests. */
+  stopGraceMs?: number;
+}
+
+const MAX_LOGGED_SKIPS = 10;
+
+/**
+ * Polls every enabled merchant once per cycle, at most `concurrency` at once; a cycle starts only after
+ * the previous one ends (each request is bounded by the client's timeout, so a hanging merchant holds
+ * one slot, never the others). A merchant is never polled twice at once.
+ */
+export class Poller {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly refetchAfter = new Set<string>();
+  private readonly notBefore = new Map<string, number>();
+  private readonly cancel = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private cycle: Promise<void> | undefined;
+  private running = false;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: PollerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.opts.log.info(
+      `poller started (interval=${this.opts.intervalMs}ms, concurrency=${this.opts.concurrency})`,
+    );
+    this.runCycle();
+  }
+
+  /** Stops scheduling, waits (bounded) for polls in flight, then cancels what is left. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    const settled = () => Promise.allSettled([this.cycle, ...this.inFlight.values()]);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      settled(),
+      new Promise((r) => {
+        grace = setTimeout(r, this.opts.stopGraceMs ?? 10_000);
+      }),
+    ]);
+    clearTimeout(grace);
+    this.cancel.abort();
+    await settled();
+  }
+
+  /**
+   * Polls one merchant now, outside the schedule, even if disabled or backing off. A refetch asked for
+   * while that merchant's poll runs is coalesced into one more poll right after it.
+   */
+  refetch(merchantId: string): "started" | "coalesced" {
+    this.notBefore.delete(merchantId);
+    if (this.inFlight.has(merchantId)) {
+      this.refetchAfter.add(merchantId);
+      return "coalesced";
+    }
+    void this.pollById(merchantId);
+    return "started";
+  }
+
+  /** Runs one full cycle now and resolves when it ends (tests, benchmarks). */
+  async pollAll(): Promise<void> {
+    await this.cycleOnce();
+  }
+
+  private runCycle(): void {
+    if (!this.running) return;
+    const startedAt = this.now();
+    this.cycle = this.cycleOnce().finally(() => {
+      if (!this.running) return;
+      const wait = Math.max(0, startedAt + this.opts.intervalMs - this.now());
+      this.timer = setTimeout(() => this.runCycle(), wait);
+    });
+  }
+
+  private async cycleOnce(): Promise<void> {
+    let merchants: MerchantCredentialsRow[];
+    try {
+      merchants = await listEnabledMerchantCredentials(this.opts.db);
+    } catch (e) {
+      this.opts.log.error({ err: e }, "poll cycle could not list merchants");
+      return;
+    }
+    const now = this.now();
+    const due = merchants.filter((m) => (this.notBefore.get(m.id) ?? 0) <= now && !this.inFlight.has(m.id));
+    await forEachLimited(due, this.opts.concurrency, (m) => this.poll(m));
+    try {
+      this.opts.onCycleEnd?.();
+    } catch (e) {
+      this.opts.log.warn({ err: e }, "after-cycle maintenance failed");
+    }
+  }
+
+  private async pollById(merchantId: string): Promise<void> {
+    const merchant = await getMerchantCredentials(this.opts.db, merchantId).catch(() => undefined);
+    if (merchant) await this.poll(merchant);
+  }
+
+  private poll(merchant: MerchantCredentialsRow): Promise<void> {
+    const running = this.inFlight.get(merchant.id);
+    if (running) return running;
+    const promise = this.pollOnce(merchant).finally(() => {
+      this.inFlight.delete(merchant.id);
+      if (this.refetchAfter.delete(merchant.id) && this.running) void this.pollById(merchant.id);
+    });
+    this.inFlight.set(merchant.id, promise);
+    return promise;
+  }
+
+  private async pollOnce(merchant: MerchantCredentialsRow): Promise<void> {
+    const { log, db } = this.opts;
+    try {
+      const poll = await this.opts.fetchMerchant(merchant, this.cancel.signal);
+      const polledAt = this.now();
+      const result = await applyPoll(db, merchant.id, poll, polledAt);
+      if (!result) {
+        log.info(`merchant ${merchant.id} was deleted during its poll; nothing stored`);
+        return;
+      }
+      this.notBefore.delete(merchant.id);
+      for (const s of poll.skipped.slice(0, MAX_LOGGED_SKIPS)) {
+        log.warn(
+          { merchant_id: merchant.id, row: s.kind, row_id: s.id },
+          `merchant ${merchant.id} ${s.kind} ${s.id} skipped: ${s.reason}`,
+        );
+      }
+      log.info(
+        { merchant_id: merchant.id, new_tx: result.newSales.length, skipped: poll.skipped.length },
+        `merchant ${merchant.id} poll complete (new_tx=${result.newSales.length})`,
+      );
+      for (const t of result.triggers) {
+        log.info(
+          { milestone_id: t.milestone_id, total_transactions: t.total_transactions },
+          `milestone ${t.milestone_id} "${t.name}" triggered (${t.type} >= ${t.threshold})`,
+        );
+      }
+      this.opts.onOutcome?.({ kind: "ok", merchantId: merchant.id, alias: merchant.alias, polledAt, result });
+    } catch (e) {
+      // Shutting down is not the merchant's fault: leave its record alone.
+      if (this.cancel.signal.aborted) return;
+      const error = e instanceof UpstreamError ? e.message : `internal error: ${(e as Error).message}`;
+      if (!(e instanceof UpstreamError))
+        log.error({ err: e, merchant_id: merchant.id }, "poll failed unexpectedly");
+      let failures = 1;
+      try {
+        failures = await recordPollFailure(db, merchant.id, error);
+      } catch (recordError) {
+        log.error({ err: recordError }, `merchant ${merchant.id} poll failure could not be recorded`);
+      }
+      const delay = backoffDelayMs(failures, this.opts.intervalMs, this.opts.random);
+      if (delay > 0) this.notBefore.set(merchant.id, this.now() + delay);
+      log.warn(
+        { merchant_id: merchant.id, failures, retry_in_ms: delay },
+        `merchant ${merchant.id} poll failed: ${error}`,
+      );
+      this.opts.onOutcome?.({
+        kind: "failed",
+        merchantId: merchant.id,
+        alias: merchant.alias,
+        error,
+        failures,
+      });
+    }
+  }
+}

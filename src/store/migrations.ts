@@ -1,0 +1,130 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+
+/**
+ * Ordered and frozen: a migration that has shipped is never edited, only followed by a new one,
+ * because databases in the field have already applied it.
+ */
+const migrations: Record<string, Migration> = {
+  "0001_initial": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("merchants")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("public_key", "text", (c) => c.notNull())
+        .addColumn("alias", "text", (c) => c.notNull())
+        .addColumn("enabled", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("last_polled_at", "integer")
+        .addColumn("last_error", "text")
+        .addColumn("consecutive_failures", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("total_transactions", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("total_volume_sats", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("created_at", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "integer", (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable("transactions")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("merchant_id", "text", (c) => c.notNull().references("merchants.id").onDelete("cascade"))
+        .addColumn("sale_id", "integer", (c) => c.notNull())
+        .addColumn("sale_origin", "text", (c) => c.notNull())
+        .addColumn("sale_date", "integer", (c) => c.notNull())
+        .addColumn("amount_sats", "integer", (c) => c.notNull())
+        .addColumn("fiat_amount", "real")
+        .addColumn("currency", "text")
+        .addColumn("created_at", "integer", (c) => c.notNull())
+        .addUniqueConstraint("transactions_merchant_sale", ["merchant_id", "sale_id"])
+        .execute();
+      // Ticker, rates and windowed leaderboards all range over sale_date.
+      await db.schema.createIndex("transactions_sale_date").on("transactions").column("sale_date").execute();
+      await db.schema
+        .createIndex("transactions_merchant_date")
+        .on("transactions")
+        .columns(["merchant_id", "sale_date"])
+        .execute();
+
+      await db.schema
+        .createTable("sale_lines")
+        .addColumn("merchant_id", "text", (c) => c.notNull())
+        .addColumn("sale_id", "integer", (c) => c.notNull())
+        .addColumn("line_no", "integer", (c) => c.notNull())
+        .addColumn("product_id", "integer", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("quantity", "real", (c) => c.notNull())
+        .addColumn("unit_sats", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("sale_lines_pk", ["merchant_id", "sale_id", "line_no"])
+        .addForeignKeyConstraint(
+          "sale_lines_sale",
+          ["merchant_id", "sale_id"],
+          "transactions",
+          ["merchant_id", "sale_id"],
+          (fk) => fk.onDelete("cascade"),
+        )
+        .execute();
+
+      await db.schema
+        .createTable("products")
+        .addColumn("merchant_id", "text", (c) => c.notNull().references("merchants.id").onDelete("cascade"))
+        .addColumn("product_id", "integer", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("currency", "text")
+        .addColumn("price", "text")
+        .addColumn("total_transactions", "integer", (c) => c.notNull())
+        .addColumn("total_units_sold", "integer", (c) => c.notNull())
+        .addColumn("total_revenue_sats", "integer", (c) => c.notNull())
+        .addColumn("active", "integer", (c) => c.notNull())
+        .addColumn("deleted", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("products_pk", ["merchant_id", "product_id"])
+        .execute();
+
+      await db.schema
+        .createTable("fiat_totals")
+        .addColumn("merchant_id", "text", (c) => c.notNull().references("merchants.id").onDelete("cascade"))
+        .addColumn("currency", "text", (c) => c.notNull())
+        .addColumn("amount", "real", (c) => c.notNull())
+        .addPrimaryKeyConstraint("fiat_totals_pk", ["merchant_id", "currency"])
+        .execute();
+
+      await db.schema
+        .createTable("milestones")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("threshold", "integer", (c) => c.notNull())
+        .addColumn("enabled", "integer", (c) => c.notNull())
+        .addColumn("triggered_at", "integer")
+        .addColumn("created_at", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "integer", (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable("milestone_triggers")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("milestone_id", "integer", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("threshold", "integer", (c) => c.notNull())
+        .addColumn("triggered_at", "integer", (c) => c.notNull())
+        .addColumn("total_transactions", "integer", (c) => c.notNull())
+        .addColumn("total_volume_sats", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("milestone_triggers_time")
+        .on("milestone_triggers")
+        .column("triggered_at")
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);
+  }
+}

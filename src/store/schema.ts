@@ -1,0 +1,92 @@
+import type { Generated } from "kysely";
+
+/** Table types for Kysely. Instants are UTC epoch milliseconds; booleans are 0/1 (SQLite has neither type). */
+export interface MerchantsTable {
+  id: string;
+  public_key: string;
+  alias: string;
+  enabled: number;
+  last_polled_at: number | null;
+  last_error: string | null;
+  consecutive_failures: Generated<number>;
+  // Running totals kept in the ingest transaction so reads never aggregate the sales table.
+  total_transactions: Generated<number>;
+  total_volume_sats: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TransactionsTable {
+  id: Generated<number>;
+  merchant_id: string;
+  sale_id: number;
+  sale_origin: string;
+  sale_date: number;
+  amount_sats: number;
+  fiat_amount: number | null;
+  currency: string | null;
+  created_at: number;
+}
+
+export interface SaleLinesTable {
+  merchant_id: string;
+  sale_id: number;
+  line_no: number;
+  product_id: number;
+  name: string;
+  quantity: number;
+  unit_sats: number;
+}
+
+export interface ProductsTable {
+  merchant_id: string;
+  product_id: number;
+  name: string;
+  currency: string | null;
+  price: string | null;
+  total_transactions: number;
+  total_units_sold: number;
+  total_revenue_sats: number;
+  active: number;
+  deleted: number;
+  updated_at: number;
+}
+
+export interface FiatTotalsTable {
+  merchant_id: string;
+  currency: string;
+  amount: number;
+}
+
+export interface MilestonesTable {
+  id: Generated<number>;
+  name: string;
+  type: string;
+  threshold: number;
+  enabled: number;
+  triggered_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MilestoneTriggersTable {
+  id: Generated<number>;
+  // No foreign key: a deleted milestone's history stays.
+  milestone_id: number;
+  name: string;
+  type: string;
+  threshold: number;
+  triggered_at: number;
+  total_transactions: number;
+  total_volume_sats: number;
+}
+
+export interface Database {
+  merchants: MerchantsTable;
+  transactions: TransactionsTable;
+  sale_lines: SaleLinesTable;
+  products: ProductsTable;
+  fiat_totals: FiatTotalsTable;
+  milestones: MilestonesTable;
+  milestone_triggers: MilestoneTriggersTable;
+}

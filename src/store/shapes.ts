@@ -1,0 +1,150 @@
+/** The one place where stored rows become the API's JSON shapes (also pushed on the live stream). */
+import type { MerchantsTable, MilestonesTable, MilestoneTriggersTable } from "./schema.js";
+
+/** RFC 3339 in UTC, with milliseconds only when there are any (as Go prints time.Time). */
+export function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(".000Z", "Z");
+}
+
+export interface Merchant {
+  id: string;
+  public_key: string;
+  alias: string;
+  enabled: boolean;
+  last_polled_at?: string;
+  consecutive_failures: number;
+  last_error?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+type MerchantRow = Pick<
+  MerchantsTable,
+  "id" | "public_key" | "alias" | "enabled" | "last_polled_at" | "last_error" | "created_at" | "updated_at"
+> & { consecutive_failures: number };
+
+export function toMerchant(r: MerchantRow): Merchant {
+  return {
+    id: r.id,
+    public_key: r.public_key,
+    alias: r.alias,
+    enabled: r.enabled === 1,
+    ...(r.last_polled_at === null ? {} : { last_polled_at: rfc3339(r.last_polled_at) }),
+    consecutive_failures: r.consecutive_failures,
+    ...(r.last_error === null ? {} : { last_error: r.last_error }),
+    created_at: rfc3339(r.created_at),
+    updated_at: rfc3339(r.updated_at),
+  };
+}
+
+export interface Milestone {
+  id: number;
+  name: string;
+  type: string;
+  threshold: number;
+  enabled: boolean;
+  triggered: boolean;
+  triggered_at?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toMilestone(r: Omit<MilestonesTable, "id"> & { id: number }): Milestone {
+  return {
+    id: r.id,
+    name: r.name,
+    type: r.type,
+    threshold: r.threshold,
+    enabled: r.enabled === 1,
+    triggered: r.triggered_at !== null,
+    ...(r.triggered_at === null ? {} : { triggered_at: rfc3339(r.triggered_at) }),
+    created_at: rfc3339(r.created_at),
+    updated_at: rfc3339(r.updated_at),
+  };
+}
+
+export interface MilestoneTrigger {
+  id: number;
+  milestone_id: number;
+  name: string;
+  type: string;
+  threshold: number;
+  triggered_at: string;
+  total_transactions: number;
+  total_volume_sats: number;
+}
+
+export function toTrigger(r: Omit<MilestoneTriggersTable, "id"> & { id: number }): MilestoneTrigger {
+  return {
+    id: r.id,
+    milestone_id: r.milestone_id,
+    name: r.name,
+    type: r.type,
+    threshold: r.threshold,
+    triggered_at: rfc3339(r.triggered_at),
+    total_transactions: r.total_transactions,
+    total_volume_sats: r.total_volume_sats,
+  };
+}
+
+export interface TickerRow {
+  sale_id: number;
+  merchant_id: string;
+  merchant_alias: string;
+  amount_sats: number;
+  sale_date: string;
+  fiat_amount?: number;
+  currency?: string;
+}
+
+export function toTickerRow(r: {
+  sale_id: number;
+  merchant_id: string;
+  merchant_alias: string;
+  amount_sats: number;
+  sale_date: number;
+  fiat_amount: number | null;
+  currency: string | null;
+}): TickerRow {
+  return {
+    sale_id: r.sale_id,
+    merchant_id: r.merchant_id,
+    merchant_alias: r.merchant_alias,
+    amount_sats: r.amount_sats,
+    sale_date: rfc3339(r.sale_date),
+    ...(r.fiat_amount === null ? {} : { fiat_amount: r.fiat_amount }),
+    ...(r.currency === null ? {} : { currency: r.currency }),
+  };
+}
+
+export interface Summary {
+  total_transactions: number;
+  total_volume_sats: number;
+  average_transaction_size: number;
+  active_merchants: number;
+  total_merchants: number;
+  unique_products: number;
+  transactions_per_minute: number;
+  volume_per_minute: number;
+  fiat_volume: { currency: string; amount: number }[];
+}
+
+export interface MerchantStanding {
+  merchant_id: string;
+  alias: string;
+  transactions: number;
+  volume_sats: number;
+}
+
+export interface ProductStanding {
+  merchant_id: string;
+  product_id: number;
+  name: string;
+  transactions: number;
+  volume_sats: number;
+}
+
+/** Two decimals, as a rate or an average is shown; never NaN. */
+export function round2(n: number): number {
+  return Number.isFinite(n) ? Math.round(n * 100) / 100 : 0;
+}

@@ -1,0 +1,59 @@
+import { formatDuration } from "../config/duration.js";
+import { type ParsedPoll, PayloadError, parsePosPayload } from "./payload.js";
+
+/** One merchant's poll failed; the message is what operators see as `last_error`. Never contains the key. */
+export class UpstreamError extends Error {}
+
+export interface UpstreamClientOptions {
+  baseUrl: string;
+  timeoutMs: number;
+}
+
+export interface MerchantCredentials {
+  id: string;
+  publicKey: string;
+}
+
+export type FetchMerchant = (merchant: MerchantCredentials, signal?: AbortSignal) => Promise<ParsedPoll>;
+
+/** Fetches and parses a merchant's whole catalogue and history. The timeout covers the body too. */
+export function createUpstreamClient(opts: UpstreamClientOptions): FetchMerchant {
+  return async (merchant, signal) => {
+    const url = `${opts.baseUrl}/user-pos/${encodeURIComponent(merchant.id)}?user_public_key=${encodeURIComponent(merchant.publicKey)}`;
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
+    let text: string;
+    let status: number;
+    try {
+      const res = await fetch(url, { signal: combined, headers: { accept: "application/json" } });
+      status = res.status;
+      text = await res.text();
+    } catch (e) {
+      if (timeout.aborted)
+        throw new UpstreamError(`upstream timed out after ${formatDuration(opts.timeoutMs)}`);
+      if (signal?.aborted) throw new UpstreamError("poll cancelled: shutting down");
+      throw new UpstreamError(`upstream request failed: ${describeNetworkError(e)}`);
+    }
+    if (status < 200 || status > 299) throw new UpstreamError(`upstream responded ${status}`);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new UpstreamError("upstream body is not JSON");
+    }
+    try {
+      return parsePosPayload(body);
+    } catch (e) {
+      if (e instanceof PayloadError) throw new UpstreamError(e.message);
+      throw e;
+    }
+  };
+}
+
+function describeNetworkError(e: unknown): string {
+  // undici wraps the socket error in `cause`; its code (ECONNREFUSED, ECONNRESET) is what helps operators.
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  if (cause && typeof cause.code === "string") return cause.code;
+  if (cause && typeof cause.message === "string") return cause.message;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,262 @@
+/**
+ * Parses the PayWithFlash `/user-pos` answer as it really comes (see shared/spec/upstream-paywithflash.md):
+ * mixed key styles, numbers as strings or numbers, zone-less dates meaning UTC, extra fields anywhere.
+ * A bad row is skipped and reported, never the whole payload; only a bad envelope fails the poll.
+ */
+
+export interface SaleLine {
+  productId: number;
+  name: string;
+  quantity: number;
+  unitSats: number;
+}
+
+export interface UpstreamSale {
+  saleId: number;
+  origin: string;
+  /** UTC epoch milliseconds. */
+  date: number;
+  amountSats: number;
+  fiatAmount: number | null;
+  currency: string | null;
+  lines: SaleLine[];
+}
+
+export interface UpstreamProduct {
+  productId: number;
+  name: string;
+  currency: string | null;
+  price: string | null;
+  totalTransactions: number;
+  totalUnitsSold: number;
+  totalRevenueSats: number;
+  active: boolean;
+  deleted: boolean;
+}
+
+export interface SkippedRow {
+  kind: "sale" | "sale line" | "product";
+  id: string;
+  reason: string;
+}
+
+export interface ParsedPoll {
+  sales: UpstreamSale[];
+  products: UpstreamProduct[];
+  skipped: SkippedRow[];
+}
+
+/** The envelope itself is unusable: the poll failed. */
+export class PayloadError extends Error {}
+
+type Obj = Record<string, unknown>;
+
+export function parsePosPayload(body: unknown): ParsedPoll {
+  if (!isObj(body)) throw new PayloadError("upstream body is not a JSON object");
+  const success = field(body, "success");
+  if (success === false || success === "false") {
+    const message = field(body, "message");
+    throw new PayloadError(
+      `upstream reported failure: ${typeof message === "string" ? message : "no message"}`,
+    );
+  }
+  const data = field(body, "data");
+  if (!isObj(data)) throw new PayloadError("upstream body has no data object");
+
+  const skipped: SkippedRow[] = [];
+  const sales: UpstreamSale[] = [];
+  const seen = new Set<number>();
+  for (const raw of arrayField(data, "sales")) {
+    const sale = parseSale(raw, skipped);
+    if (sale === null) continue;
+    // A payload repeating a sale id would otherwise reach the unique index twice in one insert.
+    if (seen.has(sale.saleId)) {
+      skipped.push({ kind: "sale", id: String(sale.saleId), reason: "duplicate SaleId in payload" });
+      continue;
+    }
+    seen.add(sale.saleId);
+    sales.push(sale);
+  }
+  const products: UpstreamProduct[] = [];
+  const seenProducts = new Set<number>();
+  for (const raw of arrayField(data, "products")) {
+    const product = parseProduct(raw, skipped);
+    if (product === null || seenProducts.has(product.productId)) continue;
+    seenProducts.add(product.productId);
+    products.push(product);
+  }
+  return { sales, products, skipped };
+}
+
+function parseSale(raw: unknown, skipped: SkippedRow[]): UpstreamSale | null {
+  if (!isObj(raw)) {
+    skipped.push({ kind: "sale", id: "?", reason: "not an object" });
+    return null;
+  }
+  const rawId = field(raw, "SaleId");
+  const saleId = toWholeNumber(rawId);
+  const id = saleId === null ? displayId(rawId) : String(saleId);
+  const reject = (reason: string): null => {
+    skipped.push({ kind: "sale", id, reason });
+    return null;
+  };
+  if (saleId === null) return reject("SaleId is not a whole number");
+  const date = parseInstant(field(raw, "SaleDate"));
+  if (date === null) return reject("SaleDate is not a date");
+  const amountSats = toSats(field(raw, "TotalCostSats"));
+  if (amountSats === null) return reject("TotalCostSats is not a non-negative number");
+
+  const lines: SaleLine[] = [];
+  for (const rawLine of arrayField(raw, "Products")) {
+    const line = parseLine(rawLine);
+    if (typeof line === "string") skipped.push({ kind: "sale line", id, reason: line });
+    else lines.push(line);
+  }
+  const origin = field(raw, "SaleOrigin");
+  return {
+    saleId,
+    origin: typeof origin === "string" && origin.trim() !== "" ? origin.trim().toLowerCase() : "unknown",
+    date,
+    amountSats,
+    fiatAmount: toDecimal(field(raw, "TotalCostCurrency")),
+    currency: toCurrency(field(raw, "Currency")),
+    lines,
+  };
+}
+
+function parseLine(raw: unknown): SaleLine | string {
+  if (!isObj(raw)) return "line is not an object";
+  const productId = toWholeNumber(field(raw, "ProductID"));
+  if (productId === null) return "ProductID is not a whole number";
+  const quantity = toDecimal(field(raw, "Quantity"));
+  if (quantity === null || quantity <= 0) return `product ${productId}: Quantity is not a positive number`;
+  const unitSats = toSats(field(raw, "ProductPriceSats"));
+  if (unitSats === null) return `product ${productId}: ProductPriceSats is not a non-negative number`;
+  const name = field(raw, "ProductName");
+  return { productId, name: typeof name === "string" ? name : "", quantity, unitSats };
+}
+
+function parseProduct(raw: unknown, skipped: SkippedRow[]): UpstreamProduct | null {
+  if (!isObj(raw)) {
+    skipped.push({ kind: "product", id: "?", reason: "not an object" });
+    return null;
+  }
+  const rawId = field(raw, "productid");
+  const productId = toWholeNumber(rawId);
+  const reject = (reason: string): null => {
+    skipped.push({ kind: "product", id: productId === null ? displayId(rawId) : String(productId), reason });
+    return null;
+  };
+  if (productId === null) return reject("productid is not a whole number");
+  const totalTransactions = toSats(field(raw, "total_transactions"));
+  const totalUnitsSold = toSats(field(raw, "total_units_sold") ?? 0);
+  const totalRevenueSats = toSats(field(raw, "total_revenue_sats"));
+  if (totalTransactions === null) return reject("total_transactions is not a non-negative number");
+  if (totalUnitsSold === null) return reject("total_units_sold is not a non-negative number");
+  if (totalRevenueSats === null) return reject("total_revenue_sats is not a non-negative number");
+  const name = field(raw, "name");
+  const price = field(raw, "price");
+  return {
+    productId,
+    name: typeof name === "string" ? name : "",
+    currency: toCurrency(field(raw, "currency")),
+    price: typeof price === "string" || typeof price === "number" ? String(price) : null,
+    totalTransactions,
+    totalUnitsSold,
+    totalRevenueSats,
+    active: toBool(field(raw, "activestatus"), true),
+    deleted: toBool(field(raw, "deleted"), false),
+  };
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Reads a field by its documented name, falling back to the same name in another case or with
+ * underscores (`SaleId`, `sale_id`, `saleId`), since the upstream mixes key styles.
+ */
+function field(o: Obj, name: string): unknown {
+  if (name in o) return o[name];
+  const want = normaliseKey(name);
+  for (const key of Object.keys(o)) if (normaliseKey(key) === want) return o[key];
+  return undefined;
+}
+
+function normaliseKey(k: string): string {
+  return k.replaceAll("_", "").toLowerCase();
+}
+
+function arrayField(o: Obj, name: string): unknown[] {
+  const v = field(o, name);
+  return Array.isArray(v) ? v : [];
+}
+
+const DECIMAL = /^\+?(\d+(\.\d*)?|\.\d+)$/;
+
+/** A non-negative number from a JSON number or a numeric string; null when it is neither. */
+export function toDecimal(v: unknown): number | null {
+  let n: number;
+  if (typeof v === "number") n = v;
+  else if (typeof v === "string" && DECIMAL.test(v.trim())) n = Number(v.trim());
+  else return null;
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+/** Whole sats: fractional values are rounded to the nearest sat. */
+export function toSats(v: unknown): number | null {
+  const n = toDecimal(v);
+  return n === null || n > Number.MAX_SAFE_INTEGER ? null : Math.round(n);
+}
+
+function toWholeNumber(v: unknown): number | null {
+  const n = toDecimal(v);
+  return n !== null && Number.isSafeInteger(n) ? n : null;
+}
+
+function toCurrency(v: unknown): string | null {
+  return typeof v === "string" && v.trim() !== "" ? v.trim().toLowerCase() : null;
+}
+
+function toBool(v: unknown, fallback: boolean): boolean {
+  if (typeof v === "boolean") return v;
+  if (v === 1 || v === "1" || v === "true") return true;
+  if (v === 0 || v === "0" || v === "false") return false;
+  return fallback;
+}
+
+function displayId(v: unknown): string {
+  const s = typeof v === "string" || typeof v === "number" ? String(v) : "?";
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * An ISO-8601 instant as UTC epoch milliseconds. A date without an offset is UTC (the upstream's
+ * convention), never the server's local time, which is what Date.parse would assume.
+ */
+export function parseInstant(v: unknown): number | null {
+  if (typeof v !== "string") return null;
+  const m = INSTANT.exec(v.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const ms = frac ? Number(frac.padEnd(3, "0").slice(0, 3)) : 0;
+  let t = Date.UTC(Number(y), month - 1, day, hour, minute, second, ms);
+  // Date.UTC rolls 31 February over into March; a real date must round-trip.
+  if (new Date(t).getUTCDate() !== day) return null;
+  if (zone && zone !== "Z" && zone !== "z") {
+    const sign = zone[0] === "-" ? -1 : 1;
+    const digits = zone.slice(1).replace(":", "");
+    const offsetMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+    t -= sign * offsetMin * 60_000;
+  }
+  return t;
+}

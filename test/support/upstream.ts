@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+/**
+ * A scriptable stand-in for the upstream, for poller tests that need exact failures (hang, reset,
+ * 500, garbage). Bodies are written here as literal upstream JSON, never from the client's types.
+ */
+export type Behaviour =
+  | { kind: "json"; body: unknown; delayMs?: number }
+  | { kind: "status"; status: number; body?: string }
+  | { kind: "raw"; body: string }
+  | { kind: "hang" }
+  | { kind: "reset" };
+
+export interface FakeUpstream {
+  url: string;
+  set(merchantId: string, behaviour: Behaviour): void;
+  /** Requests seen per merchant, in order, with their start and end times. */
+  requests: { merchantId: string; key: string | null; start: number; end?: number }[];
+  /** Requests for a merchant currently being answered. */
+  active(merchantId: string): number;
+  maxActive(merchantId: string): number;
+  close(): Promise<void>;
+}
+
+export async function startFakeUpstream(): Promise<FakeUpstream> {
+  const behaviours = new Map<string, Behaviour>();
+  const requests: FakeUpstream["requests"] = [];
+  const active = new Map<string, number>();
+  const maxActive = new Map<string, number>();
+  const sockets = new Set<Socket>();
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    const m = /^\/user-pos\/([^/]+)$/.exec(url.pathname);
+    if (!m?.[1]) {
+      res.writeHead(404).end();
+      return;
+    }
+    const merchantId = decodeURIComponent(m[1]);
+    const entry: FakeUpstream["requests"][number] = {
+      merchantId,
+      key: url.searchParams.get("user_public_key"),
+      start: Date.now(),
+    };
+    requests.push(entry);
+    const n = (active.get(merchantId) ?? 0) + 1;
+    active.set(merchantId, n);
+    maxActive.set(merchantId, Math.max(n, maxActive.get(merchantId) ?? 0));
+    const done = () => {
+      entry.end = Date.now();
+      active.set(merchantId, (active.get(merchantId) ?? 1) - 1);
+    };
+    res.on("close", done);
+    const b = behaviours.get(merchantId) ?? { kind: "status", status: 404, body: '{"success":false}' };
+    switch (b.kind) {
+      case "json": {
+        const send = () =>
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(b.body));
+        if (b.delayMs) setTimeout(send, b.delayMs);
+        else send();
+        return;
+      }
+      case "status":
+        res.writeHead(b.status, { "content-type": "application/json" }).end(b.body ?? "{}");
+        return;
+      case "raw":
+        res.writeHead(200, { "content-type": "application/json" }).end(b.body);
+        return;
+      case "hang":
+        return;
+      case "reset":
+        req.socket.destroy();
+        return;
+    }
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    set: (id, b) => behaviours.set(id, b),
+    requests,
+    active: (id) => active.get(id) ?? 0,
+    maxActive: (id) => maxActive.get(id) ?? 0,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** A well-formed upstream body in the real format (see shared/spec/upstream-paywithflash.md). */
+export function posBody(sales: unknown[], products: unknown[] = []): unknown {
+  return {
+    success: true,
+    status_code: 200,
+    message: "PoS fetched successfully",
+    data: {
+      id: 173,
+      name: "test",
+      currency: "usd",
+      created_at: "2025-08-22T12:56:20.213735",
+      total_transactions: sales.length,
+      total_revenue_sats: "0",
+      wallet_id: "3483",
+      products,
+      sales,
+    },
+  };
+}
+
+/** One upstream sale row, with string sats and a microsecond `+00:00` date. */
+export function saleRow(id: number, sats: number | string, date: string, lines: unknown[] = []): unknown {
+  return {
+    SaleId: id,
+    SaleOrigin: "pos",
+    SaleOriginId: 173,
+    SaleDate: date,
+    Currency: "usd",
+    TotalCostSats: String(sats),
+    TotalCostCurrency: (Number(sats) / 1000).toFixed(2),
+    TotalTaxAmount: 0.0,
+    Products: lines,
+  };
+}

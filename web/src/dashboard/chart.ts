@@ -1,0 +1,85 @@
+// Pure geometry for the SVG sparklines and trend charts.
+import type { Timeseries } from "../api/types";
+
+export interface SeriesPoint {
+  t: number;
+  v: number;
+}
+
+/** A timeseries as per-minute rates: transactions/min or sats/min, whatever the bucket size. */
+export function perMinute(
+  ts: Timeseries | null | undefined,
+  key: "transactions" | "volume_sats",
+): SeriesPoint[] {
+  if (!ts || !Array.isArray(ts.buckets) || ts.bucket_seconds <= 0) return [];
+  const factor = 60 / ts.bucket_seconds;
+  return ts.buckets.map((b) => ({ t: Date.parse(b.start), v: (Number(b[key]) || 0) * factor }));
+}
+
+/** Rounds up to 1, 2, 2.5 or 5 × 10^k so axis labels are round numbers. */
+export function niceCeil(value: number): number {
+  if (!(value > 0)) return 1;
+  const exp = 10 ** Math.floor(Math.log10(value));
+  for (const m of [1, 2, 2.5, 5, 10]) {
+    if (value <= m * exp * (1 + 1e-9)) return m * exp;
+  }
+  return 10 * exp;
+}
+
+export interface ChartGeometry {
+  /** SVG path of the line. */
+  line: string;
+  /** SVG path of the area under the line, closed at the bottom. */
+  area: string;
+  /** The axis maximum (a round number ≥ the data maximum). */
+  max: number;
+  points: { x: number; y: number }[];
+}
+
+/**
+ * Maps values to an SVG box of `width` × `height` (y grows downwards). The axis starts at 0;
+ * `max` defaults to a round number above the data so the line never touches the top.
+ */
+export function chartGeometry(values: number[], width: number, height: number, max?: number): ChartGeometry {
+  const top = max ?? niceCeil(Math.max(0, ...values));
+  if (values.length === 0) return { line: "", area: "", max: top, points: [] };
+  const step = values.length > 1 ? width / (values.length - 1) : 0;
+  const points = values.map((v, i) => ({
+    x: round(values.length > 1 ? i * step : width / 2),
+    y: round(height - (Math.max(0, v) / top) * height),
+  }));
+  const line = points.map((p, i) => `${i === 0 ? "M" : "L"}${p.x},${p.y}`).join(" ");
+  const first = points[0] as { x: number };
+  const last = points[points.length - 1] as { x: number };
+  const area = `${line} L${last.x},${height} L${first.x},${height} Z`;
+  return { line, area, max: top, points };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/** `count` + 1 evenly spaced axis values from 0 to max. */
+export function axisTicks(max: number, count = 4): number[] {
+  return Array.from({ length: count + 1 }, (_, i) => (max * i) / count);
+}
+
+export function seriesStats(points: SeriesPoint[]): { peak: number; average: number; latest: number } {
+  if (points.length === 0) return { peak: 0, average: 0, latest: 0 };
+  const values = points.map((p) => p.v);
+  return {
+    peak: Math.max(...values),
+    average: values.reduce((a, b) => a + b, 0) / values.length,
+    latest: values[values.length - 1] ?? 0,
+  };
+}
+
+/** Ease-out cubic: fast start, gentle landing — for numbers tweening to a new value. */
+export function easeOutCubic(t: number): number {
+  const c = Math.min(1, Math.max(0, t));
+  return 1 - (1 - c) ** 3;
+}
+
+export function tweenAt(from: number, to: number, progress: number): number {
+  return from + (to - from) * easeOutCubic(progress);
+}

@@ -1,0 +1,127 @@
+// Dashboard settings live in the URL so a screen nobody touches can be configured once:
+//   /?rotate=20s&window=60m&event=Adopting%20Bitcoin&board=1h&metric=auto&scene=trends&kiosk=1
+// Pure parsing/serialising; invalid values fall back to defaults.
+import type { Metric } from "../api/types";
+import { parseDuration } from "../format/time";
+
+export const SCENES = ["overview", "merchants", "products", "trends"] as const;
+export type SceneId = (typeof SCENES)[number];
+
+export const BOARD_WINDOWS = ["5m", "1h", "24h", "all"] as const;
+export type BoardWindow = (typeof BOARD_WINDOWS)[number];
+
+export type MetricSetting = "auto" | Metric;
+
+export interface DashboardSettings {
+  mode: "venue" | "attendee";
+  kiosk: boolean;
+  /** Scene rotation period in ms; null = rotation paused. */
+  rotateMs: number | null;
+  /** Trend window (Go duration) for the header, the sparklines and the trends scene. */
+  window: string;
+  /** Leaderboard window. */
+  board: BoardWindow;
+  /** Leaderboard metric; "auto" alternates transactions / volume on every rotation cycle. */
+  metric: MetricSetting;
+  event: string;
+  /** First scene to show. */
+  scene: SceneId;
+}
+
+export const DEFAULT_SETTINGS: DashboardSettings = {
+  mode: "venue",
+  kiosk: false,
+  rotateMs: 20_000,
+  window: "60m",
+  board: "24h",
+  metric: "auto",
+  event: "Live POS Dashboard",
+  scene: "overview",
+};
+
+export const MIN_ROTATE_MS = 5_000;
+const MAX_WINDOW_SECONDS = 30 * 86400;
+
+function truthy(value: string | null): boolean {
+  return value !== null && ["1", "true", "yes", "on", ""].includes(value.trim().toLowerCase());
+}
+
+/** "20s", "1m", "20" (seconds) → ms; "0"/"off"/"none" → null; invalid → undefined. */
+export function parseRotate(value: string | null): number | null | undefined {
+  if (value === null) return undefined;
+  const v = value.trim().toLowerCase();
+  if (["0", "off", "none", "false", "pause", "paused"].includes(v)) return null;
+  const seconds = /^\d+(\.\d+)?$/.test(v) ? Number(v) : parseDuration(v);
+  if (seconds === null || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return Math.max(MIN_ROTATE_MS, Math.round(seconds * 1000));
+}
+
+export function parseSettings(search: string): DashboardSettings {
+  const p = new URLSearchParams(search);
+  const s: DashboardSettings = { ...DEFAULT_SETTINGS };
+  if (p.get("mode")?.toLowerCase() === "attendee") s.mode = "attendee";
+  if (p.has("kiosk")) s.kiosk = truthy(p.get("kiosk"));
+  const rotate = parseRotate(p.get("rotate"));
+  if (rotate !== undefined) s.rotateMs = rotate;
+  const window = p.get("window")?.trim();
+  const windowSeconds = parseDuration(window);
+  if (window && windowSeconds !== null && windowSeconds >= 60 && windowSeconds <= MAX_WINDOW_SECONDS) {
+    s.window = window;
+  }
+  const board = p.get("board")?.trim().toLowerCase();
+  if (board && (BOARD_WINDOWS as readonly string[]).includes(board)) s.board = board as BoardWindow;
+  const metric = p.get("metric")?.trim().toLowerCase();
+  if (metric === "transactions" || metric === "volume" || metric === "auto") s.metric = metric;
+  const event = p.get("event")?.trim();
+  if (event) s.event = event.slice(0, 80);
+  const scene = p.get("scene")?.trim().toLowerCase();
+  if (scene && (SCENES as readonly string[]).includes(scene)) s.scene = scene as SceneId;
+  return s;
+}
+
+function formatRotate(ms: number | null): string {
+  if (ms === null) return "off";
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
+}
+
+/** The query string for `settings`, listing only what differs from the defaults. */
+export function settingsToSearch(settings: DashboardSettings): string {
+  const p = new URLSearchParams();
+  const d = DEFAULT_SETTINGS;
+  if (settings.mode !== d.mode) p.set("mode", settings.mode);
+  if (settings.kiosk) p.set("kiosk", "1");
+  if (settings.rotateMs !== d.rotateMs) p.set("rotate", formatRotate(settings.rotateMs));
+  if (settings.window !== d.window) p.set("window", settings.window);
+  if (settings.board !== d.board) p.set("board", settings.board);
+  if (settings.metric !== d.metric) p.set("metric", settings.metric);
+  if (settings.event !== d.event) p.set("event", settings.event);
+  if (settings.scene !== d.scene) p.set("scene", settings.scene);
+  const text = p.toString().replace(/\+/g, "%20");
+  return text ? `?${text}` : "";
+}
+
+export interface SceneStep {
+  scene: SceneId;
+  /** Metric the leaderboard scenes show at this step. */
+  metric: Metric;
+}
+
+/**
+ * The scene at rotation step `step` (0, 1, 2, …) when starting from `first`.
+ * With metric "auto", leaderboards show transactions on even cycles and volume on odd ones.
+ */
+export function sceneAt(step: number, first: SceneId, metric: MetricSetting): SceneStep {
+  const start = SCENES.indexOf(first);
+  const absolute = start + Math.max(0, Math.floor(step));
+  const scene = SCENES[absolute % SCENES.length] ?? "overview";
+  const cycle = Math.floor(absolute / SCENES.length);
+  return { scene, metric: metric === "auto" ? (cycle % 2 === 0 ? "transactions" : "volume") : metric };
+}
+
+/** The step to jump to so that `scene` shows next, keeping the rotation going from there. */
+export function stepForScene(currentStep: number, first: SceneId, scene: SceneId): number {
+  for (let s = currentStep; s < currentStep + SCENES.length; s++) {
+    if (sceneAt(s, first, "auto").scene === scene) return s;
+  }
+  return currentStep;
+}

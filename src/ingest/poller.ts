@@ -46,6 +46,7 @@ export class Poller {
   private timer: NodeJS.Timeout | undefined;
   private cycle: Promise<void> | undefined;
   private running = false;
+  private stopped = false;
   private readonly now: () => number;
 
   constructor(private readonly opts: PollerOptions) {
@@ -64,6 +65,7 @@ export class Poller {
   /** Stops scheduling, waits (bounded) for polls in flight, then cancels what is left. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopped = true;
     clearTimeout(this.timer);
     const settled = () => Promise.allSettled([this.cycle, ...this.inFlight.values()]);
     let grace: NodeJS.Timeout | undefined;
@@ -82,8 +84,9 @@ export class Poller {
    * Polls one merchant now, outside the schedule, even if disabled or backing off. A refetch asked for
    * while that merchant's poll runs is coalesced into one more poll right after it.
    */
-  refetch(merchantId: string): "started" | "coalesced" {
+  refetch(merchantId: string): "started" | "coalesced" | "stopped" {
     this.notBefore.delete(merchantId);
+    if (this.stopped) return "stopped";
     if (this.inFlight.has(merchantId)) {
       this.refetchAfter.add(merchantId);
       return "coalesced";
@@ -135,7 +138,7 @@ export class Poller {
     if (running) return running;
     const promise = this.pollOnce(merchant).finally(() => {
       this.inFlight.delete(merchant.id);
-      if (this.refetchAfter.delete(merchant.id) && this.running) void this.pollById(merchant.id);
+      if (this.refetchAfter.delete(merchant.id) && !this.stopped) void this.pollById(merchant.id);
     });
     this.inFlight.set(merchant.id, promise);
     return promise;

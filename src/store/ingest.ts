@@ -16,6 +16,16 @@ export interface PollResult {
 const SALE_CHUNK = 2000;
 const LINE_CHUNK = 2000;
 const PRODUCT_CHUNK = 1000;
+const PRODUCT_FIELDS = [
+  "name",
+  "currency",
+  "price",
+  "total_transactions",
+  "total_units_sold",
+  "total_revenue_sats",
+  "active",
+  "deleted",
+] as const;
 
 /**
  * Everything one successful poll changes, in one transaction: new sales and their lines (sales already
@@ -181,17 +191,23 @@ async function upsertProducts(
         })),
       )
       .onConflict((oc) =>
-        oc.columns(["merchant_id", "product_id"]).doUpdateSet((eb) => ({
-          name: eb.ref("excluded.name"),
-          currency: eb.ref("excluded.currency"),
-          price: eb.ref("excluded.price"),
-          total_transactions: eb.ref("excluded.total_transactions"),
-          total_units_sold: eb.ref("excluded.total_units_sold"),
-          total_revenue_sats: eb.ref("excluded.total_revenue_sats"),
-          active: eb.ref("excluded.active"),
-          deleted: eb.ref("excluded.deleted"),
-          updated_at: eb.ref("excluded.updated_at"),
-        })),
+        oc
+          .columns(["merchant_id", "product_id"])
+          .doUpdateSet((eb) => ({
+            name: eb.ref("excluded.name"),
+            currency: eb.ref("excluded.currency"),
+            price: eb.ref("excluded.price"),
+            total_transactions: eb.ref("excluded.total_transactions"),
+            total_units_sold: eb.ref("excluded.total_units_sold"),
+            total_revenue_sats: eb.ref("excluded.total_revenue_sats"),
+            active: eb.ref("excluded.active"),
+            deleted: eb.ref("excluded.deleted"),
+            updated_at: eb.ref("excluded.updated_at"),
+          }))
+          // A re-poll that changes nothing writes nothing (and keeps updated_at meaningful).
+          .where((eb) =>
+            eb.or(PRODUCT_FIELDS.map((c) => eb(eb.ref(`products.${c}`), "is not", eb.ref(`excluded.${c}`)))),
+          ),
       )
       .execute();
   }

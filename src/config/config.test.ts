@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, parseAddr } from "./config.js";
+
+const TOKEN = "x".repeat(40);
+
+describe("loadConfig", () => {
+  it("applies the seed's defaults", () => {
+    const { config, warnings } = loadConfig({ ADMIN_TOKEN: TOKEN });
+    expect(config).toEqual({
+      adminToken: TOKEN,
+      host: "0.0.0.0",
+      port: 8080,
+      dbPath: "dashboard.db",
+      corsOrigins: ["*"],
+      pollIntervalMs: 30_000,
+      pollConcurrency: 5,
+      httpTimeoutMs: 10_000,
+      sourceBaseUrl: "https://api.paywithflash.com",
+      tickerLimit: 20,
+      leaderboardLimit: 10,
+      rateWindowMs: 300_000,
+      maxStreamClients: 5000,
+      logLevel: "info",
+      logFormat: "json",
+    });
+    expect(warnings).toEqual([]);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads every variable", () => {
+    const { config } = loadConfig({
+      ADMIN_TOKEN: TOKEN,
+      ADDR: "127.0.0.1:9090",
+      DB_PATH: "/tmp/x.db",
+      CORS_ORIGINS: "https://a.example, https://b.example/",
+      POLL_INTERVAL: "1m30s",
+      POLL_CONCURRENCY: "10",
+      HTTP_TIMEOUT: "1.5s",
+      SOURCE_BASE_URL: "http://127.0.0.1:9999/",
+      TICKER_LIMIT: "50",
+      LEADERBOARD_LIMIT: "25",
+      RATE_WINDOW: "10m",
+      MAX_STREAM_CLIENTS: "20",
+      LOG_LEVEL: "debug",
+      LOG_FORMAT: "pretty",
+    });
+    expect(config).toMatchObject({
+      host: "127.0.0.1",
+      port: 9090,
+      dbPath: "/tmp/x.db",
+      corsOrigins: ["https://a.example", "https://b.example"],
+      pollIntervalMs: 90_000,
+      pollConcurrency: 10,
+      httpTimeoutMs: 1500,
+      sourceBaseUrl: "http://127.0.0.1:9999",
+      tickerLimit: 50,
+      leaderboardLimit: 25,
+      rateWindowMs: 600_000,
+      maxStreamClients: 20,
+      logLevel: "debug",
+      logFormat: "pretty",
+    });
+  });
+
+  it("requires ADMIN_TOKEN", () => {
+    expect(() => loadConfig({})).toThrow(new ConfigError("ADMIN_TOKEN must be set"));
+    expect(() => loadConfig({ ADMIN_TOKEN: "  " })).toThrow("ADMIN_TOKEN must be set");
+  });
+
+  it("warns about a short token", () => {
+    expect(loadConfig({ ADMIN_TOKEN: "short" }).warnings).toEqual([
+      "ADMIN_TOKEN is shorter than 32 characters; use a long random token in production",
+    ]);
+  });
+
+  it.each([
+    ["POLL_INTERVAL", "5"],
+    ["POLL_INTERVAL", "0s"],
+    ["POLL_INTERVAL", "-5s"],
+    ["HTTP_TIMEOUT", "soon"],
+    ["RATE_WINDOW", "1d"],
+    ["POLL_CONCURRENCY", "0"],
+    ["POLL_CONCURRENCY", "2.5"],
+    ["TICKER_LIMIT", "1001"],
+    ["LEADERBOARD_LIMIT", "ten"],
+    ["ADDR", "8080"],
+    ["ADDR", ":99999"],
+    ["SOURCE_BASE_URL", "not a url"],
+    ["SOURCE_BASE_URL", "ftp://x.example"],
+    ["CORS_ORIGINS", "example.com"],
+    ["LOG_LEVEL", "loud"],
+    ["LOG_FORMAT", "xml"],
+  ])("rejects %s=%s with one line naming the variable and value", (name, value) => {
+    let message = "";
+    try {
+      loadConfig({ ADMIN_TOKEN: TOKEN, [name]: value });
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`${name}=`);
+    expect(message).toContain(JSON.stringify(value));
+    expect(message).not.toContain("\n");
+  });
+});
+
+describe("parseAddr", () => {
+  it.each([
+    [":8080", "0.0.0.0", 8080],
+    ["127.0.0.1:8080", "127.0.0.1", 8080],
+    ["[::1]:8080", "::1", 8080],
+    ["localhost:3000", "localhost", 3000],
+  ])("%s", (addr, host, port) => {
+    expect(parseAddr(addr)).toEqual({ host, port });
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { backoffDelayMs, MAX_BACKOFF_MS } from "./backoff.js";
+
+describe("backoffDelayMs", () => {
+  it("retries on the next cycle after the first failure", () => {
+    expect(backoffDelayMs(1, 30_000, () => 1)).toBe(0);
+  });
+
+  it("doubles per failure, with jitter between half and all of it", () => {
+    expect(backoffDelayMs(2, 10_000, () => 0.999999)).toBe(20_000);
+    expect(backoffDelayMs(3, 10_000, () => 0.999999)).toBe(40_000);
+    expect(backoffDelayMs(3, 10_000, () => 0)).toBe(20_000);
+  });
+
+  it("is capped", () => {
+    expect(backoffDelayMs(50, 10_000, () => 0.999999)).toBe(MAX_BACKOFF_MS);
+    // A poll interval longer than the cap is never shortened.
+    expect(backoffDelayMs(50, 600_000, () => 0.999999)).toBe(600_000);
+  });
+});

@@ -1,0 +1,211 @@
+import { sql } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
+import { applyPoll } from "../src/store/ingest.js";
+import { deleteMerchant, upsertMerchant } from "../src/store/merchants.js";
+import { createMilestone } from "../src/store/milestones.js";
+import { parsePosPayload } from "../src/upstream/payload.js";
+import { posBody, saleRow } from "./support/upstream.js";
+
+let store: OpenedDatabase;
+beforeEach(async () => {
+  store = await openDatabase(":memory:");
+});
+afterEach(async () => {
+  await store.close();
+});
+
+const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "000+00:00");
+const T0 = Date.parse("2025-11-10T12:00:00Z");
+
+function payload(
+  sales: { id: number; sats: number; at?: number; lines?: unknown[] }[],
+  products: unknown[] = [],
+) {
+  return parsePosPayload(
+    posBody(
+      sales.map((s) => saleRow(s.id, s.sats, iso(s.at ?? T0), s.lines ?? [])),
+      products,
+    ),
+  );
+}
+
+async function addMerchant(id: string) {
+  await upsertMerchant(store.db, { id, public_key: "k", alias: id }, T0);
+}
+
+async function dump() {
+  const db = store.db;
+  return {
+    merchants: await db
+      .selectFrom("merchants")
+      .select(["id", "total_transactions", "total_volume_sats"])
+      .orderBy("id")
+      .execute(),
+    sales: await db
+      .selectFrom("transactions")
+      .select(["merchant_id", "sale_id", "amount_sats"])
+      .orderBy("id")
+      .execute(),
+    lines: await db.selectFrom("sale_lines").selectAll().orderBy("merchant_id").orderBy("sale_id").execute(),
+    products: await db
+      .selectFrom("products")
+      .selectAll()
+      .orderBy("merchant_id")
+      .orderBy("product_id")
+      .execute(),
+    fiat: await db.selectFrom("fiat_totals").selectAll().orderBy("merchant_id").execute(),
+    triggers: await db.selectFrom("milestone_triggers").selectAll().execute(),
+  };
+}
+
+/** Totals recounted from the stored sales, the slow way the running totals must always equal. */
+async function recount() {
+  const rows = await sql<{ id: string; n: number; v: number }>`
+    select m.id, count(t.id) as n, coalesce(sum(t.amount_sats), 0) as v
+    from merchants m left join transactions t on t.merchant_id = m.id group by m.id order by m.id`.execute(
+    store.db,
+  );
+  return rows.rows.map((r) => ({ id: r.id, total_transactions: r.n, total_volume_sats: r.v }));
+}
+
+describe("applyPoll", () => {
+  it("is idempotent: the same payload twice changes nothing", async () => {
+    await addMerchant("173");
+    const p = payload(
+      [
+        {
+          id: 1,
+          sats: 977,
+          lines: [{ ProductID: 5, ProductName: "Espresso", ProductPriceSats: 44, Quantity: 2 }],
+        },
+        { id: 2, sats: 9 },
+      ],
+      [
+        {
+          productid: 5,
+          name: "Espresso",
+          total_transactions: 1,
+          total_units_sold: 2,
+          total_revenue_sats: "88",
+        },
+      ],
+    );
+    const first = await applyPoll(store.db, "173", p, T0);
+    const before = await dump();
+    const second = await applyPoll(store.db, "173", p, T0 + 1000);
+    expect(first?.newSales).toHaveLength(2);
+    expect(second?.newSales).toEqual([]);
+    expect(await dump()).toEqual(before);
+    expect(before.merchants).toEqual([{ id: "173", total_transactions: 2, total_volume_sats: 986 }]);
+    expect(before.lines).toEqual([
+      {
+        merchant_id: "173",
+        sale_id: 1,
+        line_no: 0,
+        product_id: 5,
+        name: "Espresso",
+        quantity: 2,
+        unit_sats: 44,
+      },
+    ]);
+  });
+
+  it("keeps the same sale id at two merchants apart", async () => {
+    await addMerchant("a");
+    await addMerchant("b");
+    await applyPoll(store.db, "a", payload([{ id: 1, sats: 10 }]), T0);
+    await applyPoll(store.db, "b", payload([{ id: 1, sats: 20 }]), T0);
+    expect((await dump()).sales).toEqual([
+      { merchant_id: "a", sale_id: 1, amount_sats: 10 },
+      { merchant_id: "b", sale_id: 1, amount_sats: 20 },
+    ]);
+  });
+
+  it("replaces cumulative product figures with the newest poll's", async () => {
+    await addMerchant("a");
+    const product = (n: number, active: boolean) => ({
+      productid: 5,
+      name: `v${n}`,
+      total_transactions: n,
+      total_units_sold: n,
+      total_revenue_sats: String(n * 10),
+      activestatus: active,
+    });
+    await applyPoll(store.db, "a", payload([], [product(1, true)]), T0);
+    await applyPoll(store.db, "a", payload([], [product(3, false)]), T0);
+    expect((await dump()).products).toMatchObject([
+      { name: "v3", total_transactions: 3, total_revenue_sats: 30, active: 0 },
+    ]);
+  });
+
+  it("returns undefined and stores nothing for a merchant deleted during its poll", async () => {
+    expect(await applyPoll(store.db, "gone", payload([{ id: 1, sats: 5 }]), T0)).toBeUndefined();
+    expect((await dump()).sales).toEqual([]);
+  });
+
+  it("keeps running totals equal to a full recount through random ingests and deletions", async () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const merchants = ["m1", "m2", "m3", "m4"];
+    for (const m of merchants) await addMerchant(m);
+    const history = new Map<string, { id: number; sats: number }[]>(merchants.map((m) => [m, []]));
+    for (let round = 0; round < 60; round++) {
+      const m = merchants[Math.floor(rand() * merchants.length)] as string;
+      const sales = history.get(m) ?? [];
+      const fresh = Math.floor(rand() * 6);
+      for (let i = 0; i < fresh; i++) sales.push({ id: sales.length + 1, sats: Math.floor(rand() * 50_000) });
+      history.set(m, sales);
+      // Upstream returns the whole history, in any order, sometimes with a sale missing (reset).
+      const served = sales.filter(() => rand() > 0.1).sort(() => rand() - 0.5);
+      if (!(await applyPoll(store.db, m, payload(served), T0 + round))) await addMerchant(m);
+      if (round === 30) {
+        await deleteMerchant(store.db, "m2");
+        history.set("m2", []);
+      }
+    }
+    const stored = (await dump()).merchants;
+    expect(stored).toEqual(await recount());
+    expect(stored.reduce((n, m) => n + m.total_transactions, 0)).toBeGreaterThan(50);
+  });
+
+  it("is all or nothing: a failure late in the transaction stores none of the poll", async () => {
+    await addMerchant("a");
+    await createMilestone(store.db, { name: "first", type: "transactions", threshold: 1 }, T0);
+    await sql`create trigger boom before insert on milestone_triggers begin select raise(abort, 'boom'); end`.execute(
+      store.db,
+    );
+    const before = await dump();
+    await expect(applyPoll(store.db, "a", payload([{ id: 1, sats: 5 }]), T0)).rejects.toThrow(/boom/);
+    expect(await dump()).toEqual(before);
+    const milestone = await store.db
+      .selectFrom("milestones")
+      .select("triggered_at")
+      .executeTakeFirstOrThrow();
+    expect(milestone.triggered_at).toBeNull();
+  });
+
+  it("fires a milestone once even when many polls cross it concurrently", async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `m${i}`);
+    for (const id of ids) await addMerchant(id);
+    await createMilestone(store.db, { name: "Ten sales", type: "transactions", threshold: 10 }, T0);
+    await createMilestone(store.db, { name: "Volume", type: "volume", threshold: 50 }, T0);
+    const results = await Promise.all(
+      ids.map((id, i) => applyPoll(store.db, id, payload([{ id: 1, sats: 10 }]), T0 + i)),
+    );
+    const fired = results.flatMap((r) => r?.triggers ?? []);
+    expect(fired.map((t) => t.name).sort()).toEqual(["Ten sales", "Volume"]);
+    const triggers = (await dump()).triggers;
+    expect(triggers).toHaveLength(2);
+    const ten = triggers.find((t) => t.name === "Ten sales");
+    expect(ten).toMatchObject({ threshold: 10, total_transactions: 10, total_volume_sats: 100 });
+    // Re-polling everything many times fires nothing more.
+    for (let r = 0; r < 3; r++) {
+      await Promise.all(ids.map((id) => applyPoll(store.db, id, payload([{ id: 1, sats: 10 }]), T0 + 100)));
+    }
+    expect((await dump()).triggers).toHaveLength(2);
+  });
+});

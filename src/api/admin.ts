@@ -11,6 +11,7 @@ import { createMilestone, deleteMilestone, listMilestones, updateMilestone } fro
 import { FailedAuthLimiter, presentedTokens, tokenMatcher } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { HttpError, notFound } from "./errors.js";
+import { rejectNonFiniteNumbers, rejectNullFields } from "./params.js";
 import * as S from "./schemas.js";
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -18,6 +19,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   const matches = tokenMatcher(ctx.config.adminToken);
   const limiter = new FailedAuthLimiter();
   const errors = { 400: S.ErrorBody, 401: S.ErrorBody, 404: S.ErrorBody, 429: S.ErrorBody };
+  app.addHook("preValidation", rejectNullFields);
+  app.addHook("preHandler", rejectNonFiniteNumbers);
 
   const refuseIfLimited = (ip: string): void => {
     const wait = limiter.retryAfterSeconds(ip, now());

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from "fastify";
 import { DurationError, parseDuration } from "../config/duration.js";
 import { parseInstant } from "../upstream/payload.js";
 import { badRequest } from "./errors.js";
@@ -26,4 +27,32 @@ export function parseSince(raw: string | undefined, fallbackMs: number): number 
   if (ms === null)
     throw badRequest(`invalid since ${JSON.stringify(raw)}: use RFC 3339, e.g. 2025-11-10T00:00:00Z`);
   return ms;
+}
+
+/**
+ * preHandler for routes with integer parameters. Ajv coerces the strings "1e400" and "Infinity" to
+ * Infinity and then skips minimum/maximum for a non-finite number, so `limit=1e400` would reach SQL
+ * (500) and a threshold of "1e400" would be stored. Nothing in this API is a non-finite number.
+ */
+export async function rejectNonFiniteNumbers(req: FastifyRequest): Promise<void> {
+  const parts = { querystring: req.query, params: req.params, body: req.body } as const;
+  for (const [part, value] of Object.entries(parts)) {
+    if (typeof value !== "object" || value === null) continue;
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v === "number" && !Number.isFinite(v))
+        throw badRequest(`${part}/${key} must be a finite number`);
+    }
+  }
+}
+
+/**
+ * preValidation for routes with a JSON body. Ajv's type coercion (Fastify's default) turns a JSON null
+ * into 0, false or "", so `"threshold": null` would create a milestone at 0. No body field is nullable.
+ */
+export async function rejectNullFields(req: FastifyRequest): Promise<void> {
+  const body = req.body;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return;
+  for (const [key, v] of Object.entries(body)) {
+    if (v === null) throw badRequest(`body/${key} must not be null`);
+  }
 }

@@ -3,7 +3,7 @@ import { Type } from "typebox";
 import { getMerchantLeaderboard, getProductLeaderboard, getSummary, getTicker } from "../store/dashboard.js";
 import { listTriggers } from "../store/milestones.js";
 import type { AppContext } from "./context.js";
-import { parseSince, windowStart } from "./params.js";
+import { parseSince, rejectNonFiniteNumbers, windowStart } from "./params.js";
 import * as S from "./schemas.js";
 
 const DAY_MS = 24 * 3600_000;
@@ -13,6 +13,7 @@ const TRIGGERS_DEFAULT_LIMIT = 100;
 export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { db, config, now } = ctx;
   const errors = { 400: S.ErrorBody };
+  app.addHook("preHandler", rejectNonFiniteNumbers);
 
   app.get("/v1/health", { schema: { response: { 200: S.StatusBody } } }, async () => ({ status: "ok" }));
 

@@ -11,7 +11,8 @@ const MerchantId = Type.String({
   description: "Upstream merchant id, e.g. 173",
 });
 const Limit = Type.Integer({ minimum: 1, maximum: 1000 });
-const Metric = Type.Union([Type.Literal("transactions"), Type.Literal("volume")]);
+// An enum, not a union of literals: Ajv then names the parameter once instead of once per alternative.
+const Metric = Type.Enum(["transactions", "volume"]);
 const Instant = Type.String({ description: "RFC 3339, UTC" });
 const Count = Type.Integer({ minimum: 0 });
 const Sats = Type.Integer({ minimum: 0 });
@@ -103,7 +104,7 @@ export const MerchantPatchBody = Type.Object({
   enabled: Type.Optional(Type.Boolean()),
 });
 
-const MilestoneType = Type.Union([Type.Literal("transactions"), Type.Literal("volume")]);
+const MilestoneType = Type.Enum(["transactions", "volume"]);
 const Threshold = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 const MilestoneName = Type.String({ minLength: 1, maxLength: 200 });
 

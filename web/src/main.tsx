@@ -1,4 +1,17 @@
+import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { App } from "./app/App";
+import "./styles/base.css";
+import "./styles/venue.css";
+import "./styles/celebration.css";
+import "./styles/attendee.css";
+import "./styles/admin.css";
 
 const root = document.getElementById("root");
-if (root) createRoot(root).render(<main>Live POS Dashboard</main>);
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}

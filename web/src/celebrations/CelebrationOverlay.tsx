@@ -1,0 +1,104 @@
+import { useEffect, useRef } from "react";
+import { formatInteger } from "../format/number";
+import { formatClock } from "../format/time";
+import { runConfetti } from "./confetti";
+import { type Celebration, milestoneValue } from "./queue";
+
+export interface CelebrationOverlayProps {
+  celebration: Celebration | null;
+  waiting: number;
+  onDismiss: () => void;
+  interactive: boolean;
+}
+
+/** The full-screen milestone moment. Under reduced motion: the same content as a still frame. */
+export function CelebrationOverlay({
+  celebration,
+  waiting,
+  onDismiss,
+  interactive,
+}: CelebrationOverlayProps) {
+  const canvas = useRef<HTMLCanvasElement | null>(null);
+  const animated = celebration?.motion === "animated";
+  const id = celebration?.trigger.id;
+  const duration = celebration ? celebration.endsAt - celebration.startedAt : 0;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: restart the confetti for each new trigger id
+  useEffect(() => {
+    if (!animated || !canvas.current) return;
+    return runConfetti(canvas.current, duration);
+  }, [id, animated, duration]);
+
+  useEffect(() => {
+    if (!celebration || !interactive) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") onDismiss();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [celebration, interactive, onDismiss]);
+
+  if (!celebration) return null;
+  const t = celebration.trigger;
+  const { value, unit } = milestoneValue(t);
+  return (
+    <div
+      className={`celebration celebration--${celebration.motion}`}
+      data-testid="celebration"
+      data-milestone-id={t.id}
+      data-motion={celebration.motion}
+      role="alertdialog"
+      aria-modal="false"
+      aria-labelledby="celebration-name"
+      aria-describedby="celebration-detail"
+      key={t.id}
+    >
+      <div className="celebration__backdrop" aria-hidden="true">
+        <div className="celebration__glow" />
+        {animated ? <canvas className="celebration__confetti" ref={canvas} /> : null}
+      </div>
+      <div className="celebration__content">
+        <p className="celebration__eyebrow">
+          <span className="celebration__badge" aria-hidden="true">
+            ★
+          </span>
+          Milestone reached
+        </p>
+        <h2 className="celebration__name" id="celebration-name">
+          {t.name}
+        </h2>
+        <p className="celebration__value" data-testid="celebration-value" data-value={value}>
+          {formatInteger(value)}
+          <span className="celebration__unit"> {unit}</span>
+        </p>
+        <p className="celebration__detail" id="celebration-detail">
+          at <time dateTime={t.triggered_at}>{formatClock(t.triggered_at, true)}</time>
+          <span aria-hidden="true"> · </span>
+          {formatInteger(t.total_transactions)} transactions
+          <span aria-hidden="true"> · </span>
+          {formatInteger(t.total_volume_sats)} sats in total
+        </p>
+        {waiting > 0 ? (
+          <p className="celebration__more">
+            +{waiting} more milestone{waiting > 1 ? "s" : ""}
+          </p>
+        ) : null}
+      </div>
+      <div
+        className="celebration__timer"
+        aria-hidden="true"
+        style={{ animationDuration: `${celebration.endsAt - celebration.startedAt}ms` }}
+      />
+      {interactive ? (
+        <button
+          type="button"
+          className="celebration__close"
+          onClick={onDismiss}
+          data-testid="celebration-dismiss"
+        >
+          Continue
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,248 @@
+// The venue screen's frame: header (event, window, status, clock), scene navigation and controls.
+import { formatClock, formatWindowLabel } from "../format/time";
+import type { LiveState } from "../live/state";
+import { ConnectionStatus, LastUpdated } from "./Status";
+import {
+  BOARD_WINDOWS,
+  type BoardWindow,
+  type DashboardSettings,
+  type MetricSetting,
+  SCENES,
+  type SceneId,
+} from "./settings";
+
+export function BrandMark() {
+  return (
+    <svg className="brand__mark" viewBox="0 0 64 64" aria-hidden="true">
+      <circle cx="32" cy="32" r="30" fill="currentColor" />
+      <path fill="#0b0e14" d="M36 9 17 36h12.5L26 55l20.5-28H34.5L36 9z" />
+    </svg>
+  );
+}
+
+export function VenueHeader({
+  settings,
+  state,
+  now,
+}: {
+  settings: DashboardSettings;
+  state: LiveState;
+  now: number;
+}) {
+  return (
+    <header className="venue-header">
+      <div className="brand">
+        <BrandMark />
+        <div className="brand__text">
+          <h1 className="brand__event" data-testid="event-name">
+            {settings.event}
+          </h1>
+          <p className="brand__sub" data-testid="window-label">
+            <span
+              className={`live-dot${state.status === "live" ? "" : " live-dot--off"}`}
+              aria-hidden="true"
+            />
+            Live · last {formatWindowLabel(settings.window)}
+          </p>
+        </div>
+      </div>
+      <div className="venue-header__right">
+        <ConnectionStatus state={state} />
+        <div className="clockbox">
+          <time className="clock" data-testid="clock" dateTime={new Date(now).toISOString()}>
+            {formatClock(now)}
+          </time>
+          <LastUpdated state={state} />
+        </div>
+      </div>
+    </header>
+  );
+}
+
+const SCENE_LABELS: Record<SceneId, string> = {
+  overview: "Overview",
+  merchants: "Top merchants",
+  products: "Top products",
+  trends: "Trends",
+};
+
+export function SceneNav({
+  current,
+  step,
+  rotateMs,
+  running,
+  interactive,
+  onSelect,
+}: {
+  current: SceneId;
+  step: number;
+  rotateMs: number | null;
+  running: boolean;
+  interactive: boolean;
+  onSelect: (scene: SceneId) => void;
+}) {
+  return (
+    <nav className="scene-nav" aria-label="Scenes" data-testid="scene-nav">
+      <ol className="scene-nav__list">
+        {SCENES.map((scene) => {
+          const active = scene === current;
+          const content = (
+            <>
+              <span className="scene-nav__label">{SCENE_LABELS[scene]}</span>
+              <span className="scene-nav__track" aria-hidden="true">
+                {active && rotateMs !== null ? (
+                  <span
+                    key={step}
+                    className="scene-nav__progress"
+                    style={{
+                      animationDuration: `${rotateMs}ms`,
+                      animationPlayState: running ? "running" : "paused",
+                    }}
+                  />
+                ) : null}
+              </span>
+            </>
+          );
+          return (
+            <li key={scene} className={`scene-nav__item${active ? " is-active" : ""}`}>
+              {interactive ? (
+                <button
+                  type="button"
+                  className="scene-nav__button"
+                  aria-current={active ? "true" : undefined}
+                  onClick={() => onSelect(scene)}
+                  data-testid={`scene-tab-${scene}`}
+                >
+                  {content}
+                </button>
+              ) : (
+                <span className="scene-nav__button" aria-current={active ? "true" : undefined}>
+                  {content}
+                </span>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
+}
+
+const ROTATE_OPTIONS = [10_000, 20_000, 30_000, 60_000];
+const WINDOW_OPTIONS = ["15m", "30m", "60m", "2h", "6h", "24h"];
+const METRICS: { value: MetricSetting; label: string }[] = [
+  { value: "auto", label: "Auto" },
+  { value: "transactions", label: "Sales" },
+  { value: "volume", label: "Sats" },
+];
+
+function Segmented<T extends string>({
+  label,
+  options,
+  value,
+  onChange,
+  testId,
+}: {
+  label: string;
+  options: { value: T; label: string }[];
+  value: T;
+  onChange: (v: T) => void;
+  testId: string;
+}) {
+  return (
+    <fieldset className="segmented" data-testid={testId}>
+      <legend className="segmented__legend">{label}</legend>
+      {options.map((o) => (
+        <button
+          key={o.value}
+          type="button"
+          className="segmented__option"
+          aria-pressed={o.value === value}
+          onClick={() => onChange(o.value)}
+          data-testid={`${testId}-${o.value}`}
+        >
+          {o.label}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
+export function Controls({
+  settings,
+  paused,
+  onPause,
+  onChange,
+}: {
+  settings: DashboardSettings;
+  paused: boolean;
+  onPause: (paused: boolean) => void;
+  onChange: (next: DashboardSettings) => void;
+}) {
+  const rotateOptions =
+    settings.rotateMs && !ROTATE_OPTIONS.includes(settings.rotateMs)
+      ? [...ROTATE_OPTIONS, settings.rotateMs].sort((a, b) => a - b)
+      : ROTATE_OPTIONS;
+  const windowOptions = WINDOW_OPTIONS.includes(settings.window)
+    ? WINDOW_OPTIONS
+    : [settings.window, ...WINDOW_OPTIONS];
+  const rotationOff = settings.rotateMs === null;
+  return (
+    <section className="controls" aria-label="Display controls" data-testid="controls">
+      <button
+        type="button"
+        className="controls__pause"
+        aria-pressed={paused || rotationOff}
+        onClick={() => (rotationOff ? onChange({ ...settings, rotateMs: 20_000 }) : onPause(!paused))}
+        data-testid="pause-rotation"
+      >
+        {paused || rotationOff ? "▶ Rotate" : "❚❚ Pause"}
+      </button>
+      <label className="controls__field">
+        <span>Every</span>
+        <select
+          value={settings.rotateMs ?? ""}
+          onChange={(e) =>
+            onChange({ ...settings, rotateMs: e.target.value ? Number(e.target.value) : null })
+          }
+          data-testid="rotate-select"
+        >
+          {rotateOptions.map((ms) => (
+            <option key={ms} value={ms}>
+              {ms / 1000} s
+            </option>
+          ))}
+          <option value="">off</option>
+        </select>
+      </label>
+      <label className="controls__field">
+        <span>Trend</span>
+        <select
+          value={settings.window}
+          onChange={(e) => onChange({ ...settings, window: e.target.value })}
+          data-testid="window-select"
+        >
+          {windowOptions.map((w) => (
+            <option key={w} value={w}>
+              {formatWindowLabel(w)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Segmented<BoardWindow>
+        label="Board"
+        testId="board-window"
+        value={settings.board}
+        options={BOARD_WINDOWS.map((w) => ({ value: w, label: w === "all" ? "All" : w }))}
+        onChange={(board) => onChange({ ...settings, board })}
+      />
+      <Segmented<MetricSetting>
+        label="Rank by"
+        testId="board-metric"
+        value={settings.metric}
+        options={METRICS}
+        onChange={(metric) => onChange({ ...settings, metric })}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,236 @@
+import { type CSSProperties, type ReactNode, useLayoutEffect, useRef, useState } from "react";
+import type { Summary } from "../api/types";
+import { useTweenedNumber } from "../app/hooks";
+import { formatCompact, formatFiat, formatInteger, formatRate } from "../format/number";
+
+type Size = "hero" | "primary" | "secondary";
+
+/**
+ * Shrinks a value's font (via the --fit CSS variable) just enough for it to fit its tile, so a
+ * growing total never overflows. Re-measured when the text length or the tile size changes.
+ */
+function useFitText(textLength: number) {
+  const box = useRef<HTMLParagraphElement | null>(null);
+  const content = useRef<HTMLSpanElement | null>(null);
+  const [fit, setFit] = useState(1);
+  const fitRef = useRef(1);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure when the text gets longer or shorter
+  useLayoutEffect(() => {
+    const el = box.current;
+    const inner = content.current;
+    if (!el || !inner) return;
+    const measure = () => {
+      const available = el.clientWidth;
+      const natural = inner.offsetWidth / fitRef.current;
+      if (available <= 0 || natural <= 0) return;
+      const next = Math.min(1, Math.floor((available / natural) * 200) / 200);
+      if (Math.abs(next - fitRef.current) >= 0.005) {
+        fitRef.current = next;
+        setFit(next);
+      }
+    };
+    measure();
+    if (typeof ResizeObserver !== "function") return;
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [textLength]);
+  return { box, content, fit };
+}
+
+export interface KpiTileProps {
+  testId: string;
+  label: string;
+  /** The raw number: exposed as data-value and (exactly, with separators) as the title. */
+  value: number | null | undefined;
+  format: (n: number) => string;
+  /** Exact text for the title attribute; defaults to the integer with separators. */
+  exact?: string;
+  unit?: string;
+  sub?: ReactNode;
+  size?: Size;
+  accent?: boolean;
+  animate: boolean;
+  className?: string;
+  /** Extra data-* attributes on the number element (e.g. data-total). */
+  data?: Record<`data-${string}`, string>;
+  children?: ReactNode;
+}
+
+export function KpiTile(props: KpiTileProps) {
+  const { value, size = "primary" } = props;
+  const hasValue = typeof value === "number" && Number.isFinite(value);
+  const shown = useTweenedNumber(hasValue ? value : 0, props.animate);
+  const text = hasValue ? props.format(shown) : "—";
+  const { box, content, fit } = useFitText(text.length);
+  return (
+    <section
+      className={`kpi kpi--${size}${props.accent ? " kpi--accent" : ""} ${props.className ?? ""}`}
+      aria-label={props.label}
+    >
+      <h3 className="kpi__label">{props.label}</h3>
+      <p className="kpi__value" ref={box} style={{ "--fit": fit.toFixed(3) } as CSSProperties}>
+        <span className="kpi__fitbox" ref={content}>
+          <span
+            className="kpi__number"
+            data-testid={props.testId}
+            data-value={hasValue ? String(value) : ""}
+            title={hasValue ? (props.exact ?? formatInteger(value)) : undefined}
+            {...props.data}
+          >
+            {text}
+          </span>
+          {props.unit ? <span className="kpi__unit">{props.unit}</span> : null}
+        </span>
+      </p>
+      {props.sub ? <p className="kpi__sub">{props.sub}</p> : null}
+      {props.children}
+    </section>
+  );
+}
+
+function TopLine({ name }: { name: string }) {
+  return (
+    <>
+      <span className="kpi__top-label">Top seller</span> {name}
+    </>
+  );
+}
+
+/** "≈ $4,567.89 · €12.00" from the summary's fiat volumes (empty when there are none). */
+export function fiatLine(summary: Summary | null, compact = false): string {
+  const list = summary?.fiat_volume ?? [];
+  return list
+    .filter((f) => f && typeof f.amount === "number")
+    .slice(0, 2)
+    .map((f) => formatFiat(f.amount, f.currency, { compact }))
+    .join(" · ");
+}
+
+export interface KpiSet {
+  volume: ReactNode;
+  transactions: ReactNode;
+  average: ReactNode;
+  txRate: ReactNode;
+  satsRate: ReactNode;
+  merchants: ReactNode;
+  products: ReactNode;
+}
+
+/**
+ * All KPI tiles for a summary, returned separately so each layout (venue grid, phone list)
+ * can place them; sparklines slot into the rate tiles.
+ */
+export function kpiTiles(
+  summary: Summary | null,
+  options: {
+    animate: boolean;
+    txSpark?: ReactNode;
+    satsSpark?: ReactNode;
+    compactFiat?: boolean;
+    /** Leader names for the merchants / products tiles, when known. */
+    topMerchant?: string;
+    topProduct?: string;
+  },
+): KpiSet {
+  const s = summary;
+  const fiat = fiatLine(s, options.compactFiat);
+  const full = (n: number) => formatInteger(n);
+  return {
+    volume: (
+      <KpiTile
+        testId="kpi-total-volume"
+        label="Total volume"
+        value={s?.total_volume_sats}
+        format={full}
+        unit="sats"
+        size="hero"
+        accent
+        animate={options.animate}
+        className="kpi--volume"
+        sub={fiat ? <span data-testid="kpi-fiat-volume">≈ {fiat}</span> : undefined}
+      />
+    ),
+    transactions: (
+      <KpiTile
+        testId="kpi-total-transactions"
+        label="Transactions"
+        value={s?.total_transactions}
+        format={full}
+        size="primary"
+        animate={options.animate}
+        className="kpi--transactions"
+        sub="all time"
+      />
+    ),
+    average: (
+      <KpiTile
+        testId="kpi-average-sale"
+        label="Average sale"
+        value={s?.average_transaction_size}
+        format={full}
+        exact={s ? formatInteger(s.average_transaction_size) : undefined}
+        unit="sats"
+        size="secondary"
+        animate={options.animate}
+        className="kpi--average"
+      />
+    ),
+    txRate: (
+      <KpiTile
+        testId="kpi-transactions-per-minute"
+        label="Transactions / min"
+        value={s?.transactions_per_minute}
+        format={formatRate}
+        exact={s ? formatRate(s.transactions_per_minute) : undefined}
+        size="secondary"
+        animate={options.animate}
+        className="kpi--rate"
+      >
+        {options.txSpark}
+      </KpiTile>
+    ),
+    satsRate: (
+      <KpiTile
+        testId="kpi-volume-per-minute"
+        label="Sats / min"
+        value={s?.volume_per_minute}
+        format={(n) => (n >= 1_000_000 ? formatCompact(n) : formatInteger(n))}
+        exact={s ? formatInteger(s.volume_per_minute) : undefined}
+        size="secondary"
+        accent
+        animate={options.animate}
+        className="kpi--rate"
+      >
+        {options.satsSpark}
+      </KpiTile>
+    ),
+    merchants: (
+      <KpiTile
+        testId="kpi-active-merchants"
+        label="Active merchants"
+        value={s?.active_merchants}
+        format={full}
+        exact={s ? `${formatInteger(s.active_merchants)} of ${formatInteger(s.total_merchants)}` : undefined}
+        unit={s ? `/ ${formatInteger(s.total_merchants)}` : undefined}
+        size="secondary"
+        animate={options.animate}
+        className="kpi--merchants"
+        data={s ? { "data-total": String(s.total_merchants) } : undefined}
+        sub={options.topMerchant ? <TopLine name={options.topMerchant} /> : undefined}
+      />
+    ),
+    products: (
+      <KpiTile
+        testId="kpi-products"
+        label="Products sold"
+        value={s?.unique_products}
+        format={full}
+        size="secondary"
+        animate={options.animate}
+        className="kpi--products"
+        sub={options.topProduct ? <TopLine name={options.topProduct} /> : undefined}
+      />
+    ),
+  };
+}

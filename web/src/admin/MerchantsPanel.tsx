@@ -141,7 +141,9 @@ export function MerchantsPanel() {
               const health = merchantHealth(m);
               return (
                 <tr key={m.id} data-testid="merchant-row" data-merchant-id={m.id} data-enabled={m.enabled}>
-                  <td className="mono">{m.id}</td>
+                  <td className="mono" data-label="ID">
+                    {m.id}
+                  </td>
                   <th scope="row" className="table__name">
                     {m.alias}
                     <span className="table__detail mono" title={m.public_key}>
@@ -150,7 +152,7 @@ export function MerchantsPanel() {
                         : m.public_key}
                     </span>
                   </th>
-                  <td>
+                  <td data-label="Enabled">
                     <Switch
                       checked={m.enabled}
                       label={`Poll ${m.alias}`}
@@ -159,10 +161,13 @@ export function MerchantsPanel() {
                       testId="merchant-enabled"
                     />
                   </td>
-                  <td title={m.last_polled_at ? formatDateTime(m.last_polled_at) : undefined}>
+                  <td
+                    data-label="Last polled"
+                    title={m.last_polled_at ? formatDateTime(m.last_polled_at) : undefined}
+                  >
                     {m.last_polled_at ? formatRelative(m.last_polled_at, now) : "never"}
                   </td>
-                  <td>
+                  <td data-label="Health">
                     <span
                       className={`badge badge--${health.kind}`}
                       data-testid="merchant-health"

@@ -154,9 +154,11 @@ export function MilestonesPanel() {
                 <th scope="row" className="table__name">
                   {m.name}
                 </th>
-                <td>{m.type === "volume" ? "Volume (sats)" : "Transactions"}</td>
-                <td className="num mono">{formatInteger(m.threshold)}</td>
-                <td>
+                <td data-label="Type">{m.type === "volume" ? "Volume (sats)" : "Transactions"}</td>
+                <td className="num mono" data-label="Threshold">
+                  {formatInteger(m.threshold)}
+                </td>
+                <td data-label="Enabled">
                   <Switch
                     checked={m.enabled}
                     label={`Enable ${m.name}`}
@@ -165,7 +167,7 @@ export function MilestonesPanel() {
                     testId="milestone-enabled"
                   />
                 </td>
-                <td>
+                <td data-label="Status">
                   {m.triggered ? (
                     <>
                       <span className="badge badge--triggered" data-testid="milestone-state">

@@ -20,12 +20,8 @@ export function AttendeePage({ api, settings }: { api: PublicApi; settings: Dash
   const merchants = useMerchantBoard(api, state, metric, settings.board, 5);
   const products = useProductBoard(api, state, metric, settings.board, 5);
   const aliases = useAliases(state, merchants.data);
-  const tiles = kpiTiles(state.summary, {
-    animate,
-    compactFiat: true,
-    topMerchant: merchants.data?.[0]?.alias,
-    topProduct: products.data?.[0]?.name,
-  });
+  // No "top seller" lines here: the leaderboards just below carry them.
+  const tiles = kpiTiles(state.summary, { animate, compactFiat: true });
   const stale = isStale(state, now);
 
   return (

@@ -42,7 +42,7 @@ export function VenueHeader({
               className={`live-dot${state.status === "live" ? "" : " live-dot--off"}`}
               aria-hidden="true"
             />
-            Live · last {formatWindowLabel(settings.window)}
+            {state.status === "live" ? "Live · last" : "Last"} {formatWindowLabel(settings.window)}
           </p>
         </div>
       </div>

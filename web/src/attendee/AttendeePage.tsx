@@ -44,7 +44,10 @@ export function AttendeePage({ api, settings }: { api: PublicApi; settings: Dash
       </header>
       <StaleBanner state={state} now={now} />
       <main className="attendee__main" id="main">
-        <section className="attendee__kpis" aria-label="Key figures">
+        <section className="attendee__kpis" aria-labelledby="attendee-kpis-title">
+          <h2 className="sr-only" id="attendee-kpis-title">
+            Key figures
+          </h2>
           {tiles.volume}
           {tiles.transactions}
           {tiles.average}

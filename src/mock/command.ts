@@ -1,0 +1,42 @@
+/**
+ * The mock command, with its process wiring (output, stop signal) injected so it runs in tests.
+ */
+import { type MockCliOptions, parseMockArgs, USAGE } from "./args.js";
+import { startMockUpstream } from "./index.js";
+
+export interface CommandIO {
+  out(line: string): void;
+  err(line: string): void;
+  /** Resolves when the command should stop (SIGINT/SIGTERM in the real CLI). */
+  stopped: Promise<unknown>;
+}
+
+/** Runs until `io.stopped`; returns the exit code (0, or 2 for bad arguments). */
+export async function runMockCommand(argv: readonly string[], io: CommandIO): Promise<number> {
+  const parsed = parseMockArgs(argv);
+  if (parsed.kind === "help") {
+    io.out(USAGE);
+    return 0;
+  }
+  if (parsed.kind === "error") {
+    io.err(`mock: ${parsed.message} (see --help)`);
+    return 2;
+  }
+  const o: MockCliOptions = parsed.options;
+  const mock = await startMockUpstream({
+    host: o.host,
+    port: o.port,
+    seed: o.seed,
+    intervalMs: o.intervalMs,
+    generate: o.generate,
+    speed: o.speed,
+    merchants: o.merchants,
+    failRate: o.failRate,
+    latencyMs: o.latencyMs,
+    garbageRate: o.garbageRate,
+  });
+  io.out(`mock PayWithFlash upstream listening on ${mock.url} with ${o.merchants} merchants`);
+  await io.stopped;
+  await mock.stop();
+  return 0;
+}

@@ -10,11 +10,18 @@ import { adminRoutes } from "./api/admin.js";
 import type { AppContext } from "./api/context.js";
 import { HttpError } from "./api/errors.js";
 import { publicRoutes } from "./api/public.js";
+import { streamRoutes } from "./api/stream.js";
+import { isAppPath, registerWebApp } from "./api/web.js";
+import { LiveHub } from "./live/hub.js";
 
 export interface AppDeps extends Omit<AppContext, "now"> {
   now?: () => number;
   /** Shared with the poller so every line goes to one stream; silent when absent (tests). */
   logger?: FastifyBaseLogger;
+  /** The live stream's hub; one is made when absent. Started and stopped with the app. */
+  hub?: LiveHub;
+  /** Folder of the built web app (index.html); the API alone is served when absent. */
+  webRoot?: string;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -55,9 +62,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(status).send({ error: message });
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error: `no route for ${req.method} ${req.url.split("?")[0]}` }),
-  );
+  const hub = deps.hub ?? new LiveHub({ maxClients: deps.config.maxStreamClients });
+  app.addHook("onReady", async () => hub.start());
+  // Open streams would otherwise keep close() waiting forever.
+  app.addHook("preClose", async () => hub.stop());
+
+  const webServed = deps.webRoot !== undefined && (await registerWebApp(app, deps.webRoot));
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split("?")[0] ?? "/";
+    if (webServed && isAppPath(req.method, path) && !/\.[a-z0-9]+$/i.test(path)) {
+      return reply.header("cache-control", "no-cache").sendFile("index.html");
+    }
+    return reply.code(404).send({ error: `no route for ${req.method} ${path}` });
+  });
 
   await app.register(cors, {
     origin: deps.config.corsOrigins.includes("*") ? "*" : [...deps.config.corsOrigins],
@@ -67,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(publicRoutes, { ctx });
   await app.register(adminRoutes, { ctx });
+  await app.register(streamRoutes, { hub });
   return app;
 }
 

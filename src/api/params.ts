@@ -29,6 +29,28 @@ export function parseSince(raw: string | undefined, fallbackMs: number): number 
   return ms;
 }
 
+/** `bucket`: a Go duration of at least one second, dividing the window into at most `maxBuckets`. */
+export function parseBucket(raw: string | undefined, windowMs: number, maxBuckets: number): number {
+  const value = raw ?? "1m";
+  let ms: number;
+  try {
+    ms = parseDuration(value);
+  } catch (e) {
+    if (!(e instanceof DurationError)) throw e;
+    throw badRequest(`invalid bucket ${JSON.stringify(value)}: use a duration like 10s, 1m or 1h`);
+  }
+  if (ms < 1000 || ms % 1000 !== 0) {
+    throw badRequest(
+      `invalid bucket ${JSON.stringify(value)}: must be a whole number of seconds, at least 1s`,
+    );
+  }
+  if (ms > windowMs) throw badRequest(`invalid bucket ${JSON.stringify(value)}: longer than the window`);
+  if (Math.ceil(windowMs / ms) > maxBuckets) {
+    throw badRequest(`bucket ${JSON.stringify(value)} gives more than ${maxBuckets} buckets for this window`);
+  }
+  return ms;
+}
+
 /**
  * preHandler for routes with integer parameters. Ajv coerces the strings "1e400" and "Infinity" to
  * Infinity and then skips minimum/maximum for a non-finite number, so `limit=1e400` would reach SQL

@@ -2,12 +2,15 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { getMerchantLeaderboard, getProductLeaderboard, getSummary, getTicker } from "../store/dashboard.js";
 import { listTriggers } from "../store/milestones.js";
+import { getTimeseries } from "../store/timeseries.js";
 import type { AppContext } from "./context.js";
-import { parseSince, rejectNonFiniteNumbers, windowStart } from "./params.js";
+import { badRequest } from "./errors.js";
+import { parseBucket, parseSince, rejectNonFiniteNumbers, windowStart } from "./params.js";
 import * as S from "./schemas.js";
 
 const DAY_MS = 24 * 3600_000;
 const TRIGGERS_DEFAULT_LIMIT = 100;
+const MAX_BUCKETS = 1440;
 
 /** Read-only endpoints for dashboards: thin, one store call each. */
 export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -69,5 +72,18 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         sinceMs: parseSince(req.query.since, now() - DAY_MS),
         limit: req.query.limit ?? TRIGGERS_DEFAULT_LIMIT,
       }),
+  );
+
+  app.get(
+    "/v1/timeseries",
+    { schema: { querystring: S.TimeseriesQuery, response: { 200: S.Timeseries, ...errors } } },
+    (req) => {
+      const at = now();
+      const windowMs = at - (windowStart(req.query.window, "60m", at) ?? at);
+      if (req.query.window === "all")
+        throw badRequest('timeseries needs a finite window, e.g. 60m; "all" is not one');
+      const bucketMs = parseBucket(req.query.bucket, windowMs, MAX_BUCKETS);
+      return getTimeseries(db, { now: at, windowMs, bucketMs, merchantId: req.query.merchant_id });
+    },
   );
 };

@@ -134,3 +134,14 @@ export const MilestonePatchBody = Type.Object({
   reset_trigger: Type.Optional(Type.Boolean()),
 });
 export const LoginBody = Type.Object({ token: Type.String({ maxLength: 4096 }) });
+
+export const TimeseriesQuery = Type.Object({
+  window: Type.Optional(Type.String({ description: "Go duration, default 60m" })),
+  bucket: Type.Optional(Type.String({ description: "Go duration, default 1m" })),
+  merchant_id: Type.Optional(Type.String({ pattern: MERCHANT_ID_PATTERN })),
+});
+export const Timeseries = Type.Object({
+  window_seconds: Type.Number(),
+  bucket_seconds: Type.Number(),
+  buckets: Type.Array(Type.Object({ start: Instant, transactions: Count, volume_sats: Sats })),
+});

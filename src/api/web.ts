@@ -1,0 +1,28 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance } from "fastify";
+
+/**
+ * Serves the built dashboard at `/` with long caching for hashed assets; any other GET that is not an
+ * API path gets index.html, so `/admin` and deep links load the app. API paths keep JSON 404s.
+ */
+export async function registerWebApp(app: FastifyInstance, webRoot: string): Promise<boolean> {
+  if (!existsSync(join(webRoot, "index.html"))) return false;
+  await app.register(fastifyStatic, {
+    root: webRoot,
+    wildcard: false,
+    setHeaders(res, path) {
+      if (path.includes(`${join(webRoot, "assets")}`)) {
+        res.header("cache-control", "public, max-age=31536000, immutable");
+      } else {
+        res.header("cache-control", "no-cache");
+      }
+    },
+  });
+  return true;
+}
+
+export function isAppPath(method: string, url: string): boolean {
+  return (method === "GET" || method === "HEAD") && !url.startsWith("/v1/") && url !== "/v1";
+}

@@ -1,0 +1,121 @@
+import type { ServerResponse } from "node:http";
+import { HEARTBEAT_FRAME, sseFrame } from "./frame.js";
+
+export type LiveEvent = "sale" | "summary" | "milestone" | "merchant" | "reset";
+
+export interface LiveHubOptions {
+  maxClients: number;
+  /** Events kept for clients that reconnect with Last-Event-ID. */
+  replayBuffer?: number;
+  heartbeatMs?: number;
+  /** A client whose unsent output grows past this is dropped instead of buffered without bound. */
+  maxBufferedBytes?: number;
+  /** Reconnection delay suggested to browsers. */
+  retryMs?: number;
+}
+
+interface Buffered {
+  id: number;
+  frame: string;
+}
+
+/**
+ * Fans events out to every connected stream. Ids rise for the process's life; a reconnecting client
+ * gets what it missed from a bounded buffer, or a `reset` telling it to refetch over REST.
+ */
+export class LiveHub {
+  private readonly clients = new Set<ServerResponse>();
+  private readonly buffer: Buffered[] = [];
+  private lastId = 0;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly opts: Required<LiveHubOptions>;
+  droppedSlowClients = 0;
+
+  constructor(opts: LiveHubOptions) {
+    this.opts = {
+      replayBuffer: 1000,
+      heartbeatMs: 15_000,
+      maxBufferedBytes: 1 << 20,
+      retryMs: 2000,
+      ...opts,
+    };
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  start(): void {
+    this.heartbeat ??= setInterval(() => this.broadcast(HEARTBEAT_FRAME), this.opts.heartbeatMs);
+  }
+
+  /** Ends every stream (shutdown) so that the HTTP server can close. */
+  stop(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+  }
+
+  canAccept(): boolean {
+    return this.clients.size < this.opts.maxClients;
+  }
+
+  /**
+   * Starts streaming to `res` (already hijacked from the framework), first replaying what a client
+   * resuming from `lastEventId` missed.
+   */
+  attach(
+    res: ServerResponse,
+    headers: Record<string, string | number | string[]>,
+    lastEventId?: string,
+  ): void {
+    res.writeHead(200, {
+      ...headers,
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
+    res.socket?.setNoDelay(true);
+    res.write(`retry: ${this.opts.retryMs}\n: connected\n\n`);
+    this.clients.add(res);
+    res.on("close", () => this.clients.delete(res));
+    if (lastEventId !== undefined) this.replay(res, lastEventId);
+  }
+
+  publish(event: LiveEvent, data: unknown): number {
+    const id = ++this.lastId;
+    const frame = sseFrame(id, event, data);
+    this.buffer.push({ id, frame });
+    if (this.buffer.length > this.opts.replayBuffer) this.buffer.shift();
+    this.broadcast(frame);
+    return id;
+  }
+
+  private replay(res: ServerResponse, lastEventId: string): void {
+    const last = /^\d+$/.test(lastEventId) ? Number(lastEventId) : Number.NaN;
+    const oldest = this.buffer[0]?.id ?? this.lastId + 1;
+    // Unknown, from another process life (ahead of us), or older than the buffer: the client must refetch.
+    if (Number.isNaN(last) || last > this.lastId || last < oldest - 1) {
+      this.write(res, sseFrame(this.lastId, "reset", {}));
+      return;
+    }
+    for (const b of this.buffer) if (b.id > last) this.write(res, b.frame);
+  }
+
+  private broadcast(frame: string): void {
+    for (const res of this.clients) this.write(res, frame);
+  }
+
+  private write(res: ServerResponse, frame: string): void {
+    if (res.writableLength > this.opts.maxBufferedBytes) {
+      // It stopped reading; holding its backlog would grow memory with every sale.
+      this.droppedSlowClients++;
+      this.clients.delete(res);
+      res.destroy();
+      return;
+    }
+    res.write(frame);
+  }
+}

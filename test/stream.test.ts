@@ -1,0 +1,218 @@
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.js";
+import { LiveFeed } from "../src/live/feed.js";
+import { LiveHub } from "../src/live/hub.js";
+import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
+import { openStream, type SseClient, waitFor } from "./support/sse.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function serve(hubOpts: Partial<ConstructorParameters<typeof LiveHub>[0]> = {}) {
+  const store = await openDatabase(":memory:");
+  const hub = new LiveHub({ maxClients: 10, ...hubOpts });
+  const app = await buildApp({
+    db: store.db,
+    hub,
+    config: {
+      adminToken: "t".repeat(32),
+      corsOrigins: ["https://screen.example"],
+      tickerLimit: 20,
+      leaderboardLimit: 10,
+      rateWindowMs: 300_000,
+      maxStreamClients: 10,
+    },
+    refetch: () => {},
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1/stream`;
+  const clients: SseClient[] = [];
+  const open = async (headers: Record<string, string> = {}) => {
+    const c = await openStream(url, headers);
+    clients.push(c);
+    return c;
+  };
+  cleanups.push(async () => {
+    for (const c of clients) c.close();
+    await app.close();
+    await store.close();
+  });
+  return { app, hub, store, url, open };
+}
+
+const named = (c: SseClient) => c.events.filter((e) => e.event !== undefined);
+
+describe("GET /v1/stream", () => {
+  it("streams framed events with proxy-friendly headers and CORS", async () => {
+    const { hub, open } = await serve();
+    const c = await open({ origin: "https://screen.example" });
+    expect(c.status).toBe(200);
+    expect(c.headers["content-type"]).toBe("text/event-stream; charset=utf-8");
+    expect(c.headers["cache-control"]).toContain("no-cache");
+    expect(c.headers["x-accel-buffering"]).toBe("no");
+    expect(c.headers["access-control-allow-origin"]).toBe("https://screen.example");
+    await waitFor(() => hub.clientCount === 1);
+    hub.publish("sale", { sale_id: 1, merchant_alias: "Line\nbreak café" });
+    await waitFor(() => named(c).length === 1);
+    expect(named(c)[0]).toEqual({
+      id: "1",
+      event: "sale",
+      data: JSON.stringify({ sale_id: 1, merchant_alias: "Line\nbreak café" }),
+    });
+    expect(JSON.parse(named(c)[0]?.data ?? "")).toEqual({ sale_id: 1, merchant_alias: "Line\nbreak café" });
+  });
+
+  it("replays what a reconnecting client missed, or tells it to reset", async () => {
+    const { hub, open } = await serve({ replayBuffer: 3 });
+    for (let i = 1; i <= 5; i++) hub.publish("sale", { n: i });
+    const resumed = await open({ "last-event-id": "3" });
+    await waitFor(() => named(resumed).length === 2);
+    expect(named(resumed).map((e) => [e.id, e.event])).toEqual([
+      ["4", "sale"],
+      ["5", "sale"],
+    ]);
+    const current = await open({ "last-event-id": "5" });
+    for (const [lastId, why] of [
+      ["1", "older than the buffer"],
+      ["99", "ahead of this process"],
+      ["abc", "not an id"],
+    ]) {
+      const c = await open({ "last-event-id": lastId as string });
+      await waitFor(() => named(c).length === 1);
+      expect(named(c)[0], why).toEqual({ id: "5", event: "reset", data: "{}" });
+    }
+    hub.publish("summary", { total_transactions: 1 });
+    await waitFor(() => named(current).length === 1);
+    expect(named(current)[0]?.event).toBe("summary");
+  });
+
+  it("refuses streams past the cap with 503 JSON", async () => {
+    const { hub, open, url } = await serve({ maxClients: 2 });
+    await open();
+    await open();
+    await waitFor(() => hub.clientCount === 2);
+    const res = await fetch(url);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error: "too many live streams open; retry shortly" });
+  });
+
+  it("drops a client that stops reading, and keeps serving one that reads", async () => {
+    const { hub, open } = await serve({ maxBufferedBytes: 256 * 1024, replayBuffer: 10 });
+    const slow = await open();
+    const fast = await open();
+    await waitFor(() => hub.clientCount === 2);
+    slow.pause();
+    const payload = "x".repeat(16 * 1024);
+    // Bursts of a few events, like polls landing; the reading client keeps up between bursts.
+    for (let i = 0; i < 400; i++) {
+      hub.publish("sale", { i, payload });
+      if (i % 5 === 4) await waitFor(() => named(fast).length === i + 1);
+    }
+    await waitFor(() => named(fast).length === 400, 10_000);
+    expect(hub.droppedSlowClients).toBe(1);
+    expect(hub.clientCount).toBe(1);
+  });
+
+  it("sends heartbeats", async () => {
+    const { open } = await serve({ heartbeatMs: 30 });
+    const c = await open();
+    await waitFor(() => c.events.some((e) => e.comment === "heartbeat"));
+  });
+
+  it("closes every stream on shutdown", async () => {
+    const { app, hub, open } = await serve();
+    const a = await open();
+    const b = await open();
+    await waitFor(() => hub.clientCount === 2);
+    await app.close();
+    await Promise.all([a.ended, b.ended]);
+    expect(hub.clientCount).toBe(0);
+  });
+});
+
+describe("LiveFeed", () => {
+  let store: OpenedDatabase;
+  const makeFeed = async () => {
+    store = await openDatabase(":memory:");
+    const hub = new LiveHub({ maxClients: 1 });
+    const published: { event: string; data: unknown }[] = [];
+    hub.publish = ((event: string, data: unknown) => published.push({ event, data })) as LiveHub["publish"];
+    const feed = new LiveFeed({ db: store.db, hub, rateWindowMs: 300_000, summaryEveryMs: 50 });
+    cleanups.push(async () => {
+      feed.stop();
+      await store.close();
+    });
+    return { feed, published };
+  };
+  const sale = (id: number) => ({
+    sale_id: id,
+    merchant_id: "m",
+    merchant_alias: "M",
+    amount_sats: id,
+    sale_date: `2025-11-10T12:00:0${id}Z`,
+  });
+  const trigger = {
+    id: 1,
+    milestone_id: 2,
+    name: "First",
+    type: "transactions",
+    threshold: 1,
+    triggered_at: "2025-11-10T12:00:00Z",
+    total_transactions: 2,
+    total_volume_sats: 3,
+  };
+
+  it("pushes sales oldest first, milestones, health changes, and one summary per burst", async () => {
+    const { feed, published } = await makeFeed();
+    const ok = (newSales: ReturnType<typeof sale>[], triggers: (typeof trigger)[] = []) =>
+      feed.onOutcome({
+        kind: "ok",
+        merchantId: "m",
+        alias: "M",
+        polledAt: Date.parse("2025-11-10T12:00:10Z"),
+        result: { newSales, triggers, totals: { transactions: 2, volumeSats: 3 } },
+      });
+    ok([sale(2), sale(1)], [trigger]);
+    ok([sale(3)]);
+    ok([]);
+    feed.onOutcome({
+      kind: "failed",
+      merchantId: "m",
+      alias: "M",
+      error: "upstream responded 500",
+      failures: 1,
+    });
+    feed.onOutcome({
+      kind: "failed",
+      merchantId: "m",
+      alias: "M",
+      error: "upstream responded 500",
+      failures: 2,
+    });
+    await waitFor(() => published.some((p) => p.event === "summary"));
+    await new Promise((r) => setTimeout(r, 120));
+    expect(published.map((p) => p.event)).toEqual([
+      "sale",
+      "sale",
+      "milestone",
+      "merchant",
+      "sale",
+      "merchant",
+      "summary",
+    ]);
+    expect(
+      published.filter((p) => p.event === "sale").map((p) => (p.data as { sale_id: number }).sale_id),
+    ).toEqual([1, 2, 3]);
+    expect(published[3]?.data).toEqual({
+      id: "m",
+      alias: "M",
+      last_polled_at: "2025-11-10T12:00:10Z",
+      healthy: true,
+    });
+    expect(published[5]?.data).toEqual({ id: "m", alias: "M", healthy: false });
+    expect(published[6]?.data).toMatchObject({ total_transactions: 0, fiat_volume: [] });
+  });
+});

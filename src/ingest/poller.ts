@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
+import { formatDuration } from "../config/duration.js";
 import type { Db } from "../store/db.js";
 import { applyPoll, type PollResult } from "../store/ingest.js";
 import {
@@ -57,7 +58,7 @@ export class Poller {
     if (this.running) return;
     this.running = true;
     this.opts.log.info(
-      `poller started (interval=${this.opts.intervalMs}ms, concurrency=${this.opts.concurrency})`,
+      `poller started (interval=${formatDuration(this.opts.intervalMs)}, concurrency=${this.opts.concurrency})`,
     );
     this.runCycle();
   }

@@ -1,0 +1,188 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTestApp, TEST_TOKEN, type TestApp } from "./support/app.js";
+
+const DEMO = resolve(import.meta.dirname, "../dist/demo/cli.js");
+const ADD_MERCHANT = resolve(import.meta.dirname, "../dist/cli/add-merchant.js");
+const TOKEN = "demo-test-admin-token-0123456789abcdef0123";
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => done(port));
+    });
+  });
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const srv = createServer();
+    srv.once("error", () => done(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => done(true)));
+  });
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(url, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+    signal: AbortSignal.timeout(3000),
+  });
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+  return res.json();
+}
+
+async function waitUntil(cond: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await cond()) return;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((done) => child.once("exit", (code) => done(code)));
+}
+
+describe("npm run demo", () => {
+  let dir: string;
+  beforeAll(() => {
+    expect(existsSync(DEMO), `${DEMO} is missing: run "npm run build:server" (npm test builds first)`).toBe(
+      true,
+    );
+    dir = mkdtempSync(join(tmpdir(), "demo-test-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function runOnce(db: string, expectSales: boolean): Promise<void> {
+    const port = await freePort();
+    const mockPort = await freePort();
+    let output = "";
+    const child = spawn(
+      process.execPath,
+      [DEMO, "--port", String(port), "--mock-port", String(mockPort), "--db", db, "--speed", "20"],
+      { env: { ...process.env, ADMIN_TOKEN: TOKEN }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout?.on("data", (d) => {
+      output += d;
+    });
+    child.stderr?.on("data", (d) => {
+      output += d;
+    });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitUntil(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`demo exited early:\n${output}`);
+          const merchants = (await getJson(`${base}/v1/admin/merchants`)) as unknown[];
+          const milestones = (await getJson(`${base}/v1/admin/milestones`)) as unknown[];
+          const summary = (await getJson(`${base}/v1/summary`)) as { total_transactions: number };
+          expect(merchants.length).toBeLessThanOrEqual(20);
+          expect(milestones.length).toBeLessThanOrEqual(5);
+          return (
+            merchants.length === 20 &&
+            milestones.length === 5 &&
+            (!expectSales || summary.total_transactions > 0) &&
+            output.includes("Press Ctrl-C")
+          );
+        },
+        30_000,
+        "20 merchants, 5 milestones and some sales",
+      );
+      expect(output).toContain(`${base}/`);
+      expect(output).toContain(TOKEN);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exitOf(child), output).toBe(0);
+    expect(await portIsFree(port)).toBe(true);
+    expect(await portIsFree(mockPort)).toBe(true);
+  }
+
+  it("brings up mock + server, registers merchants and milestones, stops cleanly; reruns add nothing", async () => {
+    const db = join(dir, "sub", "demo.db");
+    await runOnce(db, true);
+    await runOnce(db, false);
+    const final = await runOnceCounts(db);
+    expect(final).toEqual({ merchants: 20, milestones: 5 });
+  }, 90_000);
+
+  async function runOnceCounts(db: string): Promise<{ merchants: number; milestones: number }> {
+    const { openDatabase } = await import("../src/store/db.js");
+    const store = await openDatabase(db);
+    try {
+      const merchants = await store.db.selectFrom("merchants").select("id").execute();
+      const milestones = await store.db.selectFrom("milestones").select("id").execute();
+      return { merchants: merchants.length, milestones: milestones.length };
+    } finally {
+      await store.close();
+    }
+  }
+});
+
+describe("npm run add-merchant", () => {
+  const run = promisify(execFile);
+  let t: TestApp;
+  let base: string;
+  beforeAll(async () => {
+    expect(existsSync(ADD_MERCHANT), `${ADD_MERCHANT} is missing: run "npm run build:server"`).toBe(true);
+    t = await makeTestApp();
+    await t.app.listen({ host: "127.0.0.1", port: 0 });
+    base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  });
+  afterAll(() => t.close());
+
+  async function addMerchant(args: string[], token: string | undefined) {
+    const env = { ...process.env };
+    delete env.ADMIN_TOKEN;
+    if (token !== undefined) env.ADMIN_TOKEN = token;
+    try {
+      const { stdout, stderr } = await run(process.execPath, [ADD_MERCHANT, ...args], { env });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const err = e as { code: number; stdout: string; stderr: string };
+      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+    }
+  }
+
+  it("creates, then updates", async () => {
+    const a = await addMerchant(["173", "9853874eabc", "Bitcoin Coffee", base], TEST_TOKEN);
+    expect(a).toMatchObject({ code: 0, stdout: 'merchant 173 "Bitcoin Coffee" created\n' });
+    const b = await addMerchant(["173", "9853874eabc", "Bitcoin Coffee", base], TEST_TOKEN);
+    expect(b).toMatchObject({ code: 0, stdout: 'merchant 173 "Bitcoin Coffee" updated\n' });
+  });
+
+  it("fails clearly on a bad token, bad input, a missing token and a server that is down", async () => {
+    const bad = await addMerchant(["174", "k", "A", base], "wrong-token-value");
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("admin token rejected");
+    expect(bad.stderr + bad.stdout).not.toContain("wrong-token-value");
+
+    const invalid = await addMerchant(["bad id", "k", "A", base], TEST_TOKEN);
+    expect(invalid.code).not.toBe(0);
+    expect(invalid.stderr).toContain("invalid id");
+
+    const noToken = await addMerchant(["174", "k", "A", base], undefined);
+    expect(noToken.code).not.toBe(0);
+    expect(noToken.stderr).toContain("ADMIN_TOKEN must be set");
+
+    const downPort = await freePort();
+    const down = await addMerchant(["174", "k", "A", `http://127.0.0.1:${downPort}`], TEST_TOKEN);
+    expect(down.code).not.toBe(0);
+    expect(down.stderr).toContain(`cannot reach http://127.0.0.1:${downPort}: is the server running?`);
+  });
+});

@@ -11,6 +11,13 @@ import {
 
 export type Metric = "transactions" | "volume";
 
+/** Leaderboards sort by the chosen metric, then by the other one (before the id) to break ties. */
+function rankingColumns(metric: Metric) {
+  return metric === "volume"
+    ? (["volume_sats", "transactions"] as const)
+    : (["transactions", "volume_sats"] as const);
+}
+
 /** Totals come from the running totals (O(merchants)); only the rate looks at sales, through sale_date. */
 export async function getSummary(db: Db, opts: { now: number; rateWindowMs: number }): Promise<Summary> {
   const merchants = await db
@@ -87,10 +94,7 @@ export async function getMerchantLeaderboard(
   db: Db,
   opts: { metric: Metric; sinceMs: number | null; limit: number },
 ): Promise<MerchantStanding[]> {
-  const [first, second] =
-    opts.metric === "volume"
-      ? (["volume_sats", "transactions"] as const)
-      : (["transactions", "volume_sats"] as const);
+  const [first, second] = rankingColumns(opts.metric);
   if (opts.sinceMs === null) {
     const rows = await db
       .selectFrom("merchants")
@@ -139,10 +143,7 @@ export async function getProductLeaderboard(
   db: Db,
   opts: { metric: Metric; sinceMs: number | null; limit: number },
 ): Promise<ProductStanding[]> {
-  const [first, second] =
-    opts.metric === "volume"
-      ? (["volume_sats", "transactions"] as const)
-      : (["transactions", "volume_sats"] as const);
+  const [first, second] = rankingColumns(opts.metric);
   if (opts.sinceMs === null) {
     return db
       .selectFrom("products")

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import type { AdminMerchant } from "../api/types";
 import { useNow } from "../app/hooks";
 import { formatDateTime, formatRelative } from "../format/time";
@@ -7,8 +7,6 @@ import { ConfirmDialog, Dialog, Field, Switch } from "./Dialog";
 import {
   describeError,
   emptyMerchantForm,
-  type FormErrors,
-  hasErrors,
   type MerchantForm,
   merchantChanges,
   merchantCreateBody,
@@ -17,6 +15,7 @@ import {
   validateMerchant,
 } from "./logic";
 import { useAdminList, useConfirm } from "./useAdminList";
+import { useValidatedForm } from "./useValidatedForm";
 
 type Editing = { mode: "add" } | { mode: "edit"; merchant: AdminMerchant };
 
@@ -257,46 +256,25 @@ function MerchantDialog({
   onSaved: (m: AdminMerchant, created: boolean) => void;
 }) {
   const { call } = useAdmin();
-  const [form, setForm] = useState<MerchantForm>(() =>
-    editing.mode === "edit" ? merchantToForm(editing.merchant) : emptyMerchantForm(),
+  const { form, errors, serverError, saving, update, handleSubmit } = useValidatedForm<MerchantForm>(
+    () => (editing.mode === "edit" ? merchantToForm(editing.merchant) : emptyMerchantForm()),
+    validateMerchant,
   );
-  const [errors, setErrors] = useState<FormErrors<MerchantForm>>({});
-  const [serverError, setServerError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [touched, setTouched] = useState(false);
 
-  const update = (patch: Partial<MerchantForm>) => {
-    const next = { ...form, ...patch };
-    setForm(next);
-    if (touched) setErrors(validateMerchant(next));
-  };
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    const found = validateMerchant(form);
-    setErrors(found);
-    if (hasErrors(found)) return;
-    setSaving(true);
-    setServerError(null);
-    try {
-      if (editing.mode === "add") {
-        const created = await call((api) => api.saveMerchant(merchantCreateBody(form)));
-        onSaved(created ?? { ...placeholder(), ...merchantCreateBody(form) }, true);
-      } else {
-        const changes = merchantChanges(editing.merchant, form);
-        if (Object.keys(changes).length === 0) {
-          onClose();
-          return;
-        }
-        const saved = await call((api) => api.updateMerchant(editing.merchant.id, changes));
-        onSaved(saved ?? { ...editing.merchant, ...changes }, false);
+  const submit = handleSubmit(async (form) => {
+    if (editing.mode === "add") {
+      const created = await call((api) => api.saveMerchant(merchantCreateBody(form)));
+      onSaved(created ?? { ...placeholder(), ...merchantCreateBody(form) }, true);
+    } else {
+      const changes = merchantChanges(editing.merchant, form);
+      if (Object.keys(changes).length === 0) {
+        onClose();
+        return;
       }
-    } catch (err) {
-      setServerError(describeError(err));
-      setSaving(false);
+      const saved = await call((api) => api.updateMerchant(editing.merchant.id, changes));
+      onSaved(saved ?? { ...editing.merchant, ...changes }, false);
     }
-  };
+  });
 
   const isEdit = editing.mode === "edit";
   return (

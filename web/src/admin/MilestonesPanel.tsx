@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import type { AdminMilestone } from "../api/types";
 import { useNow } from "../app/hooks";
 import { formatInteger } from "../format/number";
@@ -8,8 +8,6 @@ import { ConfirmDialog, Dialog, Field, Switch } from "./Dialog";
 import {
   describeError,
   emptyMilestoneForm,
-  type FormErrors,
-  hasErrors,
   type MilestoneForm,
   milestoneChanges,
   milestoneCreateBody,
@@ -17,6 +15,7 @@ import {
   validateMilestone,
 } from "./logic";
 import { useAdminList, useConfirm } from "./useAdminList";
+import { useValidatedForm } from "./useValidatedForm";
 
 type Editing = { mode: "add" } | { mode: "edit"; milestone: AdminMilestone };
 
@@ -262,58 +261,37 @@ function MilestoneDialog({
   onSaved: (m: AdminMilestone, created: boolean) => void;
 }) {
   const { call } = useAdmin();
-  const [form, setForm] = useState<MilestoneForm>(() =>
-    editing.mode === "edit" ? milestoneToForm(editing.milestone) : emptyMilestoneForm(),
+  const { form, errors, serverError, saving, update, handleSubmit } = useValidatedForm<MilestoneForm>(
+    () => (editing.mode === "edit" ? milestoneToForm(editing.milestone) : emptyMilestoneForm()),
+    validateMilestone,
   );
-  const [errors, setErrors] = useState<FormErrors<MilestoneForm>>({});
-  const [serverError, setServerError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [touched, setTouched] = useState(false);
 
-  const update = (patch: Partial<MilestoneForm>) => {
-    const next = { ...form, ...patch };
-    setForm(next);
-    if (touched) setErrors(validateMilestone(next));
-  };
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    const found = validateMilestone(form);
-    setErrors(found);
-    if (hasErrors(found)) return;
-    setSaving(true);
-    setServerError(null);
-    try {
-      if (editing.mode === "add") {
-        const body = milestoneCreateBody(form);
-        const created = await call((api) => api.createMilestone(body));
-        const stamp = new Date().toISOString();
-        onSaved(
-          created ?? {
-            id: -Date.now(),
-            triggered: false,
-            created_at: stamp,
-            updated_at: stamp,
-            enabled: true,
-            ...body,
-          },
-          true,
-        );
-      } else {
-        const changes = milestoneChanges(editing.milestone, form);
-        if (Object.keys(changes).length === 0) {
-          onClose();
-          return;
-        }
-        const saved = await call((api) => api.updateMilestone(editing.milestone.id, changes));
-        onSaved(saved ?? { ...editing.milestone, ...changes }, false);
+  const submit = handleSubmit(async (form) => {
+    if (editing.mode === "add") {
+      const body = milestoneCreateBody(form);
+      const created = await call((api) => api.createMilestone(body));
+      const stamp = new Date().toISOString();
+      onSaved(
+        created ?? {
+          id: -Date.now(),
+          triggered: false,
+          created_at: stamp,
+          updated_at: stamp,
+          enabled: true,
+          ...body,
+        },
+        true,
+      );
+    } else {
+      const changes = milestoneChanges(editing.milestone, form);
+      if (Object.keys(changes).length === 0) {
+        onClose();
+        return;
       }
-    } catch (err) {
-      setServerError(describeError(err));
-      setSaving(false);
+      const saved = await call((api) => api.updateMilestone(editing.milestone.id, changes));
+      onSaved(saved ?? { ...editing.milestone, ...changes }, false);
     }
-  };
+  });
 
   const isEdit = editing.mode === "edit";
   return (

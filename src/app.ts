@@ -55,9 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const { status, message } = describeError(err);
     if (status >= 500) req.log.error({ err }, "request failed");
-    if (err instanceof HttpError && status === 429) {
-      const seconds = /retry in (\d+)s/.exec(err.message)?.[1];
-      if (seconds) reply.header("retry-after", seconds);
+    if (err instanceof HttpError && err.retryAfterSeconds !== undefined) {
+      reply.header("retry-after", String(err.retryAfterSeconds));
     }
     return reply.code(status).send({ error: message });
   });

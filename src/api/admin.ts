@@ -24,7 +24,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
   const refuseIfLimited = (ip: string): void => {
     const wait = limiter.retryAfterSeconds(ip, now());
-    if (wait > 0) throw new HttpError(429, `too many failed authentication attempts; retry in ${wait}s`);
+    if (wait > 0)
+      throw new HttpError(429, `too many failed authentication attempts; retry in ${wait}s`, wait);
   };
 
   app.post(

@@ -4,6 +4,7 @@ import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
 import { applyPoll } from "../src/store/ingest.js";
 import { deleteMerchant, upsertMerchant } from "../src/store/merchants.js";
 import { createMilestone } from "../src/store/milestones.js";
+import { rebuildDerived } from "../src/store/rollups.js";
 import { parsePosPayload } from "../src/upstream/payload.js";
 import { posBody, saleRow } from "./support/upstream.js";
 
@@ -144,7 +145,7 @@ describe("applyPoll", () => {
     expect((await dump()).sales).toEqual([]);
   });
 
-  it("keeps running totals equal to a full recount through random ingests and deletions", async () => {
+  it("keeps running totals and hourly rollups equal to a full recount through random ingests and deletions", async () => {
     let seed = 7;
     const rand = () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -152,24 +153,65 @@ describe("applyPoll", () => {
     };
     const merchants = ["m1", "m2", "m3", "m4"];
     for (const m of merchants) await addMerchant(m);
-    const history = new Map<string, { id: number; sats: number }[]>(merchants.map((m) => [m, []]));
-    for (let round = 0; round < 60; round++) {
+    type Sale = { id: number; sats: number; at: number };
+    const history = new Map<string, Sale[]>(merchants.map((m) => [m, []]));
+    const everServed = new Map<string, Set<number>>(merchants.map((m) => [m, new Set()]));
+    for (let round = 0; round < 80; round++) {
       const m = merchants[Math.floor(rand() * merchants.length)] as string;
       const sales = history.get(m) ?? [];
       const fresh = Math.floor(rand() * 6);
-      for (let i = 0; i < fresh; i++) sales.push({ id: sales.length + 1, sats: Math.floor(rand() * 50_000) });
+      for (let i = 0; i < fresh; i++) {
+        // Spread over three days so the hourly rollup has many rows.
+        const at = T0 - Math.floor(rand() * 72) * 3_600_000 - Math.floor(rand() * 3_600_000);
+        sales.push({ id: sales.length + 1, sats: Math.floor(rand() * 50_000), at });
+      }
       history.set(m, sales);
-      // Upstream returns the whole history, in any order, sometimes with a sale missing (reset).
-      const served = sales.filter(() => rand() > 0.1).sort(() => rand() - 0.5);
-      if (!(await applyPoll(store.db, m, payload(served), T0 + round))) await addMerchant(m);
-      if (round === 30) {
+      // Upstream returns the whole history, in any order, sometimes with sales missing that come back
+      // in a later poll (ids below the highest stored one that were never stored), sometimes only the
+      // newest sales (a reset).
+      const reset = rand() < 0.1;
+      const served = (reset ? sales.slice(-2) : sales.filter(() => rand() > 0.2)).sort(() => rand() - 0.5);
+      const result = await applyPoll(store.db, m, payload(served), T0 + round);
+      if (!result) await addMerchant(m);
+      else for (const s of served) everServed.get(m)?.add(s.id);
+      if (round === 40) {
         await deleteMerchant(store.db, "m2");
         history.set("m2", []);
+        everServed.set("m2", new Set());
       }
     }
     const stored = (await dump()).merchants;
     expect(stored).toEqual(await recount());
-    expect(stored.reduce((n, m) => n + m.total_transactions, 0)).toBeGreaterThan(50);
+    expect(stored.reduce((n, m) => n + m.total_transactions, 0)).toBeGreaterThan(80);
+    // Every sale ever served is stored, once.
+    for (const m of merchants) {
+      const ids = (await dump()).sales.filter((s) => s.merchant_id === m).map((s) => s.sale_id);
+      expect(ids.sort((a, b) => a - b)).toEqual([...(everServed.get(m) ?? [])].sort((a, b) => a - b));
+    }
+
+    const hourly = () =>
+      store.db.selectFrom("sales_by_hour").selectAll().orderBy("hour").orderBy("merchant_id").execute();
+    const recounted = await sql<{
+      hour: number;
+      merchant_id: string;
+      transactions: number;
+      volume_sats: number;
+    }>`
+      select (sale_date / 3600000) * 3600000 as hour, merchant_id, count(*) as transactions, sum(amount_sats) as volume_sats
+      from transactions group by 1, 2 order by 1, 2`.execute(store.db);
+    const incremental = await hourly();
+    expect(incremental).toEqual(recounted.rows);
+    expect(incremental.length).toBeGreaterThan(20);
+
+    // A rebuild from the raw sales gives exactly what ingest kept up incrementally.
+    const before = await dump();
+    await rebuildDerived(store.db);
+    expect(await hourly()).toEqual(incremental);
+    const after = await dump();
+    expect(after.merchants).toEqual(before.merchants);
+    expect(after.fiat.map((f) => ({ ...f, amount: Math.round(f.amount * 1e6) }))).toEqual(
+      before.fiat.map((f) => ({ ...f, amount: Math.round(f.amount * 1e6) })),
+    );
   });
 
   it("is all or nothing: a failure late in the transaction stores none of the poll", async () => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Poller, type PollOutcome } from "../src/ingest/poller.js";
 import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
-import { getMerchant, upsertMerchant } from "../src/store/merchants.js";
+import { deleteMerchant, getMerchant, upsertMerchant } from "../src/store/merchants.js";
+import { createMilestone } from "../src/store/milestones.js";
 import { createUpstreamClient } from "../src/upstream/client.js";
 import { captureLogger } from "./support/log.js";
 import { type FakeUpstream, posBody, saleRow, startFakeUpstream } from "./support/upstream.js";
@@ -105,6 +106,55 @@ describe("Poller", () => {
     expect(failing?.last_polled_at).toBeUndefined();
     const healthy = await getMerchant(store.db, "173");
     expect(healthy?.last_error).toBeUndefined();
+  });
+
+  it("recognises an unchanged body by digest: not parsed, poll still recorded, new milestones still fire", async () => {
+    await addMerchant("173");
+    upstream.set("173", ok(1, 2, 3));
+    const fetch = createUpstreamClient({ baseUrl: upstream.url, timeoutMs: 2000 });
+    const first = await fetch({ id: "173", publicKey: "key-173" });
+    expect(first.unchanged).toBeFalsy();
+    const p = makePoller({ now: () => 5_000 });
+    await p.poller.pollAll();
+    const digest = (await store.db.selectFrom("merchants").select("body_digest").executeTakeFirst())
+      ?.body_digest;
+    expect(digest).toBe(first.digest);
+    expect(await fetch({ id: "173", publicKey: "key-173", bodyDigest: digest })).toEqual({
+      unchanged: true,
+      digest,
+    });
+
+    await createMilestone(store.db, { name: "three", type: "transactions", threshold: 3, enabled: true }, 1);
+    await p.poller.pollAll();
+    expect(p.messages()).toContain("merchant 173 poll complete (new_tx=0)");
+    const second = p.outcomes[1];
+    expect(second?.kind === "ok" && second.result.triggers.map((t) => t.name)).toEqual(["three"]);
+    expect((await getMerchant(store.db, "173"))?.last_polled_at).toBe("1970-01-01T00:00:05Z");
+
+    // A changed body is parsed again and only its new sale is stored.
+    upstream.set("173", ok(1, 2, 3, 4));
+    await p.poller.pollAll();
+    const third = p.outcomes[2];
+    expect(third?.kind === "ok" && third.result.newSales.map((s) => s.sale_id)).toEqual([4]);
+  });
+
+  it("fetches in full when the merchant was re-created while its unchanged body was in flight", async () => {
+    await addMerchant("173");
+    upstream.set("173", ok(1, 2));
+    const p = makePoller();
+    await p.poller.pollAll();
+    // Same body again, but the merchant row (and its sales) is replaced just before the poll lands.
+    upstream.set("173", { ...ok(1, 2), delayMs: 150 });
+    const cycle = p.poller.pollAll();
+    await until(() => upstream.active("173") === 1);
+    await deleteMerchant(store.db, "173");
+    await addMerchant("173");
+    await cycle;
+    const m = await getMerchant(store.db, "173");
+    expect(m?.last_error).toBeUndefined();
+    expect(m?.last_polled_at).toBeDefined();
+    const ids = await store.db.selectFrom("transactions").select("sale_id").orderBy("sale_id").execute();
+    expect(ids.map((r) => r.sale_id)).toEqual([1, 2]);
   });
 
   it("names a connection reset", async () => {

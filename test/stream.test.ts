@@ -173,7 +173,7 @@ describe("LiveFeed", () => {
         merchantId: "m",
         alias: "M",
         polledAt: Date.parse("2025-11-10T12:00:10Z"),
-        result: { newSales, triggers, totals: { transactions: 2, volumeSats: 3 } },
+        result: { newSales, triggers, changed: newSales.length + triggers.length > 0 },
       });
     ok([sale(2), sale(1)], [trigger]);
     ok([sale(3)]);

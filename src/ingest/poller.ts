@@ -148,22 +148,29 @@ export class Poller {
   private async pollOnce(merchant: MerchantCredentialsRow): Promise<void> {
     const { log, db } = this.opts;
     try {
-      const poll = await this.opts.fetchMerchant(merchant, this.cancel.signal);
-      const polledAt = this.now();
-      const result = await applyPoll(db, merchant.id, poll, polledAt);
-      if (!result) {
+      let poll = await this.opts.fetchMerchant(merchant, this.cancel.signal);
+      let polledAt = this.now();
+      let result = await applyPoll(db, merchant.id, poll, polledAt);
+      if (result === "stale") {
+        // The merchant was re-created while its unchanged body was being fetched: fetch it in full.
+        poll = await this.opts.fetchMerchant({ ...merchant, bodyDigest: null }, this.cancel.signal);
+        polledAt = this.now();
+        result = await applyPoll(db, merchant.id, poll, polledAt);
+      }
+      if (!result || result === "stale") {
         log.info(`merchant ${merchant.id} was deleted during its poll; nothing stored`);
         return;
       }
       this.notBefore.delete(merchant.id);
-      for (const s of poll.skipped.slice(0, MAX_LOGGED_SKIPS)) {
+      const skipped = poll.unchanged ? [] : poll.skipped;
+      for (const s of skipped.slice(0, MAX_LOGGED_SKIPS)) {
         log.warn(
           { merchant_id: merchant.id, row: s.kind, row_id: s.id },
           `merchant ${merchant.id} ${s.kind} ${s.id} skipped: ${s.reason}`,
         );
       }
       log.info(
-        { merchant_id: merchant.id, new_tx: result.newSales.length, skipped: poll.skipped.length },
+        { merchant_id: merchant.id, new_tx: result.newSales.length, skipped: skipped.length },
         `merchant ${merchant.id} poll complete (new_tx=${result.newSales.length})`,
       );
       for (const t of result.triggers) {

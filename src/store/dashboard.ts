@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./db.js";
+import { nextHourBoundary } from "./rollups.js";
 import {
   type MerchantStanding,
   type ProductStanding,
@@ -35,14 +36,7 @@ export async function getSummary(db: Db, opts: { now: number; rateWindowMs: numb
     .where("active", "=", 1)
     .where("deleted", "=", 0)
     .executeTakeFirstOrThrow();
-  const recent = await db
-    .selectFrom("transactions")
-    .select((eb) => [
-      eb.fn.countAll<number>().as("n"),
-      eb.fn.coalesce(eb.fn.sum<number>("amount_sats"), eb.lit(0)).as("volume"),
-    ])
-    .where("sale_date", ">=", opts.now - opts.rateWindowMs)
-    .executeTakeFirstOrThrow();
+  const recent = await salesTotalSince(db, opts.now - opts.rateWindowMs);
   const fiat = await db
     .selectFrom("fiat_totals")
     .select((eb) => ["currency", eb.fn.sum<number>("amount").as("amount")])
@@ -60,9 +54,41 @@ export async function getSummary(db: Db, opts: { now: number; rateWindowMs: numb
     active_merchants: Number(merchants.active),
     total_merchants: Number(merchants.total),
     unique_products: Number(products.n),
-    transactions_per_minute: round2(Number(recent.n) / minutes),
-    volume_per_minute: round2(Number(recent.volume) / minutes),
+    transactions_per_minute: round2(recent.transactions / minutes),
+    volume_per_minute: round2(recent.volumeSats / minutes),
     fiat_volume: fiat.map((f) => ({ currency: f.currency, amount: round2(Number(f.amount)) })),
+  };
+}
+
+/**
+ * Sales dated at or after `sinceMs`, without scanning more than an hour of raw sales: the leading partial
+ * hour is counted from the sales themselves, every later hour from the hourly rollup.
+ */
+async function salesTotalSince(
+  db: Db,
+  sinceMs: number,
+): Promise<{ transactions: number; volumeSats: number }> {
+  const boundary = nextHourBoundary(sinceMs);
+  const raw = await db
+    .selectFrom("transactions")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("n"),
+      eb.fn.coalesce(eb.fn.sum<number>("amount_sats"), eb.lit(0)).as("volume"),
+    ])
+    .where("sale_date", ">=", sinceMs)
+    .where("sale_date", "<", boundary)
+    .executeTakeFirstOrThrow();
+  const hours = await db
+    .selectFrom("sales_by_hour")
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>("transactions"), eb.lit(0)).as("n"),
+      eb.fn.coalesce(eb.fn.sum<number>("volume_sats"), eb.lit(0)).as("volume"),
+    ])
+    .where("hour", ">=", boundary)
+    .executeTakeFirstOrThrow();
+  return {
+    transactions: Number(raw.n) + Number(hours.n),
+    volumeSats: Number(raw.volume) + Number(hours.volume),
   };
 }
 
@@ -112,20 +138,35 @@ export async function getMerchantLeaderboard(
       .execute();
     return rows;
   }
-  const rows = await db
-    .selectFrom("transactions as t")
-    .innerJoin("merchants as m", "m.id", "t.merchant_id")
+  // Same split as salesTotalSince, per merchant: raw sales of the leading partial hour, then whole hours.
+  const boundary = nextHourBoundary(opts.sinceMs);
+  const partialHour = db
+    .selectFrom("transactions")
     .select((eb) => [
-      "t.merchant_id",
-      "m.alias",
+      "merchant_id",
       eb.fn.countAll<number>().as("transactions"),
-      eb.fn.sum<number>("t.amount_sats").as("volume_sats"),
+      eb.fn.sum<number>("amount_sats").as("volume_sats"),
     ])
-    .where("t.sale_date", ">=", opts.sinceMs)
-    .groupBy(["t.merchant_id", "m.alias"])
+    .where("sale_date", ">=", opts.sinceMs)
+    .where("sale_date", "<", boundary)
+    .groupBy("merchant_id");
+  const wholeHours = db
+    .selectFrom("sales_by_hour")
+    .select(["merchant_id", "transactions", "volume_sats"])
+    .where("hour", ">=", boundary);
+  const rows = await db
+    .selectFrom(partialHour.unionAll(wholeHours).as("w"))
+    .innerJoin("merchants as m", "m.id", "w.merchant_id")
+    .select((eb) => [
+      "w.merchant_id",
+      "m.alias",
+      eb.fn.sum<number>("w.transactions").as("transactions"),
+      eb.fn.sum<number>("w.volume_sats").as("volume_sats"),
+    ])
+    .groupBy(["w.merchant_id", "m.alias"])
     .orderBy(first, "desc")
     .orderBy(second, "desc")
-    .orderBy("t.merchant_id")
+    .orderBy("w.merchant_id")
     .limit(opts.limit)
     .execute();
   return rows.map((r) => ({

@@ -1,7 +1,8 @@
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import { dueMilestones, type Totals } from "../milestones/evaluate.js";
 import type { ParsedPoll, UpstreamSale } from "../upstream/payload.js";
 import type { Db } from "./db.js";
+import { addSalesToRollups } from "./rollups.js";
 import type { Database } from "./schema.js";
 import { type MilestoneTrigger, type TickerRow, toTickerRow, toTrigger } from "./shapes.js";
 
@@ -9,7 +10,18 @@ export interface PollResult {
   /** Sales stored by this poll, newest first, in the ticker's shape. */
   newSales: TickerRow[];
   triggers: MilestoneTrigger[];
-  totals: Totals;
+  /** Whether anything a dashboard shows changed (sales, products or milestones). */
+  changed: boolean;
+}
+
+/**
+ * What a poll brought: a parsed body, or only the digest of a body identical to the one stored last
+ * time (the client skips parsing it). `digest` is stored so the next identical body can be skipped.
+ */
+export type FetchedPoll = (ParsedPoll & { unchanged?: false; digest?: string }) | UnchangedPoll;
+export interface UnchangedPoll {
+  unchanged: true;
+  digest: string;
 }
 
 // SQLite allows 32,766 bound parameters per statement; stay well under it.
@@ -27,28 +39,47 @@ const PRODUCT_FIELDS = [
   "deleted",
 ] as const;
 
+/** Lets HTTP requests run between the chunks of a big poll; reads use their own connection meanwhile. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Everything one successful poll changes, in one transaction: new sales and their lines (sales already
- * stored are left alone), the merchant's products, running totals, poll state and milestones. A crash
- * leaves all of it or none. Returns undefined when the merchant was deleted while it was being polled.
+ * stored are left alone), the merchant's products, running totals and rollups, poll state and
+ * milestones. A crash leaves all of it or none. Returns undefined when the merchant was deleted while
+ * it was being polled, and "stale" when the poll skipped an unchanged body but the stored digest no
+ * longer matches (the merchant's settings changed meanwhile): the caller fetches again in full.
  */
+export function applyPoll(
+  db: Db,
+  merchantId: string,
+  poll: ParsedPoll & { digest?: string },
+  now: number,
+): Promise<PollResult | undefined>;
+export function applyPoll(
+  db: Db,
+  merchantId: string,
+  poll: FetchedPoll,
+  now: number,
+): Promise<PollResult | "stale" | undefined>;
 export async function applyPoll(
   db: Db,
   merchantId: string,
-  poll: ParsedPoll,
+  poll: FetchedPoll,
   now: number,
-): Promise<PollResult | undefined> {
+): Promise<PollResult | "stale" | undefined> {
   return db.transaction().execute(async (trx) => {
     const merchant = await trx
       .selectFrom("merchants")
-      .select(["alias"])
+      .select(["alias", "body_digest"])
       .where("id", "=", merchantId)
       .executeTakeFirst();
     if (!merchant) return undefined;
+    if (poll.unchanged && merchant.body_digest !== poll.digest) return "stale";
 
-    const fresh = await newSalesOnly(trx, merchantId, poll.sales);
+    const fresh = poll.unchanged ? [] : await newSalesOnly(trx, merchantId, poll.sales);
     await insertSales(trx, merchantId, fresh, now);
-    await upsertProducts(trx, merchantId, poll, now);
+    await addSalesToRollups(trx, merchantId, fresh);
+    const productsChanged = poll.unchanged ? false : await upsertProducts(trx, merchantId, poll, now);
 
     let volume = 0;
     const fiat = new Map<string, number>();
@@ -66,6 +97,7 @@ export async function applyPoll(
         last_polled_at: now,
         last_error: null,
         consecutive_failures: 0,
+        ...(poll.digest === undefined ? {} : { body_digest: poll.digest }),
       }))
       .where("id", "=", merchantId)
       .execute();
@@ -81,8 +113,8 @@ export async function applyPoll(
         .execute();
     }
 
-    const totals = await readTotals(trx);
-    const triggers = await fireDueMilestones(trx, totals, now);
+    // A milestone created after the totals passed its threshold fires on the next poll, changed or not.
+    const triggers = await fireDueMilestones(trx, now);
     const newSales = fresh
       .map((s) =>
         toTickerRow({
@@ -98,24 +130,56 @@ export async function applyPoll(
       .sort((a, b) =>
         a.sale_date < b.sale_date ? 1 : a.sale_date > b.sale_date ? -1 : b.sale_id - a.sale_id,
       );
-    return { newSales, triggers, totals };
+    return { newSales, triggers, changed: fresh.length > 0 || productsChanged || triggers.length > 0 };
   });
 }
 
+/**
+ * The sales of the poll not stored yet. Upstream returns the whole history every time, so the usual
+ * re-poll is "everything known plus a few new ones with higher ids". Ids above the highest stored one
+ * are new; the rest are checked as a block (count and sum of the stored ids over their range, one index
+ * range scan) and only looked up one by one when that block differs, e.g. after an upstream reset.
+ */
 async function newSalesOnly(
   trx: Transaction<Database>,
   merchantId: string,
   sales: UpstreamSale[],
 ): Promise<UpstreamSale[]> {
   if (sales.length === 0) return [];
+  const top = await trx
+    .selectFrom("transactions")
+    .select((eb) => eb.fn.max("sale_id").as("max"))
+    .where("merchant_id", "=", merchantId)
+    .executeTakeFirst();
+  const max = top?.max ?? null;
+  if (max === null) return sales;
+  const newer: UpstreamSale[] = [];
+  const older: UpstreamSale[] = [];
+  let lo = Number.POSITIVE_INFINITY;
+  let olderSum = 0;
+  for (const s of sales) {
+    if (s.saleId > max) newer.push(s);
+    else {
+      older.push(s);
+      olderSum += s.saleId;
+      if (s.saleId < lo) lo = s.saleId;
+    }
+  }
+  if (older.length === 0) return newer;
+  const stored = await sql<{ n: number; sum: number }>`
+    select count(*) as n, coalesce(sum(sale_id), 0) as sum from transactions
+    where merchant_id = ${merchantId} and sale_id between ${lo} and ${max}`.execute(trx);
+  const block = stored.rows[0];
+  if (block && Number(block.n) === older.length && Number(block.sum) === olderSum) return newer;
   const known = await trx
     .selectFrom("transactions")
     .select("sale_id")
     .where("merchant_id", "=", merchantId)
+    .where("sale_id", ">=", lo)
+    .where("sale_id", "<=", max)
     .execute();
-  if (known.length === 0) return sales;
   const ids = new Set(known.map((r) => r.sale_id));
-  return sales.filter((s) => !ids.has(s.saleId));
+  return [...older.filter((s) => !ids.has(s.saleId)), ...newer];
 }
 
 async function insertSales(
@@ -143,6 +207,7 @@ async function insertSales(
       // Never expected (sales are filtered against stored ids first), but a duplicate must never fail the poll.
       .onConflict((oc) => oc.columns(["merchant_id", "sale_id"]).doNothing())
       .execute();
+    await yieldToEventLoop();
   }
   const lines = sales.flatMap((s) =>
     s.lines.map((l, lineNo) => ({
@@ -161,19 +226,24 @@ async function insertSales(
       .values(lines.slice(i, i + LINE_CHUNK))
       .onConflict((oc) => oc.columns(["merchant_id", "sale_id", "line_no"]).doNothing())
       .execute();
+    await yieldToEventLoop();
   }
 }
 
-/** Upstream product figures are cumulative: the newest poll's values replace the stored ones. */
+/**
+ * Upstream product figures are cumulative: the newest poll's values replace the stored ones.
+ * Returns whether any row changed.
+ */
 async function upsertProducts(
   trx: Transaction<Database>,
   merchantId: string,
   poll: ParsedPoll,
   now: number,
-): Promise<void> {
+): Promise<boolean> {
+  let changed = false;
   for (let i = 0; i < poll.products.length; i += PRODUCT_CHUNK) {
     const chunk = poll.products.slice(i, i + PRODUCT_CHUNK);
-    await trx
+    const result = await trx
       .insertInto("products")
       .values(
         chunk.map((p) => ({
@@ -209,8 +279,10 @@ async function upsertProducts(
             eb.or(PRODUCT_FIELDS.map((c) => eb(eb.ref(`products.${c}`), "is not", eb.ref(`excluded.${c}`)))),
           ),
       )
-      .execute();
+      .executeTakeFirst();
+    if ((result.numInsertedOrUpdatedRows ?? 0n) > 0n) changed = true;
   }
+  return changed;
 }
 
 /** Global totals from the per-merchant running totals: O(merchants), never a scan of the sales. */
@@ -227,19 +299,18 @@ export async function readTotals(db: Kysely<Database>): Promise<Totals> {
 
 /**
  * Marks each due milestone triggered and records the totals of that moment. The conditional update
- * is the guard: of two evaluations racing for the same milestone only one changes the row.
+ * is the guard: of two evaluations racing for the same milestone only one changes the row. Totals are
+ * only summed when some milestone is armed, so polls cost nothing here once every milestone has fired.
  */
-export async function fireDueMilestones(
-  trx: Kysely<Database>,
-  totals: Totals,
-  now: number,
-): Promise<MilestoneTrigger[]> {
+export async function fireDueMilestones(trx: Kysely<Database>, now: number): Promise<MilestoneTrigger[]> {
   const armed = await trx
     .selectFrom("milestones")
     .select(["id", "name", "type", "threshold", "enabled", "triggered_at"])
     .where("enabled", "=", 1)
     .where("triggered_at", "is", null)
     .execute();
+  if (armed.length === 0) return [];
+  const totals = await readTotals(trx);
   const due = dueMilestones(
     armed.map((m) => ({ ...m, enabled: true, triggered: false })),
     totals,

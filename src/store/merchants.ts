@@ -31,7 +31,16 @@ export interface MerchantCredentialsRow {
   id: string;
   publicKey: string;
   alias: string;
+  bodyDigest: string | null;
 }
+
+const CREDENTIAL_COLUMNS = ["id", "public_key", "alias", "body_digest"] as const;
+const toCredentials = (r: { id: string; public_key: string; alias: string; body_digest: string | null }) => ({
+  id: r.id,
+  publicKey: r.public_key,
+  alias: r.alias,
+  bodyDigest: r.body_digest,
+});
 
 /** What the poller needs to reach one merchant's upstream; disabled ones too, for an explicit refetch. */
 export async function getMerchantCredentials(
@@ -40,20 +49,20 @@ export async function getMerchantCredentials(
 ): Promise<MerchantCredentialsRow | undefined> {
   const row = await db
     .selectFrom("merchants")
-    .select(["id", "public_key", "alias"])
+    .select(CREDENTIAL_COLUMNS)
     .where("id", "=", id)
     .executeTakeFirst();
-  return row && { id: row.id, publicKey: row.public_key, alias: row.alias };
+  return row && toCredentials(row);
 }
 
 export async function listEnabledMerchantCredentials(db: Db): Promise<MerchantCredentialsRow[]> {
   const rows = await db
     .selectFrom("merchants")
-    .select(["id", "public_key", "alias"])
+    .select(CREDENTIAL_COLUMNS)
     .where("enabled", "=", 1)
     .orderBy("id")
     .execute();
-  return rows.map((r) => ({ id: r.id, publicKey: r.public_key, alias: r.alias }));
+  return rows.map(toCredentials);
 }
 
 export interface MerchantInput {

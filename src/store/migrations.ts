@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationProvider, Migrator, type SqlBool, sql } from "kysely";
 
 /**
  * Ordered and frozen: a migration that has shipped is never edited, only followed by a new one,
@@ -114,6 +114,46 @@ const migrations: Record<string, Migration> = {
         .on("milestone_triggers")
         .column("triggered_at")
         .execute();
+    },
+  },
+  "0002_read_rollups": {
+    async up(db: Kysely<unknown>) {
+      // Sales per merchant per UTC hour, kept in the ingest transaction: a 24 h leaderboard adds up at
+      // most 24 rows per merchant plus the raw sales of the leading partial hour, however long the history.
+      await db.schema
+        .createTable("sales_by_hour")
+        .addColumn("hour", "integer", (c) => c.notNull())
+        .addColumn("merchant_id", "text", (c) => c.notNull().references("merchants.id").onDelete("cascade"))
+        .addColumn("transactions", "integer", (c) => c.notNull())
+        .addColumn("volume_sats", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("sales_by_hour_pk", ["hour", "merchant_id"])
+        .modifyEnd(sql`without rowid`)
+        .execute();
+      await db.schema
+        .createIndex("sales_by_hour_merchant")
+        .on("sales_by_hour")
+        .columns(["merchant_id", "hour"])
+        .execute();
+      await sql`
+        insert into sales_by_hour (hour, merchant_id, transactions, volume_sats)
+        select sale_date - ((sale_date % 3600000) + 3600000) % 3600000, merchant_id, count(*), sum(amount_sats)
+        from transactions group by 1, 2`.execute(db);
+
+      // The all-time product leaderboard reads the top rows of one of these instead of sorting every product.
+      for (const [name, first, second] of [
+        ["products_rank_transactions", "total_transactions", "total_revenue_sats"],
+        ["products_rank_volume", "total_revenue_sats", "total_transactions"],
+      ] as const) {
+        await db.schema
+          .createIndex(name)
+          .on("products")
+          .columns([`${first} desc`, `${second} desc`, "merchant_id", "product_id"])
+          .where(sql<SqlBool>`active = 1 and deleted = 0 and total_transactions > 0`)
+          .execute();
+      }
+
+      // Digest of the last upstream body stored for the merchant: an identical body is not parsed again.
+      await db.schema.alterTable("merchants").addColumn("body_digest", "text").execute();
     },
   },
 };

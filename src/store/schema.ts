@@ -12,6 +12,8 @@ export interface MerchantsTable {
   // Running totals kept in the ingest transaction so reads never aggregate the sales table.
   total_transactions: Generated<number>;
   total_volume_sats: Generated<number>;
+  /** Digest of the last upstream body stored; null until the first poll and after any settings change. */
+  body_digest: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -52,6 +54,14 @@ export interface ProductsTable {
   updated_at: number;
 }
 
+/** Sales per merchant per UTC hour (`hour` = the hour's start, epoch ms), kept in the ingest transaction. */
+export interface SalesByHourTable {
+  hour: number;
+  merchant_id: string;
+  transactions: number;
+  volume_sats: number;
+}
+
 export interface FiatTotalsTable {
   merchant_id: string;
   currency: string;
@@ -87,6 +97,7 @@ export interface Database {
   sale_lines: SaleLinesTable;
   products: ProductsTable;
   fiat_totals: FiatTotalsTable;
+  sales_by_hour: SalesByHourTable;
   milestones: MilestonesTable;
   milestone_triggers: MilestoneTriggersTable;
 }

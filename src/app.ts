@@ -10,12 +10,18 @@ import { adminRoutes } from "./api/admin.js";
 import type { AppContext } from "./api/context.js";
 import { HttpError } from "./api/errors.js";
 import { publicRoutes } from "./api/public.js";
+import { ReadCache } from "./api/read-cache.js";
 import { streamRoutes } from "./api/stream.js";
 import { isAppPath, registerWebApp } from "./api/web.js";
 import { LiveHub } from "./live/hub.js";
+import { inlineReader, type Reader } from "./store/reader.js";
 
-export interface AppDeps extends Omit<AppContext, "now"> {
+export interface AppDeps extends Omit<AppContext, "now" | "reader" | "cache"> {
   now?: () => number;
+  /** Where dashboard reads run; on the writer connection when absent (tests on `:memory:`). */
+  reader?: Reader;
+  /** Cached dashboard answers; when absent every read goes to the database. */
+  cache?: ReadCache;
   /** Shared with the poller so every line goes to one stream; silent when absent (tests). */
   logger?: FastifyBaseLogger;
   /** The live stream's hub; one is made when absent. Started and stopped with the app. */
@@ -28,7 +34,12 @@ const BODY_LIMIT = 1024 * 1024;
 
 /** The HTTP application, fully wired but not listening: main.ts listens, tests inject(). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const ctx: AppContext = { ...deps, now: deps.now ?? Date.now };
+  const ctx: AppContext = {
+    ...deps,
+    now: deps.now ?? Date.now,
+    reader: deps.reader ?? inlineReader(deps.db),
+    cache: deps.cache ?? new ReadCache({ maxStaleMs: 0, refreshAfterMs: 0 }),
+  };
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT,
@@ -38,6 +49,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook("onResponse", async (req, reply) => {
+    // An admin change (merchant renamed, disabled, deleted; milestone re-armed) shows on the next read.
+    if (req.method !== "GET" && reply.statusCode < 300 && req.url.startsWith("/v1/admin/")) {
+      ctx.cache.invalidate();
+    }
     const size = reply.getHeader("content-length");
     req.log.info(
       {

@@ -3,6 +3,7 @@
  * poller, listens, and shuts all of it down on SIGINT/SIGTERM.
  */
 import { fileURLToPath } from "node:url";
+import { ReadCache } from "./api/read-cache.js";
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config/config.js";
 import { Poller } from "./ingest/poller.js";
@@ -10,9 +11,13 @@ import { LiveFeed } from "./live/feed.js";
 import { LiveHub } from "./live/hub.js";
 import { createLogger } from "./log.js";
 import { openDatabase } from "./store/db.js";
+import { inlineReader, startReaderWorker } from "./store/reader.js";
 import { createUpstreamClient } from "./upstream/client.js";
 
 const SHUTDOWN_LIMIT_MS = 20_000;
+// Dashboard answers may be this old (ms) when sent; sales themselves reach screens through the stream at once.
+const READ_MAX_STALE_MS = 1000;
+const READ_REFRESH_MS = 250;
 
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
@@ -30,20 +35,29 @@ async function main(): Promise<void> {
   for (const w of warnings) log.warn(w);
 
   const store = await openDatabase(config.dbPath);
+  // A second connection only sees the same data when the database is a file.
+  const reader =
+    config.dbPath === ":memory:" ? inlineReader(store.db) : await startReaderWorker(config.dbPath);
+  const cache = new ReadCache({ maxStaleMs: READ_MAX_STALE_MS, refreshAfterMs: READ_REFRESH_MS });
   const hub = new LiveHub({ maxClients: config.maxStreamClients });
-  const feed = new LiveFeed({ db: store.db, hub, rateWindowMs: config.rateWindowMs, log });
+  const feed = new LiveFeed({ reader, hub, rateWindowMs: config.rateWindowMs, log });
   const poller = new Poller({
     db: store.db,
     fetchMerchant: createUpstreamClient({ baseUrl: config.sourceBaseUrl, timeoutMs: config.httpTimeoutMs }),
     intervalMs: config.pollIntervalMs,
     concurrency: config.pollConcurrency,
     log,
-    onOutcome: feed.onOutcome,
+    onOutcome: (outcome) => {
+      if (outcome.kind === "ok" && outcome.result.changed) cache.invalidate();
+      feed.onOutcome(outcome);
+    },
     onCycleEnd: store.optimize,
     stopGraceMs: Math.min(config.httpTimeoutMs, 10_000),
   });
   const app = await buildApp({
     db: store.db,
+    reader,
+    cache,
     config,
     logger: log,
     hub,
@@ -55,6 +69,7 @@ async function main(): Promise<void> {
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
     log.fatal({ err: e }, `cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
+    await reader.close();
     await store.close();
     process.exit(1);
   }
@@ -72,6 +87,7 @@ async function main(): Promise<void> {
     await app.close();
     await poller.stop();
     feed.stop();
+    await reader.close();
     await store.close();
     log.info("shutdown complete");
     process.exit(0);

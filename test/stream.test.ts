@@ -4,6 +4,7 @@ import { buildApp } from "../src/app.js";
 import { LiveFeed } from "../src/live/feed.js";
 import { LiveHub } from "../src/live/hub.js";
 import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
+import { inlineReader } from "../src/store/reader.js";
 import { openStream, type SseClient, waitFor } from "./support/sse.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -140,7 +141,12 @@ describe("LiveFeed", () => {
     const hub = new LiveHub({ maxClients: 1 });
     const published: { event: string; data: unknown }[] = [];
     hub.publish = ((event: string, data: unknown) => published.push({ event, data })) as LiveHub["publish"];
-    const feed = new LiveFeed({ db: store.db, hub, rateWindowMs: 300_000, summaryEveryMs: 50 });
+    const feed = new LiveFeed({
+      reader: inlineReader(store.db),
+      hub,
+      rateWindowMs: 300_000,
+      summaryEveryMs: 50,
+    });
     cleanups.push(async () => {
       feed.stop();
       await store.close();

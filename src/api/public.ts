@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { getMerchantLeaderboard, getProductLeaderboard, getSummary, getTicker } from "../store/dashboard.js";
-import { listTriggers } from "../store/milestones.js";
-import { getTimeseries } from "../store/timeseries.js";
+import type { ReadArgs, ReadName } from "../store/reader.js";
 import type { AppContext } from "./context.js";
 import { badRequest } from "./errors.js";
 import { parseBucket, parseSince, rejectNonFiniteNumbers, windowStart } from "./params.js";
@@ -12,22 +10,31 @@ const DAY_MS = 24 * 3600_000;
 const TRIGGERS_DEFAULT_LIMIT = 100;
 const MAX_BUCKETS = 1440;
 
-/** Read-only endpoints for dashboards: thin, one store call each. */
+/**
+ * Read-only endpoints for dashboards: thin, one cached read each. Parameters are validated here, before
+ * the cache; `key` names the query by its validated parameters and `args` is evaluated when the read
+ * actually runs, so windows are measured from the time of the read, not of the first request.
+ */
 export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { db, config, now } = ctx;
+  const { reader, cache, config, now } = ctx;
+  const read = <N extends ReadName>(name: N, key: unknown, args: () => ReadArgs<N>) =>
+    cache.get(`${name} ${JSON.stringify(key)}`, () => reader.read(name, args()));
   const errors = { 400: S.ErrorBody };
   app.addHook("preHandler", rejectNonFiniteNumbers);
 
   app.get("/v1/health", { schema: { response: { 200: S.StatusBody } } }, async () => ({ status: "ok" }));
 
   app.get("/v1/summary", { schema: { response: { 200: S.Summary } } }, () =>
-    getSummary(db, { now: now(), rateWindowMs: config.rateWindowMs }),
+    read("summary", null, () => ({ now: now(), rateWindowMs: config.rateWindowMs })),
   );
 
   app.get(
     "/v1/ticker",
     { schema: { querystring: S.LimitQuery, response: { 200: Type.Array(S.TickerRow), ...errors } } },
-    (req) => getTicker(db, req.query.limit ?? config.tickerLimit),
+    (req) => {
+      const limit = req.query.limit ?? config.tickerLimit;
+      return read("ticker", limit, () => ({ limit }));
+    },
   );
 
   app.get(
@@ -38,12 +45,15 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         response: { 200: Type.Array(S.MerchantStanding), ...errors },
       },
     },
-    (req) =>
-      getMerchantLeaderboard(db, {
-        metric: req.query.metric ?? "transactions",
-        sinceMs: windowStart(req.query.window, "24h", now()),
-        limit: req.query.limit ?? config.leaderboardLimit,
-      }),
+    (req) => {
+      const { window = "24h", metric = "transactions", limit = config.leaderboardLimit } = req.query;
+      windowStart(window, null, now()); // rejects a bad window before anything is cached
+      return read("merchantLeaderboard", [window, metric, limit], () => ({
+        metric,
+        sinceMs: windowStart(window, null, now()),
+        limit,
+      }));
+    },
   );
 
   app.get(
@@ -54,12 +64,15 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         response: { 200: Type.Array(S.ProductStanding), ...errors },
       },
     },
-    (req) =>
-      getProductLeaderboard(db, {
-        metric: req.query.metric ?? "transactions",
-        sinceMs: windowStart(req.query.window, null, now()),
-        limit: req.query.limit ?? config.leaderboardLimit,
-      }),
+    (req) => {
+      const { window = "all", metric = "transactions", limit = config.leaderboardLimit } = req.query;
+      windowStart(window, null, now());
+      return read("productLeaderboard", [window, metric, limit], () => ({
+        metric,
+        sinceMs: windowStart(window, null, now()),
+        limit,
+      }));
+    },
   );
 
   app.get(
@@ -67,11 +80,14 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: { querystring: S.TriggersQuery, response: { 200: Type.Array(S.MilestoneTrigger), ...errors } },
     },
-    (req) =>
-      listTriggers(db, {
-        sinceMs: parseSince(req.query.since, now() - DAY_MS),
-        limit: req.query.limit ?? TRIGGERS_DEFAULT_LIMIT,
-      }),
+    (req) => {
+      const { since, limit = TRIGGERS_DEFAULT_LIMIT } = req.query;
+      parseSince(since, 0);
+      return read("triggers", [since ?? null, limit], () => ({
+        sinceMs: parseSince(since, now() - DAY_MS),
+        limit,
+      }));
+    },
   );
 
   app.get(
@@ -83,7 +99,13 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       if (req.query.window === "all")
         throw badRequest('timeseries needs a finite window, e.g. 60m; "all" is not one');
       const bucketMs = parseBucket(req.query.bucket, windowMs, MAX_BUCKETS);
-      return getTimeseries(db, { now: at, windowMs, bucketMs, merchantId: req.query.merchant_id });
+      const merchantId = req.query.merchant_id;
+      return read("timeseries", [windowMs, bucketMs, merchantId ?? null], () => ({
+        now: now(),
+        windowMs,
+        bucketMs,
+        merchantId,
+      }));
     },
   );
 };

@@ -1,12 +1,11 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { PollOutcome } from "../ingest/poller.js";
-import { getSummary } from "../store/dashboard.js";
-import type { Db } from "../store/db.js";
+import type { Reader } from "../store/reader.js";
 import { rfc3339 } from "../store/shapes.js";
 import type { LiveHub } from "./hub.js";
 
 export interface LiveFeedOptions {
-  db: Db;
+  reader: Reader;
   hub: LiveHub;
   rateWindowMs: number;
   log?: FastifyBaseLogger;
@@ -60,7 +59,8 @@ export class LiveFeed {
     this.summaryTimer = setTimeout(() => {
       this.summaryTimer = undefined;
       this.lastSummaryAt = now();
-      getSummary(this.opts.db, { now: now(), rateWindowMs: this.opts.rateWindowMs })
+      this.opts.reader
+        .read("summary", { now: now(), rateWindowMs: this.opts.rateWindowMs })
         .then((summary) => {
           if (!this.stopped) this.opts.hub.publish("summary", summary);
         })

@@ -15,6 +15,7 @@ import { LiveHub } from "../../src/live/hub.js";
 import { type MockUpstream, startMockUpstream } from "../../src/mock/index.js";
 import { type OpenedDatabase, openDatabase } from "../../src/store/db.js";
 import { upsertMerchant } from "../../src/store/merchants.js";
+import { inlineReader } from "../../src/store/reader.js";
 import { createUpstreamClient } from "../../src/upstream/client.js";
 
 export const ADMIN_TOKEN = "browser-test-admin-token-0123456789abcdef";
@@ -64,7 +65,7 @@ export async function startStack(): Promise<Stack> {
     cleanups.push(() => store.close());
     const log = pino({ level: "silent" });
     const hub = new LiveHub({ maxClients: 50 });
-    const feed = new LiveFeed({ db: store.db, hub, rateWindowMs: 5 * 60_000, log });
+    const feed = new LiveFeed({ reader: inlineReader(store.db), hub, rateWindowMs: 5 * 60_000, log });
     cleanups.push(() => feed.stop());
     const poller = new Poller({
       db: store.db,

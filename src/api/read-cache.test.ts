@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { ReadCache } from "./read-cache.js";
+
+function setup(opts: { maxStaleMs?: number; refreshAfterMs?: number; maxEntries?: number } = {}) {
+  const clock = { now: 1_000 };
+  const cache = new ReadCache({
+    maxStaleMs: opts.maxStaleMs ?? 1000,
+    refreshAfterMs: opts.refreshAfterMs ?? 250,
+    ...(opts.maxEntries === undefined ? {} : { maxEntries: opts.maxEntries }),
+    now: () => clock.now,
+  });
+  let value = 0;
+  let calls = 0;
+  const gates: (() => void)[] = [];
+  /** A computation that answers the current `value` once released (or at once when not gated). */
+  const compute = (gated = false) => {
+    return () => {
+      calls++;
+      const answer = value;
+      if (!gated) return Promise.resolve(answer);
+      return new Promise<number>((resolve) => gates.push(() => resolve(answer)));
+    };
+  };
+  return {
+    cache,
+    clock,
+    compute,
+    set: (v: number) => {
+      value = v;
+    },
+    calls: () => calls,
+    release: () => {
+      for (const g of gates.splice(0)) g();
+    },
+  };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe("ReadCache", () => {
+  it("with maxStaleMs 0 computes every time", async () => {
+    const t = setup({ maxStaleMs: 0 });
+    t.set(1);
+    expect(await t.cache.get("k", t.compute())).toBe(1);
+    t.set(2);
+    expect(await t.cache.get("k", t.compute())).toBe(2);
+    expect(t.calls()).toBe(2);
+  });
+
+  it("answers from the cache while young and unchanged, without computing", async () => {
+    const t = setup();
+    t.set(1);
+    await t.cache.get("k", t.compute());
+    t.set(2);
+    t.clock.now += 200;
+    expect(await t.cache.get("k", t.compute())).toBe(1);
+    expect(t.calls()).toBe(1);
+  });
+
+  it("after a change answers the previous value once and refreshes in the background", async () => {
+    const t = setup();
+    t.set(1);
+    await t.cache.get("k", t.compute());
+    t.set(2);
+    t.cache.invalidate();
+    expect(await t.cache.get("k", t.compute())).toBe(1);
+    await settle();
+    expect(await t.cache.get("k", t.compute())).toBe(2);
+    expect(t.calls()).toBe(2);
+  });
+
+  it("refreshes an answer older than refreshAfterMs and never sends one older than maxStaleMs", async () => {
+    const t = setup();
+    t.set(1);
+    await t.cache.get("k", t.compute());
+    t.set(2);
+    t.clock.now += 300;
+    expect(await t.cache.get("k", t.compute())).toBe(1);
+    await settle();
+    expect(await t.cache.get("k", t.compute())).toBe(2);
+    t.set(3);
+    t.clock.now += 1000;
+    // Too old to send: the request waits for a fresh answer.
+    expect(await t.cache.get("k", t.compute())).toBe(3);
+  });
+
+  it("shares one computation between concurrent misses and one background refresh between hits", async () => {
+    const t = setup();
+    t.set(1);
+    const a = t.cache.get("k", t.compute(true));
+    const b = t.cache.get("k", t.compute(true));
+    expect(t.calls()).toBe(1);
+    t.release();
+    expect([await a, await b]).toEqual([1, 1]);
+    t.cache.invalidate();
+    t.set(2);
+    await t.cache.get("k", t.compute(true));
+    await t.cache.get("k", t.compute(true));
+    expect(t.calls()).toBe(2);
+    t.release();
+    await settle();
+    expect(await t.cache.get("k", t.compute())).toBe(2);
+  });
+
+  it("keeps the previous answer when a background refresh fails, and a failed miss is retried", async () => {
+    const t = setup();
+    t.set(1);
+    await t.cache.get("k", t.compute());
+    t.cache.invalidate();
+    expect(await t.cache.get("k", () => Promise.reject(new Error("db busy")))).toBe(1);
+    await settle();
+    expect(await t.cache.get("k", t.compute())).toBe(1);
+    await expect(t.cache.get("other", () => Promise.reject(new Error("db busy")))).rejects.toThrow("db busy");
+    expect(await t.cache.get("other", t.compute())).toBe(1);
+  });
+
+  it("keeps different queries apart and forgets the least recently refreshed beyond maxEntries", async () => {
+    const t = setup({ maxEntries: 2 });
+    t.set(1);
+    await t.cache.get("a", t.compute());
+    await t.cache.get("b", t.compute());
+    await t.cache.get("c", t.compute());
+    expect(t.calls()).toBe(3);
+    t.set(2);
+    expect(await t.cache.get("c", t.compute())).toBe(1);
+    expect(await t.cache.get("a", t.compute())).toBe(2);
+    expect(t.calls()).toBe(4);
+  });
+});

@@ -1,0 +1,90 @@
+export interface ReadCacheOptions {
+  /**
+   * How old a cached answer may be and still be sent at once. 0 turns caching off: every request reads
+   * the database (tests that check a read right after a write use that).
+   */
+  maxStaleMs: number;
+  /** An answer older than this, or computed before the last change, is refreshed in the background. */
+  refreshAfterMs: number;
+  /** Distinct queries kept; the least recently refreshed goes first. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+interface Entry {
+  value?: unknown;
+  /** When the computation behind `value` started (conservative age). */
+  at: number;
+  version: number;
+  pending?: Promise<unknown> | undefined;
+}
+
+/**
+ * Dashboard reads are asked by every screen every few seconds and change only when a poll stores
+ * something. Answers are kept per query and sent at once while younger than `maxStaleMs`; a change
+ * (`invalidate`) or age starts one background refresh, so under constant ingest each query is
+ * computed a few times a second, not once per request, and no request waits for the database.
+ * Concurrent misses for one query share a single computation.
+ */
+export class ReadCache {
+  private version = 0;
+  private readonly entries = new Map<string, Entry>();
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ReadCacheOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Something a dashboard shows has changed: cached answers refresh on their next request. */
+  invalidate(): void {
+    this.version++;
+  }
+
+  get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    if (this.opts.maxStaleMs <= 0) return compute();
+    const entry = this.entries.get(key);
+    const t = this.now();
+    if (entry && "value" in entry && t - entry.at < this.opts.maxStaleMs) {
+      const outdated = entry.version !== this.version || t - entry.at >= this.opts.refreshAfterMs;
+      // A failed background refresh leaves the previous answer in place until it is too old.
+      if (outdated && !entry.pending) this.refresh(key, entry, compute).catch(() => {});
+      return Promise.resolve(entry.value as T);
+    }
+    if (entry?.pending) return entry.pending as Promise<T>;
+    return this.refresh(key, entry ?? this.add(key, t), compute);
+  }
+
+  private add(key: string, at: number): Entry {
+    const entry: Entry = { at, version: -1 };
+    this.entries.set(key, entry);
+    const max = this.opts.maxEntries ?? 1000;
+    if (this.entries.size > max) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return entry;
+  }
+
+  private refresh<T>(key: string, entry: Entry, compute: () => Promise<T>): Promise<T> {
+    const at = this.now();
+    const version = this.version;
+    const pending = compute().then(
+      (value) => {
+        entry.value = value;
+        entry.at = at;
+        entry.version = version;
+        entry.pending = undefined;
+        // Re-inserting keeps the map ordered by last refresh, which is what eviction drops first.
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        return value;
+      },
+      (e: unknown) => {
+        entry.pending = undefined;
+        throw e;
+      },
+    );
+    entry.pending = pending;
+    return pending;
+  }
+}

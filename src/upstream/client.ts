@@ -49,9 +49,13 @@ export function createUpstreamClient(opts: UpstreamClientOptions): FetchMerchant
     if (status < 200 || status > 299) throw new UpstreamError(`upstream responded ${status}`);
     const digest = createHash("sha1").update(bytes).digest("base64");
     if (merchant.bodyDigest === digest) return { unchanged: true, digest };
+    let text: string | undefined = decoder.decode(bytes);
+    // Big histories are hundreds of MB: let the raw bytes go before the parse allocates the objects.
+    bytes = new Uint8Array(0);
     let body: unknown;
     try {
-      body = JSON.parse(decoder.decode(bytes));
+      body = JSON.parse(text);
+      text = undefined;
     } catch {
       throw new UpstreamError("upstream body is not JSON");
     }

@@ -1,0 +1,62 @@
+import type { ServerResponse } from "node:http";
+import { describe, expect, it } from "vitest";
+import { LiveHub } from "./hub.js";
+
+/** Just enough of a ServerResponse to see what the hub writes, and when. */
+function fakeClient(writableLength = 0) {
+  const writes: string[] = [];
+  const res = {
+    writableLength,
+    socket: null,
+    writeHead: () => res,
+    write: (chunk: string | Buffer) => {
+      writes.push(chunk.toString());
+      return true;
+    },
+    on: () => res,
+    end: () => {},
+    destroy: () => {},
+  };
+  return { res: res as unknown as ServerResponse, writes };
+}
+
+const turn = () => new Promise((r) => setImmediate(r));
+const ids = (text: string) => [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+
+describe("LiveHub", () => {
+  it("sends the frames of one event-loop turn to each client in one write, in order", async () => {
+    const hub = new LiveHub({ maxClients: 10 });
+    const a = fakeClient();
+    hub.attach(a.res, {});
+    for (let i = 0; i < 50; i++) hub.publish("sale", { i });
+    expect(a.writes).toHaveLength(1); // only the greeting so far
+    await turn();
+    expect(a.writes).toHaveLength(2);
+    expect(ids(a.writes[1] ?? "")).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it("gives a client resuming in the same turn each missed event once", async () => {
+    const hub = new LiveHub({ maxClients: 10 });
+    hub.publish("sale", { n: 1 });
+    await turn();
+    hub.publish("sale", { n: 2 });
+    hub.publish("sale", { n: 3 });
+    const b = fakeClient();
+    hub.attach(b.res, {}, "1");
+    await turn();
+    expect(ids(b.writes.join(""))).toEqual([2, 3]);
+  });
+
+  it("drops a client that stopped reading instead of buffering for it", async () => {
+    const hub = new LiveHub({ maxClients: 10, maxBufferedBytes: 100 });
+    const slow = fakeClient(1000);
+    const ok = fakeClient();
+    hub.attach(slow.res, {});
+    hub.attach(ok.res, {});
+    hub.publish("sale", { n: 1 });
+    await turn();
+    expect(hub.clientCount).toBe(1);
+    expect(hub.droppedSlowClients).toBe(1);
+    expect(ids(ok.writes.join(""))).toEqual([1]);
+  });
+});

@@ -325,3 +325,21 @@ describe("merchant count", () => {
     expect(new Set(productIds).size).toBe(productIds.length);
   });
 });
+
+describe("saleIdOffset", () => {
+  it("shifts every merchant's SaleIds by the offset and changes nothing else", () => {
+    const plain = market();
+    const shifted = new Market({ seed: 42, merchants: 20, now: () => NOW, saleIdOffset: 1_000_000 });
+    plain.seedHistory();
+    shifted.seedHistory();
+    const a = plain.truth().merchants;
+    const b = shifted.truth().merchants;
+    expect(b.map((m) => m.products)).toEqual(a.map((m) => m.products));
+    expect(allSales({ merchants: b }).map((s) => ({ ...s, saleId: s.saleId - 1_000_000 }))).toEqual(
+      allSales({ merchants: a }),
+    );
+    expect(() => new Market({ seed: 42, merchants: 1, now: () => NOW, saleIdOffset: -1 })).toThrow(
+      RangeError,
+    );
+  });
+});

@@ -106,6 +106,8 @@ export interface MarketOptions {
   seed: number;
   merchants: number;
   now: () => number;
+  /** Added to every merchant's seeded first SaleId (default 0); see MockUpstreamOptions.saleIdOffset. */
+  saleIdOffset?: number;
 }
 
 export class Market {
@@ -120,6 +122,8 @@ export class Market {
     const rateRng = stream(opts.seed, "exchange-rate");
     this.ratePhases = [rateRng() * 2 * Math.PI, rateRng() * 2 * Math.PI];
     const start = Math.floor(this.now());
+    const offset = opts.saleIdOffset ?? 0;
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`invalid saleIdOffset ${offset}`);
     for (let i = 0; i < opts.merchants; i++) {
       const identity = merchantIdentity(i);
       const rng = stream(opts.seed, "merchant", i);
@@ -138,7 +142,7 @@ export class Market {
         servedSats: 0,
         // Each merchant numbers its own sales and the ranges overlap on purpose: only
         // (merchant, SaleId) identifies a sale, and a client that forgets that should see it fail.
-        nextSaleId: intBetween(rng, 1000, 1999),
+        nextSaleId: offset + intBetween(rng, 1000, 1999),
         version: 0,
         rng,
       };

@@ -43,6 +43,12 @@ export interface MockUpstreamOptions {
   history?: boolean;
   /** Clock, ms epoch (default Date.now). */
   now?: () => number;
+  /**
+   * Added to every merchant's seeded first SaleId (default 0), so a benchmark that bulk-loads this
+   * generator's own history straight into the client's database can serve live sales that never
+   * collide with it. Everything else (catalogues, keys, rates) is unchanged.
+   */
+  saleIdOffset?: number;
 }
 
 export interface MockMerchant {
@@ -94,7 +100,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   }
   validateFaults(faults);
 
-  const market = new Market({ seed, merchants: merchantCount, now });
+  const market = new Market({ seed, merchants: merchantCount, now, saleIdOffset: opts.saleIdOffset ?? 0 });
   if (opts.history ?? true) market.seedHistory();
   const server = new MockServer(market, faults, stream(seed, "faults"));
   const host = opts.host ?? "127.0.0.1";

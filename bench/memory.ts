@@ -1,0 +1,115 @@
+/**
+ * memory: the server's resident set (VmRSS of the server child) right after start on the big data
+ * set, at its peak under live ingest plus read load, and with 2,000 streams connected; and its
+ * start-up time on that data set (spawn → first 200 from /v1/health).
+ */
+import { type BenchRow, median } from "./report.js";
+import type { Section } from "./section.js";
+import { autocannon, failures } from "./support/autocannon.js";
+import { fmtCount } from "./support/dataset.js";
+import { openStreams, type StreamClients } from "./support/sse.js";
+import { type Stack, startStack } from "./support/stack.js";
+
+const RSS_TARGET_MB = 150;
+const STARTUP_TARGET_MS = 2000;
+const STREAMS = 2000;
+/** Read load spread over the cheap and the heavy endpoints, 25 connections each. */
+const LOAD_PATHS = [
+  "/v1/summary",
+  "/v1/leaderboard/merchants?window=24h&metric=volume",
+  "/v1/leaderboard/products?window=1h",
+  "/v1/timeseries",
+];
+const section = "memory";
+
+export const memorySection: Section = async ({ quick, log }) => {
+  const sales = quick ? 1_000_000 : 10_000_000;
+  const size = `${fmtCount(sales)} sales`;
+  const loadSeconds = quick ? 3 : 10;
+  const stack = await startStack(sales, log);
+  let streams: StreamClients | undefined;
+  try {
+    // Start-up: the first start (inside startStack) and two restarts on the same file.
+    const startups = [stack.server.startupMs];
+    const idle: number[] = [];
+    for (let i = 0; ; i++) {
+      // "Idle" = no API traffic; the poller's first cycle over the 1,000 merchants is running.
+      await sleep(1000);
+      idle.push(stack.server.rssMb());
+      if (i === 2) break;
+      startups.push((await stack.restartServer()).startupMs);
+    }
+    log(
+      `start-up ${startups.map((s) => s.toFixed(0)).join(", ")} ms; RSS 1 s after start ${idle.map((r) => r.toFixed(0)).join(", ")} MB`,
+    );
+
+    const loaded = await peakRss(stack, async () => {
+      const results = await Promise.all(
+        LOAD_PATHS.map((p) => autocannon(stack.server.url + p, 25, loadSeconds)),
+      );
+      const bad = results.reduce((a, r) => a + failures(r), 0);
+      if (bad > 0) log(`read load: ${bad} non-2xx/errors`);
+    });
+    log(`RSS under ingest + read load: peak ${loaded.toFixed(0)} MB`);
+
+    streams = await openStreams(`${stack.server.url}/v1/stream`, STREAMS, quick ? 15_000 : 60_000);
+    const open = streams.connected;
+    const withStreams = await peakRss(stack, () => sleep(loadSeconds * 1000));
+    log(`RSS with ${open} streams: peak ${withStreams.toFixed(0)} MB`);
+
+    const problems = stack.errors();
+    if (problems.length > 0) log(`server logged ${problems.length} warnings/errors, e.g. ${problems[0]}`);
+    const rss = (metric: string, value: number, runs?: number[]): BenchRow => ({
+      section,
+      metric,
+      value,
+      unit: "MB",
+      target: `< ${RSS_TARGET_MB} MB`,
+      pass: value < RSS_TARGET_MB,
+      runs,
+    });
+    const startup = median(startups);
+    return [
+      {
+        section,
+        metric: `start-up, spawn → first 200 from /v1/health, ${size}`,
+        value: startup,
+        unit: "ms",
+        target: `< ${STARTUP_TARGET_MS} ms`,
+        pass: startup < STARTUP_TARGET_MS,
+        runs: startups,
+      },
+      rss(`server RSS 1 s after start (no API load; first poll cycle running), ${size}`, median(idle), idle),
+      rss(`server RSS peak, live ingest + read load (4 × 25 conn, ${loadSeconds} s), ${size}`, loaded),
+      {
+        ...rss(
+          `server RSS peak with ${open} of ${STREAMS} streams connected, live ingest, ${size}`,
+          withStreams,
+        ),
+        pass: withStreams < RSS_TARGET_MB && open === STREAMS,
+      },
+    ];
+  } finally {
+    await streams?.stop();
+    await stack.close();
+  }
+};
+
+/** Highest VmRSS of the server, sampled every 100 ms while `work` runs. */
+async function peakRss(stack: Stack, work: () => Promise<void>): Promise<number> {
+  let peak = stack.server.rssMb();
+  const timer = setInterval(() => {
+    const now = stack.server.rssMb();
+    if (now > peak) peak = now;
+  }, 100);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(peak, stack.server.rssMb());
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

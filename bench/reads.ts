@@ -1,0 +1,194 @@
+/**
+ * reads: public read endpoints under 100 connections (autocannon in its own process) on 1M sales,
+ * and in the full run on 10M too, while the server keeps ingesting live sales from the mock. A
+ * bare node:http server in the same run is the ceiling; a 1-connection run shows the per-request
+ * server cost without queueing, so growth with the data shows even where the 100-connection
+ * figures are dominated by the client or a cache.
+ */
+import { type BenchRow, median } from "./report.js";
+import type { Section } from "./section.js";
+import { autocannon, failures, type LoadResult } from "./support/autocannon.js";
+import { fmtCount } from "./support/dataset.js";
+import { forkHelper } from "./support/procs.js";
+import { startStack } from "./support/stack.js";
+
+const ENDPOINTS = [
+  "/v1/summary",
+  "/v1/ticker",
+  ...["5m", "24h", "all"].flatMap((w) =>
+    ["transactions", "volume"].map((m) => `/v1/leaderboard/merchants?window=${w}&metric=${m}`),
+  ),
+  "/v1/leaderboard/products",
+  "/v1/leaderboard/products?window=1h",
+  "/v1/timeseries",
+  "/v1/milestones/triggers",
+];
+const CONNECTIONS = 100;
+const P99_TARGET_MS = 10;
+const SUMMARY_SHARE = 0.6;
+/** Growth 1M → 10M allowed, with an absolute slack so sub-millisecond noise cannot fail a row. */
+const GROWTH_MAX = 1.5;
+const GROWTH_SLACK_MS = 0.5;
+
+interface Measured {
+  p50: number[];
+  p99: number[];
+  rps: number[];
+  mean1: number[];
+  bad: number;
+}
+
+const section = "reads";
+
+export const readsSection: Section = async ({ quick, log }) => {
+  const sizes = quick ? [1_000_000] : [1_000_000, 10_000_000];
+  const runs = quick ? 1 : 3;
+  const seconds = quick ? 1 : 5;
+  const oneConnSeconds = quick ? 1 : 3;
+  const rows: BenchRow[] = [];
+  const bySize = new Map<number, Map<string, Measured>>();
+
+  const baselineChild = await forkHelper<{ url: string }>("./baseline-child.js", []);
+  try {
+    for (const sales of sizes) {
+      const stack = await startStack(sales, log);
+      const results = new Map<string, Measured>();
+      bySize.set(sales, results);
+      const base: LoadResult[] = [];
+      try {
+        // The first poll cycle of 1,000 merchants is the heaviest ingest moment; reads are measured during it and after.
+        for (const path of ENDPOINTS) {
+          const url = stack.server.url + path;
+          const m: Measured = { p50: [], p99: [], rps: [], mean1: [], bad: 0 };
+          for (let i = 0; i < runs; i++) {
+            // The baseline runs right before each summary run, with the server ingesting beside it, so
+            // the pair sees the same machine: this box is shared and its capacity drifts.
+            if (path === "/v1/summary")
+              base.push(await autocannon(baselineChild.ready.url, CONNECTIONS, seconds));
+            const r = await autocannon(url, CONNECTIONS, seconds);
+            m.p50.push(r.p50);
+            m.p99.push(r.p99);
+            m.rps.push(r.rps);
+            m.bad += failures(r);
+            if (r.problems) log(`  ${path}: ${r.problems}`);
+          }
+          const one = await autocannon(url, 1, oneConnSeconds);
+          m.mean1.push(one.mean);
+          m.bad += failures(one);
+          if (one.problems) log(`  ${path} (1 conn): ${one.problems}`);
+          results.set(path, m);
+          log(
+            `${fmtCount(sales)} ${path}: p99 ${median(m.p99)} ms, ${median(m.rps).toFixed(0)} req/s, 1-conn mean ${one.mean.toFixed(2)} ms${m.bad ? `, ${m.bad} non-2xx/errors` : ""}`,
+          );
+        }
+        log(`${fmtCount(sales)} baseline: ${base.map((b) => b.rps.toFixed(0)).join(", ")} req/s`);
+        const problems = stack.errors();
+        if (problems.length > 0) log(`server logged ${problems.length} warnings/errors, e.g. ${problems[0]}`);
+      } finally {
+        await stack.close();
+      }
+      const size = fmtCount(sales);
+      const baseRps = median(base.map((b) => b.rps));
+      rows.push(
+        {
+          section,
+          metric: `bare node:http baseline req/s (100 conn, 200-byte JSON), during the ${size} run`,
+          value: baseRps,
+          unit: "req/s",
+          runs: base.map((b) => b.rps),
+        },
+        {
+          section,
+          metric: `bare node:http baseline p99 (100 conn), during the ${size} run`,
+          value: median(base.map((b) => b.p99)),
+          unit: "ms",
+          runs: base.map((b) => b.p99),
+        },
+      );
+      for (const [path, m] of results) {
+        const ok = m.bad === 0;
+        const bad = ok ? "" : ` (${m.bad} non-2xx/errors)`;
+        const p99 = median(m.p99);
+        const rps = median(m.rps);
+        const isSummary = path === "/v1/summary";
+        rows.push(
+          {
+            section,
+            metric: `GET ${path} p50, 100 conn, ${size} sales${bad}`,
+            value: median(m.p50),
+            unit: "ms",
+            runs: m.p50,
+            ...(ok ? {} : { pass: false }),
+          },
+          {
+            section,
+            metric: `GET ${path} p99, 100 conn, ${size} sales${bad}`,
+            value: p99,
+            unit: "ms",
+            target: `< ${P99_TARGET_MS} ms`,
+            pass: ok && p99 < P99_TARGET_MS,
+            runs: m.p99,
+          },
+          {
+            section,
+            metric: `GET ${path} req/s, 100 conn, ${size} sales${bad}`,
+            value: rps,
+            unit: "req/s",
+            baseline: baseRps,
+            baselineLabel: "bare node:http",
+            ratio: rps / baseRps,
+            ...(isSummary
+              ? {
+                  target: `≥ ${SUMMARY_SHARE * 100} % of baseline`,
+                  pass: ok && rps >= SUMMARY_SHARE * baseRps,
+                }
+              : ok
+                ? {}
+                : { pass: false }),
+            runs: m.rps,
+          },
+          {
+            section,
+            metric: `GET ${path} mean latency, 1 conn (server cost), ${size} sales${bad}`,
+            value: median(m.mean1),
+            unit: "ms",
+            runs: m.mean1,
+            ...(ok ? {} : { pass: false }),
+          },
+        );
+      }
+    }
+
+    // The cost of a read must not grow with the number of sales: 10M against 1M, same run.
+    const small = bySize.get(1_000_000);
+    const big = bySize.get(10_000_000);
+    if (small && big) {
+      for (const path of ENDPOINTS) {
+        const a = small.get(path);
+        const b = big.get(path);
+        if (!a || !b) continue;
+        for (const [what, pick] of [
+          ["p99, 100 conn", (m: Measured) => median(m.p99)],
+          ["mean latency, 1 conn", (m: Measured) => median(m.mean1)],
+        ] as const) {
+          const x = pick(a);
+          const y = pick(b);
+          rows.push({
+            section,
+            metric: `GET ${path} ${what}: 10M vs 1M sales`,
+            value: y,
+            unit: "ms",
+            baseline: x,
+            baselineLabel: "1M",
+            ratio: y / x,
+            target: `≤ ${GROWTH_MAX}× (or < +${GROWTH_SLACK_MS} ms)`,
+            pass: y <= x * GROWTH_MAX || y - x < GROWTH_SLACK_MS,
+          });
+        }
+      }
+    }
+    return rows;
+  } finally {
+    await baselineChild.stop();
+  }
+};

@@ -1,0 +1,74 @@
+/**
+ * Load generation in a separate process (the autocannon CLI with JSON output), so the client's
+ * CPU shows up as its own process rather than inside the bench's event loop.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const AUTOCANNON = fileURLToPath(new URL("../../../node_modules/autocannon/autocannon.js", import.meta.url));
+
+export interface LoadResult {
+  p50: number;
+  p99: number;
+  /** Mean latency in ms. */
+  mean: number;
+  /** Requests per second (mean over the run). */
+  rps: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Non-zero counts of what went wrong, e.g. "4xx=3 errors=12", for the log. */
+  problems: string;
+}
+
+/** Requests that were not a 2xx answer: bad statuses, socket errors, timeouts. */
+export function failures(r: LoadResult): number {
+  return r.non2xx + r.errors + r.timeouts;
+}
+
+export async function autocannon(url: string, connections: number, durationSec: number): Promise<LoadResult> {
+  const child = spawn(
+    process.execPath,
+    [AUTOCANNON, "-j", "-n", "-c", String(connections), "-d", String(durationSec), "-t", "10", url],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    out += d;
+  });
+  child.stderr.setEncoding("utf8").on("data", (d: string) => {
+    err += d;
+  });
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("exit", (c) => resolve(c));
+    });
+    if (code !== 0) throw new Error(`autocannon exited ${code}: ${err.slice(0, 500)}`);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+  const r = JSON.parse(out) as {
+    latency: { p50: number; p99: number; mean: number };
+    requests: { average: number };
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+    [count: string]: unknown;
+  };
+  const problems = ["4xx", "5xx", "errors", "timeouts", "resets", "mismatches"]
+    .filter((k) => typeof r[k] === "number" && (r[k] as number) > 0)
+    .map((k) => `${k}=${r[k]}`)
+    .join(" ");
+  return {
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    mean: r.latency.mean,
+    rps: r.requests.average,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    problems,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The service under test as a black box: the real build (dist/main.js) in a child process,
+ * configured only through its environment, logging to a file, reached over HTTP on 127.0.0.1.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { exited, freePort, stopChild } from "./procs.js";
+
+const MAIN_JS = fileURLToPath(new URL("../../../dist/main.js", import.meta.url));
+
+export interface ServerOptions {
+  dbPath: string;
+  /** Upstream (the mock child). */
+  sourceBaseUrl: string;
+  /** Directory for the log file. */
+  dir: string;
+  pollInterval?: string;
+  env?: Record<string, string>;
+}
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  adminToken: string;
+  logFile: string;
+  /** Spawn → first 200 from /v1/health. */
+  startupMs: number;
+  child: ChildProcess;
+  /** Resident set size in MB from /proc/<pid>/status. */
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
+  const adminToken = randomBytes(24).toString("hex");
+  // A freshly probed port can be taken by someone else before the server binds it: try again.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const logFile = path.join(opts.dir, `server-${port}.log`);
+    const fd = openSync(logFile, "a");
+    const started = performance.now();
+    const child = spawn(process.execPath, [MAIN_JS], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        ADMIN_TOKEN: adminToken,
+        ADDR: `127.0.0.1:${port}`,
+        DB_PATH: opts.dbPath,
+        SOURCE_BASE_URL: opts.sourceBaseUrl,
+        POLL_INTERVAL: opts.pollInterval ?? "2s",
+        MAX_STREAM_CLIENTS: "2500",
+        ...opts.env,
+      },
+      stdio: ["ignore", fd, fd],
+    });
+    closeSync(fd);
+    const url = `http://127.0.0.1:${port}`;
+    const server: ServerProcess = {
+      url,
+      pid: child.pid ?? -1,
+      adminToken,
+      logFile,
+      startupMs: Number.NaN,
+      child,
+      rssMb: () => rssMb(child.pid ?? -1),
+      stop: () => stopChild(child, 25_000),
+    };
+    try {
+      await waitHealthy(url, child, logFile);
+      server.startupMs = performance.now() - started;
+      return server;
+    } catch (e) {
+      await server.stop();
+      const log = readFileSync(logFile, "utf8");
+      if (attempt < 3 && /EADDRINUSE/.test(log)) continue;
+      throw e;
+    }
+  }
+}
+
+async function waitHealthy(url: string, child: ChildProcess, logFile: string): Promise<void> {
+  const deadline = performance.now() + 120_000;
+  let dead = false;
+  void exited(child).then(() => {
+    dead = true;
+  });
+  while (performance.now() < deadline) {
+    if (dead) throw new Error(`server exited during start-up (code ${child.exitCode}); see ${logFile}`);
+    try {
+      const res = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    // Short, so the start-up time is not rounded up by the probe interval.
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`server not healthy after 120 s; see ${logFile}`);
+}
+
+export function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Lines of the server's log at level warn or worse (pino levels 40–60), for the report. */
+export function serverErrors(logFile: string): string[] {
+  const out: string[] = [];
+  for (const line of readFileSync(logFile, "utf8").split("\n")) {
+    if (/"level":(40|50|60)/.test(line) || /^fatal|Error:/.test(line)) out.push(line.slice(0, 300));
+  }
+  return out;
+}

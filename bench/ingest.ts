@@ -1,0 +1,19 @@
+/**
+ * The ingest section of `npm run bench`: a cold poll of one big merchant against bare better-sqlite3,
+ * and the steady-state poll cycle of 1,000 merchants against the poll interval. Everything goes
+ * through the service's public ingest functions, so the figures follow whatever the store does.
+ */
+import { coldIngest } from "./ingest/cold.js";
+import { steadyState } from "./ingest/steady.js";
+import type { BenchRow } from "./report.js";
+import type { Section } from "./section.js";
+
+export const ingestSection: Section = async ({ quick, log }) => {
+  const rows: BenchRow[] = [];
+  rows.push(...(await coldIngest(100_000, quick ? 3 : 5, log)));
+  if (!quick) rows.push(...(await coldIngest(1_000_000, 3, log)));
+  // Quick: the full fleet's cold cycle alone outlasts the quick budget, so fewer merchants (same
+  // per-merchant history); steady.ts keeps the ratios comparable and labels the rows.
+  rows.push(...(await steadyState(quick ? 200 : 1000, quick ? 3 : 5, log)));
+  return rows;
+};

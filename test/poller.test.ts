@@ -92,6 +92,8 @@ describe("Poller", () => {
       "upstream reported failure: invalid key",
     ],
     [{ kind: "hang" }, "upstream timed out after 300ms"],
+    [{ kind: "partial", after: "stall" }, "upstream timed out after 300ms"],
+    [{ kind: "partial", after: "cut" }, "upstream request failed: ECONNRESET"],
   ] as const)("a failing merchant (%j) records why, and the others go on", async (behaviour, error) => {
     await addMerchant("173");
     await addMerchant("174");

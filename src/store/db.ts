@@ -5,6 +5,19 @@ import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
 
+const handles = new WeakMap<Kysely<Database>, BetterSqlite3.Database>();
+
+/**
+ * The SQLite connection under a Kysely instance, for the one place where Kysely's per-query compile
+ * and prepare cost more than the insert itself: storing a poll's sales row by row with statements
+ * prepared once (see ingest.ts). A PostgreSQL port would use multi-row inserts or COPY there instead.
+ */
+export function sqliteConnection(db: Kysely<Database>): BetterSqlite3.Database {
+  const handle = handles.get(db);
+  if (!handle) throw new Error("not a database opened by openDatabase()");
+  return handle;
+}
+
 export interface OpenedDatabase {
   db: Db;
   /** Refresh planner statistics; cheap when nothing changed. Without them SQLite skips the sale_date index. */
@@ -20,7 +33,11 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
+  // 32 MiB of page cache (default 2): with many merchants interleaving by date, index inserts land on
+  // pages all over the sale_date index and a small cache turns each into a read.
+  sqlite.pragma("cache_size = -32768");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  handles.set(db, sqlite);
   try {
     await migrateToLatest(db as Kysely<unknown>);
   } catch (e) {

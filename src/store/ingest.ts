@@ -1,13 +1,16 @@
+import type BetterSqlite3 from "better-sqlite3";
 import { type Kysely, sql, type Transaction } from "kysely";
 import { dueMilestones, type Totals } from "../milestones/evaluate.js";
 import type { ParsedPoll, UpstreamSale } from "../upstream/payload.js";
-import type { Db } from "./db.js";
+import { type Db, sqliteConnection } from "./db.js";
 import { addSalesToRollups } from "./rollups.js";
 import type { Database } from "./schema.js";
 import { type MilestoneTrigger, type TickerRow, toTickerRow, toTrigger } from "./shapes.js";
 
 export interface PollResult {
-  /** Sales stored by this poll, newest first, in the ticker's shape. */
+  /** How many sales this poll stored. */
+  storedCount: number;
+  /** The newest of them (at most NEWEST_SALES_KEPT), newest first, in the ticker's shape. */
   newSales: TickerRow[];
   triggers: MilestoneTrigger[];
   /** Whether anything a dashboard shows changed (sales, products or milestones). */
@@ -24,9 +27,11 @@ export interface UnchangedPoll {
   digest: string;
 }
 
-// SQLite allows 32,766 bound parameters per statement; stay well under it.
+/** Screens show a few dozen sales; a first poll of a long history would otherwise map every one. */
+export const NEWEST_SALES_KEPT = 100;
+/** Sales stored between two yields to the event loop. */
 const SALE_CHUNK = 2000;
-const LINE_CHUNK = 2000;
+// SQLite allows 32,766 bound parameters per statement; stay well under it.
 const PRODUCT_CHUNK = 1000;
 const PRODUCT_FIELDS = [
   "name",
@@ -38,6 +43,8 @@ const PRODUCT_FIELDS = [
   "active",
   "deleted",
 ] as const;
+
+type SqliteConnection = BetterSqlite3.Database;
 
 /** Lets HTTP requests run between the chunks of a big poll; reads use their own connection meanwhile. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -77,8 +84,8 @@ export async function applyPoll(
     if (poll.unchanged && merchant.body_digest !== poll.digest) return "stale";
 
     const fresh = poll.unchanged ? [] : await newSalesOnly(trx, merchantId, poll.sales);
-    await insertSales(trx, merchantId, fresh, now);
-    await addSalesToRollups(trx, merchantId, fresh);
+    await insertSales(db, merchantId, fresh, now);
+    addSalesToRollups(sqliteConnection(db), merchantId, fresh);
     const productsChanged = poll.unchanged ? false : await upsertProducts(trx, merchantId, poll, now);
 
     let volume = 0;
@@ -115,7 +122,8 @@ export async function applyPoll(
 
     // A milestone created after the totals passed its threshold fires on the next poll, changed or not.
     const triggers = await fireDueMilestones(trx, now);
-    const newSales = fresh
+    const newSales = newestFirst(fresh)
+      .slice(0, NEWEST_SALES_KEPT)
       .map((s) =>
         toTickerRow({
           sale_id: s.saleId,
@@ -126,11 +134,13 @@ export async function applyPoll(
           fiat_amount: s.fiatAmount,
           currency: s.currency,
         }),
-      )
-      .sort((a, b) =>
-        a.sale_date < b.sale_date ? 1 : a.sale_date > b.sale_date ? -1 : b.sale_id - a.sale_id,
       );
-    return { newSales, triggers, changed: fresh.length > 0 || productsChanged || triggers.length > 0 };
+    return {
+      storedCount: fresh.length,
+      newSales,
+      triggers,
+      changed: fresh.length > 0 || productsChanged || triggers.length > 0,
+    };
   });
 }
 
@@ -182,52 +192,54 @@ async function newSalesOnly(
   return [...older.filter((s) => !ids.has(s.saleId)), ...newer];
 }
 
-async function insertSales(
-  trx: Transaction<Database>,
-  merchantId: string,
-  sales: UpstreamSale[],
-  now: number,
-): Promise<void> {
+function newestFirst(sales: UpstreamSale[]): UpstreamSale[] {
+  return [...sales].sort((a, b) => b.date - a.date || b.saleId - a.saleId);
+}
+
+/**
+ * Inserts the sales and their lines with statements prepared once per connection; runs inside
+ * applyPoll's transaction (same connection). Yields between chunks so a first poll of a long history
+ * never holds the event loop for long; reads meanwhile run on the reader's connection.
+ */
+async function insertSales(db: Db, merchantId: string, sales: UpstreamSale[], now: number): Promise<void> {
+  const { sale, line } = insertStatements(sqliteConnection(db));
   for (let i = 0; i < sales.length; i += SALE_CHUNK) {
-    const chunk = sales.slice(i, i + SALE_CHUNK);
-    await trx
-      .insertInto("transactions")
-      .values(
-        chunk.map((s) => ({
-          merchant_id: merchantId,
-          sale_id: s.saleId,
-          sale_origin: s.origin,
-          sale_date: s.date,
-          amount_sats: s.amountSats,
-          fiat_amount: s.fiatAmount,
-          currency: s.currency,
-          created_at: now,
-        })),
-      )
+    const end = Math.min(i + SALE_CHUNK, sales.length);
+    for (let j = i; j < end; j++) {
+      const s = sales[j] as UpstreamSale;
       // Never expected (sales are filtered against stored ids first), but a duplicate must never fail the poll.
-      .onConflict((oc) => oc.columns(["merchant_id", "sale_id"]).doNothing())
-      .execute();
-    await yieldToEventLoop();
+      sale.run(merchantId, s.saleId, s.origin, s.date, s.amountSats, s.fiatAmount, s.currency, now);
+      for (let n = 0; n < s.lines.length; n++) {
+        const l = s.lines[n] as UpstreamSale["lines"][number];
+        line.run(merchantId, s.saleId, n, l.productId, l.name, l.quantity, l.unitSats);
+      }
+    }
+    if (end < sales.length) await yieldToEventLoop();
   }
-  const lines = sales.flatMap((s) =>
-    s.lines.map((l, lineNo) => ({
-      merchant_id: merchantId,
-      sale_id: s.saleId,
-      line_no: lineNo,
-      product_id: l.productId,
-      name: l.name,
-      quantity: l.quantity,
-      unit_sats: l.unitSats,
-    })),
-  );
-  for (let i = 0; i < lines.length; i += LINE_CHUNK) {
-    await trx
-      .insertInto("sale_lines")
-      .values(lines.slice(i, i + LINE_CHUNK))
-      .onConflict((oc) => oc.columns(["merchant_id", "sale_id", "line_no"]).doNothing())
-      .execute();
-    await yieldToEventLoop();
+}
+
+const statements = new WeakMap<SqliteConnection, ReturnType<typeof prepareInserts>>();
+
+function insertStatements(conn: SqliteConnection) {
+  let prepared = statements.get(conn);
+  if (!prepared) {
+    prepared = prepareInserts(conn);
+    statements.set(conn, prepared);
   }
+  return prepared;
+}
+
+function prepareInserts(conn: SqliteConnection) {
+  return {
+    sale: conn.prepare(
+      `insert into transactions (merchant_id, sale_id, sale_origin, sale_date, amount_sats, fiat_amount, currency, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (merchant_id, sale_id) do nothing`,
+    ),
+    line: conn.prepare(
+      `insert into sale_lines (merchant_id, sale_id, line_no, product_id, name, quantity, unit_sats)
+       values (?, ?, ?, ?, ?, ?, ?) on conflict (merchant_id, sale_id, line_no) do nothing`,
+    ),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
-import { type Kysely, sql } from "kysely";
+import type BetterSqlite3 from "better-sqlite3";
+import { sql } from "kysely";
 import type { Db } from "./db.js";
-import type { Database } from "./schema.js";
 
 export const HOUR_MS = 3_600_000;
 
@@ -14,12 +14,15 @@ export function nextHourBoundary(ms: number): number {
   return Math.ceil(ms / HOUR_MS) * HOUR_MS;
 }
 
-/** Adds newly stored sales to the hourly rollup; runs inside the ingest transaction. */
-export async function addSalesToRollups(
-  trx: Kysely<Database>,
+/**
+ * Adds newly stored sales to the hourly rollup; runs inside applyPoll's transaction on the same
+ * connection. A history spread over a year touches thousands of hours, so the upsert is prepared once.
+ */
+export function addSalesToRollups(
+  conn: BetterSqlite3.Database,
   merchantId: string,
   sales: readonly { date: number; amountSats: number }[],
-): Promise<void> {
+): void {
   const byHour = new Map<number, { n: number; v: number }>();
   for (const s of sales) {
     const h = hourOf(s.date);
@@ -29,18 +32,24 @@ export async function addSalesToRollups(
       agg.v += s.amountSats;
     } else byHour.set(h, { n: 1, v: s.amountSats });
   }
-  for (const [hour, { n, v }] of byHour) {
-    await trx
-      .insertInto("sales_by_hour")
-      .values({ hour, merchant_id: merchantId, transactions: n, volume_sats: v })
-      .onConflict((oc) =>
-        oc.columns(["hour", "merchant_id"]).doUpdateSet((eb) => ({
-          transactions: eb("sales_by_hour.transactions", "+", eb.ref("excluded.transactions")),
-          volume_sats: eb("sales_by_hour.volume_sats", "+", eb.ref("excluded.volume_sats")),
-        })),
-      )
-      .execute();
+  const upsert = upsertStatement(conn);
+  for (const [hour, { n, v }] of byHour) upsert.run(hour, merchantId, n, v);
+}
+
+const upserts = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+
+function upsertStatement(conn: BetterSqlite3.Database): BetterSqlite3.Statement {
+  let statement = upserts.get(conn);
+  if (!statement) {
+    statement = conn.prepare(
+      `insert into sales_by_hour (hour, merchant_id, transactions, volume_sats) values (?, ?, ?, ?)
+       on conflict (hour, merchant_id) do update set
+         transactions = transactions + excluded.transactions,
+         volume_sats = volume_sats + excluded.volume_sats`,
+    );
+    upserts.set(conn, statement);
   }
+  return statement;
 }
 
 /**

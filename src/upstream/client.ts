@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { get as httpGet } from "node:http";
+import { get as httpsGet } from "node:https";
 import { formatDuration } from "../config/duration.js";
 import { type ParsedPoll, PayloadError, parsePosPayload } from "./payload.js";
 
@@ -34,12 +36,10 @@ export function createUpstreamClient(opts: UpstreamClientOptions): FetchMerchant
     const url = `${opts.baseUrl}/user-pos/${encodeURIComponent(merchant.id)}?user_public_key=${encodeURIComponent(merchant.publicKey)}`;
     const timeout = AbortSignal.timeout(opts.timeoutMs);
     const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
-    let bytes: Uint8Array;
     let status: number;
+    let bytes: Buffer;
     try {
-      const res = await fetch(url, { signal: combined, headers: { accept: "application/json" } });
-      status = res.status;
-      bytes = new Uint8Array(await res.arrayBuffer());
+      ({ status, bytes } = await get(url, combined));
     } catch (e) {
       if (timeout.aborted)
         throw new UpstreamError(`upstream timed out after ${formatDuration(opts.timeoutMs)}`);
@@ -49,9 +49,9 @@ export function createUpstreamClient(opts: UpstreamClientOptions): FetchMerchant
     if (status < 200 || status > 299) throw new UpstreamError(`upstream responded ${status}`);
     const digest = createHash("sha1").update(bytes).digest("base64");
     if (merchant.bodyDigest === digest) return { unchanged: true, digest };
-    let text: string | undefined = decoder.decode(bytes);
+    let text: string | undefined = bytes.toString("utf8");
     // Big histories are hundreds of MB: let the raw bytes go before the parse allocates the objects.
-    bytes = new Uint8Array(0);
+    bytes = Buffer.alloc(0);
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -68,12 +68,31 @@ export function createUpstreamClient(opts: UpstreamClientOptions): FetchMerchant
   };
 }
 
-const decoder = new TextDecoder();
+/**
+ * GET with node:http(s) rather than fetch: on bodies of tens of MB, fetch's web streams and copies
+ * cost about twice as much. The signal aborts the request and the body alike.
+ */
+function get(url: string, signal: AbortSignal): Promise<{ status: number; bytes: Buffer }> {
+  const request = url.startsWith("https:") ? httpsGet : httpGet;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { signal, headers: { accept: "application/json" } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => parts.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes: Buffer.concat(parts) }));
+      res.on("error", reject);
+      // A connection cut mid-body ends the response without "end".
+      res.on("close", () => {
+        if (!res.complete)
+          reject(Object.assign(new Error("connection closed mid-body"), { code: "ECONNRESET" }));
+      });
+    });
+    req.on("error", reject);
+  });
+}
 
 function describeNetworkError(e: unknown): string {
-  // undici wraps the socket error in `cause`; its code (ECONNREFUSED, ECONNRESET) is what helps operators.
-  const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause;
-  if (cause && typeof cause.code === "string") return cause.code;
-  if (cause && typeof cause.message === "string") return cause.message;
+  // The socket's code (ECONNREFUSED, ECONNRESET) is what helps operators.
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code === "string") return code;
   return e instanceof Error ? e.message : String(e);
 }

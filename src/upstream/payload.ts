@@ -93,35 +93,40 @@ function parseSale(raw: unknown, skipped: SkippedRow[]): UpstreamSale | null {
     skipped.push({ kind: "sale", id: "?", reason: "not an object" });
     return null;
   }
+  // Called once per sale of every poll (a million for a long history): no closures or strings
+  // unless a row is actually skipped.
   const rawId = field(raw, "SaleId");
   const saleId = toWholeNumber(rawId);
-  const id = saleId === null ? displayId(rawId) : String(saleId);
-  const reject = (reason: string): null => {
-    skipped.push({ kind: "sale", id, reason });
-    return null;
-  };
-  if (saleId === null) return reject("SaleId is not a whole number");
+  if (saleId === null) return rejectSale(skipped, displayId(rawId), "SaleId is not a whole number");
   const date = parseInstant(field(raw, "SaleDate"));
-  if (date === null) return reject("SaleDate is not a date");
+  if (date === null) return rejectSale(skipped, String(saleId), "SaleDate is not a date");
   const amountSats = toSats(field(raw, "TotalCostSats"));
-  if (amountSats === null) return reject("TotalCostSats is not a non-negative number");
+  if (amountSats === null)
+    return rejectSale(skipped, String(saleId), "TotalCostSats is not a non-negative number");
 
   const lines: SaleLine[] = [];
-  for (const rawLine of arrayField(raw, "Products")) {
-    const line = parseLine(rawLine);
-    if (typeof line === "string") skipped.push({ kind: "sale line", id, reason: line });
-    else lines.push(line);
+  const rawLines = field(raw, "Products");
+  if (Array.isArray(rawLines)) {
+    for (const rawLine of rawLines) {
+      const line = parseLine(rawLine);
+      if (typeof line === "string") skipped.push({ kind: "sale line", id: String(saleId), reason: line });
+      else lines.push(line);
+    }
   }
-  const origin = field(raw, "SaleOrigin");
   return {
     saleId,
-    origin: typeof origin === "string" && origin.trim() !== "" ? origin.trim().toLowerCase() : "unknown",
+    origin: toLowerTrimmed(field(raw, "SaleOrigin")) ?? "unknown",
     date,
     amountSats,
     fiatAmount: toDecimal(field(raw, "TotalCostCurrency")),
-    currency: toCurrency(field(raw, "Currency")),
+    currency: toLowerTrimmed(field(raw, "Currency")),
     lines,
   };
+}
+
+function rejectSale(skipped: SkippedRow[], id: string, reason: string): null {
+  skipped.push({ kind: "sale", id, reason });
+  return null;
 }
 
 function parseLine(raw: unknown): SaleLine | string {
@@ -159,7 +164,7 @@ function parseProduct(raw: unknown, skipped: SkippedRow[]): UpstreamProduct | nu
   return {
     productId,
     name: typeof name === "string" ? name : "",
-    currency: toCurrency(field(raw, "currency")),
+    currency: toLowerTrimmed(field(raw, "currency")),
     price: typeof price === "string" || typeof price === "number" ? String(price) : null,
     totalTransactions,
     totalUnitsSold,
@@ -199,8 +204,11 @@ const DECIMAL = /^\+?(\d+(\.\d*)?|\.\d+)$/;
 export function toDecimal(v: unknown): number | null {
   let n: number;
   if (typeof v === "number") n = v;
-  else if (typeof v === "string" && DECIMAL.test(v.trim())) n = Number(v.trim());
-  else return null;
+  else if (typeof v === "string") {
+    const t = v.trim();
+    if (!DECIMAL.test(t)) return null;
+    n = Number(t);
+  } else return null;
   return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
@@ -215,8 +223,10 @@ function toWholeNumber(v: unknown): number | null {
   return n !== null && Number.isSafeInteger(n) ? n : null;
 }
 
-function toCurrency(v: unknown): string | null {
-  return typeof v === "string" && v.trim() !== "" ? v.trim().toLowerCase() : null;
+function toLowerTrimmed(v: unknown): string | null {
+  if (typeof v !== "string") return null;
+  const t = v.trim();
+  return t === "" ? null : t.toLowerCase();
 }
 
 function toBool(v: unknown, fallback: boolean): boolean {
@@ -239,6 +249,8 @@ const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9
  */
 export function parseInstant(v: unknown): number | null {
   if (typeof v !== "string") return null;
+  const fast = parseCanonicalInstant(v);
+  if (fast !== undefined) return fast;
   const m = INSTANT.exec(v.trim());
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac, zone] = m;
@@ -259,4 +271,39 @@ export function parseInstant(v: unknown): number | null {
     t -= sign * offsetMin * 60_000;
   }
   return t;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The upstream's own shape, `2025-11-10T14:03:27.123456+00:00`, read digit by digit: every sale of
+ * every poll goes through here. Returns undefined for any other shape (the general parser decides)
+ * and null for a well-formed but impossible date.
+ */
+function parseCanonicalInstant(v: string): number | null | undefined {
+  if (v.length !== 32 || v[10] !== "T" || v[26] !== "+" || v[19] !== ".") return undefined;
+  if (v[4] !== "-" || v[7] !== "-" || v[13] !== ":" || v[16] !== ":" || v[29] !== ":") return undefined;
+  const n = (from: number, to: number): number => {
+    let x = 0;
+    for (let i = from; i < to; i++) {
+      const c = v.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return -1;
+      x = x * 10 + c;
+    }
+    return x;
+  };
+  const year = n(0, 4);
+  const month = n(5, 7);
+  const day = n(8, 10);
+  const hour = n(11, 13);
+  const minute = n(14, 16);
+  const second = n(17, 19);
+  const micros = n(20, 26);
+  const offsetMin = n(27, 29) * 60 + n(30, 32);
+  if (year < 0 || micros < 0 || n(27, 29) < 0 || n(30, 32) < 0) return undefined;
+  if (month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return null;
+  if (second < 0 || second > 59) return null;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, Math.floor(micros / 1000)) - offsetMin * 60_000;
 }

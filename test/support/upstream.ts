@@ -10,7 +10,9 @@ export type Behaviour =
   | { kind: "status"; status: number; body?: string }
   | { kind: "raw"; body: string }
   | { kind: "hang" }
-  | { kind: "reset" };
+  | { kind: "reset" }
+  /** Headers and the first bytes of a body, then nothing more (stall) or a cut connection. */
+  | { kind: "partial"; after: "stall" | "cut" };
 
 export interface FakeUpstream {
   url: string;
@@ -71,6 +73,11 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         return;
       case "reset":
         req.socket.destroy();
+        return;
+      case "partial":
+        res.writeHead(200, { "content-type": "application/json", "content-length": "100000" });
+        res.write('{"success":true,"data":{"sales":[');
+        if (b.after === "cut") setTimeout(() => req.socket.destroy(), 20);
         return;
     }
   });

@@ -179,7 +179,12 @@ describe("LiveFeed", () => {
         merchantId: "m",
         alias: "M",
         polledAt: Date.parse("2025-11-10T12:00:10Z"),
-        result: { newSales, triggers, changed: newSales.length + triggers.length > 0 },
+        result: {
+          storedCount: newSales.length,
+          newSales,
+          triggers,
+          changed: newSales.length + triggers.length > 0,
+        },
       });
     ok([sale(2), sale(1)], [trigger]);
     ok([sale(3)]);

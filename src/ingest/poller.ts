@@ -170,8 +170,8 @@ export class Poller {
         );
       }
       log.info(
-        { merchant_id: merchant.id, new_tx: result.newSales.length, skipped: skipped.length },
-        `merchant ${merchant.id} poll complete (new_tx=${result.newSales.length})`,
+        { merchant_id: merchant.id, new_tx: result.storedCount, skipped: skipped.length },
+        `merchant ${merchant.id} poll complete (new_tx=${result.storedCount})`,
       );
       for (const t of result.triggers) {
         log.info(

@@ -57,8 +57,9 @@ export const memorySection: Section = async ({ quick, log }) => {
     const withStreams = await peakRss(stack, () => sleep(loadSeconds * 1000));
     log(`RSS with ${open} streams: peak ${withStreams.toFixed(0)} MB`);
 
-    const problems = stack.errors();
-    if (problems.length > 0) log(`server logged ${problems.length} warnings/errors, e.g. ${problems[0]}`);
+    const problems = await stack.errors();
+    if (problems.problemCount > 0)
+      log(`server logged ${problems.problemCount} warnings/errors, e.g. ${problems.problems[0]}`);
     const rss = (metric: string, value: number, runs?: number[]): BenchRow => ({
       section,
       metric,
@@ -70,6 +71,12 @@ export const memorySection: Section = async ({ quick, log }) => {
     });
     const startup = median(startups);
     return [
+      {
+        section,
+        metric: `server log lines at warn/error level, ${size}`,
+        value: problems.problemCount,
+        unit: "lines",
+      },
       {
         section,
         metric: `start-up, spawn → first 200 from /v1/health, ${size}`,

@@ -63,10 +63,17 @@ export const pushSection: Section = async ({ quick, log }) => {
     log(
       `push: ${latencies.length}/${expected} receipts, p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, dropped ${result.dropped}, missed-any ${result.missedAny}`,
     );
-    const problems = stack.errors();
-    if (problems.length > 0) log(`server logged ${problems.length} warnings/errors, e.g. ${problems[0]}`);
+    const problems = await stack.errors();
+    if (problems.problemCount > 0)
+      log(`server logged ${problems.problemCount} warnings/errors, e.g. ${problems.problems[0]}`);
     const size = `${fmtCount(sales)} sales`;
     const rows: BenchRow[] = [
+      {
+        section,
+        metric: `server log lines at warn/error level, ${size}`,
+        value: problems.problemCount,
+        unit: "lines",
+      },
       {
         section,
         metric: `SSE streams connected (of ${CLIENTS}, within ${(quick ? OPEN_MS.quick : OPEN_MS.full) / 1000} s), ${size}`,

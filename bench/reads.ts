@@ -55,6 +55,9 @@ export const readsSection: Section = async ({ quick, log }) => {
       const results = new Map<string, Measured>();
       bySize.set(sales, results);
       const base: LoadResult[] = [];
+      let baseOne: LoadResult | undefined;
+      let logProblems = Number.NaN;
+      const { dataset } = stack;
       try {
         // The first poll cycle of 1,000 merchants is the heaviest ingest moment; reads are measured during it and after.
         for (const path of ENDPOINTS) {
@@ -72,24 +75,55 @@ export const readsSection: Section = async ({ quick, log }) => {
             m.bad += failures(r);
             if (r.problems) log(`  ${path}: ${r.problems}`);
           }
+          if (path === "/v1/summary") baseOne = await autocannon(baselineChild.ready.url, 1, oneConnSeconds);
           const one = await autocannon(url, 1, oneConnSeconds);
-          m.mean1.push(one.mean);
+          m.mean1.push(one.msPerRequest);
           m.bad += failures(one);
           if (one.problems) log(`  ${path} (1 conn): ${one.problems}`);
           results.set(path, m);
           log(
-            `${fmtCount(sales)} ${path}: p99 ${median(m.p99)} ms, ${median(m.rps).toFixed(0)} req/s, 1-conn mean ${one.mean.toFixed(2)} ms${m.bad ? `, ${m.bad} non-2xx/errors` : ""}`,
+            `${fmtCount(sales)} ${path}: p99 ${median(m.p99)} ms, ${median(m.rps).toFixed(0)} req/s, 1-conn mean ${one.msPerRequest.toFixed(2)} ms${m.bad ? `, ${m.bad} non-2xx/errors` : ""}`,
           );
         }
         log(`${fmtCount(sales)} baseline: ${base.map((b) => b.rps.toFixed(0)).join(", ")} req/s`);
-        const problems = stack.errors();
-        if (problems.length > 0) log(`server logged ${problems.length} warnings/errors, e.g. ${problems[0]}`);
+        const problems = await stack.errors();
+        logProblems = problems.problemCount;
+        if (problems.problemCount > 0)
+          log(`server logged ${problems.problemCount} warnings/errors, e.g. ${problems.problems[0]}`);
       } finally {
         await stack.close();
       }
       const size = fmtCount(sales);
       const baseRps = median(base.map((b) => b.rps));
       rows.push(
+        {
+          section,
+          metric: `data set ${size}: products (${dataset.merchants} merchants, ${fmtCount(dataset.sales)} sales, ${fmtCount(dataset.saleLines)} sale lines)`,
+          value: dataset.products,
+          unit: "products",
+        },
+        ...(dataset.loadMs === undefined
+          ? []
+          : [
+              {
+                section,
+                metric: `data set ${size}: generated and bulk-loaded in this run`,
+                value: dataset.loadMs / 1000,
+                unit: "s",
+              },
+            ]),
+        {
+          section,
+          metric: `server log lines at warn/error level, ${size} run`,
+          value: logProblems,
+          unit: "lines",
+        },
+        {
+          section,
+          metric: `bare node:http baseline time per request, 1 conn, during the ${size} run`,
+          value: baseOne?.msPerRequest ?? Number.NaN,
+          unit: "ms",
+        },
         {
           section,
           metric: `bare node:http baseline req/s (100 conn, 200-byte JSON), during the ${size} run`,
@@ -149,7 +183,7 @@ export const readsSection: Section = async ({ quick, log }) => {
           },
           {
             section,
-            metric: `GET ${path} mean latency, 1 conn (server cost), ${size} sales${bad}`,
+            metric: `GET ${path} time per request, 1 conn (server cost), ${size} sales${bad}`,
             value: median(m.mean1),
             unit: "ms",
             runs: m.mean1,
@@ -169,7 +203,7 @@ export const readsSection: Section = async ({ quick, log }) => {
         if (!a || !b) continue;
         for (const [what, pick] of [
           ["p99, 100 conn", (m: Measured) => median(m.p99)],
-          ["mean latency, 1 conn", (m: Measured) => median(m.mean1)],
+          ["time per request, 1 conn", (m: Measured) => median(m.mean1)],
         ] as const) {
           const x = pick(a);
           const y = pick(b);

@@ -10,8 +10,13 @@ const AUTOCANNON = fileURLToPath(new URL("../../../node_modules/autocannon/autoc
 export interface LoadResult {
   p50: number;
   p99: number;
-  /** Mean latency in ms. */
+  /** Mean latency in ms as autocannon records it: whole milliseconds, too coarse for fast requests. */
   mean: number;
+  /**
+   * Wall time per completed request in ms (duration / requests). With one connection the requests
+   * run back to back, so this is the round-trip cost at sub-millisecond resolution.
+   */
+  msPerRequest: number;
   /** Requests per second (mean over the run). */
   rps: number;
   non2xx: number;
@@ -51,7 +56,8 @@ export async function autocannon(url: string, connections: number, durationSec: 
   }
   const r = JSON.parse(out) as {
     latency: { p50: number; p99: number; mean: number };
-    requests: { average: number };
+    requests: { average: number; total: number };
+    duration: number;
     non2xx: number;
     errors: number;
     timeouts: number;
@@ -65,6 +71,7 @@ export async function autocannon(url: string, connections: number, durationSec: 
     p50: r.latency.p50,
     p99: r.latency.p99,
     mean: r.latency.mean,
+    msPerRequest: r.requests.total > 0 ? (r.duration * 1000) / r.requests.total : Number.NaN,
     rps: r.requests.average,
     non2xx: r.non2xx,
     errors: r.errors,

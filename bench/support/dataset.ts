@@ -17,12 +17,13 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import { Market, type Merchant } from "../../src/mock/generator.js";
 import { SaleStore } from "../../src/mock/sale-store.js";
-import { type Db, openDatabase } from "../../src/store/db.js";
+import { openDatabase } from "../../src/store/db.js";
+import { rebuildDerived } from "../../src/store/rollups.js";
 
 export const MERCHANTS = 1000;
 export const SEED = 20_251_110;
@@ -36,8 +37,8 @@ const LOADER_VERSION = 1;
  */
 const MAX_AGE_MS = 6 * 3600_000;
 const CACHE_DIR = path.join(os.tmpdir(), "live-pos-bench-cache");
-/** The server's build; rollups.js appears there once the derived-figure code lands. */
-const ROLLUPS_JS = fileURLToPath(new URL("../../../dist/store/rollups.js", import.meta.url));
+/** The compiled derived-figure code: when it changes, cached files' precomputed figures may be stale. */
+const ROLLUPS_JS = fileURLToPath(new URL("../../src/store/rollups.js", import.meta.url));
 
 export interface Dataset {
   /** The cached file: never handed to a server (it writes); see workingCopy. */
@@ -49,7 +50,6 @@ export interface Dataset {
   /** Set when this call generated the file. */
   loadMs?: number;
   generatedAt: number;
-  derived: "rebuildDerived" | "merchant totals UPDATE";
 }
 
 type Meta = Omit<Dataset, "path" | "loadMs"> & { loadMs: number };
@@ -108,9 +108,7 @@ async function cacheKey(sales: number): Promise<string> {
     await store.close();
     for (const suffix of ["", "-wal", "-shm"]) rmSync(probe + suffix, { force: true });
   }
-  const rollups = existsSync(ROLLUPS_JS)
-    ? createHash("sha256").update(readFileSync(ROLLUPS_JS)).digest("hex")
-    : null;
+  const rollups = createHash("sha256").update(readFileSync(ROLLUPS_JS)).digest("hex");
   const material = JSON.stringify({
     v: LOADER_VERSION,
     sales,
@@ -284,25 +282,12 @@ async function build(file: string, total: number, log: (m: string) => void): Pro
   raw.pragma("journal_mode = WAL");
   raw.close();
 
-  // Precomputed figures come from the service's own code when it has some, so they match what ingest keeps.
+  // Precomputed figures (running totals, rollups) come from the service's own rebuild, so they are
+  // exactly what ingest would have kept; then full statistics, as a long-running server would have.
   const store = await openDatabase(file);
-  let derived: Meta["derived"];
   try {
-    if (existsSync(ROLLUPS_JS)) {
-      log("  rebuildDerived (dist/store/rollups.js)");
-      const mod = (await import(pathToFileURL(ROLLUPS_JS).href)) as {
-        rebuildDerived: (db: Db) => Promise<void>;
-      };
-      await mod.rebuildDerived(store.db);
-      derived = "rebuildDerived";
-    } else {
-      await sql`update merchants set
-          total_transactions = (select count(*) from transactions t where t.merchant_id = merchants.id),
-          total_volume_sats = (select coalesce(sum(amount_sats), 0) from transactions t where t.merchant_id = merchants.id)`.execute(
-        store.db,
-      );
-      derived = "merchant totals UPDATE";
-    }
+    log("  rebuildDerived");
+    await rebuildDerived(store.db);
     await sql`analyze`.execute(store.db);
     await sql`pragma optimize`.execute(store.db);
   } finally {
@@ -318,7 +303,6 @@ async function build(file: string, total: number, log: (m: string) => void): Pro
     merchants: MERCHANTS,
     products: productCount,
     generatedAt,
-    derived,
   };
 }
 

@@ -4,8 +4,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { exited, freePort, stopChild } from "./procs.js";
 
@@ -110,11 +111,27 @@ export function rssMb(pid: number): number {
   }
 }
 
-/** Lines of the server's log at level warn or worse (pino levels 40–60), for the report. */
-export function serverErrors(logFile: string): string[] {
-  const out: string[] = [];
-  for (const line of readFileSync(logFile, "utf8").split("\n")) {
-    if (/"level":(40|50|60)/.test(line) || /^fatal|Error:/.test(line)) out.push(line.slice(0, 300));
+export interface LogScan {
+  /** Lines at level warn or worse (pino levels 40–60) or that look like a crash. */
+  problemCount: number;
+  /** The first few of them, shortened, as evidence for the report. */
+  problems: string[];
+}
+
+/**
+ * Streams the server's log (it logs every request, so under load it reaches gigabytes and cannot be
+ * read into one string) and picks out the lines worth reporting.
+ */
+export async function scanLog(logFile: string, keep = 20): Promise<LogScan> {
+  const scan: LogScan = { problemCount: 0, problems: [] };
+  const lines = createInterface({
+    input: createReadStream(logFile, "utf8"),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  for await (const line of lines) {
+    if (!/"level":(40|50|60)/.test(line) && !/^fatal|Error:/.test(line)) continue;
+    scan.problemCount++;
+    if (scan.problems.length < keep) scan.problems.push(line.slice(0, 400));
   }
-  return out;
+  return scan;
 }

@@ -3,12 +3,12 @@
  * sales for the same 1,000 merchants (same keys), and the server polling it. Everything it starts
  * is stopped by close(), also when start-up fails half way.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type Dataset, ensureDataset, fmtCount, MERCHANTS, SEED, workingCopy } from "./dataset.js";
 import { type MockChild, startMockChild } from "./mock.js";
-import { type ServerProcess, serverErrors, startServer } from "./server.js";
+import { type LogScan, type ServerProcess, scanLog, startServer } from "./server.js";
 
 /**
  * Upstream generation: the 20 profiles average ~0.9 sales/min, so 1,000 merchants × speed 2 give
@@ -26,8 +26,8 @@ export interface Stack {
   server: ServerProcess;
   /** Stops the server (if any) and starts a fresh one on the same db (start-up timing). */
   restartServer(): Promise<ServerProcess>;
-  /** Error/fatal lines the server logged so far. */
-  errors(): string[];
+  /** Warnings and errors the server logged so far (all its runs). */
+  errors(): Promise<LogScan>;
   close(): Promise<void>;
 }
 
@@ -40,16 +40,16 @@ export async function startStack(sales: number, log: (m: string) => void): Promi
   const close = async () => {
     await server?.stop();
     await mock?.stop();
-    // The db copy is gigabytes and goes; the server logs are kept as evidence for the report.
+    // The db copy and the request logs are gigabytes and go; the warnings and errors are kept as evidence.
     mkdirSync(LOG_DIR, { recursive: true });
-    for (const f of logFiles) {
-      const kept = path.join(
-        LOG_DIR,
-        `${new Date().toISOString().replace(/[:.]/g, "-")}-${fmtCount(sales)}-${path.basename(f)}`,
-      );
-      if (existsSync(f)) copyFileSync(f, kept);
+    for (const f of logFiles.filter((file) => existsSync(file))) {
+      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+      const kept = path.join(LOG_DIR, `${stamp}-${fmtCount(sales)}-${path.basename(f)}`);
+      const scan = await scanLog(f, 1000);
+      const head = `${scan.problemCount} warn/error lines; the first ${scan.problems.length}:`;
+      writeFileSync(kept, `${head}\n${scan.problems.join("\n")}\n`);
+      log(`server warnings/errors: ${scan.problemCount} (kept in ${kept})`);
     }
-    if (logFiles.length > 0) log(`server logs kept in ${LOG_DIR}`);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -83,7 +83,15 @@ export async function startStack(sales: number, log: (m: string) => void): Promi
         stack.server = server;
         return server;
       },
-      errors: () => logFiles.flatMap((f) => serverErrors(f)),
+      errors: async () => {
+        const all: LogScan = { problemCount: 0, problems: [] };
+        for (const f of logFiles) {
+          const one = await scanLog(f);
+          all.problemCount += one.problemCount;
+          all.problems.push(...one.problems);
+        }
+        return all;
+      },
       close,
     };
     return stack;

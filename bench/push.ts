@@ -54,9 +54,17 @@ export const pushSection: Section = async ({ quick, log }) => {
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const result = await streams.collect();
     const latencies: number[] = [];
+    // Split per sale into time to the first client (fetch, parse, commit, first write) and the
+    // spread to the last one (fan-out over 2,000 sockets, on both the server and the client side).
+    const firsts: number[] = [];
+    const spreads: number[] = [];
     for (const [key, receipts] of Object.entries(result.receipts)) {
       const start = t0.get(key) as number;
       for (const at of receipts) latencies.push(at - start);
+      if (receipts.length === 0) continue;
+      const first = Math.min(...receipts);
+      firsts.push(first - start);
+      spreads.push(Math.max(...receipts) - first);
     }
     const p = percentiles(latencies);
     const expected = streams.connected * count;
@@ -101,6 +109,20 @@ export const pushSection: Section = async ({ quick, log }) => {
         metric: "sale latency max, refetch → client receipt",
         value: p.max,
         unit: "ms",
+      },
+      {
+        section,
+        metric: "per sale: refetch → first client's receipt (median over sales)",
+        value: median(firsts),
+        unit: "ms",
+        runs: firsts,
+      },
+      {
+        section,
+        metric: "per sale: first → last client's receipt, fan-out spread (median over sales)",
+        value: median(spreads),
+        unit: "ms",
+        runs: spreads,
       },
       {
         section,

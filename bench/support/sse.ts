@@ -9,7 +9,6 @@ export interface StreamResults {
   /** Connections the server closed while they were reading. */
   dropped: number;
   open: number;
-  saleFrames: number;
   /** CPU time of the client process / wall time since the streams opened (1 = one core busy). */
   cpuShare: number;
 }

@@ -1,9 +1,8 @@
 import { type Logger, pino } from "pino";
-import pretty from "pino-pretty";
 import type { Config } from "./config/config.js";
 
 /** One logger for the HTTP server and the poller. Admin tokens are redacted wherever headers are logged. */
-export function createLogger(config: Pick<Config, "logLevel" | "logFormat">): Logger {
+export async function createLogger(config: Pick<Config, "logLevel" | "logFormat">): Promise<Logger> {
   const options = {
     level: config.logLevel,
     base: { service: "live-pos-dashboard" },
@@ -18,6 +17,8 @@ export function createLogger(config: Pick<Config, "logLevel" | "logFormat">): Lo
     },
   };
   if (config.logFormat === "pretty") {
+    // Loaded only when asked for: the JSON default should not carry the pretty printer's modules.
+    const { default: pretty } = await import("pino-pretty");
     return pino(
       options,
       pretty({

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const { config, warnings } = loaded;
-  const log = createLogger(config);
+  const log = await createLogger(config);
   for (const w of warnings) log.warn(w);
 
   const store = await openDatabase(config.dbPath);

@@ -55,7 +55,12 @@ export async function startReaderWorker(path: string): Promise<Reader> {
     pending.clear();
   };
   const spawn = (): Promise<Worker> => {
-    const w = new Worker(new URL("./reader-worker.js", import.meta.url), { workerData: { path } });
+    const w = new Worker(new URL("./reader-worker.js", import.meta.url), {
+      workerData: { path },
+      // The worker allocates little per read (rows of at most a few hundred): a small young generation
+      // keeps its share of the service's resident memory small.
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
+    });
     worker = w;
     const started = new Promise<Worker>((resolve, reject) => {
       w.once("message", (m: { ready?: boolean; error?: string }) =>

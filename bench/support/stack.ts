@@ -26,6 +26,8 @@ export interface Stack {
   server: ServerProcess;
   /** Stops the server (if any) and starts a fresh one on the same db (start-up timing). */
   restartServer(): Promise<ServerProcess>;
+  /** Waits (bounded) until every merchant has been polled once; returns how long that took in ms. */
+  firstCycle(timeoutMs: number): Promise<number>;
   /** Warnings and errors the server logged so far (all its runs). */
   errors(): Promise<LogScan>;
   close(): Promise<void>;
@@ -82,6 +84,20 @@ export async function startStack(sales: number, log: (m: string) => void): Promi
         server = await start();
         stack.server = server;
         return server;
+      },
+      firstCycle: async (timeoutMs) => {
+        const started = performance.now();
+        while (performance.now() - started < timeoutMs) {
+          const s = stack.server;
+          const res = await fetch(`${s.url}/v1/admin/merchants`, {
+            headers: { authorization: `Bearer ${s.adminToken}` },
+          });
+          // A merchant never polled has no last_polled_at field at all.
+          const list = (await res.json()) as { last_polled_at?: string }[];
+          if (res.status === 200 && list.every((m) => typeof m.last_polled_at === "string")) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        return performance.now() - started;
       },
       errors: async () => {
         const all: LogScan = { problemCount: 0, problems: [] };

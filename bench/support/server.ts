@@ -8,6 +8,7 @@ import { closeSync, createReadStream, openSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { SERVER_NODE_FLAGS } from "../../src/server-flags.js";
 import { exited, freePort, stopChild } from "./procs.js";
 
 const MAIN_JS = fileURLToPath(new URL("../../../dist/main.js", import.meta.url));
@@ -43,7 +44,8 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     const logFile = path.join(opts.dir, `server-${port}.log`);
     const fd = openSync(logFile, "a");
     const started = performance.now();
-    const child = spawn(process.execPath, [MAIN_JS], {
+    // Started exactly as `npm start` starts it.
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, MAIN_JS], {
       env: {
         PATH: process.env.PATH ?? "",
         ADMIN_TOKEN: adminToken,

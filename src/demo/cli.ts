@@ -11,6 +11,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type MockUpstream, startMockUpstream } from "../mock/index.js";
+import { SERVER_NODE_FLAGS } from "../server-flags.js";
 import { missingMilestones } from "./milestones.js";
 import { type DemoOptions, DemoOptionsError, parseDemoOptions } from "./options.js";
 
@@ -41,19 +42,23 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const child = spawn(process.execPath, [fileURLToPath(new URL("../main.js", import.meta.url))], {
-    env: {
-      ...process.env,
-      ADDR: `${HOST}:${opts.port}`,
-      DB_PATH: dbPath,
-      SOURCE_BASE_URL: mock.url,
-      POLL_INTERVAL: "3s",
-      LOG_FORMAT: "pretty",
-      LOG_LEVEL: "warn",
-      ADMIN_TOKEN: token,
+  const child = spawn(
+    process.execPath,
+    [...SERVER_NODE_FLAGS, fileURLToPath(new URL("../main.js", import.meta.url))],
+    {
+      env: {
+        ...process.env,
+        ADDR: `${HOST}:${opts.port}`,
+        DB_PATH: dbPath,
+        SOURCE_BASE_URL: mock.url,
+        POLL_INTERVAL: "3s",
+        LOG_FORMAT: "pretty",
+        LOG_LEVEL: "warn",
+        ADMIN_TOKEN: token,
+      },
+      stdio: ["ignore", "inherit", "inherit"],
     },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  );
 
   let stopping = false;
   const childExited = new Promise<void>((done) => child.once("exit", () => done()));

@@ -74,17 +74,14 @@ export async function applyPoll(
   poll: FetchedPoll,
   now: number,
 ): Promise<PollResult | "stale" | undefined> {
+  const st = statementsFor(sqliteConnection(db));
   return db.transaction().execute(async (trx) => {
-    const merchant = await trx
-      .selectFrom("merchants")
-      .select(["alias", "body_digest"])
-      .where("id", "=", merchantId)
-      .executeTakeFirst();
+    const merchant = st.merchant.get(merchantId) as { alias: string; body_digest: string | null } | undefined;
     if (!merchant) return undefined;
     if (poll.unchanged && merchant.body_digest !== poll.digest) return "stale";
 
-    const fresh = poll.unchanged ? [] : await newSalesOnly(trx, merchantId, poll.sales);
-    await insertSales(db, merchantId, fresh, now);
+    const fresh = poll.unchanged ? [] : await newSalesOnly(trx, st, merchantId, poll.sales);
+    await insertSales(st, merchantId, fresh, now);
     addSalesToRollups(sqliteConnection(db), merchantId, fresh);
     const productsChanged = poll.unchanged ? false : await upsertProducts(trx, merchantId, poll, now);
 
@@ -96,32 +93,11 @@ export async function applyPoll(
         fiat.set(s.currency, (fiat.get(s.currency) ?? 0) + s.fiatAmount);
       }
     }
-    await trx
-      .updateTable("merchants")
-      .set((eb) => ({
-        total_transactions: eb("total_transactions", "+", fresh.length),
-        total_volume_sats: eb("total_volume_sats", "+", volume),
-        last_polled_at: now,
-        last_error: null,
-        consecutive_failures: 0,
-        ...(poll.digest === undefined ? {} : { body_digest: poll.digest }),
-      }))
-      .where("id", "=", merchantId)
-      .execute();
-    for (const [currency, amount] of fiat) {
-      await trx
-        .insertInto("fiat_totals")
-        .values({ merchant_id: merchantId, currency, amount })
-        .onConflict((oc) =>
-          oc.columns(["merchant_id", "currency"]).doUpdateSet((eb) => ({
-            amount: eb("fiat_totals.amount", "+", eb.ref("excluded.amount")),
-          })),
-        )
-        .execute();
-    }
+    st.recordPoll.run(fresh.length, volume, now, poll.digest ?? null, merchantId);
+    for (const [currency, amount] of fiat) st.addFiat.run(merchantId, currency, amount);
 
     // A milestone created after the totals passed its threshold fires on the next poll, changed or not.
-    const triggers = await fireDueMilestones(trx, now);
+    const triggers = st.armedMilestones.get() ? await fireDueMilestones(trx, now) : [];
     const newSales = newestFirst(fresh)
       .slice(0, NEWEST_SALES_KEPT)
       .map((s) =>
@@ -152,16 +128,12 @@ export async function applyPoll(
  */
 async function newSalesOnly(
   trx: Transaction<Database>,
+  st: Statements,
   merchantId: string,
   sales: UpstreamSale[],
 ): Promise<UpstreamSale[]> {
   if (sales.length === 0) return [];
-  const top = await trx
-    .selectFrom("transactions")
-    .select((eb) => eb.fn.max("sale_id").as("max"))
-    .where("merchant_id", "=", merchantId)
-    .executeTakeFirst();
-  const max = top?.max ?? null;
+  const max = st.maxSaleId.get(merchantId) as number | null;
   if (max === null) return sales;
   const newer: UpstreamSale[] = [];
   const older: UpstreamSale[] = [];
@@ -176,11 +148,8 @@ async function newSalesOnly(
     }
   }
   if (older.length === 0) return newer;
-  const stored = await sql<{ n: number; sum: number }>`
-    select count(*) as n, coalesce(sum(sale_id), 0) as sum from transactions
-    where merchant_id = ${merchantId} and sale_id between ${lo} and ${max}`.execute(trx);
-  const block = stored.rows[0];
-  if (block && Number(block.n) === older.length && Number(block.sum) === olderSum) return newer;
+  const block = st.storedBlock.get(merchantId, lo, max) as { n: number; sum: number };
+  if (block.n === older.length && block.sum === olderSum) return newer;
   const known = await trx
     .selectFrom("transactions")
     .select("sale_id")
@@ -201,36 +170,51 @@ function newestFirst(sales: UpstreamSale[]): UpstreamSale[] {
  * applyPoll's transaction (same connection). Yields between chunks so a first poll of a long history
  * never holds the event loop for long; reads meanwhile run on the reader's connection.
  */
-async function insertSales(db: Db, merchantId: string, sales: UpstreamSale[], now: number): Promise<void> {
-  const { sale, line } = insertStatements(sqliteConnection(db));
+async function insertSales(
+  st: Statements,
+  merchantId: string,
+  sales: UpstreamSale[],
+  now: number,
+): Promise<void> {
   for (let i = 0; i < sales.length; i += SALE_CHUNK) {
     const end = Math.min(i + SALE_CHUNK, sales.length);
     for (let j = i; j < end; j++) {
       const s = sales[j] as UpstreamSale;
       // Never expected (sales are filtered against stored ids first), but a duplicate must never fail the poll.
-      sale.run(merchantId, s.saleId, s.origin, s.date, s.amountSats, s.fiatAmount, s.currency, now);
+      st.sale.run(merchantId, s.saleId, s.origin, s.date, s.amountSats, s.fiatAmount, s.currency, now);
       for (let n = 0; n < s.lines.length; n++) {
         const l = s.lines[n] as UpstreamSale["lines"][number];
-        line.run(merchantId, s.saleId, n, l.productId, l.name, l.quantity, l.unitSats);
+        st.line.run(merchantId, s.saleId, n, l.productId, l.name, l.quantity, l.unitSats);
       }
     }
     if (end < sales.length) await yieldToEventLoop();
   }
 }
 
-const statements = new WeakMap<SqliteConnection, ReturnType<typeof prepareInserts>>();
+type Statements = ReturnType<typeof prepareStatements>;
+const statements = new WeakMap<SqliteConnection, Statements>();
 
-function insertStatements(conn: SqliteConnection) {
+/**
+ * Every poll runs these, hundreds of times a second with many merchants: prepared once per connection
+ * instead of built and prepared by Kysely each time, which cost more than running them.
+ */
+function statementsFor(conn: SqliteConnection): Statements {
   let prepared = statements.get(conn);
   if (!prepared) {
-    prepared = prepareInserts(conn);
+    prepared = prepareStatements(conn);
     statements.set(conn, prepared);
   }
   return prepared;
 }
 
-function prepareInserts(conn: SqliteConnection) {
+function prepareStatements(conn: SqliteConnection) {
   return {
+    merchant: conn.prepare("select alias, body_digest from merchants where id = ?"),
+    maxSaleId: conn.prepare("select max(sale_id) from transactions where merchant_id = ?").pluck(),
+    storedBlock: conn.prepare(
+      `select count(*) as n, coalesce(sum(sale_id), 0) as sum from transactions
+       where merchant_id = ? and sale_id between ? and ?`,
+    ),
     sale: conn.prepare(
       `insert into transactions (merchant_id, sale_id, sale_origin, sale_date, amount_sats, fiat_amount, currency, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (merchant_id, sale_id) do nothing`,
@@ -239,6 +223,18 @@ function prepareInserts(conn: SqliteConnection) {
       `insert into sale_lines (merchant_id, sale_id, line_no, product_id, name, quantity, unit_sats)
        values (?, ?, ?, ?, ?, ?, ?) on conflict (merchant_id, sale_id, line_no) do nothing`,
     ),
+    recordPoll: conn.prepare(
+      `update merchants set total_transactions = total_transactions + ?, total_volume_sats = total_volume_sats + ?,
+         last_polled_at = ?, last_error = null, consecutive_failures = 0, body_digest = coalesce(?, body_digest)
+       where id = ?`,
+    ),
+    addFiat: conn.prepare(
+      `insert into fiat_totals (merchant_id, currency, amount) values (?, ?, ?)
+       on conflict (merchant_id, currency) do update set amount = amount + excluded.amount`,
+    ),
+    armedMilestones: conn
+      .prepare("select exists (select 1 from milestones where enabled = 1 and triggered_at is null)")
+      .pluck(),
   };
 }
 

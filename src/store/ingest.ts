@@ -1,5 +1,5 @@
 import type BetterSqlite3 from "better-sqlite3";
-import { type Kysely, sql, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { dueMilestones, type Totals } from "../milestones/evaluate.js";
 import type { ParsedPoll, UpstreamSale } from "../upstream/payload.js";
 import { type Db, sqliteConnection } from "./db.js";

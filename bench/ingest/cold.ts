@@ -37,9 +37,9 @@ async function coldPoll(file: string, mock: MockHandle, merchant: Merchant, sale
     // end comes after it and is not part of "body to committed rows".
     const ms = bench.lastOkAt() - t0;
     const [outcome] = bench.take();
-    if (outcome?.kind !== "ok" || outcome.result.newSales.length !== sales)
+    if (outcome?.kind !== "ok" || outcome.result.storedCount !== sales)
       throw new Error(
-        `cold poll stored ${outcome?.kind === "ok" ? outcome.result.newSales.length : 0} sales`,
+        `cold poll stored ${outcome?.kind === "ok" ? outcome.result.storedCount : 0} sales`,
       );
     if (outcome.result.triggers.length === 0) throw new Error("cold poll fired no milestone");
     return ms;

@@ -35,7 +35,7 @@ async function cycle(bench: BenchPoller, merchants: number, expectNew: number): 
   await bench.poller.pollAll();
   const ms = performance.now() - t0;
   const outcomes = bench.take();
-  const stored = outcomes.reduce((n, o) => n + (o.kind === "ok" ? o.result.newSales.length : 0), 0);
+  const stored = outcomes.reduce((n, o) => n + (o.kind === "ok" ? o.result.storedCount : 0), 0);
   if (outcomes.length !== merchants || stored !== expectNew)
     throw new Error(
       `cycle polled ${outcomes.length} merchants storing ${stored} sales, expected ${expectNew}`,

@@ -38,9 +38,7 @@ async function coldPoll(file: string, mock: MockHandle, merchant: Merchant, sale
     const ms = bench.lastOkAt() - t0;
     const [outcome] = bench.take();
     if (outcome?.kind !== "ok" || outcome.result.storedCount !== sales)
-      throw new Error(
-        `cold poll stored ${outcome?.kind === "ok" ? outcome.result.storedCount : 0} sales`,
-      );
+      throw new Error(`cold poll stored ${outcome?.kind === "ok" ? outcome.result.storedCount : 0} sales`);
     if (outcome.result.triggers.length === 0) throw new Error("cold poll fired no milestone");
     return ms;
   } finally {

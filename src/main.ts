@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   }
   const { config, warnings } = loaded;
   const log = await createLogger(config);
+  // Log writes are asynchronous: let the last lines out before the process ends.
+  const exit = (code: number) => log.flush(() => process.exit(code));
   for (const w of warnings) log.warn(w);
 
   const store = await openDatabase(config.dbPath);
@@ -71,7 +73,8 @@ async function main(): Promise<void> {
     log.fatal({ err: e }, `cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
     await reader.close();
     await store.close();
-    process.exit(1);
+    exit(1);
+    return;
   }
   poller.start();
 
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
     log.info(`${signal} received; shutting down`);
     setTimeout(() => {
       log.error("shutdown took too long; exiting");
-      process.exit(1);
+      exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
     await app.close();
     await poller.stop();
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
     await reader.close();
     await store.close();
     log.info("shutdown complete");
-    process.exit(0);
+    exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

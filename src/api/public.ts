@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import type { ReadArgs, ReadName } from "../store/reader.js";
 import type { AppContext } from "./context.js";
@@ -7,6 +8,7 @@ import { parseBucket, parseSince, rejectNonFiniteNumbers, windowStart } from "./
 import * as S from "./schemas.js";
 
 const DAY_MS = 24 * 3600_000;
+const JSON_TYPE = "application/json; charset=utf-8";
 const TRIGGERS_DEFAULT_LIMIT = 100;
 const MAX_BUCKETS = 1440;
 
@@ -17,23 +19,34 @@ const MAX_BUCKETS = 1440;
  */
 export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { reader, cache, config, now } = ctx;
-  const read = <N extends ReadName>(name: N, key: unknown, args: () => ReadArgs<N>) =>
-    cache.get(`${name} ${JSON.stringify(key)}`, () => reader.read(name, args()));
+  /**
+   * The cached answer is the response body itself, serialised once by the route's response schema:
+   * every screen asks for the same few queries, so serialising per request would be most of the work.
+   */
+  const read = <N extends ReadName>(reply: FastifyReply, name: N, key: unknown, args: () => ReadArgs<N>) =>
+    cache
+      .get(`${name} ${JSON.stringify(key)}`, () =>
+        reader.read(name, args()).then((value) => reply.serialize(value)),
+      )
+      .then((json): void => {
+        // A string body with a JSON type is sent as it is, not serialised again.
+        reply.type(JSON_TYPE).send(json as never);
+      });
   const errors = { 400: S.ErrorBody };
   app.addHook("preHandler", rejectNonFiniteNumbers);
 
   app.get("/v1/health", { schema: { response: { 200: S.StatusBody } } }, async () => ({ status: "ok" }));
 
-  app.get("/v1/summary", { schema: { response: { 200: S.Summary } } }, () =>
-    read("summary", null, () => ({ now: now(), rateWindowMs: config.rateWindowMs })),
+  app.get("/v1/summary", { schema: { response: { 200: S.Summary } } }, (_req, reply) =>
+    read(reply, "summary", null, () => ({ now: now(), rateWindowMs: config.rateWindowMs })),
   );
 
   app.get(
     "/v1/ticker",
     { schema: { querystring: S.LimitQuery, response: { 200: Type.Array(S.TickerRow), ...errors } } },
-    (req) => {
+    (req, reply) => {
       const limit = req.query.limit ?? config.tickerLimit;
-      return read("ticker", limit, () => ({ limit }));
+      return read(reply, "ticker", limit, () => ({ limit }));
     },
   );
 
@@ -45,10 +58,10 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         response: { 200: Type.Array(S.MerchantStanding), ...errors },
       },
     },
-    (req) => {
+    (req, reply) => {
       const { window = "24h", metric = "transactions", limit = config.leaderboardLimit } = req.query;
       windowStart(window, null, now()); // rejects a bad window before anything is cached
-      return read("merchantLeaderboard", [window, metric, limit], () => ({
+      return read(reply, "merchantLeaderboard", [window, metric, limit], () => ({
         metric,
         sinceMs: windowStart(window, null, now()),
         limit,
@@ -64,10 +77,10 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         response: { 200: Type.Array(S.ProductStanding), ...errors },
       },
     },
-    (req) => {
+    (req, reply) => {
       const { window = "all", metric = "transactions", limit = config.leaderboardLimit } = req.query;
       windowStart(window, null, now());
-      return read("productLeaderboard", [window, metric, limit], () => ({
+      return read(reply, "productLeaderboard", [window, metric, limit], () => ({
         metric,
         sinceMs: windowStart(window, null, now()),
         limit,
@@ -80,10 +93,10 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     {
       schema: { querystring: S.TriggersQuery, response: { 200: Type.Array(S.MilestoneTrigger), ...errors } },
     },
-    (req) => {
+    (req, reply) => {
       const { since, limit = TRIGGERS_DEFAULT_LIMIT } = req.query;
       parseSince(since, 0);
-      return read("triggers", [since ?? null, limit], () => ({
+      return read(reply, "triggers", [since ?? null, limit], () => ({
         sinceMs: parseSince(since, now() - DAY_MS),
         limit,
       }));
@@ -93,14 +106,14 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     "/v1/timeseries",
     { schema: { querystring: S.TimeseriesQuery, response: { 200: S.Timeseries, ...errors } } },
-    (req) => {
+    (req, reply) => {
       const at = now();
       const windowMs = at - (windowStart(req.query.window, "60m", at) ?? at);
       if (req.query.window === "all")
         throw badRequest('timeseries needs a finite window, e.g. 60m; "all" is not one');
       const bucketMs = parseBucket(req.query.bucket, windowMs, MAX_BUCKETS);
       const merchantId = req.query.merchant_id;
-      return read("timeseries", [windowMs, bucketMs, merchantId ?? null], () => ({
+      return read(reply, "timeseries", [windowMs, bucketMs, merchantId ?? null], () => ({
         now: now(),
         windowMs,
         bucketMs,

@@ -15,7 +15,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub }> = async (
       typeof lastEventId === "string" ? lastEventId : undefined,
     );
     req.log.info(
-      { method: req.method, path: req.url, ip: req.ip, clients: hub.clientCount },
+      { reqId: req.id, method: req.method, path: req.url, ip: req.ip, clients: hub.clientCount },
       `stream opened from ${req.ip}`,
     );
   });

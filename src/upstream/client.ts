@@ -34,17 +34,28 @@ export type FetchMerchant = (merchant: MerchantCredentials, signal?: AbortSignal
 export function createUpstreamClient(opts: UpstreamClientOptions): FetchMerchant {
   return async (merchant, signal) => {
     const url = `${opts.baseUrl}/user-pos/${encodeURIComponent(merchant.id)}?user_public_key=${encodeURIComponent(merchant.publicKey)}`;
-    const timeout = AbortSignal.timeout(opts.timeoutMs);
-    const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
+    // One controller whose timer is cleared as soon as the request ends: AbortSignal.timeout keeps its
+    // timer (and AbortSignal.any its listeners) alive for the whole timeout, which with hundreds of
+    // polls a second kept thousands of them in memory.
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, opts.timeoutMs);
+    const cancel = () => abort.abort();
+    signal?.addEventListener("abort", cancel, { once: true });
     let status: number;
     let bytes: Buffer;
     try {
-      ({ status, bytes } = await get(url, combined));
+      ({ status, bytes } = await get(url, abort.signal));
     } catch (e) {
-      if (timeout.aborted)
-        throw new UpstreamError(`upstream timed out after ${formatDuration(opts.timeoutMs)}`);
+      if (timedOut) throw new UpstreamError(`upstream timed out after ${formatDuration(opts.timeoutMs)}`);
       if (signal?.aborted) throw new UpstreamError("poll cancelled: shutting down");
       throw new UpstreamError(`upstream request failed: ${describeNetworkError(e)}`);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", cancel);
     }
     if (status < 200 || status > 299) throw new UpstreamError(`upstream responded ${status}`);
     const digest = createHash("sha1").update(bytes).digest("base64");

@@ -112,6 +112,28 @@ describe("applyPoll", () => {
     ]);
   });
 
+  it("returns the newest 100 stored sales, newest first, whatever the upstream order", async () => {
+    await addMerchant("173");
+    let seed = 3;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    // 300 sales, dates with many ties (ids break them), served in random order.
+    const sales = Array.from({ length: 300 }, (_, i) => ({
+      id: i + 1,
+      sats: 10,
+      at: T0 - Math.floor(rand() * 40) * 60_000,
+    })).sort(() => rand() - 0.5);
+    const result = await applyPoll(store.db, "173", payload(sales), T0);
+    const expected = [...sales]
+      .sort((a, b) => b.at - a.at || b.id - a.id)
+      .slice(0, 100)
+      .map((s) => s.id);
+    expect(result?.storedCount).toBe(300);
+    expect(result?.newSales.map((s) => s.sale_id)).toEqual(expected);
+  });
+
   it("keeps the same sale id at two merchants apart", async () => {
     await addMerchant("a");
     await addMerchant("b");

@@ -63,6 +63,35 @@ describe("GET /v1/timeseries", () => {
     expect(b.buckets.map((x: { transactions: number }) => x.transactions)).toEqual([0, 1]);
   });
 
+  it("adds whole-hour buckets from the hourly rollup, equal to the minute buckets they cover", async () => {
+    await seed();
+    type Body = { buckets: { start: string; transactions: number; volume_sats: number }[] };
+    for (const filter of ["", "&merchant_id=a"]) {
+      const hours = (await t.app.inject(`/v1/timeseries?window=3h&bucket=1h${filter}`)).json() as Body;
+      const minutes = (await t.app.inject(`/v1/timeseries?window=3h&bucket=1m${filter}`)).json() as Body;
+      const perHour = new Map<string, { transactions: number; volume_sats: number }>();
+      for (const m of minutes.buckets) {
+        const hour = `${m.start.slice(0, 13)}:00:00Z`;
+        const sum = perHour.get(hour) ?? { transactions: 0, volume_sats: 0 };
+        sum.transactions += m.transactions;
+        sum.volume_sats += m.volume_sats;
+        perHour.set(hour, sum);
+      }
+      expect(hours.buckets.map((b) => b.start)).toEqual([
+        "2025-11-10T13:00:00Z",
+        "2025-11-10T14:00:00Z",
+        "2025-11-10T15:00:00Z",
+      ]);
+      for (const b of hours.buckets) {
+        expect({ transactions: b.transactions, volume_sats: b.volume_sats }, b.start).toEqual(
+          perHour.get(b.start),
+        );
+      }
+    }
+    const all = (await t.app.inject("/v1/timeseries?window=3h&bucket=1h")).json() as Body;
+    expect(all.buckets.map((b) => b.transactions)).toEqual([1, 2, 2]);
+  });
+
   it.each([
     ["window=abc", /invalid window/],
     ["window=all", /finite window/],

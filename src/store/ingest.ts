@@ -98,19 +98,17 @@ export async function applyPoll(
 
     // A milestone created after the totals passed its threshold fires on the next poll, changed or not.
     const triggers = st.armedMilestones.get() ? await fireDueMilestones(trx, now) : [];
-    const newSales = newestFirst(fresh)
-      .slice(0, NEWEST_SALES_KEPT)
-      .map((s) =>
-        toTickerRow({
-          sale_id: s.saleId,
-          merchant_id: merchantId,
-          merchant_alias: merchant.alias,
-          amount_sats: s.amountSats,
-          sale_date: s.date,
-          fiat_amount: s.fiatAmount,
-          currency: s.currency,
-        }),
-      );
+    const newSales = newestOf(fresh, NEWEST_SALES_KEPT).map((s) =>
+      toTickerRow({
+        sale_id: s.saleId,
+        merchant_id: merchantId,
+        merchant_alias: merchant.alias,
+        amount_sats: s.amountSats,
+        sale_date: s.date,
+        fiat_amount: s.fiatAmount,
+        currency: s.currency,
+      }),
+    );
     return {
       storedCount: fresh.length,
       newSales,
@@ -161,15 +159,23 @@ async function newSalesOnly(
   return [...older.filter((s) => !ids.has(s.saleId)), ...newer];
 }
 
-function newestFirst(sales: UpstreamSale[]): UpstreamSale[] {
-  return [...sales].sort((a, b) => b.date - a.date || b.saleId - a.saleId);
+/** Newer first: later date, then higher id. */
+const newerFirst = (a: UpstreamSale, b: UpstreamSale) => b.date - a.date || b.saleId - a.saleId;
+
+/** The `k` newest sales, newest first, in one pass: sorting a million sales to keep a hundred took a second. */
+function newestOf(sales: UpstreamSale[], k: number): UpstreamSale[] {
+  const top: UpstreamSale[] = [];
+  for (const s of sales) {
+    const last = top[top.length - 1];
+    if (top.length === k && last && newerFirst(s, last) >= 0) continue;
+    let i = top.length;
+    while (i > 0 && newerFirst(s, top[i - 1] as UpstreamSale) < 0) i--;
+    top.splice(i, 0, s);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }
 
-/**
- * Inserts the sales and their lines with statements prepared once per connection; runs inside
- * applyPoll's transaction (same connection). Yields between chunks so a first poll of a long history
- * never holds the event loop for long; reads meanwhile run on the reader's connection.
- */
 async function insertSales(
   st: Statements,
   merchantId: string,

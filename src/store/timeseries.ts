@@ -27,10 +27,8 @@ export async function getTimeseries(
   const count = Math.ceil(opts.windowMs / bucketMs);
   const lastStart = Math.floor(opts.now / bucketMs) * bucketMs;
   const first = lastStart - (count - 1) * bucketMs;
-  const rows =
-    bucketMs % HOUR_MS === 0
-      ? await fromHourlyRollup(db, first, lastStart + bucketMs, bucketMs, opts.merchantId)
-      : await fromSales(db, first, lastStart + bucketMs, bucketMs, opts.merchantId);
+  const source = bucketMs % HOUR_MS === 0 ? "hourly" : "sales";
+  const rows = await bucketRows(db, source, first, lastStart + bucketMs, bucketMs, opts.merchantId);
   const buckets: TimeseriesBucket[] = Array.from({ length: count }, (_, i) => ({
     start: rfc3339(first + i * bucketMs),
     transactions: 0,
@@ -48,46 +46,31 @@ export async function getTimeseries(
 
 type BucketRow = { idx: number; n: number; volume: number };
 
-async function fromSales(
-  db: Db,
-  from: number,
-  to: number,
-  bucketMs: number,
-  merchantId: string | undefined,
-): Promise<BucketRow[]> {
-  let query = db
-    .selectFrom("transactions")
-    .select((eb) => [
-      // Bound numbers may arrive as REAL; the cast keeps one integer bucket index per group.
-      sql<number>`cast((sale_date - ${from}) / ${bucketMs} as integer)`.as("idx"),
-      eb.fn.countAll<number>().as("n"),
-      eb.fn.sum<number>("amount_sats").as("volume"),
-    ])
-    .where("sale_date", ">=", from)
-    .where("sale_date", "<", to)
-    .groupBy("idx");
-  if (merchantId !== undefined) query = query.where("merchant_id", "=", merchantId);
-  return query.execute();
-}
+/** Raw sales for any bucket size, or the hourly rollup rows when buckets are whole hours. */
+const SOURCES = {
+  sales: { table: sql`transactions`, at: sql`sale_date`, n: sql`count(*)`, volume: sql`sum(amount_sats)` },
+  hourly: {
+    table: sql`sales_by_hour`,
+    at: sql`hour`,
+    n: sql`sum(transactions)`,
+    volume: sql`sum(volume_sats)`,
+  },
+};
 
-/** Buckets of whole hours (aligned, since `from` is a multiple of the bucket) add up hourly rollup rows. */
-async function fromHourlyRollup(
+async function bucketRows(
   db: Db,
+  source: keyof typeof SOURCES,
   from: number,
   to: number,
   bucketMs: number,
   merchantId: string | undefined,
 ): Promise<BucketRow[]> {
-  let query = db
-    .selectFrom("sales_by_hour")
-    .select((eb) => [
-      sql<number>`cast((hour - ${from}) / ${bucketMs} as integer)`.as("idx"),
-      eb.fn.sum<number>("transactions").as("n"),
-      eb.fn.sum<number>("volume_sats").as("volume"),
-    ])
-    .where("hour", ">=", from)
-    .where("hour", "<", to)
-    .groupBy("idx");
-  if (merchantId !== undefined) query = query.where("merchant_id", "=", merchantId);
-  return query.execute();
+  const { table, at, n, volume } = SOURCES[source];
+  const merchant = merchantId === undefined ? sql`` : sql`and merchant_id = ${merchantId}`;
+  // Bound numbers may arrive as REAL; the cast keeps one integer bucket index per group.
+  const result = await sql<BucketRow>`
+    select cast((${at} - ${from}) / ${bucketMs} as integer) as idx, ${n} as n, ${volume} as volume
+    from ${table} where ${at} >= ${from} and ${at} < ${to} ${merchant}
+    group by idx`.execute(db);
+  return result.rows;
 }

@@ -52,7 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook("onResponse", async (req, reply) => {
-    // An admin change (merchant renamed, disabled, deleted; milestone re-armed) shows on the next read.
+    // An admin change (merchant renamed, disabled, deleted; milestone re-armed) refreshes cached reads.
     if (req.method !== "GET" && reply.statusCode < 300 && req.url.startsWith("/v1/admin/")) {
       ctx.cache.invalidate();
     }

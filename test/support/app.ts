@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ReadCache } from "../../src/api/read-cache.js";
 import { type AppDeps, buildApp } from "../../src/app.js";
 import { type OpenedDatabase, openDatabase } from "../../src/store/db.js";
 
@@ -16,13 +17,15 @@ export interface TestApp {
 
 /** The real app on a fresh in-memory database, with a settable clock and a recorded refetch. */
 export async function makeTestApp(
-  overrides: Partial<AppDeps["config"]> & { dbPath?: string; now?: number } = {},
+  overrides: Partial<AppDeps["config"]> & { dbPath?: string; now?: number; cache?: ReadCache } = {},
 ): Promise<TestApp> {
   const store = await openDatabase(overrides.dbPath ?? ":memory:");
   const clock = { now: overrides.now ?? Date.parse("2025-11-10T15:00:00Z") };
   const refetched: string[] = [];
+  const { cache, dbPath: _dbPath, now: _now, ...config } = overrides;
   const app = await buildApp({
     db: store.db,
+    ...(cache ? { cache } : {}),
     config: {
       adminToken: TEST_TOKEN,
       corsOrigins: ["*"],
@@ -30,7 +33,7 @@ export async function makeTestApp(
       leaderboardLimit: 10,
       rateWindowMs: 5 * 60_000,
       maxStreamClients: 100,
-      ...overrides,
+      ...config,
     },
     now: () => clock.now,
     refetch: (id) => refetched.push(id),

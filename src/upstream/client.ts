@@ -44,7 +44,8 @@ export function createUpstreamClient(opts: UpstreamClientOptions): FetchMerchant
       abort.abort();
     }, opts.timeoutMs);
     const cancel = () => abort.abort();
-    signal?.addEventListener("abort", cancel, { once: true });
+    if (signal?.aborted) cancel();
+    else signal?.addEventListener("abort", cancel, { once: true });
     let status: number;
     let bytes: Buffer;
     try {

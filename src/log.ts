@@ -29,8 +29,5 @@ export async function createLogger(config: Pick<Config, "logLevel" | "logFormat"
       }),
     );
   }
-  // Asynchronous writes: a line logged while the previous write is still in flight joins the next one,
-  // so under load (one line per request) the log costs a write per batch instead of a write per
-  // request, and when idle every line still goes out at once. main.ts flushes before exiting.
-  return pino(options, pino.destination({ dest: 1, sync: false }));
+  return pino(options);
 }

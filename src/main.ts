@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   }
   const { config, warnings } = loaded;
   const log = await createLogger(config);
-  // Log writes are asynchronous: let the last lines out before the process ends.
+  // Flush the logger before exiting so the last lines are never lost, whatever its destination.
   const exit = (code: number) => log.flush(() => process.exit(code));
   for (const w of warnings) log.warn(w);
 

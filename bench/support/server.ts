@@ -8,7 +8,7 @@ import { closeSync, createReadStream, openSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { SERVER_NODE_FLAGS } from "../../src/server-flags.js";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../../src/server-flags.js";
 import { exited, freePort, stopChild } from "./procs.js";
 
 const MAIN_JS = fileURLToPath(new URL("../../../dist/main.js", import.meta.url));
@@ -47,6 +47,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     // Started exactly as `npm start` starts it.
     const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, MAIN_JS], {
       env: {
+        ...SERVER_ENV,
         PATH: process.env.PATH ?? "",
         ADMIN_TOKEN: adminToken,
         ADDR: `127.0.0.1:${port}`,

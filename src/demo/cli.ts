@@ -11,7 +11,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type MockUpstream, startMockUpstream } from "../mock/index.js";
-import { SERVER_NODE_FLAGS } from "../server-flags.js";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../server-flags.js";
 import { missingMilestones } from "./milestones.js";
 import { type DemoOptions, DemoOptionsError, parseDemoOptions } from "./options.js";
 
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     [...SERVER_NODE_FLAGS, fileURLToPath(new URL("../main.js", import.meta.url))],
     {
       env: {
+        ...SERVER_ENV,
         ...process.env,
         ADDR: `${HOST}:${opts.port}`,
         DB_PATH: dbPath,

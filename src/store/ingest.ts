@@ -1,9 +1,9 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { Kysely, Transaction } from "kysely";
 import { dueMilestones, type Totals } from "../milestones/evaluate.js";
-import type { ParsedPoll, UpstreamSale } from "../upstream/payload.js";
+import type { ParsedPoll, UnchangedPoll, UpstreamSale } from "../upstream/payload.js";
 import { type Db, sqliteConnection } from "./db.js";
-import { addSalesToRollups } from "./rollups.js";
+import { salesByHour } from "./rollups.js";
 import type { Database } from "./schema.js";
 import { type MilestoneTrigger, type TickerRow, toTickerRow, toTrigger } from "./shapes.js";
 
@@ -22,10 +22,6 @@ export interface PollResult {
  * time (the client skips parsing it). `digest` is stored so the next identical body can be skipped.
  */
 export type FetchedPoll = (ParsedPoll & { unchanged?: false; digest?: string }) | UnchangedPoll;
-export interface UnchangedPoll {
-  unchanged: true;
-  digest: string;
-}
 
 /** Screens show a few dozen sales; a first poll of a long history would otherwise map every one. */
 export const NEWEST_SALES_KEPT = 100;
@@ -82,7 +78,8 @@ export async function applyPoll(
 
     const fresh = poll.unchanged ? [] : await newSalesOnly(trx, st, merchantId, poll.sales);
     await insertSales(st, merchantId, fresh, now);
-    addSalesToRollups(sqliteConnection(db), merchantId, fresh);
+    for (const [hour, h] of salesByHour(fresh))
+      st.addToHour.run(hour, merchantId, h.transactions, h.volumeSats);
     const productsChanged = poll.unchanged ? false : await upsertProducts(trx, merchantId, poll, now);
 
     let volume = 0;
@@ -233,6 +230,11 @@ function prepareStatements(conn: SqliteConnection) {
       `update merchants set total_transactions = total_transactions + ?, total_volume_sats = total_volume_sats + ?,
          last_polled_at = ?, last_error = null, consecutive_failures = 0, body_digest = coalesce(?, body_digest)
        where id = ?`,
+    ),
+    addToHour: conn.prepare(
+      `insert into sales_by_hour (hour, merchant_id, transactions, volume_sats) values (?, ?, ?, ?)
+       on conflict (hour, merchant_id) do update set
+         transactions = transactions + excluded.transactions, volume_sats = volume_sats + excluded.volume_sats`,
     ),
     addFiat: conn.prepare(
       `insert into fiat_totals (merchant_id, currency, amount) values (?, ?, ?)

@@ -1,4 +1,3 @@
-import type BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import type { Db } from "./db.js";
 
@@ -15,41 +14,22 @@ export function nextHourBoundary(ms: number): number {
 }
 
 /**
- * Adds newly stored sales to the hourly rollup; runs inside applyPoll's transaction on the same
- * connection. A history spread over a year touches thousands of hours, so the upsert is prepared once.
+ * Sales per UTC hour, ready to add to the hourly rollup: ingest adds them in the poll's transaction
+ * with its prepared upsert (one row per hour the poll touches, however many sales).
  */
-export function addSalesToRollups(
-  conn: BetterSqlite3.Database,
-  merchantId: string,
+export function salesByHour(
   sales: readonly { date: number; amountSats: number }[],
-): void {
-  const byHour = new Map<number, { n: number; v: number }>();
+): Map<number, { transactions: number; volumeSats: number }> {
+  const byHour = new Map<number, { transactions: number; volumeSats: number }>();
   for (const s of sales) {
     const h = hourOf(s.date);
     const agg = byHour.get(h);
     if (agg) {
-      agg.n += 1;
-      agg.v += s.amountSats;
-    } else byHour.set(h, { n: 1, v: s.amountSats });
+      agg.transactions += 1;
+      agg.volumeSats += s.amountSats;
+    } else byHour.set(h, { transactions: 1, volumeSats: s.amountSats });
   }
-  const upsert = upsertStatement(conn);
-  for (const [hour, { n, v }] of byHour) upsert.run(hour, merchantId, n, v);
-}
-
-const upserts = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
-
-function upsertStatement(conn: BetterSqlite3.Database): BetterSqlite3.Statement {
-  let statement = upserts.get(conn);
-  if (!statement) {
-    statement = conn.prepare(
-      `insert into sales_by_hour (hour, merchant_id, transactions, volume_sats) values (?, ?, ?, ?)
-       on conflict (hour, merchant_id) do update set
-         transactions = transactions + excluded.transactions,
-         volume_sats = volume_sats + excluded.volume_sats`,
-    );
-    upserts.set(conn, statement);
-  }
-  return statement;
+  return byHour;
 }
 
 /**

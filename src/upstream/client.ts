@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
 import { formatDuration } from "../config/duration.js";
-import { type ParsedPoll, PayloadError, parsePosPayload } from "./payload.js";
+import { type ParsedPoll, PayloadError, parsePosPayload, type UnchangedPoll } from "./payload.js";
 
 /** One merchant's poll failed; the message is what operators see as `last_error`. Never contains the key. */
 export class UpstreamError extends Error {}
@@ -20,9 +20,7 @@ export interface MerchantCredentials {
 }
 
 /** A parsed body with its digest, or just the digest when it equals `bodyDigest`. */
-export type FetchResult =
-  | (ParsedPoll & { unchanged?: false; digest: string })
-  | { unchanged: true; digest: string };
+export type FetchResult = (ParsedPoll & { unchanged?: false; digest: string }) | UnchangedPoll;
 
 export type FetchMerchant = (merchant: MerchantCredentials, signal?: AbortSignal) => Promise<FetchResult>;
 

@@ -46,6 +46,12 @@ export interface ParsedPoll {
   skipped: SkippedRow[];
 }
 
+/** A body byte-for-byte equal to the one stored last time: only its digest, not parsed again. */
+export interface UnchangedPoll {
+  unchanged: true;
+  digest: string;
+}
+
 /** The envelope itself is unusable: the poll failed. */
 export class PayloadError extends Error {}
 

@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import cors from "@fastify/cors";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, {
@@ -7,19 +8,18 @@ import Fastify, {
   LogController,
 } from "fastify";
 import { adminRoutes } from "./api/admin.js";
+import { CachedReads } from "./api/cached-reads.js";
 import type { AppContext } from "./api/context.js";
 import { HttpError } from "./api/errors.js";
 import { publicRoutes } from "./api/public.js";
 import { ReadCache } from "./api/read-cache.js";
+import { logRequest, requestIds } from "./api/request-log.js";
 import { streamRoutes } from "./api/stream.js";
 import { isAppPath, registerWebApp } from "./api/web.js";
 import { LiveHub } from "./live/hub.js";
-import { inlineReader, type Reader } from "./store/reader.js";
 
-export interface AppDeps extends Omit<AppContext, "now" | "reader" | "cache"> {
+export interface AppDeps extends Omit<AppContext, "now" | "cache"> {
   now?: () => number;
-  /** Where dashboard reads run; on the writer connection when absent (tests on `:memory:`). */
-  reader?: Reader;
   /** Cached dashboard answers; when absent every read goes to the database. */
   cache?: ReadCache;
   /** Shared with the poller so every line goes to one stream; silent when absent (tests). */
@@ -37,38 +37,55 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ctx: AppContext = {
     ...deps,
     now: deps.now ?? Date.now,
-    reader: deps.reader ?? inlineReader(deps.db),
     cache: deps.cache ?? new ReadCache({ maxStaleMs: 0, refreshAfterMs: 0 }),
   };
+  const nextRequestId = requestIds();
+  let cachedReads: CachedReads | undefined;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // The server Fastify would make, with fresh cached reads answered before routing (cached-reads.ts).
+    serverFactory: (handler, opts) => {
+      const server = createServer((req, res) => {
+        if (!cachedReads?.serve(req, res)) handler(req, res);
+      });
+      // Fastify's own server settings (keep-alive 72 s, no request or connection timeout by default).
+      const { keepAliveTimeout, requestTimeout, connectionTimeout } = opts as Record<string, unknown>;
+      if (typeof keepAliveTimeout === "number") server.keepAliveTimeout = keepAliveTimeout;
+      if (typeof requestTimeout === "number") server.requestTimeout = requestTimeout;
+      if (typeof connectionTimeout === "number") server.setTimeout(connectionTimeout);
+      return server;
+    },
     bodyLimit: BODY_LIMIT,
     // One line per request is written by the onResponse hook below, in the seed's format.
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request (it costs more than the request itself on a cached read); the lines
     // that concern a request carry its id themselves.
     childLoggerFactory: (logger) => logger,
-    genReqId: requestIds(),
+    genReqId: () => nextRequestId(),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  cachedReads = new CachedReads({
+    cache: ctx.cache,
+    log: app.log,
+    nextRequestId,
+    anyOrigin: deps.config.corsOrigins.includes("*"),
+  });
 
-  app.addHook("onResponse", async (req, reply) => {
+  // Callback style (no promise per request): this runs for every request the service answers.
+  app.addHook("onResponse", (req, reply, done) => {
+    const status = reply.statusCode;
     // An admin change (merchant renamed, disabled, deleted; milestone re-armed) refreshes cached reads.
-    if (req.method !== "GET" && reply.statusCode < 300 && req.url.startsWith("/v1/admin/")) {
-      ctx.cache.invalidate();
-    }
+    if (req.method !== "GET" && status < 300 && req.url.startsWith("/v1/admin/")) ctx.cache.invalidate();
     const size = reply.getHeader("content-length");
-    req.log.info(
-      {
-        reqId: req.id,
-        method: req.method,
-        path: req.url,
-        ip: req.ip,
-        status: reply.statusCode,
-        bytes: size === undefined ? undefined : Number(size),
-        ms: Number(reply.elapsedTime.toFixed(1)),
-      },
-      `${req.method} ${req.url} ${reply.statusCode} ${size ?? "-"}B in ${reply.elapsedTime.toFixed(1)}ms`,
-    );
+    logRequest(req.log, {
+      reqId: req.id,
+      method: req.method,
+      path: req.url,
+      ip: req.ip,
+      status,
+      bytes: size === undefined ? undefined : Number(size),
+      ms: reply.elapsedTime,
+    });
+    done();
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -100,7 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowedHeaders: ["Authorization", "X-Admin-Token", "Content-Type", "Last-Event-ID"],
     maxAge: 600,
   });
-  await app.register(publicRoutes, { ctx });
+  await app.register(publicRoutes, { ctx, cachedReads });
   await app.register(adminRoutes, { ctx });
   await app.register(streamRoutes, { hub });
   return app;
@@ -124,11 +141,4 @@ function describeError(err: FastifyError): { status: number; message: string } {
     return { status: 400, message: "request body is not valid JSON" };
   }
   return { status, message: err.message };
-}
-
-/** Short, unique-per-process ids (`k3x9q-000001`) so a log line can be traced to its request. */
-function requestIds(): () => string {
-  const prefix = Math.random().toString(36).slice(2, 7);
-  let n = 0;
-  return () => `${prefix}-${String(++n).padStart(6, "0")}`;
 }

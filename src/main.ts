@@ -1,18 +1,15 @@
 /**
- * The running service: the only place that reads the environment, opens the database, starts the
- * poller, listens, and shuts all of it down on SIGINT/SIGTERM.
+ * The running service: the only place that reads the environment, starts the ingest thread (which
+ * owns the database and the poller), listens, and shuts all of it down on SIGINT/SIGTERM.
  */
 import { fileURLToPath } from "node:url";
 import { ReadCache } from "./api/read-cache.js";
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config/config.js";
-import { Poller } from "./ingest/poller.js";
+import { type IngestThread, startIngestThread } from "./ingest/thread-client.js";
 import { LiveFeed } from "./live/feed.js";
 import { LiveHub } from "./live/hub.js";
 import { createLogger } from "./log.js";
-import { openDatabase } from "./store/db.js";
-import { inlineReader, startReaderWorker } from "./store/reader.js";
-import { createUpstreamClient } from "./upstream/client.js";
 
 const SHUTDOWN_LIMIT_MS = 20_000;
 // Dashboard answers may be this old (ms) when sent; sales themselves reach screens through the stream at once.
@@ -36,47 +33,45 @@ async function main(): Promise<void> {
   const exit = (code: number) => log.flush(() => process.exit(code));
   for (const w of warnings) log.warn(w);
 
-  const store = await openDatabase(config.dbPath);
-  // A second connection only sees the same data when the database is a file.
-  const reader =
-    config.dbPath === ":memory:" ? inlineReader(store.db) : await startReaderWorker(config.dbPath);
   const cache = new ReadCache({ maxStaleMs: READ_MAX_STALE_MS, refreshAfterMs: READ_REFRESH_MS });
   const hub = new LiveHub({ maxClients: config.maxStreamClients });
-  const feed = new LiveFeed({ reader, hub, rateWindowMs: config.rateWindowMs, log });
-  const poller = new Poller({
-    db: store.db,
-    fetchMerchant: createUpstreamClient({ baseUrl: config.sourceBaseUrl, timeoutMs: config.httpTimeoutMs }),
-    intervalMs: config.pollIntervalMs,
-    concurrency: config.pollConcurrency,
-    log,
-    onOutcome: (outcome) => {
-      if (outcome.kind === "ok" && outcome.result.changed) cache.invalidate();
-      feed.onOutcome(outcome);
-    },
-    onCycleEnd: store.optimize,
-    stopGraceMs: Math.min(config.httpTimeoutMs, 10_000),
-  });
+  let feed: LiveFeed | undefined;
+  let ingest: IngestThread;
+  try {
+    ingest = await startIngestThread({
+      config,
+      log,
+      onOutcome: (outcome) => {
+        if (outcome.kind === "ok" && outcome.result.changed) cache.invalidate();
+        feed?.onOutcome(outcome);
+      },
+    });
+  } catch (e) {
+    log.fatal((e as Error).message);
+    exit(1);
+    return;
+  }
+  const liveFeed = new LiveFeed({ store: ingest.store, hub, rateWindowMs: config.rateWindowMs, log });
+  feed = liveFeed;
   const app = await buildApp({
-    db: store.db,
-    reader,
+    store: ingest.store,
     cache,
     config,
     logger: log,
     hub,
     webRoot: fileURLToPath(new URL("./web", import.meta.url)),
-    refetch: (id) => poller.refetch(id),
+    refetch: (id) => ingest.refetch(id),
   });
 
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
     log.fatal({ err: e }, `cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
-    await reader.close();
-    await store.close();
+    await ingest.stop();
     exit(1);
     return;
   }
-  poller.start();
+  ingest.startPolling();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -88,10 +83,9 @@ async function main(): Promise<void> {
       exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
     await app.close();
-    await poller.stop();
-    feed.stop();
-    await reader.close();
-    await store.close();
+    // Before the thread stops, so no summary is asked of a thread that is going away.
+    liveFeed.stop();
+    await ingest.stop();
     log.info("shutdown complete");
     exit(0);
   };

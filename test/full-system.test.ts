@@ -17,7 +17,9 @@ import {
   type MockUpstream,
   startMockUpstream,
 } from "../src/mock/index.js";
+import { inlineStore } from "../src/store/access.js";
 import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
+import { getMerchant } from "../src/store/merchants.js";
 import { createUpstreamClient } from "../src/upstream/client.js";
 
 const SEED = 7;
@@ -90,6 +92,7 @@ describe("full system: mock upstream → poller → SQLite → public API", () =
     mock = await startMockUpstream({ seed: SEED, generate: false, history: true, port: 0, now });
     const m = mock;
     store = await openDatabase(join(dir, "dashboard.sqlite"));
+    const { db } = store;
     const log = pino({ level: "silent" });
     const p = new Poller({
       db: store.db,
@@ -103,7 +106,7 @@ describe("full system: mock upstream → poller → SQLite → public API", () =
     });
     poller = p;
     const a = await buildApp({
-      db: store.db,
+      store: inlineStore(store.db),
       config: {
         adminToken: TOKEN,
         corsOrigins: ["*"],
@@ -113,7 +116,7 @@ describe("full system: mock upstream → poller → SQLite → public API", () =
         maxStreamClients: 10,
       },
       now,
-      refetch: (id) => p.refetch(id),
+      refetch: async (id) => (await getMerchant(db, id)) !== undefined && p.refetch(id) !== "stopped",
     });
     app = a;
 

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { LiveFeed } from "../src/live/feed.js";
 import { LiveHub } from "../src/live/hub.js";
+import { inlineStore } from "../src/store/access.js";
 import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
-import { inlineReader } from "../src/store/reader.js";
 import { openStream, type SseClient, waitFor } from "./support/sse.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -16,7 +16,7 @@ async function serve(hubOpts: Partial<ConstructorParameters<typeof LiveHub>[0]> 
   const store = await openDatabase(":memory:");
   const hub = new LiveHub({ maxClients: 10, ...hubOpts });
   const app = await buildApp({
-    db: store.db,
+    store: inlineStore(store.db),
     hub,
     config: {
       adminToken: "t".repeat(32),
@@ -26,7 +26,7 @@ async function serve(hubOpts: Partial<ConstructorParameters<typeof LiveHub>[0]> 
       rateWindowMs: 300_000,
       maxStreamClients: 10,
     },
-    refetch: () => {},
+    refetch: async () => true,
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1/stream`;
@@ -142,7 +142,7 @@ describe("LiveFeed", () => {
     const published: { event: string; data: unknown }[] = [];
     hub.publish = ((event: string, data: unknown) => published.push({ event, data })) as LiveHub["publish"];
     const feed = new LiveFeed({
-      reader: inlineReader(store.db),
+      store: inlineStore(store.db),
       hub,
       rateWindowMs: 300_000,
       summaryEveryMs: 50,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
+import { inlineStore } from "../src/store/access.js";
 import { openDatabase } from "../src/store/db.js";
 import { applyPoll } from "../src/store/ingest.js";
 import { upsertMerchant } from "../src/store/merchants.js";
@@ -118,7 +119,7 @@ describe("the built web app", () => {
   async function webApp() {
     const store = await openDatabase(":memory:");
     const app = await buildApp({
-      db: store.db,
+      store: inlineStore(store.db),
       webRoot: dir,
       config: {
         adminToken: "t".repeat(32),
@@ -128,7 +129,7 @@ describe("the built web app", () => {
         rateWindowMs: 300_000,
         maxStreamClients: 10,
       },
-      refetch: () => {},
+      refetch: async () => true,
     });
     t = {
       app,

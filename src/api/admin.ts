@@ -1,13 +1,5 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import {
-  deleteMerchant,
-  getMerchant,
-  listMerchants,
-  updateMerchant,
-  upsertMerchant,
-} from "../store/merchants.js";
-import { createMilestone, deleteMilestone, listMilestones, updateMilestone } from "../store/milestones.js";
 import { FailedAuthLimiter, presentedTokens, tokenMatcher } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { HttpError, notFound } from "./errors.js";
@@ -15,7 +7,7 @@ import { rejectNonFiniteNumbers, rejectNullFields } from "./params.js";
 import * as S from "./schemas.js";
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { db, now } = ctx;
+  const { store, now } = ctx;
   const matches = tokenMatcher(ctx.config.adminToken);
   const limiter = new FailedAuthLimiter();
   const errors = { 400: S.ErrorBody, 401: S.ErrorBody, 404: S.ErrorBody, 429: S.ErrorBody };
@@ -55,15 +47,15 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     admin.get(
       "/v1/admin/merchants",
       { schema: { response: { 200: Type.Array(S.Merchant), ...errors } } },
-      () => listMerchants(db),
+      () => store.read("merchants", {}),
     );
 
     admin.post(
       "/v1/admin/merchants",
       { schema: { body: S.MerchantBody, response: { 200: S.Merchant, 201: S.Merchant, ...errors } } },
       async (req, reply) => {
-        const existed = (await getMerchant(db, req.body.id)) !== undefined;
-        const merchant = await upsertMerchant(db, req.body, now());
+        const existed = (await store.read("merchant", { id: req.body.id })) !== undefined;
+        const merchant = await store.change("upsertMerchant", { input: req.body, now: now() });
         return reply.code(existed ? 200 : 201).send(merchant);
       },
     );
@@ -78,7 +70,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         },
       },
       async (req) => {
-        const merchant = await updateMerchant(db, req.params.id, req.body, now());
+        const merchant = await store.change("updateMerchant", {
+          id: req.params.id,
+          patch: req.body,
+          now: now(),
+        });
         if (!merchant) throw notFound(`merchant ${req.params.id} not found`);
         return merchant;
       },
@@ -88,7 +84,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       "/v1/admin/merchants/:id",
       { schema: { params: S.MerchantParams, response: { 204: Type.Null(), ...errors } } },
       async (req, reply) => {
-        if (!(await deleteMerchant(db, req.params.id))) throw notFound(`merchant ${req.params.id} not found`);
+        if (!(await store.change("deleteMerchant", { id: req.params.id })))
+          throw notFound(`merchant ${req.params.id} not found`);
         return reply.code(204).send(null);
       },
     );
@@ -97,8 +94,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       "/v1/admin/merchants/:id/refetch",
       { schema: { params: S.MerchantParams, response: { 202: S.StatusBody, ...errors } } },
       async (req, reply) => {
-        if (!(await getMerchant(db, req.params.id))) throw notFound(`merchant ${req.params.id} not found`);
-        ctx.refetch(req.params.id);
+        if (!(await ctx.refetch(req.params.id))) throw notFound(`merchant ${req.params.id} not found`);
         return reply.code(202).send({ status: "refreshing" });
       },
     );
@@ -106,13 +102,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     admin.get(
       "/v1/admin/milestones",
       { schema: { response: { 200: Type.Array(S.Milestone), ...errors } } },
-      () => listMilestones(db),
+      () => store.read("milestones", {}),
     );
 
     admin.post(
       "/v1/admin/milestones",
       { schema: { body: S.MilestoneBody, response: { 201: S.Milestone, ...errors } } },
-      async (req, reply) => reply.code(201).send(await createMilestone(db, req.body, now())),
+      async (req, reply) =>
+        reply.code(201).send(await store.change("createMilestone", { input: req.body, now: now() })),
     );
 
     admin.put(
@@ -125,7 +122,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         },
       },
       async (req) => {
-        const milestone = await updateMilestone(db, req.params.id, req.body, now());
+        const milestone = await store.change("updateMilestone", {
+          id: req.params.id,
+          patch: req.body,
+          now: now(),
+        });
         if (!milestone) throw notFound(`milestone ${req.params.id} not found`);
         return milestone;
       },
@@ -135,7 +136,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       "/v1/admin/milestones/:id",
       { schema: { params: S.MilestoneParams, response: { 204: Type.Null(), ...errors } } },
       async (req, reply) => {
-        if (!(await deleteMilestone(db, req.params.id)))
+        if (!(await store.change("deleteMilestone", { id: req.params.id })))
           throw notFound(`milestone ${req.params.id} not found`);
         return reply.code(204).send(null);
       },

@@ -1,20 +1,20 @@
 import type { Config } from "../config/config.js";
-import type { Db } from "../store/db.js";
-import type { Reader } from "../store/reader.js";
+import type { StoreAccess } from "../store/access.js";
 import type { ReadCache } from "./read-cache.js";
 
 /** What the routes need from the running service, passed in (never read from globals). */
 export interface AppContext {
-  /** The writer connection: admin changes. */
-  db: Db;
-  /** Dashboard reads (on the reader worker in the service), answered through `cache`. */
-  reader: Reader;
+  /** Reads and operators' changes (on the ingest thread in the service); dashboard reads go through `cache`. */
+  store: StoreAccess;
   cache: ReadCache;
   config: Pick<
     Config,
     "adminToken" | "corsOrigins" | "tickerLimit" | "leaderboardLimit" | "rateWindowMs" | "maxStreamClients"
   >;
   now: () => number;
-  /** Asks for an immediate poll of one merchant (the poller's refetch). */
-  refetch: (merchantId: string) => void;
+  /**
+   * Polls one merchant now (the poller's refetch); false when there is no such merchant. One call,
+   * so an operator's refetch waits for one hop to the ingest thread, not a lookup and then a request.
+   */
+  refetch: (merchantId: string) => Promise<boolean>;
 }

@@ -62,22 +62,20 @@ export function rejectNonFiniteNumbers(
   done: (err?: Error) => void,
 ): void {
   // Callback style and no allocation when there is nothing to check: this runs on every public read.
-  const parts = [
-    ["querystring", req.query],
-    ["params", req.params],
-    ["body", req.body],
-  ] as const;
-  for (const [part, value] of parts) {
-    if (typeof value !== "object" || value === null) continue;
-    for (const key in value) {
-      const v = (value as Record<string, unknown>)[key];
-      if (typeof v === "number" && !Number.isFinite(v)) {
-        done(badRequest(`${part}/${key} must be a finite number`));
-        return;
-      }
-    }
+  const bad =
+    nonFiniteField("querystring", req.query) ??
+    nonFiniteField("params", req.params) ??
+    nonFiniteField("body", req.body);
+  done(bad === undefined ? undefined : badRequest(`${bad} must be a finite number`));
+}
+
+function nonFiniteField(part: string, value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === "number" && !Number.isFinite(v)) return `${part}/${key}`;
   }
-  done();
+  return undefined;
 }
 
 /**

@@ -38,6 +38,15 @@ function setup(opts: { maxStaleMs?: number; refreshAfterMs?: number; maxEntries?
 const settle = () => new Promise((r) => setImmediate(r));
 
 describe("ReadCache", () => {
+  it("returns a fresh answer as it is, in the same turn; a miss as a promise", async () => {
+    const t = setup();
+    t.set(1);
+    const miss = t.cache.get("k", t.compute());
+    expect(miss).toBeInstanceOf(Promise);
+    await miss;
+    expect(t.cache.get("k", t.compute())).toBe(1);
+  });
+
   it("with maxStaleMs 0 computes every time", async () => {
     const t = setup({ maxStaleMs: 0 });
     t.set(1);

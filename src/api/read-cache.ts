@@ -40,7 +40,11 @@ export class ReadCache {
     this.version++;
   }
 
-  get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  /**
+   * The answer for `key`: a fresh one is returned as it is, not wrapped in a promise, so a cached read
+   * is answered in the same turn of the event loop (most requests are exactly that).
+   */
+  get<T>(key: string, compute: () => Promise<T>): T | Promise<T> {
     if (this.opts.maxStaleMs <= 0) return compute();
     const entry = this.entries.get(key);
     const t = this.now();
@@ -48,7 +52,7 @@ export class ReadCache {
       const outdated = entry.version !== this.version || t - entry.at >= this.opts.refreshAfterMs;
       // A failed background refresh leaves the previous answer in place until it is too old.
       if (outdated && !entry.pending) this.refresh(key, entry, compute).catch(() => {});
-      return Promise.resolve(entry.value as T);
+      return entry.value as T;
     }
     if (entry?.pending) return entry.pending as Promise<T>;
     return this.refresh(key, entry ?? this.add(key, t), compute);

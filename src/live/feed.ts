@@ -1,11 +1,11 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { PollOutcome } from "../ingest/poller.js";
-import type { Reader } from "../store/reader.js";
+import type { StoreAccess } from "../store/access.js";
 import { rfc3339 } from "../store/shapes.js";
 import type { LiveHub } from "./hub.js";
 
 export interface LiveFeedOptions {
-  reader: Reader;
+  store: Pick<StoreAccess, "read">;
   hub: LiveHub;
   rateWindowMs: number;
   log?: FastifyBaseLogger;
@@ -59,7 +59,7 @@ export class LiveFeed {
     this.summaryTimer = setTimeout(() => {
       this.summaryTimer = undefined;
       this.lastSummaryAt = now();
-      this.opts.reader
+      this.opts.store
         .read("summary", { now: now(), rateWindowMs: this.opts.rateWindowMs })
         .then((summary) => {
           if (!this.stopped) this.opts.hub.publish("summary", summary);

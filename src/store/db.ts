@@ -64,3 +64,16 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
     },
   };
 }
+
+/**
+ * A second connection to the database file that can only read: dashboard reads run on it beside the
+ * writer, and with WAL they see the last committed state and never wait for a poll being stored.
+ */
+export function openReadConnection(path: string): { db: Db; close(): Promise<void> } {
+  const sqlite = new BetterSqlite3(path, { fileMustExist: true });
+  sqlite.pragma("busy_timeout = 5000");
+  // A bug that tried to write here fails instead of competing with the writer.
+  sqlite.pragma("query_only = ON");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, close: () => db.destroy() };
+}

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { ReadCache } from "../../src/api/read-cache.js";
 import { type AppDeps, buildApp } from "../../src/app.js";
+import { inlineStore } from "../../src/store/access.js";
 import { type OpenedDatabase, openDatabase } from "../../src/store/db.js";
+import { getMerchant } from "../../src/store/merchants.js";
 
 export const TEST_TOKEN = "test-admin-token-0123456789abcdef0123456789";
 
@@ -24,7 +26,7 @@ export async function makeTestApp(
   const refetched: string[] = [];
   const { cache, dbPath: _dbPath, now: _now, ...config } = overrides;
   const app = await buildApp({
-    db: store.db,
+    store: inlineStore(store.db),
     ...(cache ? { cache } : {}),
     config: {
       adminToken: TEST_TOKEN,
@@ -36,7 +38,11 @@ export async function makeTestApp(
       ...config,
     },
     now: () => clock.now,
-    refetch: (id) => refetched.push(id),
+    refetch: async (id) => {
+      if (!(await getMerchant(store.db, id))) return false;
+      refetched.push(id);
+      return true;
+    },
   });
   return {
     app,

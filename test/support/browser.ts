@@ -13,9 +13,9 @@ import { Poller } from "../../src/ingest/poller.js";
 import { LiveFeed } from "../../src/live/feed.js";
 import { LiveHub } from "../../src/live/hub.js";
 import { type MockUpstream, startMockUpstream } from "../../src/mock/index.js";
+import { inlineStore } from "../../src/store/access.js";
 import { type OpenedDatabase, openDatabase } from "../../src/store/db.js";
-import { upsertMerchant } from "../../src/store/merchants.js";
-import { inlineReader } from "../../src/store/reader.js";
+import { getMerchant, upsertMerchant } from "../../src/store/merchants.js";
 import { createUpstreamClient } from "../../src/upstream/client.js";
 
 export const ADMIN_TOKEN = "browser-test-admin-token-0123456789abcdef";
@@ -65,7 +65,7 @@ export async function startStack(): Promise<Stack> {
     cleanups.push(() => store.close());
     const log = pino({ level: "silent" });
     const hub = new LiveHub({ maxClients: 50 });
-    const feed = new LiveFeed({ reader: inlineReader(store.db), hub, rateWindowMs: 5 * 60_000, log });
+    const feed = new LiveFeed({ store: inlineStore(store.db), hub, rateWindowMs: 5 * 60_000, log });
     cleanups.push(() => feed.stop());
     const poller = new Poller({
       db: store.db,
@@ -77,7 +77,7 @@ export async function startStack(): Promise<Stack> {
     });
     cleanups.push(() => poller.stop());
     const app = await buildApp({
-      db: store.db,
+      store: inlineStore(store.db),
       config: {
         adminToken: ADMIN_TOKEN,
         corsOrigins: [],
@@ -88,7 +88,8 @@ export async function startStack(): Promise<Stack> {
       },
       hub,
       webRoot: WEB_ROOT,
-      refetch: (id) => poller.refetch(id),
+      refetch: async (id) =>
+        (await getMerchant(store.db, id)) !== undefined && poller.refetch(id) !== "stopped",
     });
     cleanups.push(() => app.close());
     await app.listen({ host: "127.0.0.1", port: 0 });

@@ -1,0 +1,88 @@
+import { getMerchantLeaderboard, getProductLeaderboard, getSummary, getTicker } from "./dashboard.js";
+import type { Db } from "./db.js";
+import {
+  deleteMerchant,
+  getMerchant,
+  listMerchants,
+  type MerchantInput,
+  type MerchantPatch,
+  updateMerchant,
+  upsertMerchant,
+} from "./merchants.js";
+import {
+  createMilestone,
+  deleteMilestone,
+  listMilestones,
+  listTriggers,
+  type MilestoneInput,
+  type MilestonePatch,
+  updateMilestone,
+} from "./milestones.js";
+import { getTimeseries } from "./timeseries.js";
+
+/**
+ * Every read the API makes, by name, so it can run where the database lives (the ingest thread's
+ * read-only connection in the service). Reads never wait for a poll being stored: they see the last
+ * committed state.
+ */
+export const READS = {
+  summary: getSummary,
+  ticker: (db: Db, args: { limit: number }) => getTicker(db, args.limit),
+  merchantLeaderboard: getMerchantLeaderboard,
+  productLeaderboard: getProductLeaderboard,
+  triggers: listTriggers,
+  timeseries: getTimeseries,
+  merchants: (db: Db, _args: Record<string, never>) => listMerchants(db),
+  merchant: (db: Db, args: { id: string }) => getMerchant(db, args.id),
+  milestones: (db: Db, _args: Record<string, never>) => listMilestones(db),
+};
+
+/** Every change an operator makes, by name: they run on the one writer connection, between polls' writes. */
+export const CHANGES = {
+  upsertMerchant: (db: Db, a: { input: MerchantInput; now: number }) => upsertMerchant(db, a.input, a.now),
+  updateMerchant: (db: Db, a: { id: string; patch: MerchantPatch; now: number }) =>
+    updateMerchant(db, a.id, a.patch, a.now),
+  deleteMerchant: (db: Db, a: { id: string }) => deleteMerchant(db, a.id),
+  createMilestone: (db: Db, a: { input: MilestoneInput; now: number }) => createMilestone(db, a.input, a.now),
+  updateMilestone: (db: Db, a: { id: number; patch: MilestonePatch; now: number }) =>
+    updateMilestone(db, a.id, a.patch, a.now),
+  deleteMilestone: (db: Db, a: { id: number }) => deleteMilestone(db, a.id),
+};
+
+export type ReadName = keyof typeof READS;
+export type ReadArgs<N extends ReadName> = Parameters<(typeof READS)[N]>[1];
+export type ReadResult<N extends ReadName> = Awaited<ReturnType<(typeof READS)[N]>>;
+export type ChangeName = keyof typeof CHANGES;
+export type ChangeArgs<N extends ChangeName> = Parameters<(typeof CHANGES)[N]>[1];
+export type ChangeResult<N extends ChangeName> = Awaited<ReturnType<(typeof CHANGES)[N]>>;
+
+/** The database as the HTTP side sees it: named reads and changes, wherever the connections live. */
+export interface StoreAccess {
+  read<N extends ReadName>(name: N, args: ReadArgs<N>): Promise<ReadResult<N>>;
+  change<N extends ChangeName>(name: N, args: ChangeArgs<N>): Promise<ChangeResult<N>>;
+}
+
+export function runRead<N extends ReadName>(db: Db, name: N, args: ReadArgs<N>): Promise<ReadResult<N>> {
+  const query = READS[name] as (db: Db, args: ReadArgs<N>) => Promise<ReadResult<N>>;
+  return query(db, args);
+}
+
+export function runChange<N extends ChangeName>(
+  db: Db,
+  name: N,
+  args: ChangeArgs<N>,
+): Promise<ChangeResult<N>> {
+  const change = CHANGES[name] as (db: Db, args: ChangeArgs<N>) => Promise<ChangeResult<N>>;
+  return change(db, args);
+}
+
+/**
+ * Reads and changes on the given connections in the caller's thread: on the ingest thread itself, and in
+ * tests on one `:memory:` database (which a second connection could not see).
+ */
+export function inlineStore(writer: Db, reader: Db = writer): StoreAccess {
+  return {
+    read: (name, args) => runRead(reader, name, args),
+    change: (name, args) => runChange(writer, name, args),
+  };
+}

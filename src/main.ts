@@ -15,6 +15,8 @@ const SHUTDOWN_LIMIT_MS = 20_000;
 // Dashboard answers may be this old (ms) when sent; sales themselves reach screens through the stream at once.
 const READ_MAX_STALE_MS = 1000;
 const READ_REFRESH_MS = 250;
+// Sales published within this window reach each screen in one write; nobody sees 20 ms.
+const STREAM_COALESCE_MS = 20;
 
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
   for (const w of warnings) log.warn(w);
 
   const cache = new ReadCache({ maxStaleMs: READ_MAX_STALE_MS, refreshAfterMs: READ_REFRESH_MS });
-  const hub = new LiveHub({ maxClients: config.maxStreamClients });
+  const hub = new LiveHub({ maxClients: config.maxStreamClients, coalesceMs: STREAM_COALESCE_MS });
   let feed: LiveFeed | undefined;
   let ingest: IngestThread;
   try {

@@ -34,7 +34,13 @@ async function addMerchant(id: string, enabled = true) {
 }
 
 function makePoller(
-  opts: { timeoutMs?: number; intervalMs?: number; concurrency?: number; now?: () => number } = {},
+  opts: {
+    timeoutMs?: number;
+    intervalMs?: number;
+    concurrency?: number;
+    now?: () => number;
+    spreadFraction?: number;
+  } = {},
 ) {
   const { log, lines, messages } = captureLogger();
   const outcomes: PollOutcome[] = [];
@@ -50,6 +56,7 @@ function makePoller(
     random: () => 0.999999,
     stopGraceMs: 200,
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.spreadFraction === undefined ? {} : { spreadFraction: opts.spreadFraction }),
   });
   return { poller, lines, messages, outcomes, cycles: () => cycles };
 }
@@ -263,6 +270,44 @@ describe("Poller", () => {
     for (let i = 1; i < reqs.length; i++) {
       expect(reqs[i]?.start).toBeGreaterThanOrEqual(reqs[i - 1]?.end ?? Number.POSITIVE_INFINITY);
     }
+  });
+
+  it("spreads a scheduled cycle's polls over part of the interval; the first cycle polls everyone at once", async () => {
+    const ids = ["s1", "s2", "s3", "s4", "s5"];
+    for (const id of ids) {
+      await addMerchant(id);
+      upstream.set(id, ok(1));
+    }
+    // 5 merchants over half of 800 ms: one start every 80 ms from the second cycle on.
+    const p = makePoller({ intervalMs: 800, spreadFraction: 0.5 });
+    p.poller.start();
+    await until(() => upstream.requests.length >= 10);
+    await p.poller.stop();
+    const starts = upstream.requests.map((r) => r.start);
+    const first = starts.slice(0, 5);
+    const second = starts.slice(5, 10);
+    expect(Math.max(...first) - Math.min(...first)).toBeLessThan(60);
+    for (let i = 1; i < second.length; i++) {
+      expect((second[i] ?? 0) - (second[i - 1] ?? 0)).toBeGreaterThanOrEqual(60);
+    }
+    expect(Math.max(...second) - Math.min(...second)).toBeLessThan(800 * 0.5);
+  });
+
+  it("stop() ends a spread cycle's waits at once and polls no one after", async () => {
+    for (const id of ["w1", "w2"]) {
+      await addMerchant(id);
+      upstream.set(id, ok(1));
+    }
+    // The second cycle starts after 1 s and waits 900 ms between its two polls.
+    const p = makePoller({ intervalMs: 1000, spreadFraction: 0.9 });
+    p.poller.start();
+    await until(() => upstream.requests.length >= 3);
+    await until(() => p.outcomes.length >= 3);
+    const stopping = Date.now();
+    await p.poller.stop();
+    expect(Date.now() - stopping).toBeLessThan(500);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(upstream.requests.length).toBe(3);
   });
 
   it("stop() waits briefly, then cancels a hanging poll without blaming the merchant", async () => {

@@ -30,6 +30,12 @@ export interface PollerOptions {
   random?: () => number;
   /** How long stop() waits for polls in flight before cancelling their requests. */
   stopGraceMs?: number;
+  /**
+   * Scheduled cycles after the first start their polls evenly over this fraction of the interval
+   * instead of all at once (0, the default: all at once). A thousand merchants then cost upstream, the
+   * database and the machine a steady trickle, not a burst every interval that delays everything else.
+   */
+  spreadFraction?: number;
 }
 
 const MAX_LOGGED_SKIPS = 10;
@@ -45,6 +51,9 @@ export class Poller {
   private readonly notBefore = new Map<string, number>();
   private readonly cancel = new AbortController();
   private timer: NodeJS.Timeout | undefined;
+  /** Waits between spread polls, with what ends each early. */
+  private readonly pauses = new Map<NodeJS.Timeout, () => void>();
+  private cyclesRun = 0;
   private cycle: Promise<void> | undefined;
   private running = false;
   private stopped = false;
@@ -68,6 +77,11 @@ export class Poller {
     this.running = false;
     this.stopped = true;
     clearTimeout(this.timer);
+    for (const [t, resume] of this.pauses) {
+      clearTimeout(t);
+      resume();
+    }
+    this.pauses.clear();
     const settled = () => Promise.allSettled([this.cycle, ...this.inFlight.values()]);
     let grace: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -104,14 +118,16 @@ export class Poller {
   private runCycle(): void {
     if (!this.running) return;
     const startedAt = this.now();
-    this.cycle = this.cycleOnce().finally(() => {
+    // The first cycle polls everyone at once: screens should fill as soon as the service starts.
+    const spread = this.cyclesRun++ > 0 ? (this.opts.spreadFraction ?? 0) : 0;
+    this.cycle = this.cycleOnce(spread).finally(() => {
       if (!this.running) return;
       const wait = Math.max(0, startedAt + this.opts.intervalMs - this.now());
       this.timer = setTimeout(() => this.runCycle(), wait);
     });
   }
 
-  private async cycleOnce(): Promise<void> {
+  private async cycleOnce(spread = 0): Promise<void> {
     let merchants: MerchantCredentialsRow[];
     try {
       merchants = await listEnabledMerchantCredentials(this.opts.db);
@@ -121,12 +137,31 @@ export class Poller {
     }
     const now = this.now();
     const due = merchants.filter((m) => (this.notBefore.get(m.id) ?? 0) <= now && !this.inFlight.has(m.id));
-    await forEachLimited(due, this.opts.concurrency, (m) => this.poll(m));
+    const spacingMs = spread > 0 ? (this.opts.intervalMs * spread) / due.length : 0;
+    const startedAt = performance.now();
+    let started = 0;
+    await forEachLimited(due, this.opts.concurrency, async (m) => {
+      const wait = startedAt + started++ * spacingMs - performance.now();
+      if (wait >= 1) await this.pause(wait);
+      if (this.stopped) return;
+      await this.poll(m);
+    });
     try {
       this.opts.onCycleEnd?.();
     } catch (e) {
       this.opts.log.warn({ err: e }, "after-cycle maintenance failed");
     }
+  }
+
+  /** A wait between spread polls; stop() ends it at once. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.pauses.delete(t);
+        resolve();
+      }, ms);
+      this.pauses.set(t, resolve);
+    });
   }
 
   private async pollById(merchantId: string): Promise<void> {

@@ -13,6 +13,9 @@ import { createUpstreamClient } from "../upstream/client.js";
 import { Poller } from "./poller.js";
 import type { FromIngestThread, IngestThreadConfig, ToIngestThread } from "./thread-protocol.js";
 
+/** After the first cycle, polls start evenly over this part of the poll interval. */
+const POLL_SPREAD = 0.5;
+
 const port = parentPort;
 if (!port) throw new Error("ingest/thread.js runs as a worker thread only");
 const send = (m: FromIngestThread) => port.postMessage(m);
@@ -39,6 +42,8 @@ const poller = new Poller({
   onOutcome: (outcome) => send({ kind: "outcome", outcome }),
   onCycleEnd: writer.optimize,
   stopGraceMs: Math.min(config.httpTimeoutMs, 10_000),
+  // Every merchant is still polled once per interval, but not all in the same instant.
+  spreadFraction: POLL_SPREAD,
 });
 
 // A bad call (unknown name, bad arguments) is answered as an error; it never ends the thread.

@@ -35,6 +35,24 @@ describe("LiveHub", () => {
     expect(ids(a.writes[1] ?? "")).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
+  it("with a coalescing window, sends what was published within it in one write", async () => {
+    const hub = new LiveHub({ maxClients: 10, coalesceMs: 30 });
+    const a = fakeClient();
+    hub.attach(a.res, {});
+    hub.publish("sale", { n: 1 });
+    await new Promise((r) => setTimeout(r, 10));
+    hub.publish("sale", { n: 2 });
+    await turn();
+    expect(a.writes).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(a.writes).toHaveLength(2);
+    expect(ids(a.writes[1] ?? "")).toEqual([1, 2]);
+    // stop() sends what is waiting at once and leaves no timer behind.
+    hub.publish("sale", { n: 3 });
+    hub.stop();
+    expect(ids(a.writes.join(""))).toEqual([1, 2, 3]);
+  });
+
   it("gives a client resuming in the same turn each missed event once", async () => {
     const hub = new LiveHub({ maxClients: 10 });
     hub.publish("sale", { n: 1 });

@@ -12,6 +12,12 @@ export interface LiveHubOptions {
   maxBufferedBytes?: number;
   /** Reconnection delay suggested to browsers. */
   retryMs?: number;
+  /**
+   * Frames published within this many ms go out together, one write per client (0: those of one
+   * event-loop turn). Each flush is one write to every screen; under a burst of polls, a short window
+   * keeps that to a few dozen a second instead of one per sale.
+   */
+  coalesceMs?: number;
 }
 
 interface Buffered {
@@ -30,6 +36,7 @@ export class LiveHub {
   private heartbeat: NodeJS.Timeout | undefined;
   /** Frames published in this turn of the event loop, sent to every client together. */
   private outgoing: string[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
   private flushScheduled = false;
   private readonly opts: Required<LiveHubOptions>;
   droppedSlowClients = 0;
@@ -40,6 +47,7 @@ export class LiveHub {
       heartbeatMs: 15_000,
       maxBufferedBytes: 1 << 20,
       retryMs: 2000,
+      coalesceMs: 0,
       ...opts,
     };
   }
@@ -113,17 +121,20 @@ export class LiveHub {
 
   /**
    * A poll publishes up to a hundred sales at once; written one by one that is a hundred writes (and
-   * encodings) per client, 200,000 for 2,000 screens. Frames of one event-loop turn go out as one buffer,
-   * encoded once, one write per client.
+   * encodings) per client, 200,000 for 2,000 screens. Frames of one event-loop turn (or of the
+   * `coalesceMs` window) go out as one buffer, encoded once, one write per client.
    */
   private broadcast(frame: string): void {
     this.outgoing.push(frame);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    if (this.opts.coalesceMs > 0) this.flushTimer = setTimeout(() => this.flush(), this.opts.coalesceMs);
+    else setImmediate(() => this.flush());
   }
 
   private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     this.flushScheduled = false;
     if (this.outgoing.length === 0) return;
     const chunk = Buffer.from(this.outgoing.join(""));

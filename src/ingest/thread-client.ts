@@ -1,8 +1,11 @@
+import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { FastifyBaseLogger } from "fastify";
 import type { StoreAccess } from "../store/access.js";
 import type { PollOutcome } from "./poller.js";
 import type { FromIngestThread, IngestThreadConfig, ToIngestThread } from "./thread-protocol.js";
+
+const THREAD_HEAP_LIMIT_MB = 4096;
 
 export interface IngestThreadOptions {
   config: IngestThreadConfig;
@@ -11,7 +14,7 @@ export interface IngestThreadOptions {
   onOutcome: (outcome: PollOutcome) => void;
   /** Wait before replacing a thread that died (tests shorten it). */
   restartDelayMs?: number;
-  /** Caps the thread's heap; uncapped when absent (tests use it to see a thread die and come back). */
+  /** The thread's heap limit in MB (4 GB when absent; tests lower it to see a thread die and come back). */
   heapLimitMb?: number;
 }
 
@@ -53,14 +56,20 @@ export async function startIngestThread(opts: IngestThreadOptions): Promise<Inge
 
   const spawn = (): Promise<Worker> =>
     new Promise<Worker>((resolve, reject) => {
+      const heapLimitMb = opts.heapLimitMb ?? THREAD_HEAP_LIMIT_MB;
+      // A --max-old-space-size on the command line (the HTTP thread's 128 MB, server-flags.ts) would
+      // override resourceLimits for every thread. Isolates read it when they are created, so setting it
+      // here changes this thread's limit and leaves the running HTTP thread's as it was.
+      setFlagsFromString(`--max-old-space-size=${heapLimitMb}`);
       const worker = new Worker(new URL("./thread.js", import.meta.url), {
         workerData: threadConfig(opts.config),
         // Polls allocate briefly (a body, its parse) and keep little: a small young generation keeps the
-        // thread's share of resident memory small. The old generation is not capped: a first poll of a
-        // long history is held whole while it is parsed.
+        // thread's share of resident memory small. The old generation gets its own limit, not the HTTP
+        // thread's 128 MB: a first poll of a million-sale history (~340 MB of JSON) is held whole while
+        // it is parsed.
         resourceLimits: {
           maxYoungGenerationSizeMb: 4,
-          ...(opts.heapLimitMb ? { maxOldGenerationSizeMb: opts.heapLimitMb } : {}),
+          maxOldGenerationSizeMb: heapLimitMb,
         },
       });
       let ready = false;

@@ -1,4 +1,4 @@
-/** What the ingest benchmarks share: temp databases, the poller as main.ts wires it, a few milestones. */
+/** What the ingest benchmarks share: temp databases, the poller as the ingest thread wires it, a few milestones. */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -65,7 +65,7 @@ export interface BenchPoller {
   lastOkAt(): number;
 }
 
-/** A real Poller wired as src/main.ts wires it (client, concurrency, PRAGMA optimize at cycle end). */
+/** A real Poller wired as src/ingest/thread.ts wires it (client, concurrency, PRAGMA optimize at cycle end; cycles here are run with pollAll, which polls everyone at once). */
 export function benchPoller(store: OpenedDatabase, baseUrl: string, concurrency: number): BenchPoller {
   let outcomes: PollOutcome[] = [];
   let lastOk = 0;

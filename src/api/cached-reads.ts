@@ -11,6 +11,11 @@ interface Known {
   headers: Record<string, string | number | string[] | undefined>;
 }
 
+interface Remembered extends Known {
+  /** The last body sent from here and its complete headers, reused while the body is the same. */
+  sent?: { body: Buffer; headers: Record<string, string | number | string[] | undefined> };
+}
+
 export interface CachedReadsOptions {
   cache: ReadCache;
   log: FastifyBaseLogger;
@@ -32,7 +37,7 @@ export interface CachedReadsOptions {
  * URL, a stale or missing answer) goes to Fastify as usual.
  */
 export class CachedReads {
-  private readonly known = new Map<string, Known>();
+  private readonly known = new Map<string, Remembered>();
 
   constructor(private readonly opts: CachedReadsOptions) {}
 
@@ -62,7 +67,10 @@ export class CachedReads {
       body.catch(() => {});
       return false;
     }
-    res.writeHead(200, { ...known.headers, "content-length": body.length });
+    if (known.sent?.body !== body) {
+      known.sent = { body, headers: { ...known.headers, "content-length": body.length } };
+    }
+    res.writeHead(200, known.sent.headers);
     res.end(body);
     logRequest(this.opts.log, {
       reqId: this.opts.nextRequestId(),

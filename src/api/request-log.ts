@@ -12,10 +12,11 @@ export interface RequestLine {
 
 /** The one line every answered request gets (the seed's request log), however it was answered. */
 export function logRequest(log: FastifyBaseLogger, line: RequestLine): void {
-  const ms = line.ms.toFixed(1);
+  // The line is the caller's own object, made for this request: rounded in place rather than copied.
+  line.ms = Math.round(line.ms * 10) / 10;
   log.info(
-    { ...line, ms: Number(ms) },
-    `${line.method} ${line.path} ${line.status} ${line.bytes ?? "-"}B in ${ms}ms`,
+    line,
+    `${line.method} ${line.path} ${line.status} ${line.bytes ?? "-"}B in ${line.ms.toFixed(1)}ms`,
   );
 }
 

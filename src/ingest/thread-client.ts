@@ -77,6 +77,12 @@ export async function startIngestThread(opts: IngestThreadOptions): Promise<Inge
         switch (m.kind) {
           case "ready":
             ready = true;
+            if (stopping) {
+              // A replacement that came up while the service was stopping: nothing to keep it for.
+              void worker.terminate();
+              resolve(worker);
+              return;
+            }
             current = worker;
             if (polling) post({ kind: "startPolling" });
             resolve(worker);

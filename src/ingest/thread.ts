@@ -69,7 +69,8 @@ port.on("message", (m: ToIngestThread) => {
       return;
     case "refetch":
       answer(m.id, async () => {
-        const known = (await getMerchantCredentials(writer.db, m.merchantId)) !== undefined;
+        // On the read connection: the writer's may be inside a long first poll's transaction.
+        const known = (await getMerchantCredentials(reader?.db ?? writer.db, m.merchantId)) !== undefined;
         if (known) poller.refetch(m.merchantId);
         return known;
       });

@@ -1,0 +1,128 @@
+import { execFileSync } from "node:child_process";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { logRequest, type RequestLine, requestFields } from "./api/request-log.js";
+import { createLogger, infoLineWriter } from "./log.js";
+
+/** What a logger wrote, one entry per write. */
+function sink() {
+  const writes: string[] = [];
+  return { writes, write: (text: string) => writes.push(text) };
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const lines = (writes: string[]) =>
+  writes
+    .join("")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+const requests: RequestLine[] = [
+  {
+    reqId: "abcde-000001",
+    method: "GET",
+    path: "/v1/summary",
+    ip: "127.0.0.1",
+    status: 200,
+    bytes: 203,
+    ms: 0.04,
+  },
+  {
+    reqId: "abcde-000002",
+    method: "POST",
+    path: "/v1/admin/x",
+    ip: undefined,
+    status: 404,
+    bytes: undefined,
+    ms: 12.345,
+  },
+  {
+    reqId: "abcde-000003",
+    method: "GET",
+    path: '/v1/ticker?limit="a\\b"&x=\u00e9\u0001\u2028',
+    ip: "::ffff:10.0.0.1",
+    status: 400,
+    bytes: Number.NaN,
+    ms: 1,
+  },
+];
+
+describe("JSON logger", () => {
+  it("writes the lines of one turn of the event loop in one write, in order, after the turn", async () => {
+    const out = sink();
+    const log = await createLogger({ logLevel: "info", logFormat: "json" }, out);
+    log.info("first");
+    log.warn({ merchant_id: "m1" }, "second");
+    logRequest(log, { ...(requests[0] as RequestLine) });
+    expect(out.writes).toEqual([]);
+    await turn();
+    expect(out.writes).toHaveLength(1);
+    expect(lines(out.writes).map((l) => l.msg)).toEqual([
+      "first",
+      "second",
+      "GET /v1/summary 200 203B in 0.0ms",
+    ]);
+    log.info("third");
+    log.flush();
+    expect(lines(out.writes).map((l) => l.msg)).toEqual([
+      "first",
+      "second",
+      "GET /v1/summary 200 203B in 0.0ms",
+      "third",
+    ]);
+  });
+
+  it("writes a request's line exactly as pino's own info line would be, field for field", async () => {
+    const out = sink();
+    const log = await createLogger({ logLevel: "info", logFormat: "json" }, out);
+    const reference = sink();
+    const pinoLog = pino({ level: "info", base: { service: "live-pos-dashboard" } }, reference);
+    expect(infoLineWriter(log)).toBeDefined();
+    for (const r of requests) {
+      logRequest(log, { ...r });
+      logRequest(pinoLog, { ...r });
+    }
+    await turn();
+    const ours = lines(out.writes);
+    const theirs = lines(reference.writes);
+    expect(ours).toHaveLength(requests.length);
+    for (let i = 0; i < requests.length; i++) {
+      const { time: t1, ...a } = ours[i] as Record<string, unknown>;
+      const { time: t2, ...b } = theirs[i] as Record<string, unknown>;
+      expect(Object.keys(a)).toEqual(Object.keys(b));
+      expect(a).toEqual(b);
+      expect(typeof t1).toBe("number");
+      expect(Math.abs((t1 as number) - (t2 as number))).toBeLessThan(60_000);
+    }
+    expect(requestFields({ ...(requests[1] as RequestLine) })).not.toContain("ip");
+  });
+
+  it("writes no request line when info lines are off, and uses pino for loggers it did not make", async () => {
+    const out = sink();
+    const log = await createLogger({ logLevel: "warn", logFormat: "json" }, out);
+    logRequest(log, { ...(requests[0] as RequestLine) });
+    log.warn("kept");
+    await turn();
+    expect(lines(out.writes).map((l) => l.msg)).toEqual(["kept"]);
+    expect(infoLineWriter(pino({ level: "info" }, sink()))).toBeUndefined();
+  });
+
+  it("writes the last turn's lines when the process exits in that turn", () => {
+    const script = `
+      const { createLogger } = await import(${JSON.stringify(new URL("../dist/log.js", import.meta.url).href)});
+      const log = await createLogger({ logLevel: "info", logFormat: "json" });
+      log.info("last words");
+      process.exit(3);
+    `;
+    let stdout = "";
+    try {
+      execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    } catch (e) {
+      const err = e as { status: number; stdout: string };
+      expect(err.status).toBe(3);
+      stdout = err.stdout;
+    }
+    expect(lines([stdout]).map((l) => l.msg)).toEqual(["last words"]);
+  });
+});

@@ -97,6 +97,7 @@ describe("applyPoll", () => {
     const second = await applyPoll(store.db, "173", p, T0 + 1000);
     expect(first?.newSales).toHaveLength(2);
     expect(second?.newSales).toEqual([]);
+    expect([first?.changed, second?.changed]).toEqual([true, false]);
     expect(await dump()).toEqual(before);
     expect(before.merchants).toEqual([{ id: "173", total_transactions: 2, total_volume_sats: 986 }]);
     expect(before.lines).toEqual([
@@ -156,7 +157,8 @@ describe("applyPoll", () => {
       activestatus: active,
     });
     await applyPoll(store.db, "a", payload([], [product(1, true)]), T0);
-    await applyPoll(store.db, "a", payload([], [product(3, false)]), T0);
+    expect((await applyPoll(store.db, "a", payload([], [product(1, true)]), T0))?.changed).toBe(false);
+    expect((await applyPoll(store.db, "a", payload([], [product(3, false)]), T0))?.changed).toBe(true);
     expect((await dump()).products).toMatchObject([
       { name: "v3", total_transactions: 3, total_revenue_sats: 30, active: 0 },
     ]);

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { ReadCache } from "./read-cache.js";
 
-function setup(opts: { maxStaleMs?: number; refreshAfterMs?: number; maxEntries?: number } = {}) {
+function setup(
+  opts: { maxStaleMs?: number; refreshAfterMs?: number; minRefreshMs?: number; maxEntries?: number } = {},
+) {
   const clock = { now: 1_000 };
   const cache = new ReadCache({
     maxStaleMs: opts.maxStaleMs ?? 1000,
     refreshAfterMs: opts.refreshAfterMs ?? 250,
+    ...(opts.minRefreshMs === undefined ? {} : { minRefreshMs: opts.minRefreshMs }),
     ...(opts.maxEntries === undefined ? {} : { maxEntries: opts.maxEntries }),
     now: () => clock.now,
   });
@@ -75,6 +78,33 @@ describe("ReadCache", () => {
     expect(await t.cache.get("k", t.compute())).toBe(1);
     await settle();
     expect(await t.cache.get("k", t.compute())).toBe(2);
+    expect(t.calls()).toBe(2);
+  });
+
+  it("after changes, refreshes an answer no sooner than minRefreshMs after it was computed", async () => {
+    const t = setup({ maxStaleMs: 2000, refreshAfterMs: 1000, minRefreshMs: 250 });
+    t.set(1);
+    await t.cache.get("k", t.compute());
+    // A burst of polls, each storing something, within the first 250 ms: the answer stands.
+    for (let i = 2; i <= 5; i++) {
+      t.set(i);
+      t.cache.invalidate();
+      t.clock.now += 60;
+      expect(t.cache.get("k", t.compute())).toBe(1);
+      await settle();
+    }
+    expect(t.calls()).toBe(1);
+    // 250 ms after it was computed the change is picked up, by one refresh.
+    t.clock.now += 10;
+    expect(t.cache.get("k", t.compute())).toBe(1);
+    await settle();
+    expect(t.cache.get("k", t.compute())).toBe(5);
+    expect(t.calls()).toBe(2);
+    // Without a change it is kept until refreshAfterMs.
+    t.set(6);
+    t.clock.now += 900;
+    expect(t.cache.get("k", t.compute())).toBe(5);
+    await settle();
     expect(t.calls()).toBe(2);
   });
 

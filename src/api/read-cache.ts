@@ -6,6 +6,12 @@ export interface ReadCacheOptions {
   maxStaleMs: number;
   /** An answer older than this, or computed before the last change, is refreshed in the background. */
   refreshAfterMs: number;
+  /**
+   * An answer younger than this is not refreshed even after a change. Under constant ingest a change
+   * lands every few dozen ms; without a floor each query would be recomputed after every one of them,
+   * and a windowed leaderboard costs milliseconds of the database thread each time.
+   */
+  minRefreshMs?: number;
   /** Distinct queries kept; the least recently refreshed goes first. */
   maxEntries?: number;
   now?: () => number;
@@ -23,7 +29,8 @@ interface Entry {
  * Dashboard reads are asked by every screen every few seconds and change only when a poll stores
  * something. Answers are kept per query and sent at once while younger than `maxStaleMs`; a change
  * (`invalidate`) or age starts one background refresh, so under constant ingest each query is
- * computed a few times a second, not once per request, and no request waits for the database.
+ * computed at most once per `minRefreshMs`, not once per request or per poll, and no request waits for
+ * the database.
  * Concurrent misses for one query share a single computation.
  */
 export class ReadCache {
@@ -49,7 +56,10 @@ export class ReadCache {
     const entry = this.entries.get(key);
     const t = this.now();
     if (entry && "value" in entry && t - entry.at < this.opts.maxStaleMs) {
-      const outdated = entry.version !== this.version || t - entry.at >= this.opts.refreshAfterMs;
+      const age = t - entry.at;
+      const outdated =
+        age >= this.opts.refreshAfterMs ||
+        (entry.version !== this.version && age >= (this.opts.minRefreshMs ?? 0));
       // A failed background refresh leaves the previous answer in place until it is too old.
       if (outdated && !entry.pending) this.refresh(key, entry, compute).catch(() => {});
       return entry.value as T;

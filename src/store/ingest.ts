@@ -1,7 +1,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { Kysely, Transaction } from "kysely";
 import { dueMilestones, type Totals } from "../milestones/evaluate.js";
-import type { ParsedPoll, UnchangedPoll, UpstreamSale } from "../upstream/payload.js";
+import type { ParsedPoll, UnchangedPoll, UpstreamProduct, UpstreamSale } from "../upstream/payload.js";
 import { type Db, sqliteConnection } from "./db.js";
 import { salesByHour } from "./rollups.js";
 import type { Database } from "./schema.js";
@@ -27,8 +27,8 @@ export type FetchedPoll = (ParsedPoll & { unchanged?: false; digest?: string }) 
 export const NEWEST_SALES_KEPT = 100;
 /** Sales stored between two yields to the event loop. */
 const SALE_CHUNK = 2000;
-// SQLite allows 32,766 bound parameters per statement; stay well under it.
-const PRODUCT_CHUNK = 1000;
+/** Products stored between two yields to the event loop. */
+const PRODUCT_CHUNK = 2000;
 const PRODUCT_FIELDS = [
   "name",
   "currency",
@@ -80,7 +80,7 @@ export async function applyPoll(
     await insertSales(st, merchantId, fresh, now);
     for (const [hour, h] of salesByHour(fresh))
       st.addToHour.run(hour, merchantId, h.transactions, h.volumeSats);
-    const productsChanged = poll.unchanged ? false : await upsertProducts(trx, merchantId, poll, now);
+    const productsChanged = poll.unchanged ? false : await upsertProducts(st, merchantId, poll.products, now);
 
     let volume = 0;
     const fiat = new Map<string, number>();
@@ -240,6 +240,14 @@ function prepareStatements(conn: SqliteConnection) {
       `insert into fiat_totals (merchant_id, currency, amount) values (?, ?, ?)
        on conflict (merchant_id, currency) do update set amount = amount + excluded.amount`,
     ),
+    // A re-poll that changes nothing writes nothing (and keeps updated_at meaningful).
+    product: conn.prepare(
+      `insert into products (merchant_id, product_id, ${PRODUCT_FIELDS.join(", ")}, updated_at)
+       values (?, ?, ${PRODUCT_FIELDS.map(() => "?").join(", ")}, ?)
+       on conflict (merchant_id, product_id) do update set
+         ${PRODUCT_FIELDS.map((c) => `${c} = excluded.${c}`).join(", ")}, updated_at = excluded.updated_at
+       where ${PRODUCT_FIELDS.map((c) => `products.${c} is not excluded.${c}`).join(" or ")}`,
+    ),
     armedMilestones: conn
       .prepare("select exists (select 1 from milestones where enabled = 1 and triggered_at is null)")
       .pluck(),
@@ -251,52 +259,29 @@ function prepareStatements(conn: SqliteConnection) {
  * Returns whether any row changed.
  */
 async function upsertProducts(
-  trx: Transaction<Database>,
+  st: Statements,
   merchantId: string,
-  poll: ParsedPoll,
+  products: UpstreamProduct[],
   now: number,
 ): Promise<boolean> {
   let changed = false;
-  for (let i = 0; i < poll.products.length; i += PRODUCT_CHUNK) {
-    const chunk = poll.products.slice(i, i + PRODUCT_CHUNK);
-    const result = await trx
-      .insertInto("products")
-      .values(
-        chunk.map((p) => ({
-          merchant_id: merchantId,
-          product_id: p.productId,
-          name: p.name,
-          currency: p.currency,
-          price: p.price,
-          total_transactions: p.totalTransactions,
-          total_units_sold: p.totalUnitsSold,
-          total_revenue_sats: p.totalRevenueSats,
-          active: p.active ? 1 : 0,
-          deleted: p.deleted ? 1 : 0,
-          updated_at: now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .columns(["merchant_id", "product_id"])
-          .doUpdateSet((eb) => ({
-            name: eb.ref("excluded.name"),
-            currency: eb.ref("excluded.currency"),
-            price: eb.ref("excluded.price"),
-            total_transactions: eb.ref("excluded.total_transactions"),
-            total_units_sold: eb.ref("excluded.total_units_sold"),
-            total_revenue_sats: eb.ref("excluded.total_revenue_sats"),
-            active: eb.ref("excluded.active"),
-            deleted: eb.ref("excluded.deleted"),
-            updated_at: eb.ref("excluded.updated_at"),
-          }))
-          // A re-poll that changes nothing writes nothing (and keeps updated_at meaningful).
-          .where((eb) =>
-            eb.or(PRODUCT_FIELDS.map((c) => eb(eb.ref(`products.${c}`), "is not", eb.ref(`excluded.${c}`)))),
-          ),
-      )
-      .executeTakeFirst();
-    if ((result.numInsertedOrUpdatedRows ?? 0n) > 0n) changed = true;
+  for (let i = 0; i < products.length; i++) {
+    const p = products[i] as UpstreamProduct;
+    const result = st.product.run(
+      merchantId,
+      p.productId,
+      p.name,
+      p.currency,
+      p.price,
+      p.totalTransactions,
+      p.totalUnitsSold,
+      p.totalRevenueSats,
+      p.active ? 1 : 0,
+      p.deleted ? 1 : 0,
+      now,
+    );
+    if (result.changes > 0) changed = true;
+    if ((i + 1) % PRODUCT_CHUNK === 0 && i + 1 < products.length) await yieldToEventLoop();
   }
   return changed;
 }

@@ -1,8 +1,9 @@
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runChange } from "../src/store/access.js";
 import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
-import { applyPoll } from "../src/store/ingest.js";
-import { deleteMerchant, upsertMerchant } from "../src/store/merchants.js";
+import { applyPoll, writePollStamps } from "../src/store/ingest.js";
+import { deleteMerchant, recordPollFailure, upsertMerchant } from "../src/store/merchants.js";
 import { createMilestone } from "../src/store/milestones.js";
 import { rebuildDerived } from "../src/store/rollups.js";
 import { parsePosPayload } from "../src/upstream/payload.js";
@@ -273,5 +274,85 @@ describe("applyPoll", () => {
       await Promise.all(ids.map((id) => applyPoll(store.db, id, payload([{ id: 1, sats: 10 }]), T0 + 100)));
     }
     expect((await dump()).triggers).toHaveLength(2);
+  });
+
+  describe("unchanged polls", () => {
+    /** Stores a first body with digest `d-<id>` at T0, so later polls can report it unchanged. */
+    async function polledOnce(id: string) {
+      await addMerchant(id);
+      await applyPoll(store.db, id, { ...payload([{ id: 1, sats: 10 }]), digest: `d-${id}` }, T0);
+    }
+    const unchanged = (id: string, at: number) =>
+      applyPoll(store.db, id, { unchanged: true, digest: `d-${id}` }, at);
+    const state = (id: string) =>
+      store.db
+        .selectFrom("merchants")
+        .select(["last_polled_at", "last_error", "consecutive_failures"])
+        .where("id", "=", id)
+        .executeTakeFirst();
+
+    it("keep their poll times in memory and write them together about once a second", async () => {
+      await polledOnce("a");
+      await polledOnce("b");
+      expect(await unchanged("a", T0 + 100)).toEqual({
+        storedCount: 0,
+        newSales: [],
+        triggers: [],
+        changed: false,
+      });
+      await unchanged("b", T0 + 500);
+      expect((await state("a"))?.last_polled_at).toBe(T0);
+      // A second after the first kept time, the next unchanged poll writes all of them.
+      await unchanged("b", T0 + 1100);
+      expect((await state("a"))?.last_polled_at).toBe(T0 + 100);
+      expect((await state("b"))?.last_polled_at).toBe(T0 + 1100);
+      await unchanged("a", T0 + 1200);
+      expect((await state("a"))?.last_polled_at).toBe(T0 + 100);
+      await writePollStamps(store.db);
+      expect((await state("a"))?.last_polled_at).toBe(T0 + 1200);
+    });
+
+    it("never let a kept time overwrite a later poll's, a failure's, or a re-created merchant's state", async () => {
+      await polledOnce("a");
+      await unchanged("a", T0 + 100);
+      // A later poll that stores something writes its own time; the kept one is dropped.
+      await applyPoll(store.db, "a", { ...payload([{ id: 2, sats: 10 }]), digest: "d-a" }, T0 + 200);
+      await writePollStamps(store.db);
+      expect((await state("a"))?.last_polled_at).toBe(T0 + 200);
+
+      // A failure after an unchanged success: the success's time is written first, the error stays.
+      await unchanged("a", T0 + 300);
+      expect(await recordPollFailure(store.db, "a", "upstream responded 500")).toBe(1);
+      await writePollStamps(store.db);
+      expect(await state("a")).toEqual({
+        last_polled_at: T0 + 300,
+        last_error: "upstream responded 500",
+        consecutive_failures: 1,
+      });
+      // With an error to clear, an unchanged poll is written at once.
+      await unchanged("a", T0 + 400);
+      expect(await state("a")).toEqual({
+        last_polled_at: T0 + 400,
+        last_error: null,
+        consecutive_failures: 0,
+      });
+
+      // Deleted and re-created by an operator: the old merchant's kept time is not written onto the new one.
+      await unchanged("a", T0 + 500);
+      await runChange(store.db, "deleteMerchant", { id: "a" });
+      await runChange(store.db, "upsertMerchant", {
+        input: { id: "a", public_key: "k2", alias: "A" },
+        now: T0 + 600,
+      });
+      await writePollStamps(store.db);
+      expect((await state("a"))?.last_polled_at).toBeNull();
+    });
+
+    it("report a body whose digest no longer matches as stale, and a deleted merchant as gone", async () => {
+      await polledOnce("a");
+      expect(await applyPoll(store.db, "a", { unchanged: true, digest: "other" }, T0 + 100)).toBe("stale");
+      await deleteMerchant(store.db, "a");
+      expect(await unchanged("a", T0 + 200)).toBeUndefined();
+    });
   });
 });

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import { formatDuration } from "../config/duration.js";
 import type { Db } from "../store/db.js";
-import { applyPoll, type PollResult } from "../store/ingest.js";
+import { applyPoll, type PollResult, writePollStamps } from "../store/ingest.js";
 import {
   getMerchantCredentials,
   listEnabledMerchantCredentials,
@@ -93,6 +93,16 @@ export class Poller {
     clearTimeout(grace);
     this.cancel.abort();
     await settled();
+    await this.writePollStamps();
+  }
+
+  /** Poll times of unchanged polls are kept briefly in memory (store/ingest.ts); a cycle's end writes them. */
+  private async writePollStamps(): Promise<void> {
+    try {
+      await writePollStamps(this.opts.db);
+    } catch (e) {
+      this.opts.log.error({ err: e }, "poll times could not be written");
+    }
   }
 
   /**
@@ -146,6 +156,7 @@ export class Poller {
       if (this.stopped) return;
       await this.poll(m);
     });
+    await this.writePollStamps();
     try {
       this.opts.onCycleEnd?.();
     } catch (e) {
@@ -167,6 +178,8 @@ export class Poller {
   private async pollById(merchantId: string): Promise<void> {
     const merchant = await getMerchantCredentials(this.opts.db, merchantId).catch(() => undefined);
     if (merchant) await this.poll(merchant);
+    // Asked for by an operator, who looks for its time now rather than at the cycle's end.
+    await this.writePollStamps();
   }
 
   private poll(merchant: MerchantCredentialsRow): Promise<void> {

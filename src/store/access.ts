@@ -1,5 +1,6 @@
 import { getMerchantLeaderboard, getProductLeaderboard, getSummary, getTicker } from "./dashboard.js";
 import type { Db } from "./db.js";
+import { writePollStamps } from "./ingest.js";
 import {
   deleteMerchant,
   getMerchant,
@@ -73,7 +74,8 @@ export function runChange<N extends ChangeName>(
   args: ChangeArgs<N>,
 ): Promise<ChangeResult<N>> {
   const change = CHANGES[name] as (db: Db, args: ChangeArgs<N>) => Promise<ChangeResult<N>>;
-  return change(db, args);
+  // Poll times kept in memory go first, so a merchant deleted or re-created now is not stamped after.
+  return writePollStamps(db).then(() => change(db, args));
 }
 
 /**

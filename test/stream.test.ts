@@ -1,4 +1,4 @@
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { LiveFeed } from "../src/live/feed.js";
@@ -115,6 +115,58 @@ describe("GET /v1/stream", () => {
     await waitFor(() => named(fast).length === 400, 10_000);
     expect(hub.droppedSlowClients).toBe(1);
     expect(hub.clientCount).toBe(1);
+  });
+
+  it("frames events as well-formed HTTP/1.1 chunks, and sends them bare to an HTTP/1.0 client", async () => {
+    const { app, hub, url } = await serve();
+    const { port } = new URL(url);
+    /** The whole response a raw socket receives until the server closes it. */
+    const raw = (version: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), "127.0.0.1");
+        let text = "";
+        socket.setEncoding("utf8");
+        socket.on("data", (d: string) => {
+          text += d;
+        });
+        socket.on("error", reject);
+        socket.on("close", () => resolve(text));
+        socket.write(`GET /v1/stream ${version}\r\nHost: 127.0.0.1\r\n\r\n`);
+      });
+    const http11 = raw("HTTP/1.1");
+    const http10 = raw("HTTP/1.0");
+    await waitFor(() => hub.clientCount === 2);
+    hub.publish("sale", { n: 1 });
+    await new Promise((r) => setTimeout(r, 20));
+    hub.publish("sale", { n: 2 });
+    hub.publish("milestone", { n: 3 });
+    await new Promise((r) => setTimeout(r, 20));
+    await app.close();
+    const expected =
+      "retry: 2000\n: connected\n\n" +
+      'id: 1\nevent: sale\ndata: {"n":1}\n\n' +
+      'id: 2\nevent: sale\ndata: {"n":2}\n\n' +
+      'id: 3\nevent: milestone\ndata: {"n":3}\n\n';
+
+    const [head11, body11] = (await http11).split("\r\n\r\n", 2) as [string, string];
+    expect(head11.toLowerCase()).toContain("transfer-encoding: chunked");
+    let rest = (await http11).slice(head11.length + 4);
+    let decoded = "";
+    for (;;) {
+      const eol = rest.indexOf("\r\n");
+      const size = Number.parseInt(rest.slice(0, eol), 16);
+      expect(rest.slice(0, eol), `chunk size line in ${JSON.stringify(body11)}`).toMatch(/^[0-9a-f]+$/);
+      if (size === 0) break;
+      decoded += rest.slice(eol + 2, eol + 2 + size);
+      expect(rest.slice(eol + 2 + size, eol + 4 + size)).toBe("\r\n");
+      rest = rest.slice(eol + 4 + size);
+    }
+    expect(decoded).toBe(expected);
+
+    const [head10, body10] = (await http10).split("\r\n\r\n", 2) as [string, string];
+    expect(head10.toLowerCase()).not.toContain("transfer-encoding");
+    expect((await http10).slice(head10.length + 4)).toBe(expected);
+    expect(body10.length).toBeGreaterThan(0);
   });
 
   it("sends heartbeats", async () => {

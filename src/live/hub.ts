@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { FanOut } from "./fanout.js";
 import { HEARTBEAT_FRAME, sseFrame } from "./frame.js";
 
 export type LiveEvent = "sale" | "summary" | "milestone" | "merchant" | "reset";
@@ -13,24 +14,12 @@ export interface LiveHubOptions {
   /** Reconnection delay suggested to browsers. */
   retryMs?: number;
   /**
-   * At most one flush per this many ms (0: one per event-loop turn). A frame published when the last
-   * flush is older than that goes out at the end of the turn; later ones wait for the window's end and
-   * go out together. Each flush is one write to every screen, so under a burst of polls this keeps
-   * writes to a few dozen a second instead of one per sale, while a lone sale is not delayed.
+   * At most one round of writes to every screen starts per this many ms (0: one per event-loop turn;
+   * see FanOut). A frame published when the last round started longer ago goes out at the end of the
+   * turn; later ones wait for the window's end and go out together, so a burst of polls costs a few
+   * dozen writes per screen a second instead of one per sale, while a lone sale is not delayed.
    */
   coalesceMs?: number;
-}
-
-/** One flush's frames as bytes: bare for HTTP/1.0 clients, as one HTTP/1.1 chunk for the others. */
-interface Framed {
-  raw: Buffer;
-  chunked: Buffer;
-}
-
-function framed(text: string): Framed {
-  const raw = Buffer.from(text);
-  const chunked = Buffer.concat([Buffer.from(`${raw.length.toString(16)}\r\n`), raw, Buffer.from("\r\n")]);
-  return { raw, chunked };
 }
 
 interface Buffered {
@@ -43,17 +32,11 @@ interface Buffered {
  * gets what it missed from a bounded buffer, or a `reset` telling it to refetch over REST.
  */
 export class LiveHub {
-  private readonly clients = new Set<ServerResponse>();
   private readonly buffer: Buffered[] = [];
   private lastId = 0;
   private heartbeat: NodeJS.Timeout | undefined;
-  /** Frames published in this turn of the event loop, sent to every client together. */
-  private outgoing: string[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
-  private flushScheduled = false;
-  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  private readonly clients: FanOut;
   private readonly opts: Required<LiveHubOptions>;
-  droppedSlowClients = 0;
 
   constructor(opts: LiveHubOptions) {
     this.opts = {
@@ -64,6 +47,15 @@ export class LiveHub {
       coalesceMs: 0,
       ...opts,
     };
+    this.clients = new FanOut({
+      coalesceMs: this.opts.coalesceMs,
+      maxBufferedBytes: this.opts.maxBufferedBytes,
+    });
+  }
+
+  /** Clients dropped because they stopped reading. */
+  get droppedSlowClients(): number {
+    return this.clients.dropped;
   }
 
   get clientCount(): number {
@@ -71,16 +63,14 @@ export class LiveHub {
   }
 
   start(): void {
-    this.heartbeat ??= setInterval(() => this.broadcast(HEARTBEAT_FRAME), this.opts.heartbeatMs);
+    this.heartbeat ??= setInterval(() => this.clients.push(HEARTBEAT_FRAME), this.opts.heartbeatMs);
   }
 
   /** Ends every stream (shutdown) so that the HTTP server can close. */
   stop(): void {
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
-    this.flush();
-    for (const res of this.clients) res.end();
-    this.clients.clear();
+    this.clients.endAll();
   }
 
   canAccept(): boolean {
@@ -96,9 +86,6 @@ export class LiveHub {
     headers: Record<string, string | number | string[]>,
     lastEventId?: string,
   ): void {
-    // Frames still waiting for this turn's flush are in the replay buffer already: send them to the
-    // others first, so a resuming client gets them once, from the replay.
-    this.flush();
     res.writeHead(200, {
       ...headers,
       "content-type": "text/event-stream; charset=utf-8",
@@ -108,6 +95,8 @@ export class LiveHub {
     });
     res.socket?.setNoDelay(true);
     res.write(`retry: ${this.opts.retryMs}\n: connected\n\n`);
+    // Frames published but not yet written to everyone are in the replay buffer already: a resuming
+    // client gets them once, from the replay, and the fan-out only what is published from now on.
     this.clients.add(res);
     res.on("close", () => this.clients.delete(res));
     if (lastEventId !== undefined) this.replay(res, lastEventId);
@@ -118,7 +107,7 @@ export class LiveHub {
     const frame = sseFrame(id, event, data);
     this.buffer.push({ id, frame });
     if (this.buffer.length > this.opts.replayBuffer) this.buffer.shift();
-    this.broadcast(frame);
+    this.clients.push(frame);
     return id;
   }
 
@@ -127,56 +116,9 @@ export class LiveHub {
     const oldest = this.buffer[0]?.id ?? this.lastId + 1;
     // Unknown, from another process life (ahead of us), or older than the buffer: the client must refetch.
     if (Number.isNaN(last) || last > this.lastId || last < oldest - 1) {
-      this.write(res, sseFrame(this.lastId, "reset", {}));
+      res.write(sseFrame(this.lastId, "reset", {}));
       return;
     }
-    for (const b of this.buffer) if (b.id > last) this.write(res, b.frame);
-  }
-
-  /**
-   * A poll publishes up to a hundred sales at once; written one by one that is a hundred writes (and
-   * encodings) per client, 200,000 for 2,000 screens. Frames of one event-loop turn (or of the
-   * `coalesceMs` window) go out as one buffer, encoded once, one write per client.
-   */
-  private broadcast(frame: string): void {
-    this.outgoing.push(frame);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    const wait = this.lastFlushAt + this.opts.coalesceMs - performance.now();
-    if (wait >= 1) this.flushTimer = setTimeout(() => this.flush(), wait);
-    else setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    this.flushScheduled = false;
-    if (this.outgoing.length === 0) return;
-    this.lastFlushAt = performance.now();
-    const text = this.outgoing.join("");
-    this.outgoing = [];
-    const frames = framed(text);
-    for (const res of this.clients) this.write(res, frames);
-  }
-
-  private write(res: ServerResponse, frames: string | Framed): void {
-    if (res.writableLength > this.opts.maxBufferedBytes) {
-      // It stopped reading; holding its backlog would grow memory with every sale.
-      this.droppedSlowClients++;
-      this.clients.delete(res);
-      res.destroy();
-      return;
-    }
-    if (typeof frames === "string") {
-      res.write(frames);
-      return;
-    }
-    // Straight to the socket, with the chunk framing the response would add (built once for all
-    // clients): a write through the response costs a cork, three writes and a tick per client, and at
-    // 2,000 screens that was most of the time between the first screen's receipt and the last's.
-    const socket = res.socket;
-    // No socket yet (a pipelined request still behind another): the response buffers it, framed itself.
-    if (!socket) res.write(frames.raw);
-    else if (!socket.destroyed) socket.write(res.chunkedEncoding ? frames.chunked : frames.raw);
+    for (const b of this.buffer) if (b.id > last) res.write(b.frame);
   }
 }

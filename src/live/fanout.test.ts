@@ -1,27 +1,9 @@
-import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
+import { fakeStreamClient } from "../../test/support/fake-stream.js";
 import { FanOut } from "./fanout.js";
 
-/** A response whose socket records each write (HTTP/1.0, so unframed); `order` records who was written when. */
-function fakeClient(name: string, order: string[], writableLength = 0) {
-  const writes: string[] = [];
-  const res = {
-    writableLength,
-    chunkedEncoding: false,
-    socket: {
-      destroyed: false,
-      write: (chunk: Buffer) => {
-        writes.push(chunk.toString());
-        order.push(name);
-        return true;
-      },
-    },
-    write: () => true,
-    end: () => {},
-    destroy: () => {},
-  };
-  return { res: res as unknown as ServerResponse, writes, text: () => writes.join("") };
-}
+const fakeClient = (name: string, order: string[], writableLength = 0) =>
+  fakeStreamClient({ name, order, writableLength });
 
 const turn = () => new Promise((r) => setImmediate(r));
 

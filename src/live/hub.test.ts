@@ -1,32 +1,8 @@
-import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
+import { fakeStreamClient } from "../../test/support/fake-stream.js";
 import { LiveHub } from "./hub.js";
 
-/** Just enough of a ServerResponse (HTTP/1.0, so unframed) and its socket to see what the hub writes, and when. */
-function fakeClient(writableLength = 0) {
-  const writes: string[] = [];
-  const res = {
-    writableLength,
-    chunkedEncoding: false,
-    socket: {
-      destroyed: false,
-      setNoDelay: () => {},
-      write: (chunk: string | Buffer) => {
-        writes.push(chunk.toString());
-        return true;
-      },
-    },
-    writeHead: () => res,
-    write: (chunk: string | Buffer) => {
-      writes.push(chunk.toString());
-      return true;
-    },
-    on: () => res,
-    end: () => {},
-    destroy: () => {},
-  };
-  return { res: res as unknown as ServerResponse, writes };
-}
+const fakeClient = (writableLength = 0) => fakeStreamClient({ writableLength });
 
 const turn = () => new Promise((r) => setImmediate(r));
 const ids = (text: string) => [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { logRequest, type RequestLine, requestFields } from "./api/request-log.js";
+import { logRequest, PreparedRequestLine, type RequestLine, requestFields } from "./api/request-log.js";
 import { createLogger, infoLineWriter } from "./log.js";
 
 /** What a logger wrote, one entry per write. */
@@ -96,6 +96,38 @@ describe("JSON logger", () => {
       expect(Math.abs((t1 as number) - (t2 as number))).toBeLessThan(60_000);
     }
     expect(requestFields({ ...(requests[1] as RequestLine) })).not.toContain("ip");
+  });
+
+  it("a prepared line for one URL writes what logRequest writes, also for our own logger's fallbacks", async () => {
+    const out = sink();
+    const log = await createLogger({ logLevel: "info", logFormat: "json" }, out);
+    const reference = sink();
+    const pinoLog = pino({ level: "info", base: { service: "live-pos-dashboard" } }, reference);
+    const gets = requests.map((r) => ({ ...r, method: "GET", status: 200, bytes: r.bytes ?? 0 }));
+    for (const r of gets) {
+      const prepared = new PreparedRequestLine(r.path);
+      // Twice with other ips in between: the remembered ip field must follow the request's own.
+      for (const ip of [r.ip, "10.1.2.3", r.ip]) {
+        prepared.write(log, r.reqId, ip, r.bytes, r.ms);
+        prepared.write(pinoLog, r.reqId, ip, r.bytes, r.ms);
+        logRequest(log, { ...r, ip });
+      }
+    }
+    await turn();
+    const all = lines(out.writes).map(({ time, ...rest }) => rest);
+    const viaPino = lines(reference.writes).map(({ time, ...rest }) => rest);
+    expect(all).toHaveLength(gets.length * 6);
+    for (let i = 0; i < all.length; i += 2) {
+      expect(JSON.stringify(all[i])).toBe(JSON.stringify(all[i + 1]));
+      expect(JSON.stringify(all[i])).toBe(JSON.stringify(viaPino[i / 2]));
+    }
+    expect(all[0]).toMatchObject({
+      path: "/v1/summary",
+      ip: "127.0.0.1",
+      msg: "GET /v1/summary 200 203B in 0.0ms",
+    });
+    expect(all[2]).toMatchObject({ ip: "10.1.2.3" });
+    expect(all[6]).not.toHaveProperty("ip");
   });
 
   it("writes no request line when info lines are off, and uses pino for loggers it did not make", async () => {

@@ -49,7 +49,10 @@ export class TurnBatchedDestination implements DestinationStream {
 }
 
 /** Loggers whose lines are pino's JSON, with the writer that takes ready-made info lines for them. */
-const infoLineWriters = new WeakMap<object, { log: Logger; write: (fields: string, msg: string) => void }>();
+const infoLineWriters = new WeakMap<
+  object,
+  { log: Logger; write: (fields: string, msgJson: string) => void }
+>();
 
 /**
  * One logger for the HTTP server and the poller. Admin tokens are redacted wherever headers are logged.
@@ -92,18 +95,18 @@ export async function createLogger(
   const base = `,"service":${JSON.stringify(SERVICE)},`;
   infoLineWriters.set(log, {
     log,
-    write: (fields, msg) =>
-      destination.write(`${prefix}${Date.now()}${base}${fields},"msg":${JSON.stringify(msg)}}\n`),
+    write: (fields, msgJson) =>
+      destination.write(`${prefix}${Date.now()}${base}${fields},"msg":${msgJson}}\n`),
   });
   return log;
 }
 
 /**
- * For the one line every request gets: a writer that takes the line's fields already as JSON (no
- * redaction applies to them) and writes exactly what `log.info(fields, msg)` would. Undefined for
+ * For the one line every request gets: a writer that takes the line's fields and message already as
+ * JSON (no redaction applies to them) and writes exactly what `log.info(fields, msg)` would. Undefined for
  * loggers not made by createLogger's JSON format, and when info lines are off.
  */
-export function infoLineWriter(log: object): ((fields: string, msg: string) => void) | undefined {
+export function infoLineWriter(log: object): ((fields: string, msgJson: string) => void) | undefined {
   const known = infoLineWriters.get(log);
   return known?.log.isLevelEnabled("info") ? known.write : undefined;
 }

@@ -10,6 +10,7 @@ function sink() {
   return { writes, write: (text: string) => writes.push(text) };
 }
 
+const FIELDS = ["reqId", "method", "path", "ip", "status", "bytes", "ms"];
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const lines = (writes: string[]) =>
   writes
@@ -78,7 +79,7 @@ describe("JSON logger", () => {
     const log = await createLogger({ logLevel: "info", logFormat: "json" }, out);
     const reference = sink();
     const pinoLog = pino({ level: "info", base: { service: "live-pos-dashboard" } }, reference);
-    expect(infoLineWriter(log)).toBeDefined();
+    expect(infoLineWriter(log, FIELDS)).toBeDefined();
     for (const r of requests) {
       logRequest(log, { ...r });
       logRequest(pinoLog, { ...r });
@@ -130,6 +131,41 @@ describe("JSON logger", () => {
     expect(all[6]).not.toHaveProperty("ip");
   });
 
+  it("takes the fast writer for a child that writes the same lines (Fastify's app.log), not for others", async () => {
+    const log = await createLogger({ logLevel: "info", logFormat: "json" }, sink());
+    const fastifyLike = log.child({}, { serializers: { req: () => "r", res: () => "s", err: () => "e" } });
+    expect(infoLineWriter(fastifyLike, FIELDS)).toBe(infoLineWriter(log, FIELDS));
+    expect(infoLineWriter(fastifyLike.child({}), FIELDS)).toBe(infoLineWriter(log, FIELDS));
+    const others = [
+      log.child({ merchant_id: "m1" }),
+      log.child({}, { msgPrefix: "[x] " }),
+      log.child({}, { redact: ["path"] }),
+      log.child({}, { serializers: { path: () => "hidden" } }),
+      log.child({}, { formatters: { log: (o: object) => ({ ...o, extra: 1 }) } }),
+    ];
+    for (const child of others) expect(infoLineWriter(child, FIELDS)).toBeUndefined();
+    const quiet = log.child({}, { level: "warn" });
+    expect(infoLineWriter(quiet, FIELDS)).toBeUndefined();
+    quiet.level = "info";
+    expect(infoLineWriter(quiet, FIELDS)).toBe(infoLineWriter(log, FIELDS));
+  });
+
+  it("a request line through any of those children is exactly what pino writes through it", async () => {
+    const out = sink();
+    const log = await createLogger({ logLevel: "info", logFormat: "json" }, out);
+    const children = [log.child({}, { serializers: { req: () => "r" } }), log.child({ merchant_id: "m1" })];
+    for (const child of children) logRequest(child, { ...(requests[0] as RequestLine) });
+    for (const child of children)
+      child.info({ ...(requests[0] as RequestLine), ms: 0 }, "GET /v1/summary 200 203B in 0.0ms");
+    await turn();
+    const [fast, bound, viaPinoFast, viaPinoBound] = lines(out.writes).map(({ time, ...rest }) =>
+      JSON.stringify(rest),
+    );
+    expect(fast).toBe(viaPinoFast);
+    expect(bound).toBe(viaPinoBound);
+    expect(bound).toContain('"merchant_id":"m1"');
+  });
+
   it("writes no request line when info lines are off, and uses pino for loggers it did not make", async () => {
     const out = sink();
     const log = await createLogger({ logLevel: "warn", logFormat: "json" }, out);
@@ -137,7 +173,7 @@ describe("JSON logger", () => {
     log.warn("kept");
     await turn();
     expect(lines(out.writes).map((l) => l.msg)).toEqual(["kept"]);
-    expect(infoLineWriter(pino({ level: "info" }, sink()))).toBeUndefined();
+    expect(infoLineWriter(pino({ level: "info" }, sink()), FIELDS)).toBeUndefined();
   });
 
   it("writes the last turn's lines when the process exits in that turn", () => {

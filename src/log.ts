@@ -49,10 +49,7 @@ export class TurnBatchedDestination implements DestinationStream {
 }
 
 /** Loggers whose lines are pino's JSON, with the writer that takes ready-made info lines for them. */
-const infoLineWriters = new WeakMap<
-  object,
-  { log: Logger; write: (fields: string, msgJson: string) => void }
->();
+const infoLineWriters = new WeakMap<object, Writer>();
 
 /**
  * One logger for the HTTP server and the poller. Admin tokens are redacted wherever headers are logged.
@@ -103,10 +100,55 @@ export async function createLogger(
 
 /**
  * For the one line every request gets: a writer that takes the line's fields and message already as
- * JSON (no redaction applies to them) and writes exactly what `log.info(fields, msg)` would. Undefined for
- * loggers not made by createLogger's JSON format, and when info lines are off.
+ * JSON (no redaction applies to them) and writes exactly what `log.info(fields, msg)` would. `log` may
+ * be a logger made by createLogger's JSON format or a child of it that writes the same lines (Fastify's
+ * `app.log` is such a child: no bindings, serializers only for req/res/err). `keys` are the fields'
+ * names, so that a child with a serializer for one of them is not taken for its parent. Undefined for
+ * other loggers, and when info lines are off.
  */
-export function infoLineWriter(log: object): ((fields: string, msgJson: string) => void) | undefined {
-  const known = infoLineWriters.get(log);
-  return known?.log.isLevelEnabled("info") ? known.write : undefined;
+export function infoLineWriter(
+  log: object,
+  keys: readonly string[],
+): ((fields: string, msgJson: string) => void) | undefined {
+  let known = sameLines.get(log);
+  if (known === undefined) {
+    known = rootWriter(log, keys) ?? null;
+    sameLines.set(log, known);
+  }
+  return known && (log as Logger).isLevelEnabled("info") ? known.write : undefined;
+}
+
+type Writer = { log: Logger; write: (fields: string, msgJson: string) => void };
+
+/** Per logger asked about: the writer of the logger its lines are identical to, or null. */
+const sameLines = new WeakMap<object, Writer | null>();
+
+function rootWriter(log: object, keys: readonly string[]): Writer | undefined {
+  // A pino child's prototype is its parent.
+  for (let at: object | null = log; at !== null; at = Object.getPrototypeOf(at)) {
+    const known = infoLineWriters.get(at);
+    if (known) return writesLike(log as Logger, known.log, keys) ? known : undefined;
+  }
+  return undefined;
+}
+
+function writesLike(child: Logger, root: Logger, keys: readonly string[]): boolean {
+  // Everything a child can change about how a line is written (msgPrefixSym is missing from pino's types).
+  const symbols = pino.symbols as unknown as Record<string, symbol>;
+  const same = ["chindingsSym", "msgPrefixSym", "stringifySym", "stringifiersSym", "mixinSym", "hooksSym"];
+  type Internals = Record<symbol, unknown>;
+  const c = child as unknown as Internals;
+  const r = root as unknown as Internals;
+  const serializers = (l: Internals) => (l[pino.symbols.serializersSym] ?? {}) as Record<string, unknown>;
+  // A child always gets a new formatters object; its level and log formatters are what matter here.
+  const formatters = (l: Internals) => l[pino.symbols.formattersSym] as { level?: unknown; log?: unknown };
+  return (
+    formatters(c).level === formatters(r).level &&
+    formatters(c).log === formatters(r).log &&
+    same.every((name) => {
+      const sym = symbols[name] as symbol;
+      return c[sym] === r[sym];
+    }) &&
+    keys.every((k) => serializers(c)[k] === serializers(r)[k])
+  );
 }

@@ -1,8 +1,10 @@
 import type { AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { ReadCache } from "../src/api/read-cache.js";
+import { writesRequestLinesDirectly } from "../src/api/request-log.js";
 import { buildApp } from "../src/app.js";
+import { createLogger } from "../src/log.js";
 import { inlineStore } from "../src/store/access.js";
 import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
 import { upsertMerchant } from "../src/store/merchants.js";
@@ -20,7 +22,7 @@ afterEach(async () => {
 });
 
 /** The real app on a real port, with a read cache that keeps answers fresh for a minute. */
-async function start(corsOrigins: string[] = ["*"]) {
+async function start(corsOrigins: string[] = ["*"], logger?: FastifyBaseLogger) {
   store = await openDatabase(":memory:");
   const db = store.db;
   await upsertMerchant(db, { id: "m1", public_key: "k", alias: "Shop" }, 1);
@@ -36,7 +38,7 @@ async function start(corsOrigins: string[] = ["*"]) {
       rateWindowMs: 300_000,
       maxStreamClients: 10,
     },
-    logger: captured.log,
+    logger: logger ?? captured.log,
     refetch: async () => true,
   });
   app = a;
@@ -80,6 +82,28 @@ describe("cached reads answered before routing", () => {
       });
       expect(l.msg).toMatch(/^GET \/v1\/leaderboard\/merchants\?window=all&limit=5 200 \d+B in \d+\.\dms$/);
     }
+  });
+
+  it("with the service's own logger, both paths write their request lines directly, not through pino", async () => {
+    const written: string[] = [];
+    const log = await createLogger(
+      { logLevel: "info", logFormat: "json" },
+      { write: (t: string) => written.push(t) },
+    );
+    const s = await start(["*"], log);
+    expect(writesRequestLinesDirectly(app?.log as object)).toBe(true);
+    for (let i = 0; i < 2; i++) expect((await fetch(`${s.url}/v1/summary`)).status).toBe(200);
+    expect(s.routed()).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = written
+      .join("")
+      .split("\n")
+      .filter((l) => l.includes('"reqId"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.path, l.status, l.service])).toEqual([
+      ["/v1/summary", 200, "live-pos-dashboard"],
+      ["/v1/summary", 200, "live-pos-dashboard"],
+    ]);
   });
 
   it("leaves everything else to Fastify: other URLs, bad input, HEAD", async () => {

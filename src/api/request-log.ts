@@ -12,11 +12,19 @@ export interface RequestLine {
 }
 
 /** The one line every answered request gets (the seed's request log), however it was answered. */
+/** The line's field names, in pino's order. */
+const FIELDS: readonly (keyof RequestLine)[] = ["reqId", "method", "path", "ip", "status", "bytes", "ms"];
+
+/** Whether `log` writes request lines directly (createLogger's JSON logger or a child that writes alike). */
+export function writesRequestLinesDirectly(log: object): boolean {
+  return infoLineWriter(log, FIELDS) !== undefined;
+}
+
 export function logRequest(log: FastifyBaseLogger, line: RequestLine): void {
   // The line is the caller's own object, made for this request: rounded in place rather than copied.
   line.ms = Math.round(line.ms * 10) / 10;
   const msg = `${line.method} ${line.path} ${line.status} ${line.bytes ?? "-"}B in ${line.ms.toFixed(1)}ms`;
-  const write = infoLineWriter(log);
+  const write = infoLineWriter(log, FIELDS);
   if (write) write(requestFields(line), JSON.stringify(msg));
   else log.info(line, msg);
 }
@@ -40,7 +48,7 @@ export class PreparedRequestLine {
   }
 
   write(log: FastifyBaseLogger, reqId: string, ip: string | undefined, bytes: number, ms: number): void {
-    const write = infoLineWriter(log);
+    const write = infoLineWriter(log, FIELDS);
     if (!write) {
       logRequest(log, { reqId, method: "GET", path: this.path, ip, status: 200, bytes, ms });
       return;

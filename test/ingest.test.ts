@@ -136,6 +136,51 @@ describe("applyPoll", () => {
     expect(result?.newSales.map((s) => s.sale_id)).toEqual(expected);
   });
 
+  it("stores a newest-first history oldest first, with its lines, and any other order as it came", async () => {
+    await addMerchant("m1");
+    await addMerchant("m2");
+    const line = (productId: number) => ({
+      ProductID: productId,
+      ProductName: "p",
+      Quantity: 1,
+      ProductPriceSats: 5,
+    });
+    const newestFirst = [5, 4, 3, 2, 1].map((id) => ({
+      id,
+      sats: id * 10,
+      lines: [line(id), line(id + 10)],
+    }));
+    await applyPoll(store.db, "m1", payload(newestFirst), T0);
+    await applyPoll(store.db, "m2", payload([1, 3, 2].map((id) => ({ id, sats: id }))), T0);
+    const rows = await store.db
+      .selectFrom("transactions")
+      .select(["merchant_id", "sale_id"])
+      .orderBy("id")
+      .execute();
+    expect(rows.map((r) => `${r.merchant_id}:${r.sale_id}`)).toEqual([
+      "m1:1",
+      "m1:2",
+      "m1:3",
+      "m1:4",
+      "m1:5",
+      "m2:1",
+      "m2:3",
+      "m2:2",
+    ]);
+    const lines = await store.db
+      .selectFrom("sale_lines")
+      .selectAll()
+      .where("merchant_id", "=", "m1")
+      .execute();
+    expect(lines).toHaveLength(10);
+    for (const l of lines) expect([l.sale_id, l.sale_id + 10]).toContain(l.product_id);
+    const { merchants } = await dump();
+    expect(merchants.find((m) => m.id === "m1")).toMatchObject({
+      total_transactions: 5,
+      total_volume_sats: 150,
+    });
+  });
+
   it("keeps the same sale id at two merchants apart", async () => {
     await addMerchant("a");
     await addMerchant("b");

@@ -9,6 +9,8 @@ export type Behaviour =
   | { kind: "json"; body: unknown; delayMs?: number }
   | { kind: "status"; status: number; body?: string }
   | { kind: "raw"; body: string }
+  /** A body sent in separate writes, with or without a declared length (else chunked encoding). */
+  | { kind: "pieces"; body: string; pieces: number; declareLength: boolean }
   | { kind: "hang" }
   | { kind: "reset" }
   /** Headers and the first bytes of a body, then nothing more (stall) or a cut connection. */
@@ -69,6 +71,24 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       case "raw":
         res.writeHead(200, { "content-type": "application/json" }).end(b.body);
         return;
+      case "pieces": {
+        const bytes = Buffer.from(b.body);
+        res.writeHead(200, {
+          "content-type": "application/json",
+          ...(b.declareLength ? { "content-length": String(bytes.length) } : {}),
+        });
+        const size = Math.ceil(bytes.length / b.pieces);
+        const next = (at: number) => {
+          if (at >= bytes.length) {
+            res.end();
+            return;
+          }
+          res.write(bytes.subarray(at, at + size));
+          setTimeout(() => next(at + size), 2);
+        };
+        next(0);
+        return;
+      }
       case "hang":
         return;
       case "reset":

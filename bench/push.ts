@@ -1,5 +1,5 @@
 /**
- * push: 2,000 SSE clients on /v1/stream (held by one child process) while the server ingests live
+ * push: 2,000 SSE clients on /v1/stream (held by two child processes) while the server ingests live
  * sales. A sale event carries the upstream sale date, not its commit time, so the latency measured
  * is an honest upper bound: T0 is taken just before the bench adds a sale upstream and asks the
  * server to refetch that merchant; each client's receipt − T0 includes the fetch, parse and commit.
@@ -126,7 +126,8 @@ export const pushSection: Section = async ({ quick, log }) => {
       },
       {
         section,
-        metric: "SSE client process CPU (1.0 = one core; near 1 would make its receipts late)",
+        metric:
+          "SSE client processes' CPU, both together (1.0 = one core; near 1 each would make receipts late)",
         value: result.cpuShare,
         unit: "cores",
       },

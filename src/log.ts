@@ -110,18 +110,23 @@ export function infoLineWriter(
   log: object,
   keys: readonly string[],
 ): ((fields: string, msgJson: string) => void) | undefined {
-  let known = sameLines.get(log);
+  let verdicts = sameLines.get(keys);
+  if (!verdicts) {
+    verdicts = new WeakMap();
+    sameLines.set(keys, verdicts);
+  }
+  let known = verdicts.get(log);
   if (known === undefined) {
     known = rootWriter(log, keys) ?? null;
-    sameLines.set(log, known);
+    verdicts.set(log, known);
   }
   return known && (log as Logger).isLevelEnabled("info") ? known.write : undefined;
 }
 
 type Writer = { log: Logger; write: (fields: string, msgJson: string) => void };
 
-/** Per logger asked about: the writer of the logger its lines are identical to, or null. */
-const sameLines = new WeakMap<object, Writer | null>();
+/** Per field list, then per logger asked about: the writer of the logger its lines equal, or null. */
+const sameLines = new WeakMap<readonly string[], WeakMap<object, Writer | null>>();
 
 function rootWriter(log: object, keys: readonly string[]): Writer | undefined {
   // A pino child's prototype is its parent.

@@ -11,7 +11,6 @@ export interface RequestLine {
   ms: number;
 }
 
-/** The one line every answered request gets (the seed's request log), however it was answered. */
 /** The line's field names, in pino's order. */
 const FIELDS: readonly (keyof RequestLine)[] = ["reqId", "method", "path", "ip", "status", "bytes", "ms"];
 
@@ -20,6 +19,7 @@ export function writesRequestLinesDirectly(log: object): boolean {
   return infoLineWriter(log, FIELDS) !== undefined;
 }
 
+/** The one line every answered request gets (the seed's request log), however it was answered. */
 export function logRequest(log: FastifyBaseLogger, line: RequestLine): void {
   // The line is the caller's own object, made for this request: rounded in place rather than copied.
   line.ms = Math.round(line.ms * 10) / 10;

@@ -78,15 +78,15 @@ export function createUpstreamClient(opts: UpstreamClientOptions): FetchMerchant
   };
 }
 
+/** A declared length above this is not trusted with one allocation up front (the chunks are joined instead). */
+const MAX_PREALLOCATED = 1024 * 1024 * 1024;
+
 /**
  * GET with node:http(s) rather than fetch: on bodies of tens of MB, fetch's web streams and copies
  * cost about twice as much. The signal aborts the request and the body alike. The body and its digest
  * are built as the chunks arrive, between the network's reads: a million-sale history is 350 MB, and
  * hashing and joining it afterwards took 0.4 s of the poll.
  */
-/** A declared length above this is not trusted with one allocation up front (the chunks are joined instead). */
-const MAX_PREALLOCATED = 1024 * 1024 * 1024;
-
 function get(url: string, signal: AbortSignal): Promise<{ status: number; bytes: Buffer; digest: string }> {
   const request = url.startsWith("https:") ? httpsGet : httpGet;
   return new Promise((resolve, reject) => {

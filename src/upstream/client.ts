@@ -93,20 +93,15 @@ function get(url: string, signal: AbortSignal): Promise<{ status: number; bytes:
     const req = request(url, { signal, headers: { accept: "application/json" } }, (res) => {
       const hash = createHash("sha1");
       const declared = Number(res.headers["content-length"]);
-      // With a declared length the chunks are copied into place as they come; otherwise joined at the end.
-      let whole = declared > 0 && declared <= MAX_PREALLOCATED ? Buffer.allocUnsafe(declared) : undefined;
+      // With a declared length the chunks are copied into place as they come (Node's parser delivers
+      // no more than that length); otherwise they are joined at the end.
+      const whole = declared > 0 && declared <= MAX_PREALLOCATED ? Buffer.allocUnsafe(declared) : undefined;
       let filled = 0;
       const parts: Buffer[] = [];
       res.on("data", (chunk: Buffer) => {
         hash.update(chunk);
-        if (whole && filled + chunk.length <= whole.length) {
-          chunk.copy(whole, filled);
-          filled += chunk.length;
-        } else {
-          if (whole) parts.push(whole.subarray(0, filled));
-          whole = undefined;
-          parts.push(chunk);
-        }
+        if (whole) filled += chunk.copy(whole, filled);
+        else parts.push(chunk);
       });
       res.on("end", () => {
         const bytes = whole ? whole.subarray(0, filled) : Buffer.concat(parts);

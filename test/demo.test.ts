@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -11,15 +11,32 @@ const DEMO = resolve(import.meta.dirname, "../dist/demo/cli.js");
 const ADD_MERCHANT = resolve(import.meta.dirname, "../dist/cli/add-merchant.js");
 const TOKEN = "demo-test-admin-token-0123456789abcdef0123";
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once("error", fail);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
+/**
+ * A free port below the kernel's ephemeral range. Ports from `listen(0)` and outgoing connections
+ * come from that range, so a port picked there could be taken by another test's socket between
+ * the demo releasing it and the check that it did (seen once in CI). Nothing takes a port below
+ * the range unless it asks for it by number.
+ */
+async function freePort(): Promise<number> {
+  const ephemeralStart = ephemeralRangeStart();
+  const low = Math.max(10_000, ephemeralStart - 12_000);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (ephemeralStart - low));
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error(`no free port found in ${low}-${ephemeralStart - 1}`);
+}
+
+function ephemeralRangeStart(): number {
+  try {
+    const first = Number(
+      readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0],
+    );
+    if (Number.isInteger(first) && first > 11_000) return first;
+  } catch {
+    // Not Linux: fall through to IANA's start of the dynamic range.
+  }
+  return 49_152;
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -109,8 +126,8 @@ describe("npm run demo", () => {
       child.kill("SIGTERM");
     }
     expect(await exitOf(child), output).toBe(0);
-    expect(await portIsFree(port)).toBe(true);
-    expect(await portIsFree(mockPort)).toBe(true);
+    expect(await portIsFree(port), `server port ${port} still taken after the demo exited`).toBe(true);
+    expect(await portIsFree(mockPort), `mock port ${mockPort} still taken after the demo exited`).toBe(true);
   }
 
   it("brings up mock + server, registers merchants and milestones, stops cleanly; reruns add nothing", async () => {

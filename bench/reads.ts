@@ -29,7 +29,7 @@ const SUMMARY_SHARE = 0.6;
 /**
  * Summary/baseline pairs per size. The ratio is the median of the pairs' own ratios: each pair runs
  * back to back on this shared two-vCPU box, whose capacity drifts between pairs by more than the
- * difference being measured (single pairs have ranged from 57 % to 79 % on unchanged code).
+ * difference being measured (single pairs have ranged from 47 % to 102 % on unchanged code).
  */
 const SUMMARY_PAIRS = { quick: 3, full: 5 };
 /** Growth 1M → 10M allowed, with an absolute slack so sub-millisecond noise cannot fail a row. */

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
+import { rfc3339 } from "../time/instant.js";
 import type { Db } from "./db.js";
 import { HOUR_MS } from "./rollups.js";
-import { rfc3339 } from "./shapes.js";
 
 export interface TimeseriesBucket {
   start: string;

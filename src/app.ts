@@ -1,4 +1,3 @@
-import { createServer } from "node:http";
 import cors from "@fastify/cors";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, {
@@ -8,7 +7,6 @@ import Fastify, {
   LogController,
 } from "fastify";
 import { adminRoutes } from "./api/admin.js";
-import { CachedReads } from "./api/cached-reads.js";
 import type { AppContext } from "./api/context.js";
 import { HttpError } from "./api/errors.js";
 import { publicRoutes } from "./api/public.js";
@@ -39,49 +37,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now: deps.now ?? Date.now,
     cache: deps.cache ?? new ReadCache({ maxStaleMs: 0, refreshAfterMs: 0 }),
   };
-  const nextRequestId = requestIds();
-  let cachedReads: CachedReads | undefined;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    // The server Fastify would make, with fresh cached reads answered before routing (cached-reads.ts).
-    serverFactory: (handler, opts) => {
-      const server = createServer((req, res) => {
-        if (!cachedReads?.serve(req, res)) handler(req, res);
-      });
-      // Fastify's own server settings (keep-alive 72 s, no request or connection timeout by default).
-      const { keepAliveTimeout, requestTimeout, connectionTimeout } = opts as Record<string, unknown>;
-      if (typeof keepAliveTimeout === "number") server.keepAliveTimeout = keepAliveTimeout;
-      if (typeof requestTimeout === "number") server.requestTimeout = requestTimeout;
-      if (typeof connectionTimeout === "number") server.setTimeout(connectionTimeout);
-      return server;
-    },
     bodyLimit: BODY_LIMIT,
     // One line per request is written by the onResponse hook below, in the seed's format.
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request (it costs more than the request itself on a cached read); the lines
     // that concern a request carry its id themselves.
     childLoggerFactory: (logger) => logger,
-    genReqId: () => nextRequestId(),
+    genReqId: requestIds(),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  cachedReads = new CachedReads({
-    cache: ctx.cache,
-    log: app.log,
-    nextRequestId,
-    anyOrigin: deps.config.corsOrigins.includes("*"),
-  });
 
   // Callback style (no promise per request): this runs for every request the service answers.
   app.addHook("onResponse", (req, reply, done) => {
-    const status = reply.statusCode;
-    // An admin change (merchant renamed, disabled, deleted; milestone re-armed) refreshes cached reads.
-    if (req.method !== "GET" && status < 300 && req.url.startsWith("/v1/admin/")) ctx.cache.invalidate();
     const size = reply.getHeader("content-length");
     logRequest(req.log, {
       reqId: req.id,
       method: req.method,
       path: req.url,
       ip: req.ip,
-      status,
+      status: reply.statusCode,
       bytes: size === undefined ? undefined : Number(size),
       ms: reply.elapsedTime,
     });
@@ -117,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowedHeaders: ["Authorization", "X-Admin-Token", "Content-Type", "Last-Event-ID"],
     maxAge: 600,
   });
-  await app.register(publicRoutes, { ctx, cachedReads });
+  await app.register(publicRoutes, { ctx });
   await app.register(adminRoutes, { ctx });
   await app.register(streamRoutes, { hub });
   return app;

@@ -1,25 +1,13 @@
 /**
- * The running service: the only place that reads the environment, starts the ingest thread (which
- * owns the database and the poller), listens, and shuts all of it down on SIGINT/SIGTERM.
+ * The running service: reads the environment (the only place that does), builds the service
+ * (service.ts), starts it, and stops it on SIGINT/SIGTERM.
  */
 import { fileURLToPath } from "node:url";
-import { ReadCache } from "./api/read-cache.js";
-import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config/config.js";
-import { type IngestThread, startIngestThread } from "./ingest/thread-client.js";
-import { LiveFeed } from "./live/feed.js";
-import { LiveHub } from "./live/hub.js";
 import { createLogger } from "./log.js";
+import { createService, type Service } from "./service.js";
 
 const SHUTDOWN_LIMIT_MS = 20_000;
-// Dashboard answers may be this old (ms) when sent; sales themselves reach screens through the stream at once.
-const READ_MAX_STALE_MS = 1000;
-const READ_REFRESH_MS = 500;
-// After a poll stores something, cached answers refresh, but each at most this often: at a few dozen
-// stored polls a second, a 24 h leaderboard recomputed after each one took most of a core at 10M sales.
-const READ_MIN_REFRESH_MS = 250;
-// Sales published within this window reach each screen in one write; nobody sees 20 ms.
-const STREAM_COALESCE_MS = 20;
 
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;
@@ -38,49 +26,22 @@ async function main(): Promise<void> {
   const exit = (code: number) => log.flush(() => process.exit(code));
   for (const w of warnings) log.warn(w);
 
-  const cache = new ReadCache({
-    maxStaleMs: READ_MAX_STALE_MS,
-    refreshAfterMs: READ_REFRESH_MS,
-    minRefreshMs: READ_MIN_REFRESH_MS,
-  });
-  const hub = new LiveHub({ maxClients: config.maxStreamClients, coalesceMs: STREAM_COALESCE_MS });
-  let feed: LiveFeed | undefined;
-  let ingest: IngestThread;
+  let service: Service;
   try {
-    ingest = await startIngestThread({
-      config,
-      log,
-      onOutcome: (outcome) => {
-        if (outcome.kind === "ok" && outcome.result.changed) cache.invalidate();
-        feed?.onOutcome(outcome);
-      },
-    });
+    service = await createService(config, { log, webRoot: fileURLToPath(new URL("./web", import.meta.url)) });
   } catch (e) {
     log.fatal((e as Error).message);
     exit(1);
     return;
   }
-  const liveFeed = new LiveFeed({ store: ingest.store, hub, rateWindowMs: config.rateWindowMs, log });
-  feed = liveFeed;
-  const app = await buildApp({
-    store: ingest.store,
-    cache,
-    config,
-    logger: log,
-    hub,
-    webRoot: fileURLToPath(new URL("./web", import.meta.url)),
-    refetch: (id) => ingest.refetch(id),
-  });
-
   try {
-    await app.listen({ host: config.host, port: config.port });
+    await service.start();
   } catch (e) {
     log.fatal({ err: e }, `cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`);
-    await ingest.stop();
+    await service.stop();
     exit(1);
     return;
   }
-  ingest.startPolling();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -91,10 +52,7 @@ async function main(): Promise<void> {
       log.error("shutdown took too long; exiting");
       exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
-    await app.close();
-    // Before the thread stops, so no summary is asked of a thread that is going away.
-    liveFeed.stop();
-    await ingest.stop();
+    await service.stop();
     log.info("shutdown complete");
     exit(0);
   };

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import {
   addMerchant,
   addMilestone,
@@ -293,7 +293,8 @@ describe("merchants", () => {
       raw: '{"status":"refreshing"}',
     });
     expect((await send(t, "POST", "/v1/admin/merchants/174/refetch")).status).toBe(202);
-    expect(t.refetched).toEqual(["173", "174"]);
+    // The polls start after the answer; their requests reach the upstream stand-in soon after.
+    await vi.waitFor(() => expect([...t.refetched].sort()).toEqual(["173", "174"]));
   });
 
   test("refetch of an unknown merchant → 404 and no poll asked", async () => {

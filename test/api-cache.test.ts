@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ReadCache } from "../src/api/read-cache.js";
 import { upsertMerchant } from "../src/store/merchants.js";
 import { addMerchant, ingest, sale } from "./support/api-helpers.js";
 import { makeTestApp, type TestApp } from "./support/app.js";
@@ -18,7 +17,7 @@ const summary = async () => (await t.app.inject("/v1/summary")).json() as { tota
 describe("read cache", () => {
   it("answers from the cache until an admin change, then refreshes: one stale answer at most", async () => {
     // Never refreshed by age here, so only invalidation can bring a new answer.
-    const cache = new ReadCache({ maxStaleMs: 3_600_000, refreshAfterMs: 3_600_000 });
+    const cache = { maxStaleMs: 3_600_000, refreshAfterMs: 3_600_000 };
     t = await makeTestApp({ now: NOW, cache });
     expect((await summary()).total_merchants).toBe(0);
     // A write the app does not see (straight into the store) is not noticed...
@@ -40,7 +39,7 @@ describe("read cache", () => {
   });
 
   it("keeps answers for different parameters apart and rejects bad parameters before the cache", async () => {
-    const cache = new ReadCache({ maxStaleMs: 3_600_000, refreshAfterMs: 3_600_000 });
+    const cache = { maxStaleMs: 3_600_000, refreshAfterMs: 3_600_000 };
     t = await makeTestApp({ now: NOW, cache });
     await addMerchant(t, "a", "A");
     await ingest(t, "a", [

@@ -48,7 +48,7 @@ async function closePage(page: Page): Promise<void> {
 /** Adds one sale to merchant 100 upstream and asks for an immediate poll. */
 function addSale(amountSats = 1_000) {
   const sale = stack.mock.addSale("100", { amountSats });
-  stack.poller.refetch("100");
+  void stack.refetch("100");
   return sale;
 }
 

@@ -6,21 +6,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/app.js";
-import { Poller } from "../src/ingest/poller.js";
 import {
   type GroundTruthProduct,
   type GroundTruthSale,
   type MockUpstream,
   startMockUpstream,
 } from "../src/mock/index.js";
-import { inlineStore } from "../src/store/access.js";
-import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
-import { getMerchant } from "../src/store/merchants.js";
-import { createUpstreamClient } from "../src/upstream/client.js";
+import { createService, type Service } from "../src/service.js";
+import { testConfig } from "./support/app.js";
 
 const SEED = 7;
 const T0 = Date.parse("2025-11-10T15:00:00Z");
@@ -60,14 +55,10 @@ const key = (merchantId: string, saleId: number) => `${merchantId}:${saleId}`;
 describe("full system: mock upstream → poller → SQLite → public API", () => {
   const dir = mkdtempSync(join(tmpdir(), "full-system-"));
   let mock: MockUpstream | undefined;
-  let store: OpenedDatabase | undefined;
-  let app: FastifyInstance | undefined;
-  let poller: Poller | undefined;
+  let service: Service | undefined;
 
   afterAll(async () => {
-    await poller?.stop();
-    await app?.close();
-    await store?.close();
+    await service?.stop();
     await mock?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -91,34 +82,26 @@ describe("full system: mock upstream → poller → SQLite → public API", () =
     const now = () => clock.now;
     mock = await startMockUpstream({ seed: SEED, generate: false, history: true, port: 0, now });
     const m = mock;
-    store = await openDatabase(join(dir, "dashboard.sqlite"));
-    const { db } = store;
-    const log = pino({ level: "silent" });
-    const p = new Poller({
-      db: store.db,
-      fetchMerchant: createUpstreamClient({ baseUrl: m.url, timeoutMs: 2000 }),
-      intervalMs: 1000,
-      concurrency: 4,
-      log,
-      now,
-      random: () => 0.5,
-      stopGraceMs: 200,
-    });
-    poller = p;
-    const a = await buildApp({
-      store: inlineStore(store.db),
-      config: {
+    // The service as main.ts builds it, with ingest in this thread so that polls run when the plan says,
+    // and no read cache: each check must see the polls just made.
+    service = await createService(
+      testConfig({
         adminToken: TOKEN,
-        corsOrigins: ["*"],
-        tickerLimit: 20,
-        leaderboardLimit: 10,
-        rateWindowMs: 5 * MINUTE,
+        dbPath: join(dir, "dashboard.sqlite"),
+        sourceBaseUrl: m.url,
+        pollIntervalMs: 1000,
         maxStreamClients: 10,
+      }),
+      {
+        log: pino({ level: "silent" }),
+        ingest: "inline",
+        now,
+        random: () => 0.5,
+        readCache: { maxStaleMs: 0, refreshAfterMs: 0 },
       },
-      now,
-      refetch: async (id) => (await getMerchant(db, id)) !== undefined && p.refetch(id) !== "stopped",
-    });
-    app = a;
+    );
+    const { app: a, inline } = service;
+    if (!inline) throw new Error("inline ingest exposes its poller and database");
 
     const get = async <T>(url: string, headers: Record<string, string> = {}): Promise<T> => {
       const res = await a.inject({ method: "GET", url, headers });
@@ -147,7 +130,7 @@ describe("full system: mock upstream → poller → SQLite → public API", () =
     // statistics of each merchant's last successful poll.
     const expected: Expected = { sales: new Map(), products: new Map() };
     const pollAndRecord = async (failing: Set<string>, disabled: Set<string>) => {
-      await p.pollAll();
+      await inline.pollAll();
       for (const id of ids) {
         if (failing.has(id) || disabled.has(id)) continue;
         const truth = m.groundTruth(id).merchants[0];

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import type { ReadArgs, ReadName } from "../store/access.js";
-import type { CachedReads } from "./cached-reads.js";
 import type { AppContext } from "./context.js";
 import { badRequest } from "./errors.js";
 import { parseBucket, parseSince, rejectNonFiniteNumbers, windowStart } from "./params.js";
@@ -18,17 +17,13 @@ const MAX_BUCKETS = 1440;
  * the cache; `key` names the query by its validated parameters and `args` is evaluated when the read
  * actually runs, so windows are measured from the time of the read, not of the first request.
  */
-export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; cachedReads?: CachedReads }> = async (
-  app,
-  { ctx, cachedReads },
-) => {
+export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { store, cache, config, now } = ctx;
   /**
    * The cached answer is the response body itself, serialised once by the route's response schema:
    * every screen asks for the same few queries, so serialising per request would be most of the work.
    */
   const read = <N extends ReadName>(
-    req: FastifyRequest,
     reply: FastifyReply,
     name: N,
     params: unknown,
@@ -37,15 +32,9 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; cachedRe
     const key = `${name} ${JSON.stringify(params)}`;
     const compute = () =>
       store.read(name, args()).then((value) => Buffer.from(reply.serialize(value) as string));
+    // A Buffer with a JSON type is sent as it is, not serialised again; its length is known.
     const send = (body: Buffer): void => {
-      // A Buffer with a JSON type is sent as it is, not serialised again; its length is known.
       reply.type(JSON_TYPE).send(body);
-      // From now on this exact URL is answered before routing while its answer is fresh.
-      if (cachedReads && !cachedReads.has(req.url) && reply.statusCode === 200) {
-        const headers = { ...reply.getHeaders() };
-        delete headers["content-length"];
-        cachedReads.remember(req.url, { key, compute, headers });
-      }
     };
     const body = cache.get(key, compute);
     // A cached body is sent in the same turn of the event loop.
@@ -57,8 +46,8 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; cachedRe
 
   app.get("/v1/health", { schema: { response: { 200: S.StatusBody } } }, async () => ({ status: "ok" }));
 
-  app.get("/v1/summary", { schema: { response: { 200: S.Summary } } }, (req, reply) =>
-    read(req, reply, "summary", null, () => ({ now: now(), rateWindowMs: config.rateWindowMs })),
+  app.get("/v1/summary", { schema: { response: { 200: S.Summary } } }, (_req, reply) =>
+    read(reply, "summary", null, () => ({ now: now(), rateWindowMs: config.rateWindowMs })),
   );
 
   app.get(
@@ -66,7 +55,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; cachedRe
     { schema: { querystring: S.LimitQuery, response: { 200: Type.Array(S.TickerRow), ...errors } } },
     (req, reply) => {
       const limit = req.query.limit ?? config.tickerLimit;
-      return read(req, reply, "ticker", limit, () => ({ limit }));
+      return read(reply, "ticker", limit, () => ({ limit }));
     },
   );
 
@@ -81,7 +70,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; cachedRe
     (req, reply) => {
       const { window = "24h", metric = "transactions", limit = config.leaderboardLimit } = req.query;
       windowStart(window, null, now()); // rejects a bad window before anything is cached
-      return read(req, reply, "merchantLeaderboard", [window, metric, limit], () => ({
+      return read(reply, "merchantLeaderboard", [window, metric, limit], () => ({
         metric,
         sinceMs: windowStart(window, null, now()),
         limit,
@@ -100,7 +89,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; cachedRe
     (req, reply) => {
       const { window = "all", metric = "transactions", limit = config.leaderboardLimit } = req.query;
       windowStart(window, null, now());
-      return read(req, reply, "productLeaderboard", [window, metric, limit], () => ({
+      return read(reply, "productLeaderboard", [window, metric, limit], () => ({
         metric,
         sinceMs: windowStart(window, null, now()),
         limit,
@@ -116,7 +105,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; cachedRe
     (req, reply) => {
       const { since, limit = TRIGGERS_DEFAULT_LIMIT } = req.query;
       parseSince(since, 0);
-      return read(req, reply, "triggers", [since ?? null, limit], () => ({
+      return read(reply, "triggers", [since ?? null, limit], () => ({
         sinceMs: parseSince(since, now() - DAY_MS),
         limit,
       }));
@@ -133,7 +122,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; cachedRe
         throw badRequest('timeseries needs a finite window, e.g. 60m; "all" is not one');
       const bucketMs = parseBucket(req.query.bucket, windowMs, MAX_BUCKETS);
       const merchantId = req.query.merchant_id;
-      return read(req, reply, "timeseries", [windowMs, bucketMs, merchantId ?? null], () => ({
+      return read(reply, "timeseries", [windowMs, bucketMs, merchantId ?? null], () => ({
         now: now(),
         windowMs,
         bucketMs,

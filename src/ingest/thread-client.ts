@@ -1,37 +1,23 @@
 import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { FastifyBaseLogger } from "fastify";
-import type { StoreAccess } from "../store/access.js";
-import type { PollOutcome } from "./poller.js";
-import type { FromIngestThread, IngestThreadConfig, ToIngestThread } from "./thread-protocol.js";
+import { type CallArgs, CallClient } from "./rpc.js";
+import type { Ingest, IngestEvents } from "./runtime.js";
+import type { FromIngestThread, IngestCalls, IngestThreadConfig, ToIngestThread } from "./thread-protocol.js";
 
 const THREAD_HEAP_LIMIT_MB = 4096;
 
-export interface IngestThreadOptions {
+export interface IngestThreadOptions extends IngestEvents {
   config: IngestThreadConfig;
   log: FastifyBaseLogger;
-  /** Told about every finished poll, on the calling thread. */
-  onOutcome: (outcome: PollOutcome) => void;
   /** Wait before replacing a thread that died (tests shorten it). */
   restartDelayMs?: number;
   /** The thread's heap limit in MB (4 GB when absent; tests lower it to see a thread die and come back). */
   heapLimitMb?: number;
 }
 
-export interface IngestThread {
-  /** Reads and operators' changes, answered by the thread that owns the database. */
-  store: StoreAccess;
-  startPolling(): void;
-  /** Polls one merchant now; resolves false (and polls nothing) when there is no such merchant. */
-  refetch(merchantId: string): Promise<boolean>;
-  /** Stops polling (polls in flight get the poller's grace), closes the database and ends the thread. */
-  stop(): Promise<void>;
-}
-
-interface Pending {
-  resolve: (value: never) => void;
-  reject: (error: Error) => void;
-}
+/** Ingest on its own thread: the same calls as in-thread ingest, each one message away. */
+export type IngestThread = Ingest;
 
 /**
  * Starts the ingest thread (ingest/thread.ts) and talks to it. Resolves once the database is open and
@@ -41,39 +27,19 @@ interface Pending {
  */
 export async function startIngestThread(opts: IngestThreadOptions): Promise<IngestThread> {
   const { log } = opts;
-  const pending = new Map<number, Pending>();
-  let nextId = 0;
+  const calls = new CallClient<IngestCalls>();
   let polling = false;
   let stopping = false;
   let restartTimer: NodeJS.Timeout | undefined;
   let current: Worker | undefined;
   let stopped: (() => void) | undefined;
 
-  const failAll = (error: Error) => {
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
-  };
-
   const spawn = (): Promise<Worker> =>
     new Promise<Worker>((resolve, reject) => {
-      const heapLimitMb = opts.heapLimitMb ?? THREAD_HEAP_LIMIT_MB;
-      // A --max-old-space-size on the command line (the HTTP thread's 128 MB, server-flags.ts) would
-      // override resourceLimits for every thread. Isolates read it when they are created, so setting it
-      // here changes this thread's limit and leaves the running HTTP thread's as it was.
-      setFlagsFromString(`--max-old-space-size=${heapLimitMb}`);
-      const worker = new Worker(new URL("./thread.js", import.meta.url), {
-        workerData: threadConfig(opts.config),
-        // Polls allocate briefly (a body, its parse) and keep little: a small young generation keeps the
-        // thread's share of resident memory small. The old generation gets its own limit, not the HTTP
-        // thread's 128 MB: a first poll of a million-sale history (~340 MB of JSON) is held whole while
-        // it is parsed.
-        resourceLimits: {
-          maxYoungGenerationSizeMb: 4,
-          maxOldGenerationSizeMb: heapLimitMb,
-        },
-      });
+      const worker = newWorker(opts);
       let ready = false;
       worker.on("message", (m: FromIngestThread) => {
+        if (calls.take(m) || !("kind" in m)) return;
         switch (m.kind) {
           case "ready":
             ready = true;
@@ -90,17 +56,11 @@ export async function startIngestThread(opts: IngestThreadOptions): Promise<Inge
           case "failed":
             reject(new Error(`cannot open the database ${opts.config.dbPath}: ${m.error}`));
             return;
-          case "result":
-          case "error": {
-            const p = pending.get(m.id);
-            pending.delete(m.id);
-            if (!p) return;
-            if (m.kind === "result") p.resolve(m.result as never);
-            else p.reject(new Error(m.error));
-            return;
-          }
           case "outcome":
-            opts.onOutcome(m.outcome);
+            opts.onOutcome?.(m.outcome);
+            return;
+          case "change":
+            opts.onChange?.();
             return;
           case "stopped":
             stopped?.();
@@ -113,7 +73,7 @@ export async function startIngestThread(opts: IngestThreadOptions): Promise<Inge
       });
       worker.on("exit", (code) => {
         if (current === worker) current = undefined;
-        failAll(new Error("the ingest thread stopped"));
+        calls.failAll(new Error("the ingest thread stopped"));
         stopped?.();
         if (!ready) {
           reject(new Error(`the ingest thread exited during start-up (code ${code})`));
@@ -138,28 +98,24 @@ export async function startIngestThread(opts: IngestThreadOptions): Promise<Inge
 
   const post = (m: ToIngestThread) => current?.postMessage(m);
 
-  const call = <T>(message: (id: number) => ToIngestThread): Promise<T> => {
+  const call = <N extends keyof IngestCalls & string>(name: N, args: CallArgs<IngestCalls, N>) => {
     if (stopping) return Promise.reject(new Error("the ingest thread is stopping"));
     if (!current) return Promise.reject(new Error("the ingest thread is restarting; try again"));
-    const id = ++nextId;
-    return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: never) => void, reject });
-      post(message(id));
-    });
+    return calls.call(post, name, args);
   };
 
   await spawn();
 
   return {
     store: {
-      read: (name, args) => call((id) => ({ kind: "read", id, name, args })),
-      change: (name, args) => call((id) => ({ kind: "change", id, name, args })),
+      read: (name, args) => call("read", { name, args }) as never,
+      change: (name, args) => call("change", { name, args }) as never,
     },
     startPolling() {
       polling = true;
       post({ kind: "startPolling" });
     },
-    refetch: (merchantId) => call((id) => ({ kind: "refetch", id, merchantId })),
+    refetch: (merchantId) => call("refetch", merchantId),
     async stop() {
       if (stopping) return;
       stopping = true;
@@ -174,6 +130,22 @@ export async function startIngestThread(opts: IngestThreadOptions): Promise<Inge
       await worker.terminate();
     },
   };
+}
+
+function newWorker(opts: IngestThreadOptions): Worker {
+  const heapLimitMb = opts.heapLimitMb ?? THREAD_HEAP_LIMIT_MB;
+  // A --max-old-space-size on the command line (the HTTP thread's 128 MB, server-flags.ts) would
+  // override resourceLimits for every thread. Isolates read it when they are created, so setting it
+  // here changes this thread's limit and leaves the running HTTP thread's as it was.
+  setFlagsFromString(`--max-old-space-size=${heapLimitMb}`);
+  return new Worker(new URL("./thread.js", import.meta.url), {
+    workerData: threadConfig(opts.config),
+    // Polls allocate briefly (a body, its parse) and keep little: a small young generation keeps the
+    // thread's share of resident memory small. The old generation gets its own limit, not the HTTP
+    // thread's 128 MB: a first poll of a million-sale history (~340 MB of JSON) is held whole while
+    // it is parsed.
+    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: heapLimitMb },
+  });
 }
 
 /** Copies only what the thread uses: the admin token and the rest of the configuration stay here. */

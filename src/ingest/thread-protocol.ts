@@ -1,6 +1,7 @@
 import type { Config } from "../config/config.js";
 import type { ChangeName, ReadName } from "../store/access.js";
 import type { PollOutcome } from "./poller.js";
+import type { Answer, Call } from "./rpc.js";
 
 /** What the ingest thread is started with: the parts of the configuration it uses, nothing secret. */
 export type IngestThreadConfig = Pick<
@@ -14,17 +15,20 @@ export type IngestThreadConfig = Pick<
   | "logFormat"
 >;
 
-export type ToIngestThread =
-  | { kind: "read"; id: number; name: ReadName; args: unknown }
-  | { kind: "change"; id: number; name: ChangeName; args: unknown }
-  | { kind: "startPolling" }
-  | { kind: "refetch"; id: number; merchantId: string }
-  | { kind: "stop" };
+/** The calls the ingest thread answers (ingest/rpc.ts), by name. */
+export type IngestCalls = {
+  read(a: { name: ReadName; args: unknown }): Promise<unknown>;
+  change(a: { name: ChangeName; args: unknown }): Promise<unknown>;
+  refetch(merchantId: string): Promise<boolean>;
+};
+
+export type ToIngestThread = Call | { kind: "startPolling" } | { kind: "stop" };
 
 export type FromIngestThread =
+  | Answer
   | { kind: "ready" }
   | { kind: "failed"; error: string }
-  | { kind: "result"; id: number; result: unknown }
-  | { kind: "error"; id: number; error: string }
   | { kind: "outcome"; outcome: PollOutcome }
+  /** Something a dashboard shows changed; sent before the answer to the change that caused it. */
+  | { kind: "change" }
   | { kind: "stopped" };

@@ -1,58 +1,76 @@
 import type { FastifyInstance } from "fastify";
-import type { ReadCache } from "../../src/api/read-cache.js";
-import { type AppDeps, buildApp } from "../../src/app.js";
-import { inlineStore } from "../../src/store/access.js";
-import { type OpenedDatabase, openDatabase } from "../../src/store/db.js";
-import { getMerchant } from "../../src/store/merchants.js";
+import { pino } from "pino";
+import type { ReadCacheOptions } from "../../src/api/read-cache.js";
+import type { Config } from "../../src/config/config.js";
+import { createService } from "../../src/service.js";
+import type { OpenedDatabase } from "../../src/store/db.js";
+import { startFakeUpstream } from "./upstream.js";
 
 export const TEST_TOKEN = "test-admin-token-0123456789abcdef0123456789";
 
 export interface TestApp {
   app: FastifyInstance;
   store: OpenedDatabase;
-  refetched: string[];
+  /** Merchants whose upstream has been asked for since the app started (a refetch reaches it). */
+  readonly refetched: string[];
   /** Headers that authenticate as admin. */
   auth: Record<string, string>;
   clock: { now: number };
   close(): Promise<void>;
 }
 
-/** The real app on a fresh in-memory database, with a settable clock and a recorded refetch. */
+/** A configuration as loadConfig makes it, for tests: silent, on a fresh in-memory database. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return Object.freeze({
+    adminToken: TEST_TOKEN,
+    host: "127.0.0.1",
+    port: 0,
+    dbPath: ":memory:",
+    corsOrigins: ["*"],
+    pollIntervalMs: 60_000,
+    pollConcurrency: 4,
+    httpTimeoutMs: 2000,
+    sourceBaseUrl: "http://127.0.0.1:9",
+    tickerLimit: 20,
+    leaderboardLimit: 10,
+    rateWindowMs: 5 * 60_000,
+    maxStreamClients: 100,
+    logLevel: "silent",
+    logFormat: "json",
+    ...overrides,
+  } satisfies Config);
+}
+
+/**
+ * The real service (createService) with ingest in this thread, so tests can seed rows through `store`;
+ * a settable clock; an upstream stand-in that records which merchants were asked for; no read cache
+ * unless given one. Nothing polls unless a test asks (refetch).
+ */
 export async function makeTestApp(
-  overrides: Partial<AppDeps["config"]> & { dbPath?: string; now?: number; cache?: ReadCache } = {},
+  overrides: Partial<Config> & { now?: number; cache?: ReadCacheOptions } = {},
 ): Promise<TestApp> {
-  const store = await openDatabase(overrides.dbPath ?? ":memory:");
+  const upstream = await startFakeUpstream();
   const clock = { now: overrides.now ?? Date.parse("2025-11-10T15:00:00Z") };
-  const refetched: string[] = [];
-  const { cache, dbPath: _dbPath, now: _now, ...config } = overrides;
-  const app = await buildApp({
-    store: inlineStore(store.db),
-    ...(cache ? { cache } : {}),
-    config: {
-      adminToken: TEST_TOKEN,
-      corsOrigins: ["*"],
-      tickerLimit: 20,
-      leaderboardLimit: 10,
-      rateWindowMs: 5 * 60_000,
-      maxStreamClients: 100,
-      ...config,
-    },
+  const { cache, now: _now, ...config } = overrides;
+  const service = await createService(testConfig({ sourceBaseUrl: upstream.url, ...config }), {
+    log: pino({ level: "silent" }),
+    ingest: "inline",
     now: () => clock.now,
-    refetch: async (id) => {
-      if (!(await getMerchant(store.db, id))) return false;
-      refetched.push(id);
-      return true;
-    },
+    readCache: cache ?? { maxStaleMs: 0, refreshAfterMs: 0 },
   });
+  const store = service.inline?.database;
+  if (!store) throw new Error("inline ingest exposes its database");
   return {
-    app,
+    app: service.app,
     store,
-    refetched,
+    get refetched() {
+      return upstream.requests.map((r) => r.merchantId);
+    },
     clock,
     auth: { authorization: `Bearer ${TEST_TOKEN}` },
     close: async () => {
-      await app.close();
-      await store.close();
+      await service.stop();
+      await upstream.close();
     },
   };
 }

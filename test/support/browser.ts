@@ -1,6 +1,6 @@
 /**
- * The whole system in one process for browser tests: the mock upstream, a temp-file database, the
- * live hub and feed, the poller and the real app serving the built web app, plus headless Chromium.
+ * The whole system for browser tests: the mock upstream, and the service as main.ts builds it (ingest
+ * thread on a temp-file database, live feed, the app serving the built web app), plus headless Chromium.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,15 +8,14 @@ import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { type Browser, chromium } from "playwright-core";
-import { buildApp } from "../../src/app.js";
-import { Poller } from "../../src/ingest/poller.js";
-import { LiveFeed } from "../../src/live/feed.js";
-import { LiveHub } from "../../src/live/hub.js";
 import { type MockUpstream, startMockUpstream } from "../../src/mock/index.js";
-import { inlineStore } from "../../src/store/access.js";
-import { type OpenedDatabase, openDatabase } from "../../src/store/db.js";
-import { getMerchant, upsertMerchant } from "../../src/store/merchants.js";
-import { createUpstreamClient } from "../../src/upstream/client.js";
+import type { createService as CreateService } from "../../src/service.js";
+import { testConfig } from "./app.js";
+
+// The ingest thread loads compiled JavaScript, so the service comes from the build (`npm test` builds first).
+const { createService } = (await import(new URL("../../dist/service.js", import.meta.url).href)) as {
+  createService: typeof CreateService;
+};
 
 export const ADMIN_TOKEN = "browser-test-admin-token-0123456789abcdef";
 export const WEB_ROOT = resolve(import.meta.dirname, "../../dist/web");
@@ -25,8 +24,8 @@ export const CHROMIUM = "/usr/bin/chromium";
 export interface Stack {
   baseUrl: string;
   mock: MockUpstream;
-  poller: Poller;
-  store: OpenedDatabase;
+  /** Polls one merchant now, as an operator's refetch does. */
+  refetch(merchantId: string): Promise<boolean>;
   app: FastifyInstance;
   browser: Browser;
   /** JSON from the app's API; admin routes get the bearer token. */
@@ -61,37 +60,20 @@ export async function startStack(): Promise<Stack> {
   try {
     const mock = await startMockUpstream({ seed: 7, generate: false, port: 0 });
     cleanups.push(() => mock.stop());
-    const store = await openDatabase(join(dir, "test.db"));
-    cleanups.push(() => store.close());
-    const log = pino({ level: "silent" });
-    const hub = new LiveHub({ maxClients: 50 });
-    const feed = new LiveFeed({ store: inlineStore(store.db), hub, rateWindowMs: 5 * 60_000, log });
-    cleanups.push(() => feed.stop());
-    const poller = new Poller({
-      db: store.db,
-      fetchMerchant: createUpstreamClient({ baseUrl: mock.url, timeoutMs: 5_000 }),
-      intervalMs: 500,
-      concurrency: 4,
-      log,
-      onOutcome: feed.onOutcome,
-    });
-    cleanups.push(() => poller.stop());
-    const app = await buildApp({
-      store: inlineStore(store.db),
-      config: {
+    const service = await createService(
+      testConfig({
         adminToken: ADMIN_TOKEN,
+        dbPath: join(dir, "test.db"),
         corsOrigins: [],
-        tickerLimit: 20,
-        leaderboardLimit: 10,
-        rateWindowMs: 5 * 60_000,
+        sourceBaseUrl: mock.url,
+        pollIntervalMs: 500,
+        httpTimeoutMs: 5_000,
         maxStreamClients: 50,
-      },
-      hub,
-      webRoot: WEB_ROOT,
-      refetch: async (id) =>
-        (await getMerchant(store.db, id)) !== undefined && poller.refetch(id) !== "stopped",
-    });
-    cleanups.push(() => app.close());
+      }),
+      { log: pino({ level: "silent" }), webRoot: WEB_ROOT },
+    );
+    cleanups.push(() => service.stop());
+    const { app } = service;
     await app.listen({ host: "127.0.0.1", port: 0 });
     const address = app.server.address();
     if (address === null || typeof address === "string") throw new Error("app is not listening on TCP");
@@ -99,9 +81,12 @@ export async function startStack(): Promise<Stack> {
 
     const now = Date.now();
     for (const m of mock.merchants()) {
-      await upsertMerchant(store.db, { id: m.id, public_key: m.publicKey, alias: m.name }, now);
+      await service.ingest.store.change("upsertMerchant", {
+        input: { id: m.id, public_key: m.publicKey, alias: m.name },
+        now,
+      });
     }
-    poller.start();
+    service.ingest.startPolling();
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -124,7 +109,8 @@ export async function startStack(): Promise<Stack> {
     const servedSales = () =>
       mock.groundTruth().merchants.reduce((n, m) => n + m.sales.filter((s) => s.served).length, 0);
 
-    return { baseUrl, mock, poller, store, app, browser, api, servedSales, close };
+    const refetch = (id: string) => service.ingest.refetch(id);
+    return { baseUrl, mock, refetch, app, browser, api, servedSales, close };
   } catch (e) {
     await close();
     throw e;

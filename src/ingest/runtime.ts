@@ -1,0 +1,116 @@
+/**
+ * Ingest as one object: the database's writer and reader connections, the poller that stores every sale
+ * on the writer, operators' changes on that same writer (one writer: they queue behind a poll's
+ * transaction instead of blocking on a lock), and reads on the reader. The service runs it on the ingest
+ * thread (thread.ts); tests that seed rows directly run it in their own thread. Either way it announces
+ * every change a dashboard shows (a poll that stored something, an operator's change) through one
+ * callback, `onChange`.
+ */
+import type { FastifyBaseLogger } from "fastify";
+import type { ChangeArgs, ChangeName, ChangeResult, StoreAccess } from "../store/access.js";
+import { runChange, runRead } from "../store/access.js";
+import { type OpenedDatabase, openDatabase, openReadConnection } from "../store/db.js";
+import { getMerchantCredentials } from "../store/merchants.js";
+import { createUpstreamClient, type FetchMerchant } from "../upstream/client.js";
+import { Poller, type PollOutcome } from "./poller.js";
+import type { IngestThreadConfig } from "./thread-protocol.js";
+
+/** After the first cycle, polls start evenly over this part of the poll interval. */
+const POLL_SPREAD = 0.5;
+
+export interface IngestEvents {
+  /** Every finished poll, stored or failed (the live feed listens here). */
+  onOutcome?: (outcome: PollOutcome) => void;
+  /** Something a dashboard shows has changed: cached answers must refresh. */
+  onChange?: () => void;
+}
+
+/** What the rest of the service sees of ingest, wherever it runs. */
+export interface Ingest {
+  /** Reads and operators' changes, on the connections that own the database. */
+  store: StoreAccess;
+  startPolling(): void;
+  /** Polls one merchant now; resolves false (and polls nothing) when there is no such merchant. */
+  refetch(merchantId: string): Promise<boolean>;
+  /** Stops polling (polls in flight get the poller's grace), then closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface LocalIngest extends Ingest {
+  /** The writer connection itself, for tests that seed or inspect rows. */
+  database: OpenedDatabase;
+  /** Polls every enabled merchant once, now, and resolves when all are done (tests, benchmarks). */
+  pollAll(): Promise<void>;
+}
+
+/** What tests running ingest in their own thread may set: a clock and the backoff's jitter. */
+export interface IngestClock {
+  now?: () => number;
+  random?: () => number;
+}
+
+/** Opens the database (migrating it) and builds the poller; nothing polls until startPolling(). */
+export async function openIngest(
+  config: IngestThreadConfig,
+  log: FastifyBaseLogger,
+  events: IngestEvents,
+  clock: IngestClock = {},
+): Promise<LocalIngest> {
+  const fetchMerchant: FetchMerchant = createUpstreamClient({
+    baseUrl: config.sourceBaseUrl,
+    timeoutMs: config.httpTimeoutMs,
+  });
+  const writer = await openDatabase(config.dbPath);
+  let reader: ReturnType<typeof openReadConnection> | undefined;
+  try {
+    // A second connection cannot see a `:memory:` database; there the writer answers reads too.
+    if (config.dbPath !== ":memory:") reader = openReadConnection(config.dbPath);
+  } catch (e) {
+    await writer.close();
+    throw e;
+  }
+  const readDb = reader?.db ?? writer.db;
+  const poller = new Poller({
+    db: writer.db,
+    fetchMerchant,
+    intervalMs: config.pollIntervalMs,
+    concurrency: config.pollConcurrency,
+    log,
+    onOutcome: (outcome) => {
+      if (outcome.kind === "ok" && outcome.result.changed) events.onChange?.();
+      events.onOutcome?.(outcome);
+    },
+    onCycleEnd: writer.optimize,
+    stopGraceMs: Math.min(config.httpTimeoutMs, 10_000),
+    // Every merchant is still polled once per interval, but not all in the same instant.
+    spreadFraction: POLL_SPREAD,
+    ...clock,
+  });
+  let stopping = false;
+  const change = async <N extends ChangeName>(name: N, args: ChangeArgs<N>): Promise<ChangeResult<N>> => {
+    const result = await runChange(writer.db, name, args);
+    events.onChange?.();
+    return result;
+  };
+  return {
+    database: writer,
+    store: { read: (name, args) => runRead(readDb, name, args), change },
+    pollAll: () => poller.pollAll(),
+    startPolling: () => {
+      if (!stopping) poller.start();
+    },
+    async refetch(merchantId) {
+      // On the read connection: the writer's may be inside a long first poll's transaction.
+      const known = (await getMerchantCredentials(readDb, merchantId)) !== undefined;
+      if (known) poller.refetch(merchantId);
+      return known;
+    },
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await poller.stop();
+      await reader?.close();
+      await writer.close();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The one place the service is wired: ingest (database and poller, on its own thread), the read cache,
+ * the live hub and feed, and the HTTP app, built together and started and stopped together. main.ts
+ * calls it with the environment's configuration; tests call it the same way.
+ */
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import { ReadCache, type ReadCacheOptions } from "./api/read-cache.js";
+import { buildApp } from "./app.js";
+import type { Config } from "./config/config.js";
+import { type Ingest, type IngestEvents, type LocalIngest, openIngest } from "./ingest/runtime.js";
+import { startIngestThread } from "./ingest/thread-client.js";
+import { LiveFeed } from "./live/feed.js";
+import { LiveHub } from "./live/hub.js";
+
+/** Dashboard answers may be this old (ms) when sent; sales themselves reach screens through the stream at once. */
+const READ_CACHE: ReadCacheOptions = {
+  maxStaleMs: 1000,
+  refreshAfterMs: 500,
+  // After a poll stores something, cached answers refresh, but each at most this often: at a few dozen
+  // stored polls a second, a 24 h leaderboard recomputed after each one took most of a core at 10M sales.
+  minRefreshMs: 250,
+};
+// Sales published within this window reach each screen in one write; nobody sees 20 ms.
+const STREAM_COALESCE_MS = 20;
+
+export interface ServiceOptions {
+  log: FastifyBaseLogger;
+  /** Folder of the built web app (index.html); the API alone is served when absent. */
+  webRoot?: string;
+  /** The clock of the API's windows (and, with inline ingest, of the poller). */
+  now?: () => number;
+  /** With inline ingest: the poller's backoff jitter (tests that plan which polls happen). */
+  random?: () => number;
+  /**
+   * "thread" (the service): ingest owns the database on its own thread. "inline": in this thread, with
+   * the writer connection exposed as `database`, for tests that seed or inspect rows directly.
+   */
+  ingest?: "thread" | "inline";
+  /** How long dashboard answers are kept (tests turn caching off with maxStaleMs 0). */
+  readCache?: ReadCacheOptions;
+}
+
+export interface Service {
+  app: FastifyInstance;
+  ingest: Ingest;
+  hub: LiveHub;
+  /** Only with `ingest: "inline"`. */
+  inline: LocalIngest | undefined;
+  /** Listens on the configured address, then starts polling. */
+  start(): Promise<void>;
+  /** Closes streams and the HTTP server, then stops ingest (polls in flight end or are cancelled). */
+  stop(): Promise<void>;
+}
+
+/** Builds the whole service; rejects with a clear message when the database cannot be opened. */
+export async function createService(config: Config, opts: ServiceOptions): Promise<Service> {
+  const { log } = opts;
+  const cache = new ReadCache(opts.readCache ?? READ_CACHE);
+  const hub = new LiveHub({ maxClients: config.maxStreamClients, coalesceMs: STREAM_COALESCE_MS });
+  let feed: LiveFeed | undefined;
+  // The one path by which a change reaches screens: cached answers refresh, and polls become live events.
+  const events: IngestEvents = {
+    onChange: () => cache.invalidate(),
+    onOutcome: (outcome) => feed?.onOutcome(outcome),
+  };
+  let inline: LocalIngest | undefined;
+  let ingest: Ingest;
+  if (opts.ingest === "inline") {
+    inline = await openIngest(config, log, events, {
+      ...(opts.now === undefined ? {} : { now: opts.now }),
+      ...(opts.random === undefined ? {} : { random: opts.random }),
+    });
+    ingest = inline;
+  } else {
+    ingest = await startIngestThread({ config, log, ...events });
+  }
+  const liveFeed = new LiveFeed({ store: ingest.store, hub, rateWindowMs: config.rateWindowMs, log });
+  feed = liveFeed;
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({
+      store: ingest.store,
+      cache,
+      config,
+      logger: log,
+      hub,
+      ...(opts.webRoot === undefined ? {} : { webRoot: opts.webRoot }),
+      ...(opts.now === undefined ? {} : { now: opts.now }),
+      refetch: (id) => ingest.refetch(id),
+    });
+  } catch (e) {
+    await ingest.stop();
+    throw e;
+  }
+
+  let stopped = false;
+  return {
+    app,
+    ingest,
+    hub,
+    inline,
+    async start() {
+      await app.listen({ host: config.host, port: config.port });
+      ingest.startPolling();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await app.close();
+      // Before ingest stops, so no summary is asked of a thread that is going away.
+      liveFeed.stop();
+      await ingest.stop();
+    },
+  };
+}

@@ -13,7 +13,7 @@ import { publicRoutes } from "./api/public.js";
 import { ReadCache } from "./api/read-cache.js";
 import { logRequest, requestIds } from "./api/request-log.js";
 import { streamRoutes } from "./api/stream.js";
-import { isAppPath, registerWebApp } from "./api/web.js";
+import { isAppPath, registerWebApp } from "./api/web-app-files.js";
 import { LiveHub } from "./live/hub.js";
 
 export interface AppDeps extends Omit<AppContext, "now" | "cache"> {

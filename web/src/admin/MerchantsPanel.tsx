@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { AdminMerchant } from "../api/types";
-import { useNow } from "../app/hooks";
 import { formatDateTime, formatRelative } from "../format/time";
+import { useNow } from "../hooks/useNow";
 import { useAdmin } from "./context";
 import { ConfirmDialog, Dialog, Field, Switch } from "./Dialog";
 import {

@@ -1,8 +1,8 @@
 import { useState } from "react";
 import type { AdminMilestone } from "../api/types";
-import { useNow } from "../app/hooks";
 import { formatInteger } from "../format/number";
 import { formatDateTime, formatRelative } from "../format/time";
+import { useNow } from "../hooks/useNow";
 import { useAdmin } from "./context";
 import { ConfirmDialog, Dialog, Field, Switch } from "./Dialog";
 import {

@@ -1,7 +1,7 @@
 import { type CSSProperties, type ReactNode, useLayoutEffect, useRef, useState } from "react";
 import type { Summary } from "../api/types";
-import { useTweenedNumber } from "../app/hooks";
 import { formatCompact, formatFiat, formatInteger, formatRate } from "../format/number";
+import { useTweenedNumber } from "../hooks/useTweenedNumber";
 
 type Size = "hero" | "primary" | "secondary";
 

@@ -1,8 +1,9 @@
 import { useEffect, useState } from "react";
 import type { PublicApi } from "../api/client";
-import { useNow, usePrefersReducedMotion } from "../app/hooks";
 import { CelebrationOverlay } from "../celebrations/CelebrationOverlay";
 import { useCelebrations } from "../celebrations/useCelebrations";
+import { useNow } from "../hooks/useNow";
+import { usePrefersReducedMotion } from "../hooks/usePrefersReducedMotion";
 import { isStale } from "../live/state";
 import { useLiveFeed } from "../live/useLiveFeed";
 import { Controls, SceneNav, VenueHeader } from "./Chrome";

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, createAdminApi } from "../api/client";
-import { BrandMark } from "../dashboard/Chrome";
+import { BrandMark } from "../brand/BrandMark";
 import { navigate } from "../routing/router";
 import { AdminContext, type AdminTools } from "./context";
 import { LoginForm } from "./LoginForm";

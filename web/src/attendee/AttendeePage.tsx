@@ -1,5 +1,5 @@
 import type { PublicApi } from "../api/client";
-import { BrandMark } from "../dashboard/Chrome";
+import { BrandMark } from "../brand/BrandMark";
 import { kpiTiles } from "../dashboard/KpiTiles";
 import { Leaderboard, merchantRows, productRows } from "../dashboard/Leaderboard";
 import { boardWindowLabel, metricLabel } from "../dashboard/Scenes";

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, createAdminApi } from "../api/client";
-import { navigate } from "../app/router";
-import { BrandMark } from "../dashboard/Chrome";
+import { BrandMark } from "../brand/BrandMark";
+import { navigate } from "../routing/router";
 import { AdminContext, type AdminTools } from "./context";
 import { LoginForm } from "./LoginForm";
 import { clearToken, loadToken, saveToken } from "./logic";

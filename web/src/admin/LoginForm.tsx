@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { createAdminApi } from "../api/client";
-import { BrandMark } from "../dashboard/Chrome";
+import { BrandMark } from "../brand/BrandMark";
 import { loginErrorMessage } from "./logic";
 
 /** Sign-in with the admin token, validated by POST /v1/admin/auth/login. */

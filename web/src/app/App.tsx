@@ -4,7 +4,7 @@ import { createPublicApi } from "../api/client";
 import { AttendeePage } from "../attendee/AttendeePage";
 import { type DashboardSettings, parseSettings, settingsToSearch } from "../dashboard/settings";
 import { VenueDashboard } from "../dashboard/VenueDashboard";
-import { navigate, routeFor, useLocation } from "./router";
+import { navigate, routeFor, useLocation } from "../routing/router";
 
 const api = createPublicApi();
 

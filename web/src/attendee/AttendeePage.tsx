@@ -1,6 +1,5 @@
 import type { PublicApi } from "../api/client";
-import { useNow, usePrefersReducedMotion } from "../app/hooks";
-import { BrandMark } from "../dashboard/Chrome";
+import { BrandMark } from "../brand/BrandMark";
 import { kpiTiles } from "../dashboard/KpiTiles";
 import { Leaderboard, merchantRows, productRows } from "../dashboard/Leaderboard";
 import { boardWindowLabel, metricLabel } from "../dashboard/Scenes";
@@ -8,6 +7,8 @@ import { ConnectionStatus, LastUpdated, StaleBanner } from "../dashboard/Status"
 import type { DashboardSettings } from "../dashboard/settings";
 import { Ticker } from "../dashboard/Ticker";
 import { useAliases, useMerchantBoard, useProductBoard } from "../dashboard/useBoards";
+import { useNow } from "../hooks/useNow";
+import { usePrefersReducedMotion } from "../hooks/usePrefersReducedMotion";
 import { isStale } from "../live/state";
 import { useLiveFeed } from "../live/useLiveFeed";
 

@@ -1,4 +1,5 @@
 // The venue screen's frame: header (event, window, status, clock), scene navigation and controls.
+import { BrandMark } from "../brand/BrandMark";
 import { formatClock, formatWindowLabel } from "../format/time";
 import type { LiveState } from "../live/state";
 import { ConnectionStatus, LastUpdated } from "./Status";
@@ -10,15 +11,6 @@ import {
   SCENES,
   type SceneId,
 } from "./settings";
-
-export function BrandMark() {
-  return (
-    <svg className="brand__mark" viewBox="0 0 64 64" aria-hidden="true">
-      <circle cx="32" cy="32" r="30" fill="currentColor" />
-      <path fill="#0b0e14" d="M36 9 17 36h12.5L26 55l20.5-28H34.5L36 9z" />
-    </svg>
-  );
-}
 
 export function VenueHeader({
   settings,

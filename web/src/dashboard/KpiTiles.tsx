@@ -1,7 +1,7 @@
 import { type CSSProperties, type ReactNode, useLayoutEffect, useRef, useState } from "react";
 import type { Summary } from "../api/types";
-import { useTweenedNumber } from "../app/hooks";
 import { formatCompact, formatFiat, formatInteger, formatRate } from "../format/number";
+import { useTweenedNumber } from "../hooks/useTweenedNumber";
 
 type Size = "hero" | "primary" | "secondary";
 
@@ -117,25 +117,32 @@ export interface KpiSet {
   products: ReactNode;
 }
 
+/** What a layout passes to {@link kpiTiles}. */
+export interface KpiOptions {
+  animate: boolean;
+  txSpark?: ReactNode;
+  satsSpark?: ReactNode;
+  compactFiat?: boolean;
+  /** Leader names for the merchants / products tiles, when known. */
+  topMerchant?: string;
+  topProduct?: string;
+}
+
 /**
  * All KPI tiles for a summary, returned separately so each layout (venue grid, phone list)
  * can place them; sparklines slot into the rate tiles.
  */
-export function kpiTiles(
-  summary: Summary | null,
-  options: {
-    animate: boolean;
-    txSpark?: ReactNode;
-    satsSpark?: ReactNode;
-    compactFiat?: boolean;
-    /** Leader names for the merchants / products tiles, when known. */
-    topMerchant?: string;
-    topProduct?: string;
-  },
-): KpiSet {
-  const s = summary;
+export function kpiTiles(summary: Summary | null, options: KpiOptions): KpiSet {
+  return { ...totalTiles(summary, options), ...rateTiles(summary, options), ...countTiles(summary, options) };
+}
+
+const full = (n: number) => formatInteger(n);
+
+function totalTiles(
+  s: Summary | null,
+  options: KpiOptions,
+): Pick<KpiSet, "volume" | "transactions" | "average"> {
   const fiat = fiatLine(s, options.compactFiat);
-  const full = (n: number) => formatInteger(n);
   return {
     volume: (
       <KpiTile
@@ -176,6 +183,11 @@ export function kpiTiles(
         className="kpi--average"
       />
     ),
+  };
+}
+
+function rateTiles(s: Summary | null, options: KpiOptions): Pick<KpiSet, "txRate" | "satsRate"> {
+  return {
     txRate: (
       <KpiTile
         testId="kpi-transactions-per-minute"
@@ -205,6 +217,11 @@ export function kpiTiles(
         {options.satsSpark}
       </KpiTile>
     ),
+  };
+}
+
+function countTiles(s: Summary | null, options: KpiOptions): Pick<KpiSet, "merchants" | "products"> {
+  return {
     merchants: (
       <KpiTile
         testId="kpi-active-merchants"

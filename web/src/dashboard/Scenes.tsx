@@ -1,6 +1,6 @@
 import type { MerchantLeader, Metric, ProductLeader, Summary, TickerRow, Timeseries } from "../api/types";
-import type { Resource } from "../app/hooks";
 import { formatWindowLabel } from "../format/time";
+import type { Resource } from "../hooks/useResource";
 import { Sparkline, TrendChart } from "./Charts";
 import { perMinute } from "./chart";
 import { kpiTiles } from "./KpiTiles";

@@ -2,12 +2,11 @@
 // browser tests rely on, and the accessible structure around it.
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { LoginForm } from "../admin/LoginForm";
 import type { MerchantLeader, MilestoneTrigger, ProductLeader, Summary, TickerRow } from "../api/types";
-import { routeFor } from "../app/router";
 import { CelebrationOverlay } from "../celebrations/CelebrationOverlay";
 import type { Celebration } from "../celebrations/queue";
 import { initialLiveState, type LiveState } from "../live/state";
+import { byTestId, one } from "../testing/markup";
 import { kpiTiles } from "./KpiTiles";
 import { Leaderboard, merchantRows, productRows } from "./Leaderboard";
 import { ConnectionStatus, StaleBanner } from "./Status";
@@ -24,26 +23,6 @@ const summary: Summary = {
   volume_per_minute: 7200.5,
   fiat_volume: [{ currency: "usd", amount: 4567.89 }],
 };
-
-/** Parses markup with a tiny attribute scanner: every element carrying data-testid=`id`. */
-function byTestId(html: string, id: string): Record<string, string>[] {
-  const out: Record<string, string>[] = [];
-  const tag = /<([a-z0-9]+)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*")?)*)\s*\/?>/g;
-  for (const m of html.matchAll(tag)) {
-    const attrs: Record<string, string> = { tag: m[1] ?? "" };
-    for (const a of (m[2] ?? "").matchAll(/([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?/g)) {
-      attrs[a[1] ?? ""] = (a[2] ?? "").replace(/&amp;/g, "&").replace(/&quot;/g, '"');
-    }
-    if (attrs["data-testid"] === id) out.push(attrs);
-  }
-  return out;
-}
-
-function one(html: string, id: string): Record<string, string> {
-  const found = byTestId(html, id);
-  expect(found, `exactly one data-testid="${id}"`).toHaveLength(1);
-  return found[0] as Record<string, string>;
-}
 
 describe("KPI tiles", () => {
   const tiles = kpiTiles(summary, { animate: false });
@@ -273,23 +252,5 @@ describe("connection status", () => {
     );
     expect(one(html, "stale-banner").role).toBe("status");
     expect(html).toContain("showing data from 60s ago");
-  });
-});
-
-describe("admin login form and routing", () => {
-  it("renders the login form with a labelled password field", () => {
-    const html = renderToStaticMarkup(<LoginForm onLogin={() => {}} reason="Your session expired." />);
-    expect(one(html, "login-form").tag).toBe("form");
-    expect(one(html, "login-token")).toMatchObject({ type: "password", id: "admin-token" });
-    expect(html).toContain('for="admin-token"');
-    expect(one(html, "login-reason").tag).toBe("p");
-  });
-
-  it("routes /admin and everything else", () => {
-    expect(routeFor("/admin")).toBe("admin");
-    expect(routeFor("/admin/")).toBe("admin");
-    expect(routeFor("/ADMIN/x")).toBe("admin");
-    expect(routeFor("/")).toBe("dashboard");
-    expect(routeFor("/administrator")).toBe("dashboard");
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { axisTicks, chartGeometry, easeOutCubic, niceCeil, perMinute, seriesStats, tweenAt } from "./chart";
+import { easeOutCubic, tweenAt } from "../motion/tween";
+import { axisTicks, chartGeometry, niceCeil, perMinute, seriesStats } from "./chart";
 import {
   DEFAULT_SETTINGS,
   parseRotate,

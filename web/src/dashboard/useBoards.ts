@@ -3,8 +3,8 @@
 import { useMemo } from "react";
 import type { PublicApi } from "../api/client";
 import type { MerchantLeader, Metric, ProductLeader, TickerRow, Timeseries } from "../api/types";
-import { type Resource, useResource } from "../app/hooks";
 import { parseDuration, pickBucketSeconds, toGoDuration } from "../format/time";
+import { type Resource, useResource } from "../hooks/useResource";
 import type { LiveState } from "../live/state";
 import type { BoardWindow } from "./settings";
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { MilestoneTrigger, Summary, TickerRow } from "../api/types";
-import { type EventSourceLike, type LiveApi, LiveClient } from "./client";
+import { LiveClient } from "./client";
+import type { EventSourceLike, LiveApi } from "./options";
 
 /** A minimal stand-in for the browser's EventSource, driven by the test. */
 class FakeEventSource implements EventSourceLike {

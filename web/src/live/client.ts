@@ -7,41 +7,12 @@
 // error). Only when it replaces the EventSource object (the browser gave up, or after polling)
 // is continuity lost — then the first `open` of the new source triggers a REST refetch.
 import type { MerchantStatus, MilestoneTrigger, Summary, TickerRow } from "../api/types";
+import type { EventSourceCtor, EventSourceLike, LiveApi, LiveClientOptions } from "./options";
+import { SeenSales, SeenTriggers } from "./seen";
 import { addSale, initialLiveState, type LiveState, mergeTicker, saleKey } from "./state";
-
-export interface EventSourceLike {
-  readonly readyState: number;
-  addEventListener(type: string, listener: (event: MessageEvent) => void): void;
-  close(): void;
-}
-
-export type EventSourceCtor = new (url: string) => EventSourceLike;
-
-/** The REST calls the client needs; `createPublicApi()` provides them. */
-export interface LiveApi {
-  summary(): Promise<Summary>;
-  ticker(limit: number): Promise<TickerRow[]>;
-  triggers(): Promise<MilestoneTrigger[]>;
-}
-
-export interface LiveClientOptions {
-  api: LiveApi;
-  /** Injected for tests; defaults to the global EventSource, null means "unsupported". */
-  EventSource?: EventSourceCtor | null;
-  url?: string;
-  tickerLimit?: number;
-  pollIntervalMs?: number;
-  /** Consecutive stream errors (without an `open` in between) before falling back to polling. */
-  maxStreamErrors?: number;
-  /** First delay before trying the stream again while polling; doubles up to `maxStreamRetryMs`. */
-  streamRetryMs?: number;
-  maxStreamRetryMs?: number;
-  now?: () => number;
-}
 
 const CLOSED = 2;
 const EVENTS = ["sale", "summary", "milestone", "merchant", "reset"] as const;
-const SEEN_SALES_LIMIT = 5000;
 
 type Listener = (state: LiveState) => void;
 type MilestoneListener = (trigger: MilestoneTrigger) => void;
@@ -70,9 +41,8 @@ export class LiveClient {
   private running = false;
   private inflight: Promise<void> | null = null;
   private refetchAgain = false;
-  private readonly seenSales = new Set<string>();
-  private readonly seenTriggers = new Set<number>();
-  private triggersPrimed = false;
+  private readonly seenSales = new SeenSales();
+  private readonly seenTriggers = new SeenTriggers();
 
   constructor(options: LiveClientOptions) {
     this.api = options.api;
@@ -239,22 +209,16 @@ export class LiveClient {
     if (!row || typeof row.merchant_id !== "string" || typeof row.sale_id !== "number") return;
     const key = saleKey(row);
     if (this.seenSales.has(key)) return;
-    this.rememberSale(key);
+    this.seenSales.add(key);
     patch.ticker = addSale(this.state.ticker, row, this.tickerLimit);
     patch.version = this.state.version + 1;
   }
 
-  private rememberSale(key: string): void {
-    this.seenSales.add(key);
-    if (this.seenSales.size > SEEN_SALES_LIMIT) {
-      const oldest = this.seenSales.values().next().value;
-      if (oldest !== undefined) this.seenSales.delete(oldest);
-    }
+  private announce(trigger: MilestoneTrigger): void {
+    if (this.seenTriggers.isNew(trigger)) this.emitMilestone(trigger);
   }
 
-  private announce(trigger: MilestoneTrigger): void {
-    if (!trigger || typeof trigger.id !== "number" || this.seenTriggers.has(trigger.id)) return;
-    this.seenTriggers.add(trigger.id);
+  private emitMilestone(trigger: MilestoneTrigger): void {
     for (const listener of this.milestoneListeners) listener(trigger);
   }
 
@@ -302,7 +266,9 @@ export class LiveClient {
       this.api.triggers(),
     ]);
     if (!this.running) return;
-    if (triggers.status === "fulfilled") this.absorbTriggers(triggers.value);
+    if (triggers.status === "fulfilled") {
+      for (const trigger of this.seenTriggers.newInList(triggers.value)) this.emitMilestone(trigger);
+    }
     const failure = [summary, ticker].find((r) => r.status === "rejected");
     if (failure) {
       const reason = (failure as PromiseRejectedResult).reason;
@@ -313,21 +279,10 @@ export class LiveClient {
     if (summary.status === "fulfilled" && summary.value) patch.summary = summary.value;
     if (ticker.status === "fulfilled") {
       const rows = Array.isArray(ticker.value) ? ticker.value : [];
-      for (const row of rows) this.rememberSale(saleKey(row));
+      for (const row of rows) this.seenSales.add(saleKey(row));
       patch.ticker = mergeTicker(this.state.ticker, rows, this.tickerLimit);
     }
     this.setState(patch);
-  }
-
-  /** The first list only marks history as seen (never celebrated); later lists announce new ones. */
-  private absorbTriggers(list: MilestoneTrigger[]): void {
-    const rows = Array.isArray(list) ? [...list].reverse() : []; // oldest first
-    if (!this.triggersPrimed) {
-      this.triggersPrimed = true;
-      for (const t of rows) this.seenTriggers.add(t.id);
-      return;
-    }
-    for (const t of rows) this.announce(t);
   }
 
   private setState(patch: Partial<LiveState>): void {

@@ -1,0 +1,9 @@
+// The product's lightning mark, shown by the venue header, the attendee page and the admin area alike.
+export function BrandMark() {
+  return (
+    <svg className="brand__mark" viewBox="0 0 64 64" aria-hidden="true">
+      <circle cx="32" cy="32" r="30" fill="currentColor" />
+      <path fill="#0b0e14" d="M36 9 17 36h12.5L26 55l20.5-28H34.5L36 9z" />
+    </svg>
+  );
+}

@@ -1,0 +1,12 @@
+import { describe, expect, it } from "vitest";
+import { routeFor } from "./router";
+
+describe("routing", () => {
+  it("routes /admin and everything else", () => {
+    expect(routeFor("/admin")).toBe("admin");
+    expect(routeFor("/admin/")).toBe("admin");
+    expect(routeFor("/ADMIN/x")).toBe("admin");
+    expect(routeFor("/")).toBe("dashboard");
+    expect(routeFor("/administrator")).toBe("dashboard");
+  });
+});

@@ -11,10 +11,10 @@ import type { AppContext } from "./api/context.js";
 import { HttpError } from "./api/errors.js";
 import { publicRoutes } from "./api/public.js";
 import { ReadCache } from "./api/read-cache.js";
-import { logRequest, requestIds } from "./api/request-log.js";
 import { streamRoutes } from "./api/stream.js";
 import { isAppPath, registerWebApp } from "./api/web-app-files.js";
 import { LiveHub } from "./live/hub.js";
+import { logRequest, requestIds } from "./log/request-log.js";
 
 export interface AppDeps extends Omit<AppContext, "now" | "cache"> {
   now?: () => number;

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { ConfigError, loadConfig } from "./config/config.js";
-import { createLogger } from "./log.js";
+import { createLogger } from "./log/logger.js";
 import { createService, type Service } from "./service.js";
 
 const SHUTDOWN_LIMIT_MS = 20_000;

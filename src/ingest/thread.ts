@@ -4,7 +4,7 @@
  * thread's calls (rpc.ts) and reports polls and changes as events.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { createLogger } from "../log.js";
+import { createLogger } from "../log/logger.js";
 import type { ChangeName, ReadName } from "../store/access.js";
 import { serveCalls } from "./rpc.js";
 import { type Ingest, openIngest } from "./runtime.js";

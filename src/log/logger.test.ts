@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { logRequest, type RequestLine } from "./api/request-log.js";
-import { createLogger } from "./log.js";
+import { createLogger } from "./logger.js";
+import { logRequest, type RequestLine } from "./request-log.js";
 
 /** What a logger wrote, one entry per write. */
 function sink() {
@@ -95,7 +95,7 @@ describe("JSON logger", () => {
 
   it("writes the last lines when the process exits right after them", () => {
     const script = `
-      const { createLogger } = await import(${JSON.stringify(new URL("../dist/log.js", import.meta.url).href)});
+      const { createLogger } = await import(${JSON.stringify(new URL("../../dist/log/logger.js", import.meta.url).href)});
       const log = await createLogger({ logLevel: "info", logFormat: "json" });
       log.info("last words");
       process.exit(3);

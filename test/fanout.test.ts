@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fakeStreamClient } from "../../test/support/fake-stream.js";
-import { FanOut } from "./fanout.js";
+import { FanOut } from "../src/live/fanout.js";
+import { fakeStreamClient } from "./support/fake-stream.js";
 
 const fakeClient = (name: string, order: string[], writableLength = 0) =>
   fakeStreamClient({ name, order, writableLength });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fakeStreamClient } from "../../test/support/fake-stream.js";
-import { LiveHub } from "./hub.js";
+import { LiveHub } from "../src/live/hub.js";
+import { fakeStreamClient } from "./support/fake-stream.js";
 
 const fakeClient = (writableLength = 0) => fakeStreamClient({ writableLength });
 

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { DurationError, parseDuration } from "../config/duration.js";
-import { parseInstant } from "../upstream/payload.js";
+import { DurationError, parseDuration } from "../time/duration.js";
+import { parseInstant } from "../time/instant.js";
 import { badRequest } from "./errors.js";
 
 /** `window`: a positive Go duration, or `all` (null). Returns the start of the window in epoch ms. */

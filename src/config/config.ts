@@ -1,4 +1,4 @@
-import { DurationError, parseDuration } from "./duration.js";
+import { DurationError, parseDuration } from "../time/duration.js";
 
 /** Everything the service can be told, parsed once at start-up and frozen. Only main.ts reads the environment. */
 export interface Config {

@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from "fastify";
-import { formatDuration } from "../config/duration.js";
 import type { Db } from "../store/db.js";
 import { applyPoll, type PollResult, writePollStamps } from "../store/ingest.js";
 import {
@@ -8,6 +7,7 @@ import {
   type MerchantCredentialsRow,
   recordPollFailure,
 } from "../store/merchants.js";
+import { formatDuration } from "../time/duration.js";
 import { type FetchMerchant, UpstreamError } from "../upstream/client.js";
 import { backoffDelayMs } from "./backoff.js";
 import { forEachLimited } from "./pool.js";

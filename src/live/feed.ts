@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { PollOutcome } from "../ingest/poller.js";
 import type { StoreAccess } from "../store/access.js";
-import { rfc3339 } from "../store/shapes.js";
+import { rfc3339 } from "../time/instant.js";
 import type { LiveHub } from "./hub.js";
 
 export interface LiveFeedOptions {

@@ -4,7 +4,7 @@
  * for seeds, speed, fleet size and fault injection.
  */
 import { parseArgs } from "node:util";
-import { parseDuration } from "../config/duration.js";
+import { parseDuration } from "../time/duration.js";
 
 export interface MockCliOptions {
   host: string;

@@ -1,11 +1,7 @@
 /** The one place where stored rows become the API's JSON shapes (also pushed on the live stream). */
 import type { Merchant, Milestone, MilestoneTrigger, MilestoneType, TickerRow } from "../contract/index.js";
+import { rfc3339 } from "../time/instant.js";
 import type { MerchantsTable, MilestonesTable, MilestoneTriggersTable } from "./schema.js";
-
-/** RFC 3339 in UTC, with milliseconds only when there are any (as Go prints time.Time). */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(".000Z", "Z");
-}
 
 type MerchantRow = Pick<
   MerchantsTable,

@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import type { Timeseries, TimeseriesBucket } from "../contract/index.js";
+import { rfc3339 } from "../time/instant.js";
 import type { Db } from "./db.js";
 import { HOUR_MS } from "./rollups.js";
-import { rfc3339 } from "./shapes.js";
 
 /**
  * Sales per bucket over the window, oldest first, every bucket present (zeros included). Buckets are

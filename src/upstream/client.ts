@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { get as httpGet } from "node:http";
 import { get as httpsGet } from "node:https";
-import { formatDuration } from "../config/duration.js";
+import { formatDuration } from "../time/duration.js";
 import { type ParsedPoll, PayloadError, parsePosPayload, type UnchangedPoll } from "./payload.js";
 
 /** One merchant's poll failed; the message is what operators see as `last_error`. Never contains the key. */

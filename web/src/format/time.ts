@@ -1,6 +1,8 @@
 // Pure time formatting: relative ages for the ticker and admin tables, wall clock for the header,
 // and Go-style durations (the API's `window` parameter) for labels and bucket choice.
 
+import { DurationError, parseDuration as parseGoDuration } from "../../../src/time/duration";
+
 const EMPTY = "—";
 
 export function toMillis(value: string | number | Date | null | undefined): number | null {
@@ -47,31 +49,20 @@ export function formatDateTime(value: string | number | Date | null | undefined)
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatClock(ms)}`;
 }
 
-const UNIT_SECONDS: Record<string, number> = {
-  ns: 1e-9,
-  us: 1e-6,
-  µs: 1e-6,
-  ms: 1e-3,
-  s: 1,
-  m: 60,
-  h: 3600,
-};
-
 /**
- * Parses a Go duration ("60m", "1h30m", "1.5h", "20s", "500ms") into seconds.
- * Returns null for anything else, including "all" and zero/negative durations.
+ * A Go duration ("60m", "1h30m", "1.5h", "20s", "500ms") in seconds, read by the server's own parser so
+ * that a window means the same on both sides. Null for anything else, including "all" and zero or
+ * negative durations.
  */
 export function parseDuration(text: string | null | undefined): number | null {
   if (!text) return null;
-  const s = text.trim();
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(s)) return null;
-  let total = 0;
-  for (const match of s.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
-    const unit = UNIT_SECONDS[match[2] ?? ""];
-    if (unit === undefined) return null;
-    total += Number(match[1]) * unit;
+  try {
+    const ms = parseGoDuration(text.trim());
+    return ms > 0 ? ms / 1000 : null;
+  } catch (e) {
+    if (e instanceof DurationError) return null;
+    throw e;
   }
-  return total > 0 ? total : null;
 }
 
 /** Seconds → a Go duration string the API accepts: 3600 → "60m", 86400 → "24h", 30 → "30s". */

@@ -1,10 +1,12 @@
 import { type AddressInfo, connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
+import type { MilestoneTrigger } from "../src/contract/index.js";
 import { LiveFeed } from "../src/live/feed.js";
 import { LiveHub } from "../src/live/hub.js";
 import { inlineStore } from "../src/store/access.js";
 import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
+import { milestoneEvent, saleEvent, summaryEvent } from "./support/live-events.js";
 import { openStream, type SseClient, waitFor } from "./support/sse.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -56,19 +58,16 @@ describe("GET /v1/stream", () => {
     expect(c.headers["x-accel-buffering"]).toBe("no");
     expect(c.headers["access-control-allow-origin"]).toBe("https://screen.example");
     await waitFor(() => hub.clientCount === 1);
-    hub.publish("sale", { sale_id: 1, merchant_alias: "Line\nbreak café" });
+    const sale = saleEvent(1, "Line\nbreak café");
+    hub.publish("sale", sale);
     await waitFor(() => named(c).length === 1);
-    expect(named(c)[0]).toEqual({
-      id: "1",
-      event: "sale",
-      data: JSON.stringify({ sale_id: 1, merchant_alias: "Line\nbreak café" }),
-    });
-    expect(JSON.parse(named(c)[0]?.data ?? "")).toEqual({ sale_id: 1, merchant_alias: "Line\nbreak café" });
+    expect(named(c)[0]).toEqual({ id: "1", event: "sale", data: JSON.stringify(sale) });
+    expect(JSON.parse(named(c)[0]?.data ?? "")).toEqual(sale);
   });
 
   it("replays what a reconnecting client missed, or tells it to reset", async () => {
     const { hub, open } = await serve({ replayBuffer: 3 });
-    for (let i = 1; i <= 5; i++) hub.publish("sale", { n: i });
+    for (let i = 1; i <= 5; i++) hub.publish("sale", saleEvent(i));
     const resumed = await open({ "last-event-id": "3" });
     await waitFor(() => named(resumed).length === 2);
     expect(named(resumed).map((e) => [e.id, e.event])).toEqual([
@@ -85,7 +84,7 @@ describe("GET /v1/stream", () => {
       await waitFor(() => named(c).length === 1);
       expect(named(c)[0], why).toEqual({ id: "5", event: "reset", data: "{}" });
     }
-    hub.publish("summary", { total_transactions: 1 });
+    hub.publish("summary", summaryEvent(1));
     await waitFor(() => named(current).length === 1);
     expect(named(current)[0]?.event).toBe("summary");
   });
@@ -109,7 +108,7 @@ describe("GET /v1/stream", () => {
     const payload = "x".repeat(16 * 1024);
     // Bursts of a few events, like polls landing; the reading client keeps up between bursts.
     for (let i = 0; i < 400; i++) {
-      hub.publish("sale", { i, payload });
+      hub.publish("sale", saleEvent(i, payload));
       if (i % 5 === 4) await waitFor(() => named(fast).length === i + 1);
     }
     await waitFor(() => named(fast).length === 400, 10_000);
@@ -136,17 +135,17 @@ describe("GET /v1/stream", () => {
     const http11 = raw("HTTP/1.1");
     const http10 = raw("HTTP/1.0");
     await waitFor(() => hub.clientCount === 2);
-    hub.publish("sale", { n: 1 });
+    hub.publish("sale", saleEvent(1));
     await new Promise((r) => setTimeout(r, 20));
-    hub.publish("sale", { n: 2 });
-    hub.publish("milestone", { n: 3 });
+    hub.publish("sale", saleEvent(2));
+    hub.publish("milestone", milestoneEvent(3));
     await new Promise((r) => setTimeout(r, 20));
     await app.close();
     const expected =
       "retry: 2000\n: connected\n\n" +
-      'id: 1\nevent: sale\ndata: {"n":1}\n\n' +
-      'id: 2\nevent: sale\ndata: {"n":2}\n\n' +
-      'id: 3\nevent: milestone\ndata: {"n":3}\n\n';
+      `id: 1\nevent: sale\ndata: ${JSON.stringify(saleEvent(1))}\n\n` +
+      `id: 2\nevent: sale\ndata: ${JSON.stringify(saleEvent(2))}\n\n` +
+      `id: 3\nevent: milestone\ndata: ${JSON.stringify(milestoneEvent(3))}\n\n`;
 
     const [head11, body11] = (await http11).split("\r\n\r\n", 2) as [string, string];
     expect(head11.toLowerCase()).toContain("transfer-encoding: chunked");
@@ -212,7 +211,7 @@ describe("LiveFeed", () => {
     amount_sats: id,
     sale_date: `2025-11-10T12:00:0${id}Z`,
   });
-  const trigger = {
+  const trigger: MilestoneTrigger = {
     id: 1,
     milestone_id: 2,
     name: "First",

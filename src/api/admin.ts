@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
+import * as S from "../contract/index.js";
 import { FailedAuthLimiter, presentedTokens, tokenMatcher } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { HttpError, notFound } from "./errors.js";
 import { rejectNonFiniteNumbers, rejectNullFields } from "./params.js";
-import * as S from "./schemas.js";
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { store, now } = ctx;

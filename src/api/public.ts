@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
+import * as S from "../contract/index.js";
 import type { ReadArgs, ReadName } from "../store/access.js";
 import type { AppContext } from "./context.js";
 import { badRequest } from "./errors.js";
 import { parseBucket, parseSince, rejectNonFiniteNumbers, windowStart } from "./params.js";
-import * as S from "./schemas.js";
 
 const DAY_MS = 24 * 3600_000;
 const JSON_TYPE = "application/json; charset=utf-8";

@@ -31,7 +31,7 @@ export class LiveFeed {
     if (o.kind === "ok") {
       const newest = o.result.newSales.slice(0, this.opts.maxSalesPerPoll ?? 100);
       // Oldest first, so a client prepending each sale ends with the newest on top.
-      for (let i = newest.length - 1; i >= 0; i--) hub.publish("sale", newest[i]);
+      for (const sale of newest.toReversed()) hub.publish("sale", sale);
       for (const t of o.result.triggers) hub.publish("milestone", t);
       if (o.result.newSales.length > 0) this.scheduleSummary();
     }

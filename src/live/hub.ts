@@ -1,8 +1,7 @@
 import type { ServerResponse } from "node:http";
+import type { LiveEventName, LiveEvents } from "../contract/index.js";
 import { FanOut } from "./fanout.js";
 import { HEARTBEAT_FRAME, sseFrame } from "./frame.js";
-
-export type LiveEvent = "sale" | "summary" | "milestone" | "merchant" | "reset";
 
 export interface LiveHubOptions {
   maxClients: number;
@@ -102,7 +101,8 @@ export class LiveHub {
     if (lastEventId !== undefined) this.replay(res, lastEventId);
   }
 
-  publish(event: LiveEvent, data: unknown): number {
+  /** Sends `data` as `event` to every stream; the contract's LiveEvents says what data each event carries. */
+  publish<E extends LiveEventName>(event: E, data: LiveEvents[E]): number {
     const id = ++this.lastId;
     const frame = sseFrame(id, event, data);
     this.buffer.push({ id, frame });
@@ -116,7 +116,8 @@ export class LiveHub {
     const oldest = this.buffer[0]?.id ?? this.lastId + 1;
     // Unknown, from another process life (ahead of us), or older than the buffer: the client must refetch.
     if (Number.isNaN(last) || last > this.lastId || last < oldest - 1) {
-      res.write(sseFrame(this.lastId, "reset", {}));
+      const reset: LiveEvents["reset"] = {};
+      res.write(sseFrame(this.lastId, "reset", reset));
       return;
     }
     for (const b of this.buffer) if (b.id > last) res.write(b.frame);

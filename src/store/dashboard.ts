@@ -1,16 +1,8 @@
 import { sql } from "kysely";
+import type { MerchantStanding, Metric, ProductStanding, Summary, TickerRow } from "../contract/index.js";
 import type { Db } from "./db.js";
 import { nextHourBoundary } from "./rollups.js";
-import {
-  type MerchantStanding,
-  type ProductStanding,
-  round2,
-  type Summary,
-  type TickerRow,
-  toTickerRow,
-} from "./shapes.js";
-
-export type Metric = "transactions" | "volume";
+import { round2, toTickerRow } from "./shapes.js";
 
 /** Leaderboards sort by the chosen metric, then by the other one (before the id) to break ties. */
 function rankingColumns(metric: Metric) {

@@ -1,11 +1,12 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type { Kysely, Transaction } from "kysely";
+import type { MilestoneTrigger, TickerRow } from "../contract/index.js";
 import { dueMilestones, type Totals } from "../milestones/evaluate.js";
 import type { ParsedPoll, UnchangedPoll, UpstreamProduct, UpstreamSale } from "../upstream/payload.js";
 import { type Db, sqliteConnection } from "./db.js";
 import { salesByHour } from "./rollups.js";
 import type { Database } from "./schema.js";
-import { type MilestoneTrigger, type TickerRow, toTickerRow, toTrigger } from "./shapes.js";
+import { toTickerRow, toTrigger } from "./shapes.js";
 
 export interface PollResult {
   /** How many sales this poll stored. */

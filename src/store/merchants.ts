@@ -1,6 +1,7 @@
+import type { Merchant } from "../contract/index.js";
 import type { Db } from "./db.js";
 import { writePollStamps } from "./ingest.js";
-import { type Merchant, toMerchant } from "./shapes.js";
+import { toMerchant } from "./shapes.js";
 
 const MERCHANT_COLUMNS = [
   "id",

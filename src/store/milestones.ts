@@ -1,5 +1,6 @@
+import type { Milestone, MilestoneTrigger } from "../contract/index.js";
 import type { Db } from "./db.js";
-import { type Milestone, type MilestoneTrigger, toMilestone, toTrigger } from "./shapes.js";
+import { toMilestone, toTrigger } from "./shapes.js";
 
 export async function listMilestones(db: Db): Promise<Milestone[]> {
   const rows = await db.selectFrom("milestones").selectAll().orderBy("id").execute();

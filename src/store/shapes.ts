@@ -1,18 +1,7 @@
 /** The one place where stored rows become the API's JSON shapes (also pushed on the live stream). */
+import type { Merchant, Milestone, MilestoneTrigger, MilestoneType, TickerRow } from "../contract/index.js";
 import { rfc3339 } from "../time/instant.js";
 import type { MerchantsTable, MilestonesTable, MilestoneTriggersTable } from "./schema.js";
-
-export interface Merchant {
-  id: string;
-  public_key: string;
-  alias: string;
-  enabled: boolean;
-  last_polled_at?: string;
-  consecutive_failures: number;
-  last_error?: string;
-  created_at: string;
-  updated_at: string;
-}
 
 type MerchantRow = Pick<
   MerchantsTable,
@@ -33,23 +22,20 @@ export function toMerchant(r: MerchantRow): Merchant {
   };
 }
 
-export interface Milestone {
-  id: number;
-  name: string;
-  type: string;
-  threshold: number;
-  enabled: boolean;
-  triggered: boolean;
-  triggered_at?: string;
-  created_at: string;
-  updated_at: string;
+/**
+ * The column is text, but only the admin API writes it, after checking it against the contract's
+ * enum; anything else was written behind the service's back and is refused rather than passed on.
+ */
+function milestoneType(stored: string): MilestoneType {
+  if (stored === "transactions" || stored === "volume") return stored;
+  throw new Error(`stored milestone type ${JSON.stringify(stored)} is not transactions or volume`);
 }
 
 export function toMilestone(r: Omit<MilestonesTable, "id"> & { id: number }): Milestone {
   return {
     id: r.id,
     name: r.name,
-    type: r.type,
+    type: milestoneType(r.type),
     threshold: r.threshold,
     enabled: r.enabled === 1,
     triggered: r.triggered_at !== null,
@@ -59,38 +45,17 @@ export function toMilestone(r: Omit<MilestonesTable, "id"> & { id: number }): Mi
   };
 }
 
-export interface MilestoneTrigger {
-  id: number;
-  milestone_id: number;
-  name: string;
-  type: string;
-  threshold: number;
-  triggered_at: string;
-  total_transactions: number;
-  total_volume_sats: number;
-}
-
 export function toTrigger(r: Omit<MilestoneTriggersTable, "id"> & { id: number }): MilestoneTrigger {
   return {
     id: r.id,
     milestone_id: r.milestone_id,
     name: r.name,
-    type: r.type,
+    type: milestoneType(r.type),
     threshold: r.threshold,
     triggered_at: rfc3339(r.triggered_at),
     total_transactions: r.total_transactions,
     total_volume_sats: r.total_volume_sats,
   };
-}
-
-export interface TickerRow {
-  sale_id: number;
-  merchant_id: string;
-  merchant_alias: string;
-  amount_sats: number;
-  sale_date: string;
-  fiat_amount?: number;
-  currency?: string;
 }
 
 export function toTickerRow(r: {
@@ -111,33 +76,6 @@ export function toTickerRow(r: {
     ...(r.fiat_amount === null ? {} : { fiat_amount: r.fiat_amount }),
     ...(r.currency === null ? {} : { currency: r.currency }),
   };
-}
-
-export interface Summary {
-  total_transactions: number;
-  total_volume_sats: number;
-  average_transaction_size: number;
-  active_merchants: number;
-  total_merchants: number;
-  unique_products: number;
-  transactions_per_minute: number;
-  volume_per_minute: number;
-  fiat_volume: { currency: string; amount: number }[];
-}
-
-export interface MerchantStanding {
-  merchant_id: string;
-  alias: string;
-  transactions: number;
-  volume_sats: number;
-}
-
-export interface ProductStanding {
-  merchant_id: string;
-  product_id: number;
-  name: string;
-  transactions: number;
-  volume_sats: number;
 }
 
 /** Two decimals, as a rate or an average is shown; never NaN. */

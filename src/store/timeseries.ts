@@ -1,19 +1,8 @@
 import { sql } from "kysely";
+import type { Timeseries, TimeseriesBucket } from "../contract/index.js";
 import { rfc3339 } from "../time/instant.js";
 import type { Db } from "./db.js";
 import { HOUR_MS } from "./rollups.js";
-
-export interface TimeseriesBucket {
-  start: string;
-  transactions: number;
-  volume_sats: number;
-}
-
-export interface Timeseries {
-  window_seconds: number;
-  bucket_seconds: number;
-  buckets: TimeseriesBucket[];
-}
 
 /**
  * Sales per bucket over the window, oldest first, every bucket present (zeros included). Buckets are

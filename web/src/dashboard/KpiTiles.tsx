@@ -99,9 +99,8 @@ function TopLine({ name }: { name: string }) {
 
 /** "≈ $4,567.89 · €12.00" from the summary's fiat volumes (empty when there are none). */
 export function fiatLine(summary: Summary | null, compact = false): string {
-  const list = summary?.fiat_volume ?? [];
-  return list
-    .filter((f) => f && typeof f.amount === "number")
+  // The server always sends fiat_volume (possibly empty); only a missing summary has none.
+  return (summary?.fiat_volume ?? [])
     .slice(0, 2)
     .map((f) => formatFiat(f.amount, f.currency, { compact }))
     .join(" · ");

@@ -58,6 +58,7 @@ const summary = (total: number): Summary => ({
   unique_products: 4,
   transactions_per_minute: 1.5,
   volume_per_minute: 1500,
+  fiat_volume: [],
 });
 
 const sale = (id: number, merchant = "173", at = `2025-11-10T14:00:${String(id % 60).padStart(2, "0")}Z`) =>

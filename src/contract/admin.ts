@@ -1,0 +1,77 @@
+import { type Static, Type } from "typebox";
+import { CLOSED, Count, Instant, MerchantId, MilestoneType } from "./common.js";
+
+/** The admin side: operator logins, merchants and milestones. */
+
+export const LoginBody = Type.Object({ token: Type.String({ maxLength: 4096 }) });
+export type LoginBody = Static<typeof LoginBody>;
+
+export const Merchant = Type.Object(
+  {
+    id: Type.String(),
+    public_key: Type.String(),
+    alias: Type.String(),
+    enabled: Type.Boolean(),
+    last_polled_at: Type.Optional(Instant),
+    consecutive_failures: Count,
+    last_error: Type.Optional(Type.String()),
+    created_at: Instant,
+    updated_at: Instant,
+  },
+  CLOSED,
+);
+export type Merchant = Static<typeof Merchant>;
+
+export const MerchantParams = Type.Object({ id: MerchantId });
+export type MerchantParams = Static<typeof MerchantParams>;
+const PublicKey = Type.String({ minLength: 1, maxLength: 512 });
+const Alias = Type.String({ minLength: 1, maxLength: 200 });
+export const MerchantBody = Type.Object({
+  id: MerchantId,
+  public_key: PublicKey,
+  alias: Alias,
+  enabled: Type.Optional(Type.Boolean()),
+});
+export type MerchantBody = Static<typeof MerchantBody>;
+export const MerchantPatchBody = Type.Object({
+  public_key: Type.Optional(PublicKey),
+  alias: Type.Optional(Alias),
+  enabled: Type.Optional(Type.Boolean()),
+});
+export type MerchantPatchBody = Static<typeof MerchantPatchBody>;
+
+const Threshold = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+const MilestoneName = Type.String({ minLength: 1, maxLength: 200 });
+
+export const Milestone = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    type: MilestoneType,
+    threshold: Type.Integer(),
+    enabled: Type.Boolean(),
+    triggered: Type.Boolean(),
+    triggered_at: Type.Optional(Instant),
+    created_at: Instant,
+    updated_at: Instant,
+  },
+  CLOSED,
+);
+export type Milestone = Static<typeof Milestone>;
+export const MilestoneParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export type MilestoneParams = Static<typeof MilestoneParams>;
+export const MilestoneBody = Type.Object({
+  name: MilestoneName,
+  type: MilestoneType,
+  threshold: Threshold,
+  enabled: Type.Optional(Type.Boolean()),
+});
+export type MilestoneBody = Static<typeof MilestoneBody>;
+export const MilestonePatchBody = Type.Object({
+  name: Type.Optional(MilestoneName),
+  type: Type.Optional(MilestoneType),
+  threshold: Type.Optional(Threshold),
+  enabled: Type.Optional(Type.Boolean()),
+  reset_trigger: Type.Optional(Type.Boolean()),
+});
+export type MilestonePatchBody = Static<typeof MilestonePatchBody>;

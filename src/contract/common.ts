@@ -1,0 +1,30 @@
+import { type Static, Type } from "typebox";
+
+/** Building blocks shared by the contract's bodies, answers and stream events. */
+
+export const MERCHANT_ID_PATTERN = "^[A-Za-z0-9_-]{1,64}$";
+export const MerchantId = Type.String({
+  pattern: MERCHANT_ID_PATTERN,
+  description: "Upstream merchant id, e.g. 173",
+});
+export const Limit = Type.Integer({ minimum: 1, maximum: 1000 });
+export const Instant = Type.String({ description: "RFC 3339, UTC" });
+export const Count = Type.Integer({ minimum: 0 });
+export const Sats = Type.Integer({ minimum: 0 });
+
+// Enums, not unions of literals: Ajv then names the parameter once instead of once per alternative.
+export const Metric = Type.Enum(["transactions", "volume"]);
+export type Metric = Static<typeof Metric>;
+export const MilestoneType = Type.Enum(["transactions", "volume"]);
+export type MilestoneType = Static<typeof MilestoneType>;
+
+/**
+ * Answers are closed objects: serialisation drops anything else anyway, and the live stream (plain
+ * JSON.stringify) must not leak a field the contract does not name.
+ */
+export const CLOSED = { additionalProperties: false } as const;
+
+export const ErrorBody = Type.Object({ error: Type.String() }, CLOSED);
+export type ErrorBody = Static<typeof ErrorBody>;
+export const StatusBody = Type.Object({ status: Type.String() }, CLOSED);
+export type StatusBody = Static<typeof StatusBody>;

@@ -1,0 +1,115 @@
+import { type Static, Type } from "typebox";
+import { CLOSED, Count, Instant, Limit, MERCHANT_ID_PATTERN, Metric, MilestoneType, Sats } from "./common.js";
+
+/** The public, read-only side: what dashboards ask for and get back. */
+
+export const LimitQuery = Type.Object({ limit: Type.Optional(Limit) });
+export type LimitQuery = Static<typeof LimitQuery>;
+export const MerchantLeaderboardQuery = Type.Object({
+  metric: Type.Optional(Metric),
+  window: Type.Optional(Type.String({ description: "Go duration (5m, 24h) or all" })),
+  limit: Type.Optional(Limit),
+});
+export type MerchantLeaderboardQuery = Static<typeof MerchantLeaderboardQuery>;
+export const ProductLeaderboardQuery = MerchantLeaderboardQuery;
+export type ProductLeaderboardQuery = Static<typeof ProductLeaderboardQuery>;
+export const TriggersQuery = Type.Object({
+  since: Type.Optional(Type.String({ description: "RFC 3339; default 24 h ago" })),
+  limit: Type.Optional(Limit),
+});
+export type TriggersQuery = Static<typeof TriggersQuery>;
+export const TimeseriesQuery = Type.Object({
+  window: Type.Optional(Type.String({ description: "Go duration, default 60m" })),
+  bucket: Type.Optional(Type.String({ description: "Go duration, default 1m" })),
+  merchant_id: Type.Optional(Type.String({ pattern: MERCHANT_ID_PATTERN })),
+});
+export type TimeseriesQuery = Static<typeof TimeseriesQuery>;
+
+export const FiatVolume = Type.Object({ currency: Type.String(), amount: Type.Number() }, CLOSED);
+export type FiatVolume = Static<typeof FiatVolume>;
+
+/** Headline figures; also the stream's `summary` event. `fiat_volume` is always sent, maybe empty. */
+export const Summary = Type.Object(
+  {
+    total_transactions: Count,
+    total_volume_sats: Sats,
+    average_transaction_size: Type.Number(),
+    active_merchants: Count,
+    total_merchants: Count,
+    unique_products: Count,
+    transactions_per_minute: Type.Number(),
+    volume_per_minute: Type.Number(),
+    fiat_volume: Type.Array(FiatVolume),
+  },
+  CLOSED,
+);
+export type Summary = Static<typeof Summary>;
+
+/** One sale as the ticker shows it; also the stream's `sale` event. */
+export const TickerRow = Type.Object(
+  {
+    sale_id: Type.Integer(),
+    merchant_id: Type.String(),
+    merchant_alias: Type.String(),
+    amount_sats: Sats,
+    sale_date: Instant,
+    fiat_amount: Type.Optional(Type.Number()),
+    currency: Type.Optional(Type.String()),
+  },
+  CLOSED,
+);
+export type TickerRow = Static<typeof TickerRow>;
+
+export const MerchantStanding = Type.Object(
+  {
+    merchant_id: Type.String(),
+    alias: Type.String(),
+    transactions: Count,
+    volume_sats: Sats,
+  },
+  CLOSED,
+);
+export type MerchantStanding = Static<typeof MerchantStanding>;
+
+export const ProductStanding = Type.Object(
+  {
+    merchant_id: Type.String(),
+    product_id: Type.Integer(),
+    name: Type.String(),
+    transactions: Count,
+    volume_sats: Sats,
+  },
+  CLOSED,
+);
+export type ProductStanding = Static<typeof ProductStanding>;
+
+/** A milestone firing, with the totals at that moment; also the stream's `milestone` event. */
+export const MilestoneTrigger = Type.Object(
+  {
+    id: Type.Integer(),
+    milestone_id: Type.Integer(),
+    name: Type.String(),
+    type: MilestoneType,
+    threshold: Type.Integer(),
+    triggered_at: Instant,
+    total_transactions: Count,
+    total_volume_sats: Sats,
+  },
+  CLOSED,
+);
+export type MilestoneTrigger = Static<typeof MilestoneTrigger>;
+
+export const TimeseriesBucket = Type.Object(
+  { start: Instant, transactions: Count, volume_sats: Sats },
+  CLOSED,
+);
+export type TimeseriesBucket = Static<typeof TimeseriesBucket>;
+export const Timeseries = Type.Object(
+  {
+    window_seconds: Type.Number(),
+    bucket_seconds: Type.Number(),
+    buckets: Type.Array(TimeseriesBucket),
+  },
+  CLOSED,
+);
+export type Timeseries = Static<typeof Timeseries>;

@@ -1,0 +1,38 @@
+import { type Static, Type } from "typebox";
+import { CLOSED, Instant } from "./common.js";
+import { MilestoneTrigger, Summary, TickerRow } from "./dashboard.js";
+
+/** `GET /v1/stream`: the data of each Server-Sent Event, by event name. */
+
+export const StreamHeaders = Type.Object({
+  "last-event-id": Type.Optional(Type.String({ description: "Id of the last event the client saw" })),
+});
+export type StreamHeaders = Static<typeof StreamHeaders>;
+
+/** A merchant's polls started or stopped succeeding; `last_polled_at` only while healthy. */
+export const MerchantStatus = Type.Object(
+  {
+    id: Type.String(),
+    alias: Type.String(),
+    last_polled_at: Type.Optional(Instant),
+    healthy: Type.Boolean(),
+  },
+  CLOSED,
+);
+export type MerchantStatus = Static<typeof MerchantStatus>;
+
+/** The client missed more than the replay buffer holds: refetch everything over REST. */
+export const Reset = Type.Object({}, CLOSED);
+export type Reset = Static<typeof Reset>;
+
+/** Each event's schema by name; the type of the same name maps each name to that event's data. */
+export const LiveEvents = {
+  sale: TickerRow,
+  summary: Summary,
+  milestone: MilestoneTrigger,
+  merchant: MerchantStatus,
+  reset: Reset,
+} as const;
+export type LiveEventName = keyof typeof LiveEvents;
+// A map, so that a publisher cannot send one event's payload under another's name.
+export type LiveEvents = { [E in LiveEventName]: Static<(typeof LiveEvents)[E]> };

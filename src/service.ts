@@ -62,6 +62,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   const events: IngestEvents = {
     onChange: () => cache.invalidate(),
     onOutcome: (outcome) => feed?.onOutcome(outcome),
+    onSummary: (summary) => feed?.onSummary(summary),
   };
   let inline: LocalIngest | undefined;
   let ingest: Ingest;
@@ -74,7 +75,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   } else {
     ingest = await startIngestThread({ config, log, ...events });
   }
-  const liveFeed = new LiveFeed({ store: ingest.store, hub, rateWindowMs: config.rateWindowMs, log });
+  const liveFeed = new LiveFeed({ hub });
   feed = liveFeed;
   let app: FastifyInstance;
   try {
@@ -107,7 +108,6 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       if (stopped) return;
       stopped = true;
       await app.close();
-      // Before ingest stops, so no summary is asked of a thread that is going away.
       liveFeed.stop();
       await ingest.stop();
     },

@@ -44,6 +44,7 @@ const config = (over: Partial<IngestThreadConfig> = {}): IngestThreadConfig => (
   httpTimeoutMs: 2000,
   pollIntervalMs: 60_000,
   pollConcurrency: 4,
+  rateWindowMs: 60_000,
   logLevel: "silent",
   logFormat: "json",
   ...over,

@@ -1,14 +1,10 @@
 import { Compile } from "typebox/compile";
 import { afterEach, describe, expect, it } from "vitest";
 import { LiveEvents } from "../src/contract/index.js";
-import { Poller } from "../src/ingest/poller.js";
-import { LiveFeed } from "../src/live/feed.js";
-import { LiveHub } from "../src/live/hub.js";
-import { inlineStore } from "../src/store/access.js";
-import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
+import { createService } from "../src/service.js";
 import { upsertMerchant } from "../src/store/merchants.js";
 import { createMilestone } from "../src/store/milestones.js";
-import { createUpstreamClient } from "../src/upstream/client.js";
+import { testConfig } from "./support/app.js";
 import { fakeStreamClient } from "./support/fake-stream.js";
 import { captureLogger } from "./support/log.js";
 import { waitFor } from "./support/sse.js";
@@ -44,25 +40,28 @@ function violations(frames: Frame[]): string[] {
 }
 
 let upstream: FakeUpstream;
-let store: OpenedDatabase;
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A real poll cycle (one merchant selling, one failing) through the real feed into the real hub. */
+/** A real poll cycle (one merchant selling, one failing) through the service into its live hub. */
 async function streamOfOnePollCycle() {
   upstream = await startFakeUpstream();
-  store = await openDatabase(":memory:");
-  cleanups.push(
-    () => upstream.close(),
-    () => store.close(),
-  );
+  cleanups.push(() => upstream.close());
+  const service = await createService(testConfig({ sourceBaseUrl: upstream.url }), {
+    log: captureLogger().log,
+    ingest: "inline",
+  });
+  cleanups.push(() => service.stop());
+  const { hub, inline } = service;
+  if (!inline) throw new Error("inline ingest exposes its database");
+  const { db } = inline.database;
   const now = Date.parse("2025-11-10T14:00:00Z");
-  await upsertMerchant(store.db, { id: "173", public_key: "k173", alias: "Café 173", enabled: true }, now);
-  await upsertMerchant(store.db, { id: "174", public_key: "k174", alias: "Bar 174", enabled: true }, now);
-  await createMilestone(store.db, { name: "First sale", type: "transactions", threshold: 1 }, now);
-  await createMilestone(store.db, { name: "First 100 sats", type: "volume", threshold: 100 }, now);
+  await upsertMerchant(db, { id: "173", public_key: "k173", alias: "Café 173", enabled: true }, now);
+  await upsertMerchant(db, { id: "174", public_key: "k174", alias: "Bar 174", enabled: true }, now);
+  await createMilestone(db, { name: "First sale", type: "transactions", threshold: 1 }, now);
+  await createMilestone(db, { name: "First 100 sats", type: "volume", threshold: 100 }, now);
   const date = "2025-11-10T13:59:00.000000+00:00";
   const line = { ProductID: 5, ProductName: "Espresso", ProductPriceSats: 100, Quantity: 1 };
   const product = { productid: 5, name: "Espresso", total_transactions: 1, total_units_sold: 1 };
@@ -75,22 +74,9 @@ async function streamOfOnePollCycle() {
   });
   upstream.set("174", { kind: "status", status: 500 });
 
-  const hub = new LiveHub({ maxClients: 10 });
   const watching = fakeStreamClient();
   hub.attach(watching.res, {});
-  const feed = new LiveFeed({ store: inlineStore(store.db), hub, rateWindowMs: 300_000, summaryEveryMs: 0 });
-  const poller = new Poller({
-    db: store.db,
-    fetchMerchant: createUpstreamClient({ baseUrl: upstream.url, timeoutMs: 2000 }),
-    intervalMs: 60_000,
-    concurrency: 2,
-    log: captureLogger().log,
-    onOutcome: feed.onOutcome,
-    stopGraceMs: 200,
-  });
-  cleanups.push(() => feed.stop());
-  await poller.pollAll();
-  await poller.stop();
+  await inline.pollAll();
   await waitFor(() => framesOf(watching.text()).some((f) => f.event === "summary"));
   // A screen back from a long sleep (an id the hub never gave) is told to start over.
   const resuming = fakeStreamClient();

@@ -7,22 +7,29 @@
  * callback, `onChange`.
  */
 import type { FastifyBaseLogger } from "fastify";
+import type { Summary } from "../contract/index.js";
 import type { ChangeArgs, ChangeName, ChangeResult, StoreAccess } from "../store/access.js";
 import { runChange, runRead } from "../store/access.js";
+import { getSummary } from "../store/dashboard.js";
 import { type OpenedDatabase, openDatabase, openReadConnection } from "../store/db.js";
 import { getMerchantCredentials } from "../store/merchants.js";
 import { createUpstreamClient, type FetchMerchant } from "../upstream/client.js";
 import { Poller, type PollOutcome } from "./poller.js";
+import { SummaryTicker } from "./summary-ticker.js";
 import type { IngestThreadConfig } from "./thread-protocol.js";
 
 /** After the first cycle, polls start evenly over this part of the poll interval. */
 const POLL_SPREAD = 0.5;
+/** Screens get fresh totals at most this often while sales keep landing (and once after each burst). */
+const SUMMARY_EVERY_MS = 250;
 
 export interface IngestEvents {
   /** Every finished poll, stored or failed (the live feed listens here). */
   onOutcome?: (outcome: PollOutcome) => void;
   /** Something a dashboard shows has changed: cached answers must refresh. */
   onChange?: () => void;
+  /** The summary after stored sales, at most one per SUMMARY_EVERY_MS (the live feed pushes it). */
+  onSummary?: (summary: Summary) => void;
 }
 
 /** What the rest of the service sees of ingest, wherever it runs. */
@@ -70,6 +77,14 @@ export async function openIngest(
     throw e;
   }
   const readDb = reader?.db ?? writer.db;
+  const now = clock.now ?? Date.now;
+  const summaries = new SummaryTicker({
+    read: () => getSummary(readDb, { now: now(), rateWindowMs: config.rateWindowMs }),
+    emit: (summary) => events.onSummary?.(summary),
+    log,
+    now,
+    everyMs: SUMMARY_EVERY_MS,
+  });
   const poller = new Poller({
     db: writer.db,
     fetchMerchant,
@@ -78,6 +93,7 @@ export async function openIngest(
     log,
     onOutcome: (outcome) => {
       if (outcome.kind === "ok" && outcome.result.changed) events.onChange?.();
+      if (outcome.kind === "ok" && outcome.result.storedCount > 0) summaries.poke();
       events.onOutcome?.(outcome);
     },
     onCycleEnd: writer.optimize,
@@ -109,6 +125,7 @@ export async function openIngest(
       if (stopping) return;
       stopping = true;
       await poller.stop();
+      summaries.stop();
       await reader?.close();
       await writer.close();
     },

@@ -62,6 +62,9 @@ export async function startIngestThread(opts: IngestThreadOptions): Promise<Inge
           case "change":
             opts.onChange?.();
             return;
+          case "summary":
+            opts.onSummary?.(m.summary);
+            return;
           case "stopped":
             stopped?.();
             return;
@@ -156,6 +159,7 @@ function threadConfig(c: IngestThreadConfig): IngestThreadConfig {
     httpTimeoutMs: c.httpTimeoutMs,
     pollIntervalMs: c.pollIntervalMs,
     pollConcurrency: c.pollConcurrency,
+    rateWindowMs: c.rateWindowMs,
     logLevel: c.logLevel,
     logFormat: c.logFormat,
   };

@@ -1,4 +1,5 @@
 import type { Config } from "../config/config.js";
+import type { Summary } from "../contract/index.js";
 import type { ChangeName, ReadName } from "../store/access.js";
 import type { PollOutcome } from "./poller.js";
 import type { Answer, Call } from "./rpc.js";
@@ -11,6 +12,7 @@ export type IngestThreadConfig = Pick<
   | "httpTimeoutMs"
   | "pollIntervalMs"
   | "pollConcurrency"
+  | "rateWindowMs"
   | "logLevel"
   | "logFormat"
 >;
@@ -29,6 +31,7 @@ export type FromIngestThread =
   | { kind: "ready" }
   | { kind: "failed"; error: string }
   | { kind: "outcome"; outcome: PollOutcome }
+  | { kind: "summary"; summary: Summary }
   /** Something a dashboard shows changed; sent before the answer to the change that caused it. */
   | { kind: "change" }
   | { kind: "stopped" };

@@ -21,6 +21,7 @@ try {
   ingest = await openIngest(config, log, {
     onOutcome: (outcome) => send({ kind: "outcome", outcome }),
     onChange: () => send({ kind: "change" }),
+    onSummary: (summary) => send({ kind: "summary", summary }),
   });
 } catch (e) {
   send({ kind: "failed", error: (e as Error).message });

@@ -1,26 +1,20 @@
-import type { FastifyBaseLogger } from "fastify";
+import type { Summary } from "../contract/index.js";
 import type { PollOutcome } from "../ingest/poller.js";
-import type { StoreAccess } from "../store/access.js";
 import { rfc3339 } from "../time/instant.js";
 import type { LiveHub } from "./hub.js";
 
 export interface LiveFeedOptions {
-  store: Pick<StoreAccess, "read">;
   hub: LiveHub;
-  rateWindowMs: number;
-  log?: FastifyBaseLogger;
-  now?: () => number;
-  /** At most one summary per this many ms, however many polls land. */
-  summaryEveryMs?: number;
   /** A first poll of a long history would flood screens; only the newest sales are pushed. */
   maxSalesPerPoll?: number;
 }
 
-/** Turns finished polls into live events: sales, milestones, merchant health and throttled summaries. */
+/**
+ * Turns what ingest reports into live events: finished polls become sales, milestones and merchant
+ * health; the summaries ingest reads after stored sales (ingest/summary-ticker.ts) go out as they come.
+ */
 export class LiveFeed {
   private readonly healthy = new Map<string, boolean>();
-  private summaryTimer: NodeJS.Timeout | undefined;
-  private lastSummaryAt = 0;
   private stopped = false;
 
   constructor(private readonly opts: LiveFeedOptions) {}
@@ -33,7 +27,6 @@ export class LiveFeed {
       // Oldest first, so a client prepending each sale ends with the newest on top.
       for (const sale of newest.toReversed()) hub.publish("sale", sale);
       for (const t of o.result.triggers) hub.publish("milestone", t);
-      if (o.result.newSales.length > 0) this.scheduleSummary();
     }
     const healthy = o.kind === "ok";
     if (this.healthy.get(o.merchantId) !== healthy) {
@@ -47,24 +40,11 @@ export class LiveFeed {
     }
   };
 
+  readonly onSummary = (summary: Summary): void => {
+    if (!this.stopped) this.opts.hub.publish("summary", summary);
+  };
+
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.summaryTimer);
-  }
-
-  private scheduleSummary(): void {
-    if (this.summaryTimer) return;
-    const now = this.opts.now ?? Date.now;
-    const wait = Math.max(0, this.lastSummaryAt + (this.opts.summaryEveryMs ?? 250) - now());
-    this.summaryTimer = setTimeout(() => {
-      this.summaryTimer = undefined;
-      this.lastSummaryAt = now();
-      this.opts.store
-        .read("summary", { now: now(), rateWindowMs: this.opts.rateWindowMs })
-        .then((summary) => {
-          if (!this.stopped) this.opts.hub.publish("summary", summary);
-        })
-        .catch((err) => this.opts.log?.warn({ err }, "live summary failed"));
-    }, wait);
   }
 }

@@ -26,113 +26,119 @@ export type IngestThread = Ingest;
  * transaction and a re-poll stores nothing twice), and polling resumes if it was running.
  */
 export async function startIngestThread(opts: IngestThreadOptions): Promise<IngestThread> {
-  const { log } = opts;
-  const calls = new CallClient<IngestCalls>();
-  let polling = false;
-  let stopping = false;
-  let restartTimer: NodeJS.Timeout | undefined;
-  let current: Worker | undefined;
-  let stopped: (() => void) | undefined;
+  const thread = new ThreadHandle(opts);
+  await thread.spawn();
+  return {
+    store: {
+      read: (name, args) => thread.call("read", { name, args }) as never,
+      change: (name, args) => thread.call("change", { name, args }) as never,
+    },
+    startPolling: () => thread.startPolling(),
+    refetch: (merchantId) => thread.call("refetch", merchantId),
+    stop: () => thread.stop(),
+  };
+}
 
-  const spawn = (): Promise<Worker> =>
-    new Promise<Worker>((resolve, reject) => {
-      const worker = newWorker(opts);
+/** The current ingest thread, its replacement when it dies, and the calls waiting on it. */
+class ThreadHandle {
+  private readonly calls = new CallClient<IngestCalls>();
+  private polling = false;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private current: Worker | undefined;
+  private stopped: (() => void) | undefined;
+
+  constructor(private readonly opts: IngestThreadOptions) {}
+
+  /** Starts a thread; resolves when its database is open, rejects with why it could not be. */
+  spawn(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const worker = newWorker(this.opts);
       let ready = false;
       worker.on("message", (m: FromIngestThread) => {
-        if (calls.take(m) || !("kind" in m)) return;
-        switch (m.kind) {
-          case "ready":
-            ready = true;
-            if (stopping) {
-              // A replacement that came up while the service was stopping: nothing to keep it for.
-              void worker.terminate();
-              resolve(worker);
-              return;
-            }
-            current = worker;
-            if (polling) post({ kind: "startPolling" });
-            resolve(worker);
-            return;
-          case "failed":
-            reject(new Error(`cannot open the database ${opts.config.dbPath}: ${m.error}`));
-            return;
-          case "outcome":
-            opts.onOutcome?.(m.outcome);
-            return;
-          case "change":
-            opts.onChange?.();
-            return;
-          case "summary":
-            opts.onSummary?.(m.summary);
-            return;
-          case "stopped":
-            stopped?.();
-            return;
-        }
+        if (this.calls.take(m) || !("kind" in m)) return;
+        if (m.kind === "ready") {
+          ready = true;
+          this.adopt(worker);
+          resolve();
+        } else if (m.kind === "failed") {
+          reject(new Error(`cannot open the database ${this.opts.config.dbPath}: ${m.error}`));
+        } else if (m.kind === "stopped") this.stopped?.();
+        else forwardEvent(m, this.opts);
       });
       worker.on("error", (e) => {
         if (!ready) reject(e);
-        else log.error({ err: e }, "ingest thread crashed");
+        else this.opts.log.error({ err: e }, "ingest thread crashed");
       });
       worker.on("exit", (code) => {
-        if (current === worker) current = undefined;
-        calls.failAll(new Error("the ingest thread stopped"));
-        stopped?.();
-        if (!ready) {
-          reject(new Error(`the ingest thread exited during start-up (code ${code})`));
-          return;
+        if (this.current === worker) this.current = undefined;
+        this.calls.failAll(new Error("the ingest thread stopped"));
+        this.stopped?.();
+        if (!ready) reject(new Error(`the ingest thread exited during start-up (code ${code})`));
+        else if (!this.stopping) {
+          this.opts.log.error(`ingest thread exited (code ${code}); starting a new one`);
+          this.scheduleRestart();
         }
-        if (stopping) return;
-        log.error(`ingest thread exited (code ${code}); starting a new one`);
-        scheduleRestart();
       });
     });
+  }
 
-  const scheduleRestart = () => {
-    restartTimer = setTimeout(() => {
-      restartTimer = undefined;
-      if (stopping) return;
-      spawn().catch((e: unknown) => {
-        log.error({ err: e }, "ingest thread could not be restarted; trying again");
-        scheduleRestart();
+  call<N extends keyof IngestCalls & string>(name: N, args: CallArgs<IngestCalls, N>) {
+    if (this.stopping) return Promise.reject(new Error("the ingest thread is stopping"));
+    if (!this.current) return Promise.reject(new Error("the ingest thread is restarting; try again"));
+    return this.calls.call(this.post, name, args);
+  }
+
+  startPolling(): void {
+    this.polling = true;
+    this.post({ kind: "startPolling" });
+  }
+
+  /** Stops polling (polls in flight get the poller's grace), closes the database and ends the thread. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const worker = this.current;
+    if (!worker) return;
+    await new Promise<void>((resolve) => {
+      this.stopped = resolve;
+      worker.postMessage({ kind: "stop" } satisfies ToIngestThread);
+    });
+    // The thread has closed the database and its port; make sure it is gone before returning.
+    await worker.terminate();
+  }
+
+  private readonly post = (m: ToIngestThread) => this.current?.postMessage(m);
+
+  private adopt(worker: Worker): void {
+    if (this.stopping) {
+      // A replacement that came up while the service was stopping: nothing to keep it for.
+      void worker.terminate();
+      return;
+    }
+    this.current = worker;
+    if (this.polling) this.post({ kind: "startPolling" });
+  }
+
+  private scheduleRestart(): void {
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.stopping) return;
+      this.spawn().catch((e: unknown) => {
+        this.opts.log.error({ err: e }, "ingest thread could not be restarted; trying again");
+        this.scheduleRestart();
       });
-    }, opts.restartDelayMs ?? 1000);
-  };
+    }, this.opts.restartDelayMs ?? 1000);
+  }
+}
 
-  const post = (m: ToIngestThread) => current?.postMessage(m);
-
-  const call = <N extends keyof IngestCalls & string>(name: N, args: CallArgs<IngestCalls, N>) => {
-    if (stopping) return Promise.reject(new Error("the ingest thread is stopping"));
-    if (!current) return Promise.reject(new Error("the ingest thread is restarting; try again"));
-    return calls.call(post, name, args);
-  };
-
-  await spawn();
-
-  return {
-    store: {
-      read: (name, args) => call("read", { name, args }) as never,
-      change: (name, args) => call("change", { name, args }) as never,
-    },
-    startPolling() {
-      polling = true;
-      post({ kind: "startPolling" });
-    },
-    refetch: (merchantId) => call("refetch", merchantId),
-    async stop() {
-      if (stopping) return;
-      stopping = true;
-      clearTimeout(restartTimer);
-      const worker = current;
-      if (!worker) return;
-      await new Promise<void>((resolve) => {
-        stopped = resolve;
-        worker.postMessage({ kind: "stop" } satisfies ToIngestThread);
-      });
-      // The thread has closed the database and its port; make sure it is gone before returning.
-      await worker.terminate();
-    },
-  };
+/** What the thread reports of its own accord, passed to whoever listens. */
+function forwardEvent(m: FromIngestThread, events: IngestEvents): void {
+  if (!("kind" in m)) return;
+  if (m.kind === "outcome") events.onOutcome?.(m.outcome);
+  else if (m.kind === "change") events.onChange?.();
+  else if (m.kind === "summary") events.onSummary?.(m.summary);
 }
 
 function newWorker(opts: IngestThreadOptions): Worker {

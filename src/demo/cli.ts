@@ -42,24 +42,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const child = spawn(
-    process.execPath,
-    [...SERVER_NODE_FLAGS, fileURLToPath(new URL("../main.js", import.meta.url))],
-    {
-      env: {
-        ...SERVER_ENV,
-        ...process.env,
-        ADDR: `${HOST}:${opts.port}`,
-        DB_PATH: dbPath,
-        SOURCE_BASE_URL: mock.url,
-        POLL_INTERVAL: "3s",
-        LOG_FORMAT: "pretty",
-        LOG_LEVEL: "warn",
-        ADMIN_TOKEN: token,
-      },
-      stdio: ["ignore", "inherit", "inherit"],
-    },
-  );
+  const child = startServer(opts, dbPath, mock.url, token);
 
   let stopping = false;
   const childExited = new Promise<void>((done) => child.once("exit", () => done()));
@@ -97,6 +80,37 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
 
+  printWelcome(base, token, mock, opts, dbPath);
+}
+
+/** The server as `npm start` runs it, polling the mock every 3 s, quiet but for warnings. */
+function startServer(opts: DemoOptions, dbPath: string, mockUrl: string, token: string): ChildProcess {
+  return spawn(
+    process.execPath,
+    [...SERVER_NODE_FLAGS, fileURLToPath(new URL("../main.js", import.meta.url))],
+    {
+      env: {
+        ...SERVER_ENV,
+        ...process.env,
+        ADDR: `${HOST}:${opts.port}`,
+        DB_PATH: dbPath,
+        SOURCE_BASE_URL: mockUrl,
+        POLL_INTERVAL: "3s",
+        LOG_FORMAT: "pretty",
+        LOG_LEVEL: "warn",
+        ADMIN_TOKEN: token,
+      },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+}
+function printWelcome(
+  base: string,
+  token: string,
+  mock: MockUpstream,
+  opts: DemoOptions,
+  dbPath: string,
+): void {
   console.log(`
 Live POS dashboard demo is running.
 

@@ -57,26 +57,21 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   const { log } = opts;
   const cache = new ReadCache(opts.readCache ?? READ_CACHE);
   const hub = new LiveHub({ maxClients: config.maxStreamClients, coalesceMs: STREAM_COALESCE_MS });
-  let feed: LiveFeed | undefined;
+  const feed = new LiveFeed({ hub });
   // The one path by which a change reaches screens: cached answers refresh, and polls become live events.
   const events: IngestEvents = {
     onChange: () => cache.invalidate(),
-    onOutcome: (outcome) => feed?.onOutcome(outcome),
-    onSummary: (summary) => feed?.onSummary(summary),
+    onOutcome: feed.onOutcome,
+    onSummary: feed.onSummary,
   };
   let inline: LocalIngest | undefined;
   let ingest: Ingest;
   if (opts.ingest === "inline") {
-    inline = await openIngest(config, log, events, {
-      ...(opts.now === undefined ? {} : { now: opts.now }),
-      ...(opts.random === undefined ? {} : { random: opts.random }),
-    });
+    inline = await openIngest(config, log, events, { now: opts.now, random: opts.random });
     ingest = inline;
   } else {
     ingest = await startIngestThread({ config, log, ...events });
   }
-  const liveFeed = new LiveFeed({ hub });
-  feed = liveFeed;
   let app: FastifyInstance;
   try {
     app = await buildApp({
@@ -85,8 +80,8 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       config,
       logger: log,
       hub,
-      ...(opts.webRoot === undefined ? {} : { webRoot: opts.webRoot }),
-      ...(opts.now === undefined ? {} : { now: opts.now }),
+      webRoot: opts.webRoot,
+      now: opts.now,
       refetch: (id) => ingest.refetch(id),
     });
   } catch (e) {
@@ -108,7 +103,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       if (stopped) return;
       stopped = true;
       await app.close();
-      liveFeed.stop();
+      feed.stop();
       await ingest.stop();
     },
   };

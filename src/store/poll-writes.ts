@@ -1,0 +1,97 @@
+/** The rows one poll writes, inside the poll transaction (poll-transaction.ts), on prepared statements. */
+import type { IncomingSale, ProductFigures } from "./poll-contents.js";
+import type { PollStatements } from "./poll-statements.js";
+import { salesByHour } from "./rollups.js";
+
+/** Sales stored between two yields to the event loop. */
+const SALE_CHUNK = 2000;
+/** Products stored between two yields to the event loop. */
+const PRODUCT_CHUNK = 2000;
+
+/** Lets HTTP requests run between the chunks of a big poll; reads use their own connection meanwhile. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function insertSales(
+  st: PollStatements,
+  merchantId: string,
+  sales: IncomingSale[],
+  now: number,
+): Promise<void> {
+  // Upstream lists sales newest first. Stored oldest first, every index (merchant + sale id, dates) is
+  // appended to at its end instead of split at its start: about 4 % faster on a million-sale history,
+  // and the row ids then follow the sale ids (the ticker's tie-break on equal dates).
+  const count = sales.length;
+  const last = count - 1;
+  const backwards = count > 1 && (sales[0] as IncomingSale).saleId > (sales[last] as IncomingSale).saleId;
+  for (let i = 0; i < count; i += SALE_CHUNK) {
+    const end = Math.min(i + SALE_CHUNK, count);
+    for (let j = i; j < end; j++) {
+      const s = sales[backwards ? last - j : j] as IncomingSale;
+      // Never expected (sales are filtered against stored ids first), but a duplicate must never fail the poll.
+      st.sale.run(merchantId, s.saleId, s.origin, s.date, s.amountSats, s.fiatAmount, s.currency, now);
+      for (let n = 0; n < s.lines.length; n++) {
+        const l = s.lines[n] as IncomingSale["lines"][number];
+        st.line.run(merchantId, s.saleId, n, l.productId, l.name, l.quantity, l.unitSats);
+      }
+    }
+    if (end < count) await yieldToEventLoop();
+  }
+}
+
+/** The new sales added to the hourly rollups: one upsert per hour the poll touches, however many sales. */
+export function addToRollups(st: PollStatements, merchantId: string, fresh: readonly IncomingSale[]): void {
+  for (const [hour, h] of salesByHour(fresh))
+    st.addToHour.run(hour, merchantId, h.transactions, h.volumeSats);
+}
+
+/** The merchant's running totals (sales, sats, fiat per currency) and its successful poll's state. */
+export function recordPollTotals(
+  st: PollStatements,
+  merchantId: string,
+  fresh: readonly IncomingSale[],
+  digest: string | null,
+  now: number,
+): void {
+  let volume = 0;
+  const fiat = new Map<string, number>();
+  for (const s of fresh) {
+    volume += s.amountSats;
+    if (s.currency !== null && s.fiatAmount !== null) {
+      fiat.set(s.currency, (fiat.get(s.currency) ?? 0) + s.fiatAmount);
+    }
+  }
+  st.recordPoll.run(fresh.length, volume, now, digest, merchantId);
+  for (const [currency, amount] of fiat) st.addFiat.run(merchantId, currency, amount);
+}
+
+/**
+ * Product figures are cumulative: the newest poll's values replace the stored ones.
+ * Returns whether any row changed.
+ */
+export async function upsertProducts(
+  st: PollStatements,
+  merchantId: string,
+  products: ProductFigures[],
+  now: number,
+): Promise<boolean> {
+  let changed = false;
+  for (let i = 0; i < products.length; i++) {
+    const p = products[i] as ProductFigures;
+    const result = st.product.run(
+      merchantId,
+      p.productId,
+      p.name,
+      p.currency,
+      p.price,
+      p.totalTransactions,
+      p.totalUnitsSold,
+      p.totalRevenueSats,
+      p.active ? 1 : 0,
+      p.deleted ? 1 : 0,
+      now,
+    );
+    if (result.changes > 0) changed = true;
+    if ((i + 1) % PRODUCT_CHUNK === 0 && i + 1 < products.length) await yieldToEventLoop();
+  }
+  return changed;
+}

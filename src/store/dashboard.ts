@@ -178,7 +178,8 @@ export async function getMerchantLeaderboard(
 
 /**
  * Active products ranked by the metric. All time: the upstream's cumulative figures. With a window:
- * recounted from stored sale lines (sales containing the product; quantity × unit sats).
+ * recounted from stored sale lines (sales containing the product; quantity × unit sats), the leading
+ * partial hour from the lines themselves and every later hour from the product rollup.
  */
 export async function getProductLeaderboard(
   db: Db,
@@ -206,28 +207,24 @@ export async function getProductLeaderboard(
       .execute();
   }
   const rows = await db
-    .selectFrom("transactions as t")
-    .innerJoin("sale_lines as l", (j) =>
-      j.onRef("l.merchant_id", "=", "t.merchant_id").onRef("l.sale_id", "=", "t.sale_id"),
-    )
+    .selectFrom(productSalesSince(db, opts.sinceMs).as("w"))
     .innerJoin("products as p", (j) =>
-      j.onRef("p.merchant_id", "=", "l.merchant_id").onRef("p.product_id", "=", "l.product_id"),
+      j.onRef("p.merchant_id", "=", "w.merchant_id").onRef("p.product_id", "=", "w.product_id"),
     )
     .select((eb) => [
-      "l.merchant_id",
-      "l.product_id",
+      "w.merchant_id",
+      "w.product_id",
       "p.name",
-      eb.fn.count<number>("t.sale_id").distinct().as("transactions"),
-      eb.fn.sum<number>(sql<number>`round(l.quantity * l.unit_sats)`).as("volume_sats"),
+      eb.fn.sum<number>("w.transactions").as("transactions"),
+      eb.fn.sum<number>("w.volume_sats").as("volume_sats"),
     ])
-    .where("t.sale_date", ">=", opts.sinceMs)
     .where("p.active", "=", 1)
     .where("p.deleted", "=", 0)
-    .groupBy(["l.merchant_id", "l.product_id", "p.name"])
+    .groupBy(["w.merchant_id", "w.product_id", "p.name"])
     .orderBy(first, "desc")
     .orderBy(second, "desc")
-    .orderBy("l.merchant_id")
-    .orderBy("l.product_id")
+    .orderBy("w.merchant_id")
+    .orderBy("w.product_id")
     .limit(opts.limit)
     .execute();
   return rows.map((r) => ({
@@ -235,4 +232,31 @@ export async function getProductLeaderboard(
     transactions: Number(r.transactions),
     volume_sats: Number(r.volume_sats),
   }));
+}
+
+/**
+ * Per product, rows that add up to its sales dated at or after `sinceMs`: the raw lines of the leading
+ * partial hour, grouped, then the rollup's whole hours (the same split as salesTotalSince).
+ */
+function productSalesSince(db: Db, sinceMs: number) {
+  const boundary = nextHourBoundary(sinceMs);
+  const partialHour = db
+    .selectFrom("transactions as t")
+    .innerJoin("sale_lines as l", (j) =>
+      j.onRef("l.merchant_id", "=", "t.merchant_id").onRef("l.sale_id", "=", "t.sale_id"),
+    )
+    .select((eb) => [
+      "l.merchant_id",
+      "l.product_id",
+      eb.fn.count<number>("t.sale_id").distinct().as("transactions"),
+      eb.fn.sum<number>(sql<number>`round(l.quantity * l.unit_sats)`).as("volume_sats"),
+    ])
+    .where("t.sale_date", ">=", sinceMs)
+    .where("t.sale_date", "<", boundary)
+    .groupBy(["l.merchant_id", "l.product_id"]);
+  const wholeHours = db
+    .selectFrom("product_sales_by_hour")
+    .select(["merchant_id", "product_id", "transactions", "volume_sats"])
+    .where("hour", ">=", boundary);
+  return partialHour.unionAll(wholeHours);
 }

@@ -156,6 +156,36 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("merchants").addColumn("body_digest", "text").execute();
     },
   },
+  "0003_product_rollups": {
+    async up(db: Kysely<unknown>) {
+      // Per product per UTC hour, kept in the ingest transaction like sales_by_hour: a windowed product
+      // leaderboard adds up hourly rows instead of joining every sale line of the window.
+      // transactions = sales containing the product (a sale is in one hour, so hours add up exactly);
+      // volume_sats = its lines' round(quantity × unit sats), rounded per line as the raw count does.
+      await db.schema
+        .createTable("product_sales_by_hour")
+        .addColumn("hour", "integer", (c) => c.notNull())
+        .addColumn("merchant_id", "text", (c) => c.notNull().references("merchants.id").onDelete("cascade"))
+        .addColumn("product_id", "integer", (c) => c.notNull())
+        .addColumn("transactions", "integer", (c) => c.notNull())
+        .addColumn("volume_sats", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("product_sales_by_hour_pk", ["hour", "merchant_id", "product_id"])
+        .modifyEnd(sql`without rowid`)
+        .execute();
+      // Deleting a merchant cascades here; without it each delete would scan the whole rollup.
+      await db.schema
+        .createIndex("product_sales_by_hour_merchant")
+        .on("product_sales_by_hour")
+        .columns(["merchant_id", "hour"])
+        .execute();
+      await sql`
+        insert into product_sales_by_hour (hour, merchant_id, product_id, transactions, volume_sats)
+        select t.sale_date - ((t.sale_date % 3600000) + 3600000) % 3600000, l.merchant_id, l.product_id,
+          count(distinct l.sale_id), sum(round(l.quantity * l.unit_sats))
+        from sale_lines l join transactions t on t.merchant_id = l.merchant_id and t.sale_id = l.sale_id
+        group by 1, 2, 3`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

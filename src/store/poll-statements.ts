@@ -47,6 +47,12 @@ export function preparePollStatements(conn: BetterSqlite3.Database) {
        on conflict (hour, merchant_id) do update set
          transactions = transactions + excluded.transactions, volume_sats = volume_sats + excluded.volume_sats`,
     ),
+    addToProductHour: conn.prepare(
+      `insert into product_sales_by_hour (hour, merchant_id, product_id, transactions, volume_sats)
+       values (?, ?, ?, ?, ?)
+       on conflict (hour, merchant_id, product_id) do update set
+         transactions = transactions + excluded.transactions, volume_sats = volume_sats + excluded.volume_sats`,
+    ),
     addFiat: conn.prepare(
       `insert into fiat_totals (merchant_id, currency, amount) values (?, ?, ?)
        on conflict (merchant_id, currency) do update set amount = amount + excluded.amount`,

@@ -1,7 +1,7 @@
 /** The rows one poll writes, inside the poll transaction (poll-transaction.ts), on prepared statements. */
 import type { IncomingSale, ProductFigures } from "./poll-contents.js";
 import type { PollStatements } from "./poll-statements.js";
-import { salesByHour } from "./rollups.js";
+import { productSalesByHour, salesByHour } from "./rollups.js";
 
 /** Sales stored between two yields to the event loop. */
 const SALE_CHUNK = 2000;
@@ -38,10 +38,15 @@ export async function insertSales(
   }
 }
 
-/** The new sales added to the hourly rollups: one upsert per hour the poll touches, however many sales. */
+/**
+ * The new sales added to the hourly rollups: one upsert per hour (and per product and hour) the poll
+ * touches, however many sales.
+ */
 export function addToRollups(st: PollStatements, merchantId: string, fresh: readonly IncomingSale[]): void {
   for (const [hour, h] of salesByHour(fresh))
     st.addToHour.run(hour, merchantId, h.transactions, h.volumeSats);
+  for (const p of productSalesByHour(fresh))
+    st.addToProductHour.run(p.hour, merchantId, p.productId, p.transactions, p.volumeSats);
 }
 
 /** The merchant's running totals (sales, sats, fiat per currency) and its successful poll's state. */

@@ -62,6 +62,15 @@ export interface SalesByHourTable {
   volume_sats: number;
 }
 
+/** Per product per UTC hour: sales containing it and its lines' sats, kept in the ingest transaction. */
+export interface ProductSalesByHourTable {
+  hour: number;
+  merchant_id: string;
+  product_id: number;
+  transactions: number;
+  volume_sats: number;
+}
+
 export interface FiatTotalsTable {
   merchant_id: string;
   currency: string;
@@ -98,6 +107,7 @@ export interface Database {
   products: ProductsTable;
   fiat_totals: FiatTotalsTable;
   sales_by_hour: SalesByHourTable;
+  product_sales_by_hour: ProductSalesByHourTable;
   milestones: MilestonesTable;
   milestone_triggers: MilestoneTriggersTable;
 }

@@ -3,12 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { getProductLeaderboard, type Metric } from "../src/store/dashboard.js";
+import { lineSats } from "../src/store/buckets.js";
+import {
+  getMerchantLeaderboard,
+  getProductLeaderboard,
+  getSummary,
+  type Metric,
+} from "../src/store/dashboard.js";
 import { type Db, type OpenedDatabase, openDatabase } from "../src/store/db.js";
 import { upsertMerchant } from "../src/store/merchants.js";
 import type { IncomingSale, ProductFigures } from "../src/store/poll-contents.js";
 import { applyPoll } from "../src/store/poll-transaction.js";
-import { lineSats, rebuildDerived } from "../src/store/rollups.js";
+import { rebuildDerived } from "../src/store/rollups.js";
 
 const HOUR = 3_600_000;
 const T0 = Date.parse("2025-11-10T12:00:00Z");
@@ -69,7 +75,20 @@ const sale = (saleId: number, date: number, lines: [number, number, number][]): 
   lines: lines.map(([productId, quantity, unitSats]) => ({ productId, name: "at sale", quantity, unitSats })),
 });
 
-/** Windows starting on, just before and just after hour boundaries, and mid-hour. */
+/** Merchants and the summary's rate as they were counted before the minute rollups: every sale of the window. */
+async function rawMerchantLeaderboard(db: Db, metric: Metric, sinceMs: number, limit: number) {
+  const [first, second] =
+    metric === "volume" ? [sql`volume_sats`, sql`transactions`] : [sql`transactions`, sql`volume_sats`];
+  const rows = await sql<{ merchant_id: string; alias: string; transactions: number; volume_sats: number }>`
+    select t.merchant_id, m.alias, count(*) as transactions, sum(t.amount_sats) as volume_sats
+    from transactions t join merchants m on m.id = t.merchant_id where t.sale_date >= ${sinceMs}
+    group by t.merchant_id, m.alias order by ${first} desc, ${second} desc, t.merchant_id limit ${limit}`.execute(
+    db,
+  );
+  return rows.rows;
+}
+
+/** Windows starting on, just before and just after hour and minute boundaries, and mid-hour. */
 const windowStarts = [
   T0 - 3 * HOUR,
   T0 - 2 * HOUR - 1,
@@ -80,7 +99,12 @@ const windowStarts = [
   T0,
   T0 + 1,
   T0 + 20 * 60_000,
+  T0 + 20 * 60_000 + 12_345,
   T0 + HOUR,
+  T0 + 2 * HOUR + 1,
+  T0 + 4 * HOUR + 30_000,
+  T0 + 5 * HOUR,
+  T0 + 5 * HOUR + 17_777,
 ];
 
 async function expectSameAsRaw(db: Db) {
@@ -88,10 +112,24 @@ async function expectSameAsRaw(db: Db) {
     for (const metric of ["transactions", "volume"] as const)
       for (const limit of [3, 100]) {
         const rolled = await getProductLeaderboard(db, { metric, sinceMs: since, limit });
-        expect(rolled, `since ${new Date(since).toISOString()} by ${metric}, top ${limit}`).toEqual(
-          await rawLeaderboard(db, metric, since, limit),
+        const what = `since ${new Date(since).toISOString()} by ${metric}, top ${limit}`;
+        expect(rolled, `products ${what}`).toEqual(await rawLeaderboard(db, metric, since, limit));
+        const merchants = await getMerchantLeaderboard(db, { metric, sinceMs: since, limit });
+        expect(merchants, `merchants ${what}`).toEqual(
+          await rawMerchantLeaderboard(db, metric, since, limit),
         );
       }
+  for (const since of windowStarts) {
+    const now = T0 + 6 * HOUR;
+    const summary = await getSummary(db, { now, rateWindowMs: now - since });
+    const raw = await sql<{
+      n: number;
+    }>`select count(*) as n from transactions where sale_date >= ${since}`.execute(db);
+    const minutes = (now - since) / 60_000;
+    expect(summary.transactions_per_minute, `rate since ${since}`).toBe(
+      Math.round(((raw.rows[0]?.n ?? 0) / minutes) * 100) / 100,
+    );
+  }
 }
 
 describe("windowed product leaderboard from the hourly product rollup", () => {
@@ -157,7 +195,7 @@ describe("windowed product leaderboard from the hourly product rollup", () => {
     expect(all.find((p) => p.merchant_id === "b" && p.product_id === 2)?.name).toBe("renamed since");
   });
 
-  it("is kept up by ingest exactly as rebuildDerived and the migration's back-fill recompute it", async () => {
+  it("is kept up by ingest exactly as rebuildDerived and the migrations' back-fill recompute it", async () => {
     const file = join(dir, "rollup.db");
     const fileStore = await openDatabase(file);
     let seed = 11;
@@ -168,53 +206,67 @@ describe("windowed product leaderboard from the hourly product rollup", () => {
     const merchants = ["m1", "m2", "m3"];
     for (const m of merchants) await upsertMerchant(fileStore.db, { id: m, public_key: "k", alias: m }, T0);
     const history = new Map<string, IncomingSale[]>(merchants.map((m) => [m, []]));
+    const products = [1, 2, 3, 4, 5, 6].map((p) => product(p));
     for (let round = 0; round < 60; round++) {
       const m = merchants[Math.floor(rand() * merchants.length)] as string;
       const sales = history.get(m) ?? [];
+      // Poll times move on, so the minute rollups' start moves up and drops old minutes meanwhile.
+      const polledAt = T0 + round * 6 * 60_000;
       for (let i = Math.floor(rand() * 8); i > 0; i--) {
         const lines: [number, number, number][] = Array.from({ length: Math.floor(rand() * 4) }, () => [
           1 + Math.floor(rand() * 6),
           rand() < 0.3 ? Math.round(rand() * 400) / 100 : 1 + Math.floor(rand() * 3),
           Math.floor(rand() * 5000),
         ]);
-        sales.push(sale(sales.length + 1, T0 - Math.floor(rand() * 6 * HOUR) + 2 * HOUR, lines));
+        // Sold in the three hours before the poll: some within the minute rollups' span, some before.
+        sales.push(sale(sales.length + 1, polledAt - Math.floor(rand() * 3 * HOUR), lines));
       }
-      const served = sales.filter(() => rand() > 0.15);
-      await applyPoll(
-        fileStore.db,
-        m,
-        { sales: served, products: [1, 2, 3, 4, 5, 6].map((p) => product(p)) },
-        T0,
-      );
+      await applyPoll(fileStore.db, m, { sales: sales.filter(() => rand() > 0.15), products }, polledAt);
+      if (round % 20 === 19) await expectSameAsRaw(fileStore.db);
     }
-    const rollup = () =>
-      fileStore.db
-        .selectFrom("product_sales_by_hour")
-        .selectAll()
-        .orderBy("hour")
-        .orderBy("merchant_id")
-        .orderBy("product_id")
-        .execute();
-    const incremental = await rollup();
-    expect(incremental.length).toBeGreaterThan(40);
+    const table = (name: string) =>
+      sql`select * from ${sql.table(name)} order by 1, 2, 3`.execute(fileStore.db).then((r) => r.rows);
+    const levels = () =>
+      Promise.all(["product_sales_by_hour", "sales_by_minute", "product_sales_by_minute"].map(table));
+    const incremental = await levels();
+    expect(incremental[0]?.length).toBeGreaterThan(40);
+    expect(incremental[2]?.length).toBeGreaterThan(20);
+    // Last polled at T0 + 354 min: the minutes kept start two hours before that, not at the first poll.
+    expect(await fileStore.db.selectFrom("minute_rollup_coverage").selectAll().execute()).toEqual([
+      { complete_from: T0 + 354 * 60_000 - 2 * HOUR },
+    ]);
     await expectSameAsRaw(fileStore.db);
     await rebuildDerived(fileStore.db);
-    expect(await rollup()).toEqual(incremental);
+    expect(await levels()).toEqual(incremental);
 
-    // A database from before the rollup: the migration fills it from the stored lines when reopened.
-    await sql`drop table product_sales_by_hour`.execute(fileStore.db);
-    await sql`delete from kysely_migration where name = '0003_product_rollups'`.execute(fileStore.db);
+    // A database from before the rollups: the migrations fill them from the stored sales when reopened.
+    for (const t of [
+      "product_sales_by_hour",
+      "sales_by_minute",
+      "product_sales_by_minute",
+      "minute_rollup_coverage",
+    ])
+      await sql`drop table ${sql.table(t)}`.execute(fileStore.db);
+    await sql`delete from kysely_migration where name in ('0003_product_rollups', '0004_minute_rollups')`.execute(
+      fileStore.db,
+    );
     await fileStore.close();
     const reopened = await openDatabase(file);
     try {
-      const backFilled = await reopened.db
+      const hours = await reopened.db
         .selectFrom("product_sales_by_hour")
         .selectAll()
-        .orderBy("hour")
-        .orderBy("merchant_id")
-        .orderBy("product_id")
+        .orderBy(["hour", "merchant_id", "product_id"])
         .execute();
-      expect(backFilled).toEqual(incremental);
+      expect(hours).toEqual(incremental[0]);
+      // Without poll times, the minutes start two hours before the newest sale (sold by the last poll).
+      const coverage = await reopened.db
+        .selectFrom("minute_rollup_coverage")
+        .select("complete_from")
+        .execute();
+      expect(coverage[0]?.complete_from).toBeLessThanOrEqual(T0 + 354 * 60_000 - 2 * HOUR);
+      expect(coverage[0]?.complete_from).toBeGreaterThan(T0 + 3 * HOUR);
+      await expectSameAsRaw(reopened.db);
     } finally {
       await reopened.close();
     }

@@ -1,6 +1,5 @@
 import { sql } from "kysely";
 import type { Db } from "./db.js";
-import { nextHourBoundary } from "./rollups.js";
 import {
   type MerchantStanding,
   type ProductStanding,
@@ -9,6 +8,7 @@ import {
   type TickerRow,
   toTickerRow,
 } from "./shapes.js";
+import { windowSplit } from "./windows.js";
 
 export type Metric = "transactions" | "volume";
 
@@ -60,36 +60,41 @@ export async function getSummary(db: Db, opts: { now: number; rateWindowMs: numb
   };
 }
 
-/**
- * Sales dated at or after `sinceMs`, without scanning more than an hour of raw sales: the leading partial
- * hour is counted from the sales themselves, every later hour from the hourly rollup.
- */
+/** Sales dated at or after `sinceMs`: raw, minute and hour parts (see windowSplit) in one query. */
 async function salesTotalSince(
   db: Db,
   sinceMs: number,
 ): Promise<{ transactions: number; volumeSats: number }> {
-  const boundary = nextHourBoundary(sinceMs);
-  const raw = await db
+  const w = windowSplit(sinceMs);
+  const raw = db
     .selectFrom("transactions")
-    .select((eb) => [
-      eb.fn.countAll<number>().as("n"),
-      eb.fn.coalesce(eb.fn.sum<number>("amount_sats"), eb.lit(0)).as("volume"),
-    ])
+    .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.sum<number>("amount_sats").as("volume")])
     .where("sale_date", ">=", sinceMs)
-    .where("sale_date", "<", boundary)
-    .executeTakeFirstOrThrow();
-  const hours = await db
+    .where("sale_date", "<", w.rawUntil);
+  const minutes = db
+    .selectFrom("sales_by_minute")
+    .select((eb) => [
+      eb.fn.sum<number>("transactions").as("n"),
+      eb.fn.sum<number>("volume_sats").as("volume"),
+    ])
+    .where("minute", ">=", w.minutesFrom)
+    .where("minute", "<", w.hoursFrom)
+    .where(w.minutesCovered);
+  const hours = db
     .selectFrom("sales_by_hour")
     .select((eb) => [
-      eb.fn.coalesce(eb.fn.sum<number>("transactions"), eb.lit(0)).as("n"),
-      eb.fn.coalesce(eb.fn.sum<number>("volume_sats"), eb.lit(0)).as("volume"),
+      eb.fn.sum<number>("transactions").as("n"),
+      eb.fn.sum<number>("volume_sats").as("volume"),
     ])
-    .where("hour", ">=", boundary)
+    .where("hour", ">=", w.hoursFrom);
+  const row = await db
+    .selectFrom(raw.unionAll(minutes).unionAll(hours).as("w"))
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>("w.n"), eb.lit(0)).as("n"),
+      eb.fn.coalesce(eb.fn.sum<number>("w.volume"), eb.lit(0)).as("volume"),
+    ])
     .executeTakeFirstOrThrow();
-  return {
-    transactions: Number(raw.n) + Number(hours.n),
-    volumeSats: Number(raw.volume) + Number(hours.volume),
-  };
+  return { transactions: Number(row.n), volumeSats: Number(row.volume) };
 }
 
 export async function getTicker(db: Db, limit: number): Promise<TickerRow[]> {
@@ -138,9 +143,9 @@ export async function getMerchantLeaderboard(
       .execute();
     return rows;
   }
-  // Same split as salesTotalSince, per merchant: raw sales of the leading partial hour, then whole hours.
-  const boundary = nextHourBoundary(opts.sinceMs);
-  const partialHour = db
+  // Same split as salesTotalSince, per merchant: raw sales, then whole minutes, then whole hours.
+  const w = windowSplit(opts.sinceMs);
+  const raw = db
     .selectFrom("transactions")
     .select((eb) => [
       "merchant_id",
@@ -148,14 +153,20 @@ export async function getMerchantLeaderboard(
       eb.fn.sum<number>("amount_sats").as("volume_sats"),
     ])
     .where("sale_date", ">=", opts.sinceMs)
-    .where("sale_date", "<", boundary)
+    .where("sale_date", "<", w.rawUntil)
     .groupBy("merchant_id");
-  const wholeHours = db
+  const minutes = db
+    .selectFrom("sales_by_minute")
+    .select(["merchant_id", "transactions", "volume_sats"])
+    .where("minute", ">=", w.minutesFrom)
+    .where("minute", "<", w.hoursFrom)
+    .where(w.minutesCovered);
+  const hours = db
     .selectFrom("sales_by_hour")
     .select(["merchant_id", "transactions", "volume_sats"])
-    .where("hour", ">=", boundary);
+    .where("hour", ">=", w.hoursFrom);
   const rows = await db
-    .selectFrom(partialHour.unionAll(wholeHours).as("w"))
+    .selectFrom(raw.unionAll(minutes).unionAll(hours).as("w"))
     .innerJoin("merchants as m", "m.id", "w.merchant_id")
     .select((eb) => [
       "w.merchant_id",
@@ -178,8 +189,8 @@ export async function getMerchantLeaderboard(
 
 /**
  * Active products ranked by the metric. All time: the upstream's cumulative figures. With a window:
- * recounted from stored sale lines (sales containing the product; quantity × unit sats), the leading
- * partial hour from the lines themselves and every later hour from the product rollup.
+ * recounted from stored sale lines (sales containing the product; quantity × unit sats), up to a
+ * minute from the lines themselves, the rest from the product rollups (see windowSplit).
  */
 export async function getProductLeaderboard(
   db: Db,
@@ -235,12 +246,12 @@ export async function getProductLeaderboard(
 }
 
 /**
- * Per product, rows that add up to its sales dated at or after `sinceMs`: the raw lines of the leading
- * partial hour, grouped, then the rollup's whole hours (the same split as salesTotalSince).
+ * Per product, rows that add up to its sales dated at or after `sinceMs`: the raw lines, grouped, then
+ * the rollups' whole minutes and hours (the same split as salesTotalSince).
  */
 function productSalesSince(db: Db, sinceMs: number) {
-  const boundary = nextHourBoundary(sinceMs);
-  const partialHour = db
+  const w = windowSplit(sinceMs);
+  const raw = db
     .selectFrom("transactions as t")
     .innerJoin("sale_lines as l", (j) =>
       j.onRef("l.merchant_id", "=", "t.merchant_id").onRef("l.sale_id", "=", "t.sale_id"),
@@ -252,11 +263,17 @@ function productSalesSince(db: Db, sinceMs: number) {
       eb.fn.sum<number>(sql<number>`round(l.quantity * l.unit_sats)`).as("volume_sats"),
     ])
     .where("t.sale_date", ">=", sinceMs)
-    .where("t.sale_date", "<", boundary)
+    .where("t.sale_date", "<", w.rawUntil)
     .groupBy(["l.merchant_id", "l.product_id"]);
-  const wholeHours = db
+  const minutes = db
+    .selectFrom("product_sales_by_minute")
+    .select(["merchant_id", "product_id", "transactions", "volume_sats"])
+    .where("minute", ">=", w.minutesFrom)
+    .where("minute", "<", w.hoursFrom)
+    .where(w.minutesCovered);
+  const hours = db
     .selectFrom("product_sales_by_hour")
     .select(["merchant_id", "product_id", "transactions", "volume_sats"])
-    .where("hour", ">=", boundary);
-  return partialHour.unionAll(wholeHours);
+    .where("hour", ">=", w.hoursFrom);
+  return raw.unionAll(minutes).unionAll(hours);
 }

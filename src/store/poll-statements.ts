@@ -53,6 +53,21 @@ export function preparePollStatements(conn: BetterSqlite3.Database) {
        on conflict (hour, merchant_id, product_id) do update set
          transactions = transactions + excluded.transactions, volume_sats = volume_sats + excluded.volume_sats`,
     ),
+    addToMinute: conn.prepare(
+      `insert into sales_by_minute (minute, merchant_id, transactions, volume_sats) values (?, ?, ?, ?)
+       on conflict (minute, merchant_id) do update set
+         transactions = transactions + excluded.transactions, volume_sats = volume_sats + excluded.volume_sats`,
+    ),
+    addToProductMinute: conn.prepare(
+      `insert into product_sales_by_minute (minute, merchant_id, product_id, transactions, volume_sats)
+       values (?, ?, ?, ?, ?)
+       on conflict (minute, merchant_id, product_id) do update set
+         transactions = transactions + excluded.transactions, volume_sats = volume_sats + excluded.volume_sats`,
+    ),
+    minuteCoverage: conn.prepare("select complete_from from minute_rollup_coverage").pluck(),
+    setMinuteCoverage: conn.prepare("update minute_rollup_coverage set complete_from = ?"),
+    dropMinutesBefore: conn.prepare("delete from sales_by_minute where minute < ?"),
+    dropProductMinutesBefore: conn.prepare("delete from product_sales_by_minute where minute < ?"),
     addFiat: conn.prepare(
       `insert into fiat_totals (merchant_id, currency, amount) values (?, ?, ?)
        on conflict (merchant_id, currency) do update set amount = amount + excluded.amount`,

@@ -62,7 +62,7 @@ export async function applyPoll(
 
     const fresh = poll.unchanged ? [] : await newSalesOnly(trx, st, merchantId, poll.sales);
     await insertSales(st, merchantId, fresh, now);
-    addToRollups(st, merchantId, fresh);
+    addToRollups(st, merchantId, fresh, now);
     const productsChanged = poll.unchanged ? false : await upsertProducts(st, merchantId, poll.products, now);
     recordPollTotals(st, merchantId, fresh, poll.digest ?? null, now);
 

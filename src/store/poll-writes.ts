@@ -1,7 +1,15 @@
 /** The rows one poll writes, inside the poll transaction (poll-transaction.ts), on prepared statements. */
+
+import {
+  HOUR_MS,
+  MINUTE_MS,
+  MINUTE_ROLLUP_SPAN_MS,
+  nextBoundary,
+  productSalesPerBucket,
+  salesPerBucket,
+} from "./buckets.js";
 import type { IncomingSale, ProductFigures } from "./poll-contents.js";
 import type { PollStatements } from "./poll-statements.js";
-import { productSalesByHour, salesByHour } from "./rollups.js";
 
 /** Sales stored between two yields to the event loop. */
 const SALE_CHUNK = 2000;
@@ -39,14 +47,41 @@ export async function insertSales(
 }
 
 /**
- * The new sales added to the hourly rollups: one upsert per hour (and per product and hour) the poll
- * touches, however many sales.
+ * The new sales added to the rollups: one upsert per hour (and per product and hour) the poll touches,
+ * however many sales, and the same per minute for the sales of the minute rollups' recent span.
  */
-export function addToRollups(st: PollStatements, merchantId: string, fresh: readonly IncomingSale[]): void {
-  for (const [hour, h] of salesByHour(fresh))
+export function addToRollups(
+  st: PollStatements,
+  merchantId: string,
+  fresh: readonly IncomingSale[],
+  now: number,
+): void {
+  for (const [hour, h] of salesPerBucket(fresh, HOUR_MS))
     st.addToHour.run(hour, merchantId, h.transactions, h.volumeSats);
-  for (const p of productSalesByHour(fresh))
-    st.addToProductHour.run(p.hour, merchantId, p.productId, p.transactions, p.volumeSats);
+  for (const p of productSalesPerBucket(fresh, HOUR_MS))
+    st.addToProductHour.run(p.bucket, merchantId, p.productId, p.transactions, p.volumeSats);
+  const from = advanceMinuteCoverage(st, now);
+  const recent = fresh.filter((s) => s.date >= from);
+  for (const [minute, m] of salesPerBucket(recent, MINUTE_MS))
+    st.addToMinute.run(minute, merchantId, m.transactions, m.volumeSats);
+  for (const p of productSalesPerBucket(recent, MINUTE_MS))
+    st.addToProductMinute.run(p.bucket, merchantId, p.productId, p.transactions, p.volumeSats);
+}
+
+/**
+ * Moves the start of the minute rollups' coverage up to the recent span before `now` (never back: a
+ * poll with an earlier clock adds its sales from the start already covered) and drops the minutes
+ * before it, about once a minute. Returns the start: this poll's sales from there on go in.
+ */
+function advanceMinuteCoverage(st: PollStatements, now: number): number {
+  const covered = st.minuteCoverage.get() as number;
+  const from = Math.max(covered, nextBoundary(now - MINUTE_ROLLUP_SPAN_MS, MINUTE_MS));
+  if (from > covered) {
+    st.setMinuteCoverage.run(from);
+    st.dropMinutesBefore.run(from);
+    st.dropProductMinutesBefore.run(from);
+  }
+  return from;
 }
 
 /** The merchant's running totals (sales, sats, fiat per currency) and its successful poll's state. */

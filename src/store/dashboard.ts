@@ -143,30 +143,8 @@ export async function getMerchantLeaderboard(
       .execute();
     return rows;
   }
-  // Same split as salesTotalSince, per merchant: raw sales, then whole minutes, then whole hours.
-  const w = windowSplit(opts.sinceMs);
-  const raw = db
-    .selectFrom("transactions")
-    .select((eb) => [
-      "merchant_id",
-      eb.fn.countAll<number>().as("transactions"),
-      eb.fn.sum<number>("amount_sats").as("volume_sats"),
-    ])
-    .where("sale_date", ">=", opts.sinceMs)
-    .where("sale_date", "<", w.rawUntil)
-    .groupBy("merchant_id");
-  const minutes = db
-    .selectFrom("sales_by_minute")
-    .select(["merchant_id", "transactions", "volume_sats"])
-    .where("minute", ">=", w.minutesFrom)
-    .where("minute", "<", w.hoursFrom)
-    .where(w.minutesCovered);
-  const hours = db
-    .selectFrom("sales_by_hour")
-    .select(["merchant_id", "transactions", "volume_sats"])
-    .where("hour", ">=", w.hoursFrom);
   const rows = await db
-    .selectFrom(raw.unionAll(minutes).unionAll(hours).as("w"))
+    .selectFrom(merchantSalesSince(db, opts.sinceMs).as("w"))
     .innerJoin("merchants as m", "m.id", "w.merchant_id")
     .select((eb) => [
       "w.merchant_id",
@@ -185,6 +163,32 @@ export async function getMerchantLeaderboard(
     transactions: Number(r.transactions),
     volume_sats: Number(r.volume_sats),
   }));
+}
+
+/** Per merchant, rows that add up to its sales dated at or after `sinceMs` (the split of salesTotalSince). */
+function merchantSalesSince(db: Db, sinceMs: number) {
+  const w = windowSplit(sinceMs);
+  const raw = db
+    .selectFrom("transactions")
+    .select((eb) => [
+      "merchant_id",
+      eb.fn.countAll<number>().as("transactions"),
+      eb.fn.sum<number>("amount_sats").as("volume_sats"),
+    ])
+    .where("sale_date", ">=", sinceMs)
+    .where("sale_date", "<", w.rawUntil)
+    .groupBy("merchant_id");
+  const minutes = db
+    .selectFrom("sales_by_minute")
+    .select(["merchant_id", "transactions", "volume_sats"])
+    .where("minute", ">=", w.minutesFrom)
+    .where("minute", "<", w.hoursFrom)
+    .where(w.minutesCovered);
+  const hours = db
+    .selectFrom("sales_by_hour")
+    .select(["merchant_id", "transactions", "volume_sats"])
+    .where("hour", ">=", w.hoursFrom);
+  return raw.unionAll(minutes).unionAll(hours);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { applyPoll } from "../src/store/ingest.js";
+import { applyPoll } from "../src/store/poll-transaction.js";
 import { parsePosPayload } from "../src/upstream/payload.js";
 import { addMerchant, addMilestone, expectError, get, ingest, sale, send } from "./support/api-helpers.js";
 import { makeTestApp, type TestApp } from "./support/app.js";

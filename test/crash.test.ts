@@ -32,9 +32,10 @@ async function ingestAndKill(dbFile: string, start: number, killAfterCommits: nu
 
 describe("a crash at any moment", () => {
   it("loses no committed sale and creates no duplicate", { timeout: 60_000 }, async () => {
-    expect(existsSync(new URL("../dist/store/ingest.js", import.meta.url)), "run `npm run build` first").toBe(
-      true,
-    );
+    expect(
+      existsSync(new URL("../dist/store/poll-transaction.js", import.meta.url)),
+      "run `npm run build` first",
+    ).toBe(true);
     const dbFile = join(dir, "crash.db");
     let committed = 0;
     for (let round = 0; round < 4; round++) {

@@ -7,8 +7,8 @@ import type { IngestThread, IngestThreadOptions } from "../src/ingest/thread-cli
 import type { IngestThreadConfig } from "../src/ingest/thread-protocol.js";
 import { inlineStore } from "../src/store/access.js";
 import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
-import { applyPoll } from "../src/store/ingest.js";
 import { upsertMerchant } from "../src/store/merchants.js";
+import { applyPoll } from "../src/store/poll-transaction.js";
 import { parsePosPayload } from "../src/upstream/payload.js";
 import { captureLogger } from "./support/log.js";
 import { type FakeUpstream, posBody, saleRow, startFakeUpstream } from "./support/upstream.js";

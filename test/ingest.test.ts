@@ -2,9 +2,10 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runChange } from "../src/store/access.js";
 import { type OpenedDatabase, openDatabase } from "../src/store/db.js";
-import { applyPoll, writePollStamps } from "../src/store/ingest.js";
 import { deleteMerchant, recordPollFailure, upsertMerchant } from "../src/store/merchants.js";
 import { createMilestone } from "../src/store/milestones.js";
+import { writePollTimes } from "../src/store/poll-times.js";
+import { applyPoll } from "../src/store/poll-transaction.js";
 import { rebuildDerived } from "../src/store/rollups.js";
 import { parsePosPayload } from "../src/upstream/payload.js";
 import { posBody, saleRow } from "./support/upstream.js";
@@ -353,7 +354,7 @@ describe("applyPoll", () => {
       expect((await state("b"))?.last_polled_at).toBe(T0 + 1100);
       await unchanged("a", T0 + 1200);
       expect((await state("a"))?.last_polled_at).toBe(T0 + 100);
-      await writePollStamps(store.db);
+      await writePollTimes(store.db);
       expect((await state("a"))?.last_polled_at).toBe(T0 + 1200);
     });
 
@@ -362,13 +363,13 @@ describe("applyPoll", () => {
       await unchanged("a", T0 + 100);
       // A later poll that stores something writes its own time; the kept one is dropped.
       await applyPoll(store.db, "a", { ...payload([{ id: 2, sats: 10 }]), digest: "d-a" }, T0 + 200);
-      await writePollStamps(store.db);
+      await writePollTimes(store.db);
       expect((await state("a"))?.last_polled_at).toBe(T0 + 200);
 
       // A failure after an unchanged success: the success's time is written first, the error stays.
       await unchanged("a", T0 + 300);
       expect(await recordPollFailure(store.db, "a", "upstream responded 500")).toBe(1);
-      await writePollStamps(store.db);
+      await writePollTimes(store.db);
       expect(await state("a")).toEqual({
         last_polled_at: T0 + 300,
         last_error: "upstream responded 500",
@@ -389,7 +390,7 @@ describe("applyPoll", () => {
         input: { id: "a", public_key: "k2", alias: "A" },
         now: T0 + 600,
       });
-      await writePollStamps(store.db);
+      await writePollTimes(store.db);
       expect((await state("a"))?.last_polled_at).toBeNull();
     });
 

@@ -1,12 +1,13 @@
 import type { FastifyBaseLogger } from "fastify";
-import type { Db } from "../store/db.js";
-import { applyPoll, type PollResult, writePollStamps } from "../store/ingest.js";
+import type { WriterDb } from "../store/db.js";
 import {
   getMerchantCredentials,
   listEnabledMerchantCredentials,
   type MerchantCredentialsRow,
   recordPollFailure,
 } from "../store/merchants.js";
+import { writePollTimes } from "../store/poll-times.js";
+import { applyPoll, type PollResult } from "../store/poll-transaction.js";
 import { formatDuration } from "../time/duration.js";
 import { type FetchMerchant, UpstreamError } from "../upstream/client.js";
 import { backoffDelayMs } from "./backoff.js";
@@ -17,7 +18,7 @@ export type PollOutcome =
   | { kind: "failed"; merchantId: string; alias: string; error: string; failures: number };
 
 export interface PollerOptions {
-  db: Db;
+  db: WriterDb;
   fetchMerchant: FetchMerchant;
   intervalMs: number;
   concurrency: number;
@@ -96,10 +97,10 @@ export class Poller {
     await this.writePollStamps();
   }
 
-  /** Poll times of unchanged polls are kept briefly in memory (store/ingest.ts); a cycle's end writes them. */
+  /** Poll times of unchanged polls are kept briefly in memory (store/poll-time-buffer.ts); a cycle's end writes them. */
   private async writePollStamps(): Promise<void> {
     try {
-      await writePollStamps(this.opts.db);
+      await writePollTimes(this.opts.db);
     } catch (e) {
       this.opts.log.error({ err: e }, "poll times could not be written");
     }

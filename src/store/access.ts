@@ -1,6 +1,5 @@
 import { getMerchantLeaderboard, getProductLeaderboard, getSummary, getTicker } from "./dashboard.js";
-import type { Db } from "./db.js";
-import { writePollStamps } from "./ingest.js";
+import type { Db, WriterDb } from "./db.js";
 import {
   deleteMerchant,
   getMerchant,
@@ -19,6 +18,7 @@ import {
   type MilestonePatch,
   updateMilestone,
 } from "./milestones.js";
+import { writePollTimes } from "./poll-times.js";
 import { getTimeseries } from "./timeseries.js";
 
 /**
@@ -69,20 +69,20 @@ export function runRead<N extends ReadName>(db: Db, name: N, args: ReadArgs<N>):
 }
 
 export function runChange<N extends ChangeName>(
-  db: Db,
+  db: WriterDb,
   name: N,
   args: ChangeArgs<N>,
 ): Promise<ChangeResult<N>> {
   const change = CHANGES[name] as (db: Db, args: ChangeArgs<N>) => Promise<ChangeResult<N>>;
   // Poll times kept in memory go first, so a merchant deleted or re-created now is not stamped after.
-  return writePollStamps(db).then(() => change(db, args));
+  return writePollTimes(db).then(() => change(db, args));
 }
 
 /**
  * Reads and changes on the given connections in the caller's thread: on the ingest thread itself, and in
  * tests on one `:memory:` database (which a second connection could not see).
  */
-export function inlineStore(writer: Db, reader: Db = writer): StoreAccess {
+export function inlineStore(writer: WriterDb, reader: Db = writer): StoreAccess {
   return {
     read: (name, args) => runRead(reader, name, args),
     change: (name, args) => runChange(writer, name, args),

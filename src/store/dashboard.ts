@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import type { MerchantStanding, Metric, ProductStanding, Summary, TickerRow } from "../contract/index.js";
 import type { Db } from "./db.js";
-import { nextHourBoundary } from "./rollups.js";
 import { round2, toTickerRow } from "./shapes.js";
+import { windowSplit } from "./windows.js";
 
 /** Leaderboards sort by the chosen metric, then by the other one (before the id) to break ties. */
 function rankingColumns(metric: Metric) {
@@ -52,36 +52,41 @@ export async function getSummary(db: Db, opts: { now: number; rateWindowMs: numb
   };
 }
 
-/**
- * Sales dated at or after `sinceMs`, without scanning more than an hour of raw sales: the leading partial
- * hour is counted from the sales themselves, every later hour from the hourly rollup.
- */
+/** Sales dated at or after `sinceMs`: raw, minute and hour parts (see windowSplit) in one query. */
 async function salesTotalSince(
   db: Db,
   sinceMs: number,
 ): Promise<{ transactions: number; volumeSats: number }> {
-  const boundary = nextHourBoundary(sinceMs);
-  const raw = await db
+  const w = windowSplit(sinceMs);
+  const raw = db
     .selectFrom("transactions")
-    .select((eb) => [
-      eb.fn.countAll<number>().as("n"),
-      eb.fn.coalesce(eb.fn.sum<number>("amount_sats"), eb.lit(0)).as("volume"),
-    ])
+    .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.sum<number>("amount_sats").as("volume")])
     .where("sale_date", ">=", sinceMs)
-    .where("sale_date", "<", boundary)
-    .executeTakeFirstOrThrow();
-  const hours = await db
+    .where("sale_date", "<", w.rawUntil);
+  const minutes = db
+    .selectFrom("sales_by_minute")
+    .select((eb) => [
+      eb.fn.sum<number>("transactions").as("n"),
+      eb.fn.sum<number>("volume_sats").as("volume"),
+    ])
+    .where("minute", ">=", w.minutesFrom)
+    .where("minute", "<", w.hoursFrom)
+    .where(w.minutesCovered);
+  const hours = db
     .selectFrom("sales_by_hour")
     .select((eb) => [
-      eb.fn.coalesce(eb.fn.sum<number>("transactions"), eb.lit(0)).as("n"),
-      eb.fn.coalesce(eb.fn.sum<number>("volume_sats"), eb.lit(0)).as("volume"),
+      eb.fn.sum<number>("transactions").as("n"),
+      eb.fn.sum<number>("volume_sats").as("volume"),
     ])
-    .where("hour", ">=", boundary)
+    .where("hour", ">=", w.hoursFrom);
+  const row = await db
+    .selectFrom(raw.unionAll(minutes).unionAll(hours).as("w"))
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>("w.n"), eb.lit(0)).as("n"),
+      eb.fn.coalesce(eb.fn.sum<number>("w.volume"), eb.lit(0)).as("volume"),
+    ])
     .executeTakeFirstOrThrow();
-  return {
-    transactions: Number(raw.n) + Number(hours.n),
-    volumeSats: Number(raw.volume) + Number(hours.volume),
-  };
+  return { transactions: Number(row.n), volumeSats: Number(row.volume) };
 }
 
 export async function getTicker(db: Db, limit: number): Promise<TickerRow[]> {
@@ -130,24 +135,8 @@ export async function getMerchantLeaderboard(
       .execute();
     return rows;
   }
-  // Same split as salesTotalSince, per merchant: raw sales of the leading partial hour, then whole hours.
-  const boundary = nextHourBoundary(opts.sinceMs);
-  const partialHour = db
-    .selectFrom("transactions")
-    .select((eb) => [
-      "merchant_id",
-      eb.fn.countAll<number>().as("transactions"),
-      eb.fn.sum<number>("amount_sats").as("volume_sats"),
-    ])
-    .where("sale_date", ">=", opts.sinceMs)
-    .where("sale_date", "<", boundary)
-    .groupBy("merchant_id");
-  const wholeHours = db
-    .selectFrom("sales_by_hour")
-    .select(["merchant_id", "transactions", "volume_sats"])
-    .where("hour", ">=", boundary);
   const rows = await db
-    .selectFrom(partialHour.unionAll(wholeHours).as("w"))
+    .selectFrom(merchantSalesSince(db, opts.sinceMs).as("w"))
     .innerJoin("merchants as m", "m.id", "w.merchant_id")
     .select((eb) => [
       "w.merchant_id",
@@ -168,9 +157,36 @@ export async function getMerchantLeaderboard(
   }));
 }
 
+/** Per merchant, rows that add up to its sales dated at or after `sinceMs` (the split of salesTotalSince). */
+function merchantSalesSince(db: Db, sinceMs: number) {
+  const w = windowSplit(sinceMs);
+  const raw = db
+    .selectFrom("transactions")
+    .select((eb) => [
+      "merchant_id",
+      eb.fn.countAll<number>().as("transactions"),
+      eb.fn.sum<number>("amount_sats").as("volume_sats"),
+    ])
+    .where("sale_date", ">=", sinceMs)
+    .where("sale_date", "<", w.rawUntil)
+    .groupBy("merchant_id");
+  const minutes = db
+    .selectFrom("sales_by_minute")
+    .select(["merchant_id", "transactions", "volume_sats"])
+    .where("minute", ">=", w.minutesFrom)
+    .where("minute", "<", w.hoursFrom)
+    .where(w.minutesCovered);
+  const hours = db
+    .selectFrom("sales_by_hour")
+    .select(["merchant_id", "transactions", "volume_sats"])
+    .where("hour", ">=", w.hoursFrom);
+  return raw.unionAll(minutes).unionAll(hours);
+}
+
 /**
  * Active products ranked by the metric. All time: the upstream's cumulative figures. With a window:
- * recounted from stored sale lines (sales containing the product; quantity × unit sats).
+ * recounted from stored sale lines (sales containing the product; quantity × unit sats), up to a
+ * minute from the lines themselves, the rest from the product rollups (see windowSplit).
  */
 export async function getProductLeaderboard(
   db: Db,
@@ -198,28 +214,24 @@ export async function getProductLeaderboard(
       .execute();
   }
   const rows = await db
-    .selectFrom("transactions as t")
-    .innerJoin("sale_lines as l", (j) =>
-      j.onRef("l.merchant_id", "=", "t.merchant_id").onRef("l.sale_id", "=", "t.sale_id"),
-    )
+    .selectFrom(productSalesSince(db, opts.sinceMs).as("w"))
     .innerJoin("products as p", (j) =>
-      j.onRef("p.merchant_id", "=", "l.merchant_id").onRef("p.product_id", "=", "l.product_id"),
+      j.onRef("p.merchant_id", "=", "w.merchant_id").onRef("p.product_id", "=", "w.product_id"),
     )
     .select((eb) => [
-      "l.merchant_id",
-      "l.product_id",
+      "w.merchant_id",
+      "w.product_id",
       "p.name",
-      eb.fn.count<number>("t.sale_id").distinct().as("transactions"),
-      eb.fn.sum<number>(sql<number>`round(l.quantity * l.unit_sats)`).as("volume_sats"),
+      eb.fn.sum<number>("w.transactions").as("transactions"),
+      eb.fn.sum<number>("w.volume_sats").as("volume_sats"),
     ])
-    .where("t.sale_date", ">=", opts.sinceMs)
     .where("p.active", "=", 1)
     .where("p.deleted", "=", 0)
-    .groupBy(["l.merchant_id", "l.product_id", "p.name"])
+    .groupBy(["w.merchant_id", "w.product_id", "p.name"])
     .orderBy(first, "desc")
     .orderBy(second, "desc")
-    .orderBy("l.merchant_id")
-    .orderBy("l.product_id")
+    .orderBy("w.merchant_id")
+    .orderBy("w.product_id")
     .limit(opts.limit)
     .execute();
   return rows.map((r) => ({
@@ -227,4 +239,37 @@ export async function getProductLeaderboard(
     transactions: Number(r.transactions),
     volume_sats: Number(r.volume_sats),
   }));
+}
+
+/**
+ * Per product, rows that add up to its sales dated at or after `sinceMs`: the raw lines, grouped, then
+ * the rollups' whole minutes and hours (the same split as salesTotalSince).
+ */
+function productSalesSince(db: Db, sinceMs: number) {
+  const w = windowSplit(sinceMs);
+  const raw = db
+    .selectFrom("transactions as t")
+    .innerJoin("sale_lines as l", (j) =>
+      j.onRef("l.merchant_id", "=", "t.merchant_id").onRef("l.sale_id", "=", "t.sale_id"),
+    )
+    .select((eb) => [
+      "l.merchant_id",
+      "l.product_id",
+      eb.fn.count<number>("t.sale_id").distinct().as("transactions"),
+      eb.fn.sum<number>(sql<number>`round(l.quantity * l.unit_sats)`).as("volume_sats"),
+    ])
+    .where("t.sale_date", ">=", sinceMs)
+    .where("t.sale_date", "<", w.rawUntil)
+    .groupBy(["l.merchant_id", "l.product_id"]);
+  const minutes = db
+    .selectFrom("product_sales_by_minute")
+    .select(["merchant_id", "product_id", "transactions", "volume_sats"])
+    .where("minute", ">=", w.minutesFrom)
+    .where("minute", "<", w.hoursFrom)
+    .where(w.minutesCovered);
+  const hours = db
+    .selectFrom("product_sales_by_hour")
+    .select(["merchant_id", "product_id", "transactions", "volume_sats"])
+    .where("hour", ">=", w.hoursFrom);
+  return raw.unionAll(minutes).unionAll(hours);
 }

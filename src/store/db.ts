@@ -1,25 +1,38 @@
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { migrateToLatest } from "./migrations.js";
+import { type PollStatements, preparePollStatements } from "./poll-statements.js";
+import { PollTimeBuffer } from "./poll-time-buffer.js";
 import type { Database } from "./schema.js";
 
+/** Any connection, the writer or a read-only one: what reads take. */
 export type Db = Kysely<Database>;
 
-const handles = new WeakMap<Kysely<Database>, BetterSqlite3.Database>();
-
 /**
- * The SQLite connection under a Kysely instance, for the one place where Kysely's per-query compile
- * and prepare cost more than the insert itself: storing a poll's sales row by row with statements
- * prepared once (see ingest.ts). A PostgreSQL port would use multi-row inserts or COPY there instead.
+ * The one writer connection, with what polls keep on it between calls: statements prepared on the
+ * SQLite connection underneath (where Kysely's per-query compile and prepare cost more than the insert
+ * itself) and the poll times of unchanged polls not written yet. Whatever writes takes this, never a
+ * read connection, so the compiler rules out a write that would bypass the kept poll times.
  */
-export function sqliteConnection(db: Kysely<Database>): BetterSqlite3.Database {
-  const handle = handles.get(db);
-  if (!handle) throw new Error("not a database opened by openDatabase()");
-  return handle;
+export class WriterDb extends Kysely<Database> {
+  readonly pollTimes = new PollTimeBuffer();
+  readonly #sqlite: BetterSqlite3.Database;
+  #statements: PollStatements | undefined;
+
+  constructor(sqlite: BetterSqlite3.Database) {
+    super({ dialect: new SqliteDialect({ database: sqlite }) });
+    this.#sqlite = sqlite;
+  }
+
+  /** Prepared on first use: the tables they name exist only once the migrations have run. */
+  get pollStatements(): PollStatements {
+    this.#statements ??= preparePollStatements(this.#sqlite);
+    return this.#statements;
+  }
 }
 
 export interface OpenedDatabase {
-  db: Db;
+  db: WriterDb;
   /** Refresh planner statistics; cheap when nothing changed. Without them SQLite skips the sale_date index. */
   optimize(): void;
   close(): Promise<void>;
@@ -37,10 +50,10 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
   // pages all over the sale_date index and a small cache turns each into a read; more costs resident
   // memory the service's budget (150 MB with 2,000 streams) does not have.
   sqlite.pragma("cache_size = -4096");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  handles.set(db, sqlite);
+  const db = new WriterDb(sqlite);
   try {
-    await migrateToLatest(db as Kysely<unknown>);
+    // Migrations are written against no particular schema (each sees the tables of its time).
+    await migrateToLatest(db as Db as Kysely<unknown>);
   } catch (e) {
     await db.destroy();
     throw e;

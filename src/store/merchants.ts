@@ -1,6 +1,6 @@
 import type { Merchant } from "../contract/index.js";
-import type { Db } from "./db.js";
-import { writePollStamps } from "./ingest.js";
+import type { Db, WriterDb } from "./db.js";
+import { writePollTimes } from "./poll-times.js";
 import { toMerchant } from "./shapes.js";
 
 const MERCHANT_COLUMNS = [
@@ -133,9 +133,9 @@ export async function deleteMerchant(db: Db, id: string): Promise<boolean> {
 }
 
 /** A failed poll: remembered so operators see why, and counted so the poller can back off. */
-export async function recordPollFailure(db: Db, id: string, error: string): Promise<number> {
+export async function recordPollFailure(db: WriterDb, id: string, error: string): Promise<number> {
   // An earlier success kept in memory is written first: the failure is the newer state.
-  await writePollStamps(db);
+  await writePollTimes(db);
   const row = await db
     .updateTable("merchants")
     .set((eb) => ({ last_error: error, consecutive_failures: eb("consecutive_failures", "+", 1) }))

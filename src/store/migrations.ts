@@ -156,6 +156,83 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("merchants").addColumn("body_digest", "text").execute();
     },
   },
+  "0003_product_rollups": {
+    async up(db: Kysely<unknown>) {
+      // Per product per UTC hour, kept in the ingest transaction like sales_by_hour: a windowed product
+      // leaderboard adds up hourly rows instead of joining every sale line of the window.
+      // transactions = sales containing the product (a sale is in one hour, so hours add up exactly);
+      // volume_sats = its lines' round(quantity × unit sats), rounded per line as the raw count does.
+      await db.schema
+        .createTable("product_sales_by_hour")
+        .addColumn("hour", "integer", (c) => c.notNull())
+        .addColumn("merchant_id", "text", (c) => c.notNull().references("merchants.id").onDelete("cascade"))
+        .addColumn("product_id", "integer", (c) => c.notNull())
+        .addColumn("transactions", "integer", (c) => c.notNull())
+        .addColumn("volume_sats", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("product_sales_by_hour_pk", ["hour", "merchant_id", "product_id"])
+        .modifyEnd(sql`without rowid`)
+        .execute();
+      // Deleting a merchant cascades here; without it each delete would scan the whole rollup.
+      await db.schema
+        .createIndex("product_sales_by_hour_merchant")
+        .on("product_sales_by_hour")
+        .columns(["merchant_id", "hour"])
+        .execute();
+      await sql`
+        insert into product_sales_by_hour (hour, merchant_id, product_id, transactions, volume_sats)
+        select t.sale_date - ((t.sale_date % 3600000) + 3600000) % 3600000, l.merchant_id, l.product_id,
+          count(distinct l.sale_id), sum(round(l.quantity * l.unit_sats))
+        from sale_lines l join transactions t on t.merchant_id = l.merchant_id and t.sale_id = l.sale_id
+        group by 1, 2, 3`.execute(db);
+    },
+  },
+  "0004_minute_rollups": {
+    async up(db: Kysely<unknown>) {
+      // Per minute, for the sales of the last two hours only (older minutes are dropped as polls go on):
+      // an event's 5m and 1h windows would otherwise add up to an hour of raw sales before the first
+      // whole hour. complete_from is where the minute rows start to hold every stored sale.
+      await sql`
+        create table sales_by_minute (
+          minute integer not null,
+          merchant_id text not null references merchants (id) on delete cascade,
+          transactions integer not null,
+          volume_sats integer not null,
+          constraint sales_by_minute_pk primary key (minute, merchant_id)
+        ) without rowid`.execute(db);
+      await sql`
+        create table product_sales_by_minute (
+          minute integer not null,
+          merchant_id text not null references merchants (id) on delete cascade,
+          product_id integer not null,
+          transactions integer not null,
+          volume_sats integer not null,
+          constraint product_sales_by_minute_pk primary key (minute, merchant_id, product_id)
+        ) without rowid`.execute(db);
+      // Deleting a merchant cascades here; without these each delete would scan the whole table.
+      await sql`create index sales_by_minute_merchant on sales_by_minute (merchant_id, minute)`.execute(db);
+      await sql`
+        create index product_sales_by_minute_merchant on product_sales_by_minute (merchant_id, minute)`.execute(
+        db,
+      );
+      await sql`create table minute_rollup_coverage (complete_from integer not null)`.execute(db);
+      await sql`
+        insert into minute_rollup_coverage (complete_from)
+        select coalesce((max(sale_date) - 7200000 + 59999) / 60000 * 60000, 0) from transactions`.execute(db);
+      await sql`
+        insert into sales_by_minute (minute, merchant_id, transactions, volume_sats)
+        select sale_date - ((sale_date % 60000) + 60000) % 60000, merchant_id, count(*), sum(amount_sats)
+        from transactions where sale_date >= (select complete_from from minute_rollup_coverage) group by 1, 2`.execute(
+        db,
+      );
+      await sql`
+        insert into product_sales_by_minute (minute, merchant_id, product_id, transactions, volume_sats)
+        select t.sale_date - ((t.sale_date % 60000) + 60000) % 60000, l.merchant_id, l.product_id,
+          count(distinct l.sale_id), sum(round(l.quantity * l.unit_sats))
+        from sale_lines l join transactions t on t.merchant_id = l.merchant_id and t.sale_id = l.sale_id
+        where t.sale_date >= (select complete_from from minute_rollup_coverage)
+        group by 1, 2, 3`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
+import { HOUR_MS, MINUTE_MS, MINUTE_ROLLUP_SPAN_MS, nextBoundary } from "./buckets.js";
 import type { Db } from "./db.js";
 
-export const HOUR_MS = 3_600_000;
+export { HOUR_MS } from "./buckets.js";
 
 /** Start of the UTC hour holding `ms`; floor, so dates before 1970 land in the right hour too. */
 export function hourOf(ms: number): number {
@@ -13,28 +14,13 @@ export function nextHourBoundary(ms: number): number {
   return Math.ceil(ms / HOUR_MS) * HOUR_MS;
 }
 
-/**
- * Sales per UTC hour, ready to add to the hourly rollup: ingest adds them in the poll's transaction
- * with its prepared upsert (one row per hour the poll touches, however many sales).
- */
-export function salesByHour(
-  sales: readonly { date: number; amountSats: number }[],
-): Map<number, { transactions: number; volumeSats: number }> {
-  const byHour = new Map<number, { transactions: number; volumeSats: number }>();
-  for (const s of sales) {
-    const h = hourOf(s.date);
-    const agg = byHour.get(h);
-    if (agg) {
-      agg.transactions += 1;
-      agg.volumeSats += s.amountSats;
-    } else byHour.set(h, { transactions: 1, volumeSats: s.amountSats });
-  }
-  return byHour;
-}
+/** The SQL start of the bucket holding a date column (floor, also before 1970). */
+const bucketSql = (column: string, bucketMs: number) =>
+  sql`${sql.ref(column)} - ((${sql.ref(column)} % ${bucketMs}) + ${bucketMs}) % ${bucketMs}`;
 
 /**
- * Recomputes every precomputed figure (merchant running totals, fiat totals, hourly rollup) from the
- * stored sales, in one transaction. For bulk loads and repairs; ingest keeps them current incrementally.
+ * Recomputes every precomputed figure (merchant running totals, fiat totals, hourly and minute rollups)
+ * from the stored sales, in one transaction. For bulk loads and repairs; ingest keeps them current.
  */
 export async function rebuildDerived(db: Db): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -49,10 +35,51 @@ export async function rebuildDerived(db: Db): Promise<void> {
       select merchant_id, currency, sum(fiat_amount) from transactions
       where currency is not null and fiat_amount is not null
       group by merchant_id, currency`.execute(trx);
-    await sql`delete from sales_by_hour`.execute(trx);
-    await sql`
-      insert into sales_by_hour (hour, merchant_id, transactions, volume_sats)
-      select sale_date - ((sale_date % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS}, merchant_id, count(*), sum(amount_sats)
-      from transactions group by 1, 2`.execute(trx);
+    await fillBucketRollups(trx, "hour", HOUR_MS, null);
+    await fillBucketRollups(trx, "minute", MINUTE_MS, await advanceMinuteCoverageToNewestSale(trx));
   });
+}
+
+/**
+ * The minute rollups cover sales from a point on (see MINUTE_ROLLUP_SPAN_MS); after a bulk load that is
+ * the span before the newest sale, unless polls already covered later. Returns the covered start.
+ */
+async function advanceMinuteCoverageToNewestSale(trx: Db): Promise<number> {
+  const newest = await sql<{ at: number | null }>`select max(sale_date) as at from transactions`.execute(trx);
+  const at = newest.rows[0]?.at;
+  const from = at === null || at === undefined ? 0 : nextBoundary(at - MINUTE_ROLLUP_SPAN_MS, MINUTE_MS);
+  await sql`update minute_rollup_coverage set complete_from = max(complete_from, ${from})`.execute(trx);
+  const row = await sql<{ from: number }>`select complete_from as "from" from minute_rollup_coverage`.execute(
+    trx,
+  );
+  return row.rows[0]?.from ?? from;
+}
+
+/**
+ * Refills one level of rollups (hours: `hour`/sales_by_hour and product_sales_by_hour, or minutes) from
+ * the stored sales dated at or after `fromMs` (all of them when null). Migrations 0002–0004 hold the
+ * same statements, frozen as they shipped.
+ */
+export async function fillBucketRollups(
+  trx: Db,
+  level: "hour" | "minute",
+  bucketMs: number,
+  fromMs: number | null,
+): Promise<void> {
+  const merchants = sql.table(`sales_by_${level}`);
+  const products = sql.table(`product_sales_by_${level}`);
+  const column = sql.ref(level);
+  const since = fromMs === null ? sql`` : sql`where t.sale_date >= ${fromMs}`;
+  await sql`delete from ${merchants}`.execute(trx);
+  await sql`
+    insert into ${merchants} (${column}, merchant_id, transactions, volume_sats)
+    select ${bucketSql("t.sale_date", bucketMs)}, t.merchant_id, count(*), sum(t.amount_sats)
+    from transactions t ${since} group by 1, 2`.execute(trx);
+  await sql`delete from ${products}`.execute(trx);
+  await sql`
+    insert into ${products} (${column}, merchant_id, product_id, transactions, volume_sats)
+    select ${bucketSql("t.sale_date", bucketMs)}, l.merchant_id, l.product_id,
+      count(distinct l.sale_id), sum(round(l.quantity * l.unit_sats))
+    from sale_lines l join transactions t on t.merchant_id = l.merchant_id and t.sale_id = l.sale_id
+    ${since} group by 1, 2, 3`.execute(trx);
 }

@@ -62,6 +62,37 @@ export interface SalesByHourTable {
   volume_sats: number;
 }
 
+/** Per product per UTC hour: sales containing it and its lines' sats, kept in the ingest transaction. */
+export interface ProductSalesByHourTable {
+  hour: number;
+  merchant_id: string;
+  product_id: number;
+  transactions: number;
+  volume_sats: number;
+}
+
+/** Sales per merchant per UTC minute, for the recent past only (see buckets.ts, MINUTE_ROLLUP_SPAN_MS). */
+export interface SalesByMinuteTable {
+  minute: number;
+  merchant_id: string;
+  transactions: number;
+  volume_sats: number;
+}
+
+/** Per product per UTC minute, for the recent past only, like sales_by_minute. */
+export interface ProductSalesByMinuteTable {
+  minute: number;
+  merchant_id: string;
+  product_id: number;
+  transactions: number;
+  volume_sats: number;
+}
+
+/** One row: from this instant on, the minute rollups hold every stored sale. */
+export interface MinuteRollupCoverageTable {
+  complete_from: number;
+}
+
 export interface FiatTotalsTable {
   merchant_id: string;
   currency: string;
@@ -98,6 +129,10 @@ export interface Database {
   products: ProductsTable;
   fiat_totals: FiatTotalsTable;
   sales_by_hour: SalesByHourTable;
+  product_sales_by_hour: ProductSalesByHourTable;
+  sales_by_minute: SalesByMinuteTable;
+  product_sales_by_minute: ProductSalesByMinuteTable;
+  minute_rollup_coverage: MinuteRollupCoverageTable;
   milestones: MilestonesTable;
   milestone_triggers: MilestoneTriggersTable;
 }

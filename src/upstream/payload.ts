@@ -2,39 +2,13 @@
  * Parses the PayWithFlash `/user-pos` answer as it really comes (see shared/spec/upstream-paywithflash.md):
  * mixed key styles, numbers as strings or numbers, zone-less dates meaning UTC, extra fields anywhere.
  * A bad row is skipped and reported, never the whole payload; only a bad envelope fails the poll.
+ * It produces the store's poll contents (store/poll-contents.ts), which every point-of-sale source writes.
  */
+import type { IncomingSale, PollContents, ProductFigures, SaleLine } from "../store/poll-contents.js";
 
 import { parseInstant } from "../time/instant.js";
 
-export interface SaleLine {
-  productId: number;
-  name: string;
-  quantity: number;
-  unitSats: number;
-}
-
-export interface UpstreamSale {
-  saleId: number;
-  origin: string;
-  /** UTC epoch milliseconds. */
-  date: number;
-  amountSats: number;
-  fiatAmount: number | null;
-  currency: string | null;
-  lines: SaleLine[];
-}
-
-export interface UpstreamProduct {
-  productId: number;
-  name: string;
-  currency: string | null;
-  price: string | null;
-  totalTransactions: number;
-  totalUnitsSold: number;
-  totalRevenueSats: number;
-  active: boolean;
-  deleted: boolean;
-}
+export type { UnchangedPoll } from "../store/poll-contents.js";
 
 export interface SkippedRow {
   kind: "sale" | "sale line" | "product";
@@ -42,16 +16,9 @@ export interface SkippedRow {
   reason: string;
 }
 
-export interface ParsedPoll {
-  sales: UpstreamSale[];
-  products: UpstreamProduct[];
+/** The poll's contents in the store's words, with the rows that could not be read. */
+export interface ParsedPoll extends PollContents {
   skipped: SkippedRow[];
-}
-
-/** A body byte-for-byte equal to the one stored last time: only its digest, not parsed again. */
-export interface UnchangedPoll {
-  unchanged: true;
-  digest: string;
 }
 
 /** The envelope itself is unusable: the poll failed. */
@@ -72,7 +39,7 @@ export function parsePosPayload(body: unknown): ParsedPoll {
   if (!isObj(data)) throw new PayloadError("upstream body has no data object");
 
   const skipped: SkippedRow[] = [];
-  const sales: UpstreamSale[] = [];
+  const sales: IncomingSale[] = [];
   const seen = new Set<number>();
   for (const raw of arrayField(data, "sales")) {
     const sale = parseSale(raw, skipped);
@@ -85,7 +52,7 @@ export function parsePosPayload(body: unknown): ParsedPoll {
     seen.add(sale.saleId);
     sales.push(sale);
   }
-  const products: UpstreamProduct[] = [];
+  const products: ProductFigures[] = [];
   const seenProducts = new Set<number>();
   for (const raw of arrayField(data, "products")) {
     const product = parseProduct(raw, skipped);
@@ -96,7 +63,7 @@ export function parsePosPayload(body: unknown): ParsedPoll {
   return { sales, products, skipped };
 }
 
-function parseSale(raw: unknown, skipped: SkippedRow[]): UpstreamSale | null {
+function parseSale(raw: unknown, skipped: SkippedRow[]): IncomingSale | null {
   if (!isObj(raw)) {
     skipped.push({ kind: "sale", id: "?", reason: "not an object" });
     return null;
@@ -149,7 +116,7 @@ function parseLine(raw: unknown): SaleLine | string {
   return { productId, name: typeof name === "string" ? name : "", quantity, unitSats };
 }
 
-function parseProduct(raw: unknown, skipped: SkippedRow[]): UpstreamProduct | null {
+function parseProduct(raw: unknown, skipped: SkippedRow[]): ProductFigures | null {
   if (!isObj(raw)) {
     skipped.push({ kind: "product", id: "?", reason: "not an object" });
     return null;

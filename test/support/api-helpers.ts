@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { applyPoll, type PollResult } from "../../src/store/ingest.js";
+import { applyPoll, type PollResult } from "../../src/store/poll-transaction.js";
 import { parsePosPayload } from "../../src/upstream/payload.js";
 import type { TestApp } from "./app.js";
 import { posBody, saleRow } from "./upstream.js";

@@ -1,8 +1,8 @@
 // Ingests ever-growing payloads into DB_FILE until killed, printing each committed sale count.
 // Runs from the build (dist/) so a real, separate process can be killed mid-write.
 import { openDatabase } from "../../dist/store/db.js";
-import { applyPoll } from "../../dist/store/ingest.js";
 import { upsertMerchant } from "../../dist/store/merchants.js";
+import { applyPoll } from "../../dist/store/poll-transaction.js";
 import { parsePosPayload } from "../../dist/upstream/payload.js";
 
 const [dbFile, startArg] = process.argv.slice(2);

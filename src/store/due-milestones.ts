@@ -1,0 +1,63 @@
+import type { Kysely } from "kysely";
+import type { MilestoneTrigger } from "../contract/index.js";
+import { dueMilestones, type Totals } from "../milestones/evaluate.js";
+import type { Database } from "./schema.js";
+import { toTrigger } from "./shapes.js";
+
+/** Global totals from the per-merchant running totals: O(merchants), never a scan of the sales. */
+export async function readTotals(db: Kysely<Database>): Promise<Totals> {
+  const row = await db
+    .selectFrom("merchants")
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>("total_transactions"), eb.lit(0)).as("transactions"),
+      eb.fn.coalesce(eb.fn.sum<number>("total_volume_sats"), eb.lit(0)).as("volume"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { transactions: Number(row.transactions), volumeSats: Number(row.volume) };
+}
+
+/**
+ * Marks each due milestone triggered and records the totals of that moment. The conditional update
+ * is the guard: of two evaluations racing for the same milestone only one changes the row. Totals are
+ * only summed when some milestone is armed, so polls cost nothing here once every milestone has fired.
+ */
+export async function fireDueMilestones(trx: Kysely<Database>, now: number): Promise<MilestoneTrigger[]> {
+  const armed = await trx
+    .selectFrom("milestones")
+    .select(["id", "name", "type", "threshold", "enabled", "triggered_at"])
+    .where("enabled", "=", 1)
+    .where("triggered_at", "is", null)
+    .execute();
+  if (armed.length === 0) return [];
+  const totals = await readTotals(trx);
+  const due = dueMilestones(
+    armed.map((m) => ({ ...m, enabled: true, triggered: false })),
+    totals,
+  );
+  const fired: MilestoneTrigger[] = [];
+  for (const m of due) {
+    const claimed = await trx
+      .updateTable("milestones")
+      .set({ triggered_at: now, updated_at: now })
+      .where("id", "=", m.id)
+      .where("enabled", "=", 1)
+      .where("triggered_at", "is", null)
+      .executeTakeFirst();
+    if (claimed.numUpdatedRows !== 1n) continue;
+    const trigger = await trx
+      .insertInto("milestone_triggers")
+      .values({
+        milestone_id: m.id,
+        name: m.name,
+        type: m.type,
+        threshold: m.threshold,
+        triggered_at: now,
+        total_transactions: totals.transactions,
+        total_volume_sats: totals.volumeSats,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    fired.push(toTrigger(trigger));
+  }
+  return fired;
+}

@@ -1,0 +1,57 @@
+/**
+ * What a poll of a point-of-sale source brings, in the product's words: the merchant's sales with their
+ * lines, and its product figures. Every source (PayWithFlash today; BTCPay, LNbits later) maps its own
+ * answer to these and writes it through the same poll transaction (poll-transaction.ts).
+ */
+
+/** One line of a sale: a product, how many, at what unit price. */
+export interface SaleLine {
+  productId: number;
+  name: string;
+  quantity: number;
+  unitSats: number;
+}
+
+/** A sale as the source reports it; its id is unique per merchant. */
+export interface IncomingSale {
+  saleId: number;
+  /** Where the sale was made (the source's channel name, lower case; "unknown" when it gives none). */
+  origin: string;
+  /** UTC epoch milliseconds. */
+  date: number;
+  amountSats: number;
+  fiatAmount: number | null;
+  currency: string | null;
+  lines: SaleLine[];
+}
+
+/** A product with the source's cumulative figures, which replace the stored ones on every poll. */
+export interface ProductFigures {
+  productId: number;
+  name: string;
+  currency: string | null;
+  price: string | null;
+  totalTransactions: number;
+  totalUnitsSold: number;
+  totalRevenueSats: number;
+  active: boolean;
+  deleted: boolean;
+}
+
+/** A merchant's whole history as one poll returned it. */
+export interface PollContents {
+  sales: IncomingSale[];
+  products: ProductFigures[];
+}
+
+/** A body byte-for-byte equal to the one stored last time: only its digest, not parsed again. */
+export interface UnchangedPoll {
+  unchanged: true;
+  digest: string;
+}
+
+/**
+ * What a poll brought: its contents, or only the digest of a body identical to the one stored last
+ * time (the client skips parsing it). `digest` is stored so the next identical body can be skipped.
+ */
+export type FetchedPoll = (PollContents & { unchanged?: false; digest?: string }) | UnchangedPoll;

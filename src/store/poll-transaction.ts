@@ -1,0 +1,94 @@
+import type { MilestoneTrigger, TickerRow } from "../contract/index.js";
+import type { WriterDb } from "./db.js";
+import { fireDueMilestones } from "./due-milestones.js";
+import { newSalesOnly } from "./new-sales.js";
+import { newestOf } from "./newest-sales.js";
+import type { FetchedPoll, IncomingSale, PollContents } from "./poll-contents.js";
+import { type MerchantPollState, recordUnchangedPoll } from "./poll-times.js";
+import { addToRollups, insertSales, recordPollTotals, upsertProducts } from "./poll-writes.js";
+import { toTickerRow } from "./shapes.js";
+
+export interface PollResult {
+  /** How many sales this poll stored. */
+  storedCount: number;
+  /** The newest of them (at most NEWEST_SALES_KEPT), newest first, in the ticker's shape. */
+  newSales: TickerRow[];
+  triggers: MilestoneTrigger[];
+  /** Whether anything a dashboard shows changed (sales, products or milestones). */
+  changed: boolean;
+}
+
+/** Screens show a few dozen sales; a first poll of a long history would otherwise map every one. */
+export const NEWEST_SALES_KEPT = 100;
+
+const nothingChanged = (): PollResult => ({ storedCount: 0, newSales: [], triggers: [], changed: false });
+
+/**
+ * Everything one successful poll changes, in one transaction: new sales and their lines (sales already
+ * stored are left alone), the merchant's products, running totals and rollups, poll state and
+ * milestones. A crash leaves all of it or none. Returns undefined when the merchant was deleted while
+ * it was being polled, and "stale" when the poll skipped an unchanged body but the stored digest no
+ * longer matches (the merchant's settings changed meanwhile): the caller fetches again in full.
+ */
+export function applyPoll(
+  db: WriterDb,
+  merchantId: string,
+  poll: PollContents & { digest?: string },
+  now: number,
+): Promise<PollResult | undefined>;
+export function applyPoll(
+  db: WriterDb,
+  merchantId: string,
+  poll: FetchedPoll,
+  now: number,
+): Promise<PollResult | "stale" | undefined>;
+export async function applyPoll(
+  db: WriterDb,
+  merchantId: string,
+  poll: FetchedPoll,
+  now: number,
+): Promise<PollResult | "stale" | undefined> {
+  const st = db.pollStatements;
+  if (poll.unchanged) {
+    const quick = await recordUnchangedPoll(db, merchantId, poll.digest, now);
+    if (quick === "kept") return nothingChanged();
+    if (quick !== "full") return quick;
+  }
+  return db.transaction().execute(async (trx) => {
+    const merchant = st.merchant.get(merchantId) as MerchantPollState | undefined;
+    if (!merchant) return undefined;
+    if (poll.unchanged && merchant.body_digest !== poll.digest) return "stale";
+    // This poll's time is written below; an earlier unchanged poll's must not overwrite it later.
+    db.pollTimes.forget(merchantId);
+
+    const fresh = poll.unchanged ? [] : await newSalesOnly(trx, st, merchantId, poll.sales);
+    await insertSales(st, merchantId, fresh, now);
+    addToRollups(st, merchantId, fresh, now);
+    const productsChanged = poll.unchanged ? false : await upsertProducts(st, merchantId, poll.products, now);
+    recordPollTotals(st, merchantId, fresh, poll.digest ?? null, now);
+
+    // A milestone created after the totals passed its threshold fires on the next poll, changed or not.
+    const triggers = st.armedMilestones.get() ? await fireDueMilestones(trx, now) : [];
+    return {
+      storedCount: fresh.length,
+      newSales: tickerRows(merchantId, merchant.alias, fresh),
+      triggers,
+      changed: fresh.length > 0 || productsChanged || triggers.length > 0,
+    };
+  });
+}
+
+/** The newest of the stored sales as the ticker shows them. */
+function tickerRows(merchantId: string, alias: string, fresh: readonly IncomingSale[]): TickerRow[] {
+  return newestOf(fresh, NEWEST_SALES_KEPT).map((s) =>
+    toTickerRow({
+      sale_id: s.saleId,
+      merchant_id: merchantId,
+      merchant_alias: alias,
+      amount_sats: s.amountSats,
+      sale_date: s.date,
+      fiat_amount: s.fiatAmount,
+      currency: s.currency,
+    }),
+  );
+}

@@ -15,6 +15,8 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import os from "node:os";
@@ -30,6 +32,8 @@ export { fmtCount, MERCHANTS, SEED };
 /** Bump when the loader writes different rows, so old cache files are not reused. */
 const LOADER_VERSION = 2;
 const CACHE_DIR = path.join(os.tmpdir(), "live-pos-bench-cache");
+/** A cached version of a size not used for this long is deleted when another is built. */
+const UNUSED_MS = 6 * 3600_000;
 /** The compiled derived-figure code: when it changes, cached files' precomputed figures may be stale. */
 const ROLLUPS_JS = fileURLToPath(new URL("../../src/store/rollups.js", import.meta.url));
 
@@ -85,12 +89,21 @@ async function cachedOrBuilt(
   if (existsSync(file) && existsSync(metaFile)) {
     const meta = JSON.parse(readFileSync(metaFile, "utf8")) as Meta;
     log(`data set ${fmtCount(sales)}: cached ${path.basename(file)}`);
+    // Marks it in use, so that a checkout of other code sharing the cache does not delete it.
+    const now = new Date();
+    utimesSync(metaFile, now, now);
     const { loadMs: _cachedLoad, ...rest } = meta;
     return { ...rest, path: file };
   }
-  // Only one file per size: 10M sales are a few GB.
-  for (const f of readdirSync(CACHE_DIR))
-    if (f.startsWith(prefix)) rmSync(path.join(CACHE_DIR, f), { force: true });
+  // 10M sales are a few GB, so other versions of a size go once unused for a while; not at once,
+  // since two checkouts (worktrees) benchmarked by turns would otherwise rebuild each other's.
+  for (const f of readdirSync(CACHE_DIR)) {
+    if (!f.startsWith(prefix)) continue;
+    // A version's files (.db, .db.json, leftovers of an interrupted build) go by its meta's last use.
+    const db = path.join(CACHE_DIR, f.slice(0, f.indexOf(".db") + 3));
+    const lastUse = existsSync(`${db}.json`) ? `${db}.json` : path.join(CACHE_DIR, f);
+    if (Date.now() - statSync(lastUse).mtimeMs > UNUSED_MS) rmSync(path.join(CACHE_DIR, f), { force: true });
+  }
   log(`data set ${fmtCount(sales)}: generating (1,000 merchants, seed ${SEED})`);
   const partial = `${file}.partial`;
   const started = Date.now();

@@ -53,6 +53,11 @@ export async function moveDatesToNow(file: string): Promise<DateMove> {
   const tidy = new BetterSqlite3(moving);
   tidy.pragma("wal_checkpoint(TRUNCATE)");
   tidy.close();
+  // The emptied WAL and its index belong to the files they sit beside, not to the renamed copy.
+  for (const suffix of ["-wal", "-shm"]) {
+    rmSync(moving + suffix, { force: true });
+    rmSync(file + suffix, { force: true });
+  }
   renameSync(moving, file);
   const t3 = performance.now();
   return { shiftMs, costMs: { copy: t1 - t0, shift: t2 - t1, rebuild: t3 - t2, total: t3 - t0 } };

@@ -19,6 +19,8 @@ export interface LoadResult {
   msPerRequest: number;
   /** Requests per second (mean over the run). */
   rps: number;
+  /** Requests answered during the run. */
+  completed: number;
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -26,9 +28,12 @@ export interface LoadResult {
   problems: string;
 }
 
-/** Requests that were not a 2xx answer: bad statuses, socket errors, timeouts. */
+/**
+ * Requests that were not a 2xx answer: bad statuses, socket errors, timeouts; and a run in which no
+ * request completed at all counts as one, since its latencies (all 0) would otherwise meet any target.
+ */
 export function failures(r: LoadResult): number {
-  return r.non2xx + r.errors + r.timeouts;
+  return r.non2xx + r.errors + r.timeouts + (r.completed === 0 ? 1 : 0);
 }
 
 export async function autocannon(url: string, connections: number, durationSec: number): Promise<LoadResult> {
@@ -73,6 +78,7 @@ export async function autocannon(url: string, connections: number, durationSec: 
     mean: r.latency.mean,
     msPerRequest: r.requests.total > 0 ? (r.duration * 1000) / r.requests.total : Number.NaN,
     rps: r.requests.average,
+    completed: r.requests.total,
     non2xx: r.non2xx,
     errors: r.errors,
     timeouts: r.timeouts,

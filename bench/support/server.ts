@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, createReadStream, openSync, readFileSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,7 @@ import { SERVER_ENV, SERVER_NODE_FLAGS } from "../../src/server-flags.js";
 import { exited, freePort, stopChild } from "./procs.js";
 
 const MAIN_JS = fileURLToPath(new URL("../../../dist/main.js", import.meta.url));
+const BARE_START_JS = fileURLToPath(new URL("./bare-start-child.js", import.meta.url));
 
 export interface ServerOptions {
   dbPath: string;
@@ -80,6 +81,34 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
       const log = readFileSync(logFile, "utf8");
       if (attempt < 3 && /EADDRINUSE/.test(log)) continue;
       throw e;
+    }
+  }
+}
+
+/**
+ * Spawn → first 200 of a bare node:http server, with the service's node flags and environment and
+ * the same probe: what starting any HTTP server costs on this machine at this moment.
+ */
+export async function timeBareStart(dir: string): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const logFile = path.join(dir, `bare-start-${port}.log`);
+    const fd = openSync(logFile, "a");
+    const started = performance.now();
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, BARE_START_JS], {
+      env: { ...SERVER_ENV, PATH: process.env.PATH ?? "", ADDR: `127.0.0.1:${port}` },
+      stdio: ["ignore", fd, fd],
+    });
+    closeSync(fd);
+    try {
+      await waitHealthy(`http://127.0.0.1:${port}`, child, logFile);
+      return performance.now() - started;
+    } catch (e) {
+      if (attempt < 3 && /EADDRINUSE/.test(readFileSync(logFile, "utf8"))) continue;
+      throw e;
+    } finally {
+      await stopChild(child, 5000);
+      rmSync(logFile, { force: true });
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Holds many /v1/stream connections in one process (forked by sse.ts) and timestamps, per client,
- * the arrival of the sales the parent asks it to watch. Arguments: stream URL, client count.
+ * the arrival of the sales the parent asks it to watch. Arguments: stream URL, client count, open
+ * deadline in ms, and "record" to keep everything its first client receives, as it arrived.
  *
  * Every frame of every client passes through here, so the parser only looks closer at `sale`
  * frames whose sale_id is being watched.
@@ -12,6 +13,13 @@ const url = process.argv[2] as string;
 const count = Number(process.argv[3]);
 /** Connections not answered by then are abandoned and counted as failed ("timeout"). */
 const openDeadline = performance.now() + Number(process.argv[4] ?? 60_000);
+/**
+ * The first client's every HTTP chunk (one server write: the frames of one fan-out round) with its
+ * arrival time, so the bare fan-out baseline can send the same frames at the same moments.
+ */
+const recording: { at: number; payload: string }[] | undefined =
+  process.argv[5] === "record" ? [] : undefined;
+let recordCarry: Buffer = Buffer.alloc(0);
 /** Opening thousands at once overflows the server's accept backlog; batches keep it honest. */
 const OPEN_BATCH = 100;
 
@@ -25,6 +33,8 @@ interface Client {
 }
 
 const clients: Client[] = [];
+/** The client whose stream is recorded (the first one open), if recording. */
+let recorded: Client | undefined;
 /**
  * Merchants whose sale frames are timestamped. A merchant is watched before its sale is added
  * upstream, so even a poll that races the refetch cannot deliver it unseen; `expect` then names the
@@ -85,6 +95,21 @@ function onBytes(c: Client, chunk: Buffer, at: number): void {
   for (const frame of frames.toString("utf8").split("\n\n")) onFrame(c, frame, at);
 }
 
+/** Splits the recorded client's bytes into the HTTP chunks the server wrote. */
+function record(chunk: Buffer, at: number): void {
+  if (!recording) return;
+  recordCarry = recordCarry.length > 0 ? Buffer.concat([recordCarry, chunk]) : chunk;
+  for (;;) {
+    const eol = recordCarry.indexOf(CHUNK_END);
+    if (eol === -1) return;
+    const size = Number.parseInt(recordCarry.subarray(0, eol).toString("latin1"), 16);
+    if (recordCarry.length < eol + 2 + size + 2) return;
+    if (size > 0)
+      recording.push({ at, payload: recordCarry.subarray(eol + 2, eol + 2 + size).toString("utf8") });
+    recordCarry = recordCarry.subarray(eol + 2 + size + 2);
+  }
+}
+
 function connect(): Promise<void> {
   return new Promise((resolve) => {
     const socket = tcpConnect(Number(target.port), target.hostname);
@@ -119,11 +144,13 @@ function connect(): Promise<void> {
         }
         c.open = true;
         clients.push(c);
+        if (recording) recorded ??= c;
         settle();
         chunk = Buffer.from(head.slice(end + 4), "latin1");
         head = "";
         if (chunk.length === 0) return;
       }
+      if (c === recorded) record(chunk, at);
       onBytes(c, chunk, at);
     });
     const gone = () => {
@@ -177,7 +204,8 @@ serveRequests({
     }
     const cpu = process.cpuUsage(cpuStart);
     const cpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - wallStart);
-    return { receipts, missedAny, dropped, open: clients.filter((c) => c.open).length, cpuShare };
+    const open = clients.filter((c) => c.open).length;
+    return { receipts, missedAny, dropped, open, cpuShare, ...(recording ? { recording } : {}) };
   },
   stop: () => {
     stopping = true;

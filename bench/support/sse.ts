@@ -11,6 +11,8 @@ export interface StreamResults {
   open: number;
   /** CPU time of the client processes / wall time since the streams opened (1 = one core busy). */
   cpuShare: number;
+  /** When recording: every HTTP chunk one client received (one server write each), as it arrived (monoMs). */
+  recording?: { at: number; payload: string }[];
 }
 
 export interface StreamClients {
@@ -35,17 +37,25 @@ export interface StreamClients {
  */
 const PROCESSES = 2;
 
-/** Opens `count` streams; those not open within `openMs` are given up and reported as failures. */
-export async function openStreams(streamUrl: string, count: number, openMs: number): Promise<StreamClients> {
+/**
+ * Opens `count` streams; those not open within `openMs` are given up and reported as failures.
+ * `record`: one client keeps everything it receives, for collect().
+ */
+export async function openStreams(
+  streamUrl: string,
+  count: number,
+  openMs: number,
+  record = false,
+): Promise<StreamClients> {
   const shares = Array.from(
     { length: PROCESSES },
     (_, i) => Math.floor(count / PROCESSES) + (i < count % PROCESSES ? 1 : 0),
   );
   const helpers = await Promise.all(
-    shares.map((n) =>
+    shares.map((n, i) =>
       forkHelper<{ connected: number; failed: number; failures: Record<string, number> }>(
         "./sse-child.js",
-        [streamUrl, String(n), String(openMs)],
+        [streamUrl, String(n), String(openMs), ...(record && i === 0 ? ["record"] : [])],
         openMs + 30_000,
       ),
     ),
@@ -79,6 +89,7 @@ export async function openStreams(streamUrl: string, count: number, openMs: numb
         dropped: sum((r) => r.dropped),
         open: sum((r) => r.open),
         cpuShare: sum((r) => r.cpuShare),
+        ...(parts[0]?.recording ? { recording: parts[0].recording } : {}),
       };
     },
     stop: async () => {

@@ -24,8 +24,11 @@ export interface Stack {
   dbPath: string;
   mock: MockChild;
   server: ServerProcess;
-  /** Stops the server (if any) and starts a fresh one on the same db (start-up timing). */
-  restartServer(): Promise<ServerProcess>;
+  /**
+   * Stops the server (if any) and starts a fresh one on the same db (start-up timing); `between`
+   * runs once it is stopped, before the new one is spawned.
+   */
+  restartServer(between?: () => Promise<void>): Promise<ServerProcess>;
   /** Waits (bounded) until every merchant has been polled once; returns how long that took in ms. */
   firstCycle(timeoutMs: number): Promise<number>;
   /** Warnings and errors the server logged so far (all its runs). */
@@ -33,8 +36,13 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(sales: number, log: (m: string) => void): Promise<Stack> {
-  const dataset = await ensureDataset(sales, log);
+/** `maxDateAgeMs`: how old the data set's newest sale may be before its dates are moved to now. */
+export async function startStack(
+  sales: number,
+  log: (m: string) => void,
+  maxDateAgeMs: number,
+): Promise<Stack> {
+  const dataset = await ensureDataset(sales, log, maxDateAgeMs);
   const dir = mkdtempSync(path.join(os.tmpdir(), "live-pos-bench-"));
   let mock: MockChild | undefined;
   let server: ServerProcess | undefined;
@@ -78,9 +86,10 @@ export async function startStack(sales: number, log: (m: string) => void): Promi
       dbPath,
       mock,
       server,
-      restartServer: async () => {
+      restartServer: async (between) => {
         await server?.stop();
         server = undefined;
+        await between?.();
         server = await start();
         stack.server = server;
         return server;

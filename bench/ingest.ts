@@ -5,8 +5,8 @@
  */
 import { coldIngest } from "./ingest/cold.js";
 import { steadyState } from "./ingest/steady.js";
-import type { BenchRow } from "./report.js";
 import type { Section } from "./section.js";
+import type { BenchRow } from "./support/report.js";
 
 export const ingestSection: Section = async ({ quick, log }) => {
   const rows: BenchRow[] = [];

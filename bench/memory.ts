@@ -5,10 +5,10 @@
  * server's, spawned and probed the same way right before each of the server's starts.
  */
 import os from "node:os";
-import { type BenchRow, median } from "./report.js";
 import type { Section } from "./section.js";
 import { autocannon, failures } from "./support/autocannon.js";
 import { fmtCount } from "./support/dataset.js";
+import { type BenchRow, median } from "./support/report.js";
 import { timeBareStart } from "./support/server.js";
 import { openStreams, type StreamClients } from "./support/sse.js";
 import { type Stack, startStack } from "./support/stack.js";

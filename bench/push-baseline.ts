@@ -6,8 +6,9 @@
  * frame is sent by a trigger at the same offset as in the service's run; latency is timed the same
  * way, from just before the trigger to each client's receipt.
  */
-import { type BenchRow, median } from "./report.js";
+
 import { forkHelper, monoMs } from "./support/procs.js";
+import { type BenchRow, median } from "./support/report.js";
 import { openStreams, type StreamResults } from "./support/sse.js";
 
 /** One measured sale: who sold it and when (monoMs) the trigger that brought it out was started. */

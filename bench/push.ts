@@ -8,10 +8,10 @@
  * the service still ingesting beside it (push-baseline.ts).
  */
 import { bareFanOut, bareFanOutRows, type MeasuredSale, pushFigures } from "./push-baseline.js";
-import { type BenchRow, median } from "./report.js";
 import type { Section } from "./section.js";
 import { fmtCount } from "./support/dataset.js";
 import { monoMs } from "./support/procs.js";
+import { type BenchRow, median } from "./support/report.js";
 import { openStreams, type StreamClients } from "./support/sse.js";
 import { startStack } from "./support/stack.js";
 import { PUSH_P99_FACTOR, pushP99Met } from "./targets.js";

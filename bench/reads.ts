@@ -5,11 +5,12 @@
  * server cost without queueing, so growth with the data shows even where the 100-connection
  * figures are dominated by the client or a cache.
  */
-import { type BenchRow, median } from "./report.js";
+
 import type { Section } from "./section.js";
 import { autocannon, failures, type LoadResult } from "./support/autocannon.js";
 import { fmtCount } from "./support/dataset.js";
 import { forkHelper } from "./support/procs.js";
+import { type BenchRow, median } from "./support/report.js";
 import { startStack } from "./support/stack.js";
 import { readP99Met, readP99Target } from "./targets.js";
 

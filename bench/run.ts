@@ -5,8 +5,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { type BenchRow, markdownTable } from "./report.js";
 import type { Section } from "./section.js";
+import { type BenchRow, markdownTable } from "./support/report.js";
 
 const SECTIONS: Record<string, () => Promise<Section>> = {
   ingest: async () => (await import("./ingest.js")).ingestSection,

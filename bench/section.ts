@@ -1,4 +1,4 @@
-import type { BenchRow } from "./report.js";
+import type { BenchRow } from "./support/report.js";
 
 export interface SectionOptions {
   /** Smoke run: smaller data, fewer repetitions, the whole benchmark under two minutes. */

@@ -5,8 +5,8 @@
  */
 
 import { openDatabase } from "../../src/store/db.js";
-import type { BenchRow } from "../report.js";
-import { median } from "../report.js";
+import type { BenchRow } from "../support/report.js";
+import { median } from "../support/report.js";
 import {
   type BenchPoller,
   benchPoller,

@@ -17,18 +17,9 @@ const MAX_FILE_LINES = 300;
 /** Data tables that stay one file for good: splitting a catalogue would help no reader. */
 const DATA_TABLES = new Set(["src/mock/catalogue.ts"]);
 
-/**
- * TEMPORARY — server-side violations that other branches are fixing while this check lands.
- * The lead empties this list after merging them. An entry that no longer matches a violation fails
- * the last test below, so the list can only shrink. The web app has no entries: it is clean.
- */
-const SERVER_VIOLATIONS_BEING_FIXED: readonly string[] = ["long file: src/mock/generator.ts"];
-
 type Graph = Map<string, Set<string>>;
 
 interface Violation {
-  /** Stable identity, what the allow-list holds. */
-  key: string;
   /** What a reader needs to fix it. */
   message: string;
 }
@@ -122,7 +113,6 @@ function cycleViolations(kind: "file" | "folder", graph: Graph, explain: (a: str
     const others = inGroup.filter((edge) => !inChain.has(edge)).sort();
     const rest = others.length > 0 ? `\n  other imports inside it:\n${others.map(line).join("\n")}` : "";
     return {
-      key: `${kind} cycle: ${group.join(", ")}`,
       message: `${kind} import cycle among ${group.join(", ")}:\n${[...inChain].map(line).join("\n")}${rest}`,
     };
   });
@@ -184,7 +174,6 @@ function repoViolations(): Record<"files" | "folders" | "length", Violation[]> {
   const length = [...lines]
     .filter(([file, count]) => count > MAX_FILE_LINES && !TEST_FILE.test(file) && !DATA_TABLES.has(file))
     .map(([file, count]) => ({
-      key: `long file: ${file}`,
       message: `${file} has ${count} lines (limit ${MAX_FILE_LINES})`,
     }));
   return {
@@ -194,9 +183,7 @@ function repoViolations(): Record<"files" | "folders" | "length", Violation[]> {
   };
 }
 
-function unexpected(found: Violation[]): string[] {
-  return found.filter((v) => !SERVER_VIOLATIONS_BEING_FIXED.includes(v.key)).map((v) => v.message);
-}
+const messages = (found: Violation[]): string[] => found.map((v) => v.message);
 
 // ---- the checks ----
 
@@ -256,20 +243,14 @@ describe("repo architecture", () => {
   const found = repoViolations();
 
   it("has no import cycle between files", () => {
-    expect(unexpected(found.files), unexpected(found.files).join("\n")).toEqual([]);
+    expect(messages(found.files), messages(found.files).join("\n")).toEqual([]);
   });
 
   it("has no import cycle between folders (import type counts)", () => {
-    expect(unexpected(found.folders), unexpected(found.folders).join("\n")).toEqual([]);
+    expect(messages(found.folders), messages(found.folders).join("\n")).toEqual([]);
   });
 
   it(`has no source file over ${MAX_FILE_LINES} lines (tests, CSS and data tables aside)`, () => {
-    expect(unexpected(found.length), unexpected(found.length).join("\n")).toEqual([]);
-  });
-
-  it("keeps only live violations in the temporary server allow-list", () => {
-    const live = new Set([...found.files, ...found.folders, ...found.length].map((v) => v.key));
-    const fixed = SERVER_VIOLATIONS_BEING_FIXED.filter((key) => !live.has(key));
-    expect(fixed, `fixed now, remove from SERVER_VIOLATIONS_BEING_FIXED: ${fixed.join("; ")}`).toEqual([]);
+    expect(messages(found.length), messages(found.length).join("\n")).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@
 import { rmSync } from "node:fs";
 import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
-import { Market, type Merchant } from "../../src/mock/generator.js";
+import { Market } from "../../src/mock/generator.js";
+import type { Merchant } from "../../src/mock/model.js";
 import { SaleStore } from "../../src/mock/sale-store.js";
 import { openDatabase } from "../../src/store/db.js";
 import { rebuildDerived } from "../../src/store/rollups.js";

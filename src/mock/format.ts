@@ -4,7 +4,7 @@
  * million sales make ~300 MB of JSON, too close to V8's maximum string length for one string.
  */
 import type { Product } from "./catalogue.js";
-import type { Merchant } from "./generator.js";
+import type { Merchant } from "./model.js";
 
 const CHUNK_CHARS = 1 << 19;
 

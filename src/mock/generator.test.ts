@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type GroundTruth, Market, type MerchantTruth } from "./generator.js";
+import { Market } from "./generator.js";
+import type { GroundTruth, MerchantTruth } from "./model.js";
 import { PROFILES } from "./profiles.js";
 
 const NOW = Date.UTC(2025, 7, 27, 18, 30, 0, 0);

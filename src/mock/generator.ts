@@ -2,9 +2,18 @@
  * The mock's data model: merchants, catalogues, sales and their ground truth. Pure (no I/O, no
  * timers); the clock is injected so tests can pin every date.
  */
-import { buildCatalogue, type Catalogue, type Product, pickWeighted } from "./catalogue.js";
-import { merchantIdentity, type Profile } from "./profiles.js";
-import { intBetween, logUniform, poisson, type Rng, stochasticRound, stream } from "./random.js";
+import { buildCatalogue, type Product, pickWeighted } from "./catalogue.js";
+import type {
+  GroundTruth,
+  GroundTruthLine,
+  GroundTruthSale,
+  MarketOptions,
+  Merchant,
+  SaleLineSpec,
+  SaleSpec,
+} from "./model.js";
+import { merchantIdentity } from "./profiles.js";
+import { intBetween, logUniform, poisson, stochasticRound, stream } from "./random.js";
 import { SaleStore } from "./sale-store.js";
 
 const MINUTE = 60_000;
@@ -16,99 +25,6 @@ const DAY = 24 * HOUR;
  * hour: ~50 sales over the 20 profiles, so a dashboard starts non-empty yet visibly fills up.
  */
 const HISTORY_RATE_MINUTES = 3;
-
-export interface SaleLineSpec {
-  productId: number;
-  quantity: number;
-}
-
-export interface SaleSpec {
-  /** An amount-only (keypad) sale of this many sats; excludes `lines`. */
-  amountSats?: number;
-  lines?: SaleLineSpec[];
-  /** ms epoch, default now; never after now. */
-  date?: number;
-}
-
-export interface GroundTruthLine {
-  productId: number;
-  name: string;
-  quantity: number;
-  unitSats: number;
-  /** Fiat unit price (USD). */
-  unitPrice: number;
-}
-
-export interface GroundTruthSale {
-  merchantId: string;
-  saleId: number;
-  /** ms epoch. */
-  date: number;
-  amountSats: number;
-  /** USD, to the cent. */
-  fiatAmount: number;
-  currency: "usd";
-  /** Empty for amount-only sales. */
-  lines: GroundTruthLine[];
-  /** False once a reset made the upstream forget it. */
-  served: boolean;
-}
-
-export interface GroundTruthProduct {
-  productId: number;
-  name: string;
-  active: boolean;
-  price: number;
-  totalTransactions: number;
-  totalUnitsSold: number;
-  totalRevenueSats: number;
-  totalRevenueFiat: number;
-}
-
-export interface MerchantTruth {
-  id: string;
-  publicKey: string;
-  name: string;
-  createdAt: number;
-  products: GroundTruthProduct[];
-  /** Every sale ever generated, in generation order (ascending SaleId). */
-  sales: GroundTruthSale[];
-}
-
-export interface GroundTruth {
-  merchants: MerchantTruth[];
-}
-
-export interface Merchant {
-  readonly index: number;
-  readonly id: string;
-  readonly numericId: number;
-  readonly publicKey: string;
-  readonly name: string;
-  readonly profile: Profile;
-  readonly createdAt: number;
-  /** Sub-millisecond digits of `created_at`, which upstream prints to the microsecond. */
-  readonly createdMicros: number;
-  readonly walletId: number;
-  readonly catalogue: Catalogue;
-  readonly productById: Map<number, Product>;
-  readonly sales: SaleStore;
-  /** Sales before this index were forgotten by a reset. */
-  servedFrom: number;
-  servedSats: number;
-  nextSaleId: number;
-  /** Bumped on every change, so serialised bodies can be cached until then. */
-  version: number;
-  readonly rng: Rng;
-}
-
-export interface MarketOptions {
-  seed: number;
-  merchants: number;
-  now: () => number;
-  /** Added to every merchant's seeded first SaleId (default 0); see MockUpstreamOptions.saleIdOffset. */
-  saleIdOffset?: number;
-}
 
 export class Market {
   readonly merchants: Merchant[] = [];

@@ -3,7 +3,8 @@
  * clock and generation explicitly, inject faults, and compare what a client stored with the
  * ground truth, which is kept independently of the wire format.
  */
-import { type GroundTruth, type GroundTruthSale, Market, type SaleSpec } from "./generator.js";
+import { Market } from "./generator.js";
+import type { GroundTruth, GroundTruthSale, SaleSpec } from "./model.js";
 import { PROFILES } from "./profiles.js";
 import { stream } from "./random.js";
 import { type GlobalFaults, type MerchantFault, MockServer } from "./server.js";
@@ -16,7 +17,7 @@ export type {
   MerchantTruth,
   SaleLineSpec,
   SaleSpec,
-} from "./generator.js";
+} from "./model.js";
 export type { Profile } from "./profiles.js";
 export { PROFILES } from "./profiles.js";
 export type { GlobalFaults, MerchantFault } from "./server.js";

@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { pipeline, Readable } from "node:stream";
 import { type Body, errorEnvelope, merchantBody } from "./format.js";
-import type { Market, Merchant } from "./generator.js";
+import type { Market } from "./generator.js";
+import type { Merchant } from "./model.js";
 import type { Rng } from "./random.js";
 
 export interface GlobalFaults {

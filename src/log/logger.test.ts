@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { execFileSync, spawn } from "node:child_process";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { createLogger } from "./logger.js";
 import { logRequest, type RequestLine } from "./request-log.js";
 
@@ -109,5 +109,30 @@ describe("JSON logger", () => {
       stdout = err.stdout;
     }
     expect(lines([stdout]).map((l) => l.msg)).toEqual(["last words"]);
+  });
+
+  it("writes a quiet server's line while it runs, not only when the buffer fills or the process exits", async () => {
+    const script = `
+      const { createLogger } = await import(${JSON.stringify(new URL("../../dist/log/logger.js", import.meta.url).href)});
+      const log = await createLogger({ logLevel: "info", logFormat: "json" });
+      log.info("still here");
+      setTimeout(() => {}, 60_000);
+    `;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    onTestFinished(() => {
+      child.kill("SIGKILL");
+    });
+    let stdout = "";
+    // Killed outright once the line is there: only a flush while it ran can have written it.
+    await new Promise<void>((resolve) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes("\n")) resolve();
+      });
+    });
+    child.kill("SIGKILL");
+    expect(lines([stdout]).map((l) => l.msg)).toEqual(["still here"]);
   });
 });

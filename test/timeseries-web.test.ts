@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { inlineStore } from "../src/store/access.js";
@@ -54,6 +55,21 @@ describe("GET /v1/timeseries", () => {
         { start: "2025-11-10T15:00:00Z", transactions: 2, volume_sats: 150 },
       ],
     });
+  });
+
+  it("counts recent minute buckets from the minute rollups, older windows from the sales, alike", async () => {
+    await seed();
+    type Series = { buckets: { start: string; transactions: number; volume_sats: number }[] };
+    const series = async (q: string) => (await t.app.inject(`/v1/timeseries?${q}`)).json() as Series;
+    // 60m starts inside the two hours the minute rollups hold; 24h starts before them.
+    const recent = await series("window=60m&bucket=1m");
+    const day = await series("window=24h&bucket=1m");
+    expect(recent.buckets).toEqual(day.buckets.slice(-60));
+    expect(recent.buckets.reduce((n, b) => n + b.transactions, 0)).toBe(4);
+    // Without the raw sales, only the rollups can still answer: the recent window does, the day does not.
+    await sql`delete from transactions`.execute(t.store.db);
+    expect((await series("window=60m&bucket=5m")).buckets.reduce((n, b) => n + b.transactions, 0)).toBe(4);
+    expect((await series("window=24h&bucket=1m")).buckets.reduce((n, b) => n + b.transactions, 0)).toBe(0);
   });
 
   it("filters by merchant and defaults to 60 one-minute buckets", async () => {

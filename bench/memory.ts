@@ -27,32 +27,29 @@ const LOAD_PATHS = [
 ];
 const section = "memory";
 
+/** Start-up times (the stack's first start and two restarts) beside a bare start each, and RSS 1 s after each. */
+interface Startups {
+  startups: number[];
+  bareStarts: number[];
+  idle: number[];
+}
+
+/** Peak RSS under read load and with streams connected, and how many of the streams opened. */
+interface LoadedRss {
+  loaded: number;
+  withStreams: number;
+  open: number;
+  loadSeconds: number;
+}
+
 export const memorySection: Section = async ({ quick, log }) => {
   const sales = quick ? 1_000_000 : 10_000_000;
-  const size = `${fmtCount(sales)} sales`;
   const loadSeconds = quick ? 3 : 10;
   const bareStarts = [await timeBareStart(os.tmpdir())];
   const stack = await startStack(sales, log, DATES_FRESH_MS);
   let streams: StreamClients | undefined;
   try {
-    // Start-up: the first start (inside startStack) and two restarts on the same file, each right
-    // after a bare start (the first before the stack, whose data set preparation is not start-up).
-    const startups = [stack.server.startupMs];
-    const idle: number[] = [];
-    for (let i = 0; ; i++) {
-      // "Idle" = no API traffic; the poller's first cycle over the 1,000 merchants is running.
-      await sleep(1000);
-      idle.push(stack.server.rssMb());
-      if (i === 2) break;
-      const bare = async () => {
-        bareStarts.push(await timeBareStart(stack.dir));
-      };
-      startups.push((await stack.restartServer(bare)).startupMs);
-    }
-    log(
-      `start-up ${startups.map((s) => s.toFixed(0)).join(", ")} ms, bare node:http ${bareStarts.map((s) => s.toFixed(0)).join(", ")} ms; RSS 1 s after start ${idle.map((r) => r.toFixed(0)).join(", ")} MB`,
-    );
-
+    const starts = await measureStartups(stack, bareStarts, log);
     const loaded = await peakRss(stack, async () => {
       const results = await Promise.all(
         LOAD_PATHS.map((p) => autocannon(stack.server.url + p, 25, loadSeconds)),
@@ -70,58 +67,102 @@ export const memorySection: Section = async ({ quick, log }) => {
     const problems = await stack.errors();
     if (problems.problemCount > 0)
       log(`server logged ${problems.problemCount} warnings/errors, e.g. ${problems.problems[0]}`);
-    const rss = (metric: string, value: number, runs?: number[]): BenchRow => ({
-      section,
-      metric,
-      value,
-      unit: "MB",
-      target: `< ${RSS_TARGET_MB} MB`,
-      pass: value < RSS_TARGET_MB,
-      runs,
+    return memoryRows(`${fmtCount(sales)} sales`, problems.problemCount, starts, {
+      loaded,
+      withStreams,
+      open,
+      loadSeconds,
     });
-    const startup = median(startups);
-    const bareStart = median(bareStarts);
-    return [
-      {
-        section,
-        metric: `server log lines at warn/error level, ${size}`,
-        value: problems.problemCount,
-        unit: "lines",
-      },
-      {
-        section,
-        metric: `bare node:http start, spawn → first 200, same flags and probe, each right before a start below (median of ${bareStarts.length})`,
-        value: bareStart,
-        unit: "ms",
-        runs: bareStarts,
-      },
-      {
-        section,
-        metric: `start-up, spawn → first 200 from /v1/health, ${size} (median of ${startups.length})`,
-        value: startup,
-        unit: "ms",
-        baseline: bareStart,
-        baselineLabel: "bare node:http start",
-        ratio: startup / bareStart,
-        target: `≤ ${STARTUP_FACTOR}× bare start`,
-        pass: startupMet(startup, bareStart),
-        runs: startups,
-      },
-      rss(`server RSS 1 s after start (no API load; first poll cycle running), ${size}`, median(idle), idle),
-      rss(`server RSS peak, live ingest + read load (4 × 25 conn, ${loadSeconds} s), ${size}`, loaded),
-      {
-        ...rss(
-          `server RSS peak with ${open} of ${STREAMS} streams connected, live ingest, ${size}`,
-          withStreams,
-        ),
-        pass: withStreams < RSS_TARGET_MB && open === STREAMS,
-      },
-    ];
   } finally {
     await streams?.stop();
     await stack.close();
   }
 };
+
+/**
+ * Start-up: the first start (inside startStack) and two restarts on the same file, each right after a
+ * bare start (the first before the stack, whose data set preparation is not start-up).
+ */
+async function measureStartups(
+  stack: Stack,
+  bareStarts: number[],
+  log: (m: string) => void,
+): Promise<Startups> {
+  const startups = [stack.server.startupMs];
+  const idle: number[] = [];
+  for (let i = 0; ; i++) {
+    // "Idle" = no API traffic; the poller's first cycle over the 1,000 merchants is running.
+    await sleep(1000);
+    idle.push(stack.server.rssMb());
+    if (i === 2) break;
+    const bare = async () => {
+      bareStarts.push(await timeBareStart(stack.dir));
+    };
+    startups.push((await stack.restartServer(bare)).startupMs);
+  }
+  log(
+    `start-up ${startups.map((s) => s.toFixed(0)).join(", ")} ms, bare node:http ${bareStarts.map((s) => s.toFixed(0)).join(", ")} ms; RSS 1 s after start ${idle.map((r) => r.toFixed(0)).join(", ")} MB`,
+  );
+  return { startups, bareStarts, idle };
+}
+
+function rssRow(metric: string, value: number, runs?: number[]): BenchRow {
+  return {
+    section,
+    metric,
+    value,
+    unit: "MB",
+    target: `< ${RSS_TARGET_MB} MB`,
+    pass: value < RSS_TARGET_MB,
+    runs,
+  };
+}
+
+function memoryRows(
+  size: string,
+  problemCount: number,
+  { startups, bareStarts, idle }: Startups,
+  { loaded, withStreams, open, loadSeconds }: LoadedRss,
+): BenchRow[] {
+  const startup = median(startups);
+  const bareStart = median(bareStarts);
+  return [
+    {
+      section,
+      metric: `server log lines at warn/error level, ${size}`,
+      value: problemCount,
+      unit: "lines",
+    },
+    {
+      section,
+      metric: `bare node:http start, spawn → first 200, same flags and probe, each right before a start below (median of ${bareStarts.length})`,
+      value: bareStart,
+      unit: "ms",
+      runs: bareStarts,
+    },
+    {
+      section,
+      metric: `start-up, spawn → first 200 from /v1/health, ${size} (median of ${startups.length})`,
+      value: startup,
+      unit: "ms",
+      baseline: bareStart,
+      baselineLabel: "bare node:http start",
+      ratio: startup / bareStart,
+      target: `≤ ${STARTUP_FACTOR}× bare start`,
+      pass: startupMet(startup, bareStart),
+      runs: startups,
+    },
+    rssRow(`server RSS 1 s after start (no API load; first poll cycle running), ${size}`, median(idle), idle),
+    rssRow(`server RSS peak, live ingest + read load (4 × 25 conn, ${loadSeconds} s), ${size}`, loaded),
+    {
+      ...rssRow(
+        `server RSS peak with ${open} of ${STREAMS} streams connected, live ingest, ${size}`,
+        withStreams,
+      ),
+      pass: withStreams < RSS_TARGET_MB && open === STREAMS,
+    },
+  ];
+}
 
 /** Highest VmRSS of the server, sampled every 100 ms while `work` runs. */
 async function peakRss(stack: Stack, work: () => Promise<void>): Promise<number> {

@@ -47,6 +47,24 @@ function shares(market: Market, total: number): number[] {
   return counts;
 }
 
+type Inserter = ReturnType<typeof batchInserter>;
+
+/** One multi-row inserter per table the data set fills. */
+interface Inserters {
+  merchants: Inserter;
+  txs: Inserter;
+  lines: Inserter;
+  products: Inserter;
+  fiat: Inserter;
+}
+
+/** What one merchant's rows added to the file. */
+interface Written {
+  sales: number;
+  saleLines: number;
+  products: number;
+}
+
 export async function buildDataset(
   file: string,
   total: number,
@@ -58,7 +76,27 @@ export async function buildDataset(
 
   const generatedAt = Date.now();
   const market = new Market({ seed: SEED, merchants: MERCHANTS, now: () => generatedAt });
-  const counts = shares(market, total);
+  const { raw, indexes } = openForBulkLoad(file);
+  const written = writeMarket(raw, market, total, generatedAt, log);
+  log("  building indexes");
+  for (const ix of indexes) raw.exec(ix.sql);
+  raw.pragma("journal_mode = WAL");
+  raw.close();
+  await rebuildFigures(file, log);
+  return {
+    sales: total,
+    saleLines: written.saleLines,
+    merchants: MERCHANTS,
+    products: written.products,
+    generatedAt,
+  };
+}
+
+/** The migrated file opened for a one-off bulk load, its sale indexes dropped (returned to recreate). */
+function openForBulkLoad(file: string): {
+  raw: BetterSqlite3.Database;
+  indexes: { name: string; sql: string }[];
+} {
   const raw = new BetterSqlite3(file);
   raw.pragma("journal_mode = OFF");
   raw.pragma("synchronous = OFF");
@@ -74,97 +112,83 @@ export async function buildDataset(
     )
     .all() as { name: string; sql: string }[];
   for (const ix of indexes) raw.exec(`drop index ${ix.name}`);
+  return { raw, indexes };
+}
 
-  const merchants = batchInserter(raw, "merchants", [
-    "id",
-    "public_key",
-    "alias",
-    "enabled",
-    "consecutive_failures",
-    "total_transactions",
-    "total_volume_sats",
-    "created_at",
-    "updated_at",
-  ]);
-  const txs = batchInserter(raw, "transactions", [
-    "merchant_id",
-    "sale_id",
-    "sale_origin",
-    "sale_date",
-    "amount_sats",
-    "fiat_amount",
-    "currency",
-    "created_at",
-  ]);
-  const lines = batchInserter(raw, "sale_lines", [
-    "merchant_id",
-    "sale_id",
-    "line_no",
-    "product_id",
-    "name",
-    "quantity",
-    "unit_sats",
-  ]);
-  const products = batchInserter(raw, "products", [
-    "merchant_id",
-    "product_id",
-    "name",
-    "currency",
-    "price",
-    "total_transactions",
-    "total_units_sold",
-    "total_revenue_sats",
-    "active",
-    "deleted",
-    "updated_at",
-  ]);
-  const fiat = batchInserter(raw, "fiat_totals", ["merchant_id", "currency", "amount"]);
+function bulkInserters(raw: BetterSqlite3.Database): Inserters {
+  return {
+    merchants: batchInserter(raw, "merchants", [
+      "id",
+      "public_key",
+      "alias",
+      "enabled",
+      "consecutive_failures",
+      "total_transactions",
+      "total_volume_sats",
+      "created_at",
+      "updated_at",
+    ]),
+    txs: batchInserter(raw, "transactions", [
+      "merchant_id",
+      "sale_id",
+      "sale_origin",
+      "sale_date",
+      "amount_sats",
+      "fiat_amount",
+      "currency",
+      "created_at",
+    ]),
+    lines: batchInserter(raw, "sale_lines", [
+      "merchant_id",
+      "sale_id",
+      "line_no",
+      "product_id",
+      "name",
+      "quantity",
+      "unit_sats",
+    ]),
+    products: batchInserter(raw, "products", [
+      "merchant_id",
+      "product_id",
+      "name",
+      "currency",
+      "price",
+      "total_transactions",
+      "total_units_sold",
+      "total_revenue_sats",
+      "active",
+      "deleted",
+      "updated_at",
+    ]),
+    fiat: batchInserter(raw, "fiat_totals", ["merchant_id", "currency", "amount"]),
+  };
+}
 
+/** Every merchant's history generated and written, committed every 50 merchants, progress every 10 s. */
+function writeMarket(
+  raw: BetterSqlite3.Database,
+  market: Market,
+  total: number,
+  generatedAt: number,
+  log: (m: string) => void,
+): Omit<Written, "sales"> {
+  const counts = shares(market, total);
+  const ins = bulkInserters(raw);
+  const all = Object.values(ins);
   let saleLines = 0;
-  let productCount = 0;
+  let products = 0;
   let done = 0;
   let nextLog = Date.now() + 10_000;
   raw.exec("begin");
   market.merchants.forEach((m, i) => {
     market.addHistory(m.id, counts[i] as number, SPAN_MS);
-    const s = m.sales;
-    let cents = 0;
-    for (let k = 0; k < s.length; k++) {
-      const id = s.ids[k] as number;
-      const date = s.dates[k] as number;
-      cents += s.cents[k] as number;
-      // created_at: stored a few seconds after the sale, as a poll would.
-      txs.add(m.id, id, "pos", date, s.sats[k], (s.cents[k] as number) / 100, "usd", date + 5000);
-      const start = s.lineStart[k] as number;
-      const n = s.lineCount[k] as number;
-      for (let j = 0; j < n; j++) {
-        const p = m.catalogue.products[s.lineProduct[start + j] as number];
-        lines.add(m.id, id, j, p?.id, p?.name, s.lineQuantity[start + j], s.lineUnitSats[start + j]);
-      }
-      saleLines += n;
-    }
-    merchants.add(m.id, m.publicKey, m.name, 1, 0, 0, 0, m.createdAt, generatedAt);
-    for (const p of m.catalogue.products) {
-      products.add(
-        m.id,
-        p.id,
-        p.name,
-        "usd",
-        (p.priceCents / 100).toFixed(2),
-        p.totalTransactions,
-        p.totalUnitsSold,
-        p.totalRevenueSats,
-        p.active ? 1 : 0,
-        0,
-        generatedAt,
-      );
-      productCount++;
-    }
-    fiat.add(m.id, "usd", cents / 100);
-    done += s.length;
+    const one = writeMerchant(ins, m, generatedAt);
+    saleLines += one.saleLines;
+    products += one.products;
+    done += one.sales;
     forget(m);
     if (i % 50 === 49) {
-      for (const b of [merchants, txs, lines, products, fiat]) b.flush();
+      for (const b of all) b.flush();
       raw.exec("commit; begin");
     }
     if (Date.now() > nextLog) {
@@ -172,15 +196,55 @@ export async function buildDataset(
       log(`  ${fmtCount(done)} of ${fmtCount(total)} sales written`);
     }
   });
-  for (const b of [merchants, txs, lines, products, fiat]) b.flush();
+  for (const b of all) b.flush();
   raw.exec("commit");
-  log("  building indexes");
-  for (const ix of indexes) raw.exec(ix.sql);
-  raw.pragma("journal_mode = WAL");
-  raw.close();
+  return { saleLines, products };
+}
 
-  // Precomputed figures (running totals, rollups) come from the service's own rebuild, so they are
-  // exactly what ingest would have kept; then full statistics, as a long-running server would have.
+/** One merchant's sales with their lines, its row, its catalogue and its fiat total. */
+function writeMerchant(ins: Inserters, m: Merchant, generatedAt: number): Written {
+  const s = m.sales;
+  let cents = 0;
+  let saleLines = 0;
+  for (let k = 0; k < s.length; k++) {
+    const id = s.ids[k] as number;
+    const date = s.dates[k] as number;
+    cents += s.cents[k] as number;
+    // created_at: stored a few seconds after the sale, as a poll would.
+    ins.txs.add(m.id, id, "pos", date, s.sats[k], (s.cents[k] as number) / 100, "usd", date + 5000);
+    const start = s.lineStart[k] as number;
+    const n = s.lineCount[k] as number;
+    for (let j = 0; j < n; j++) {
+      const p = m.catalogue.products[s.lineProduct[start + j] as number];
+      ins.lines.add(m.id, id, j, p?.id, p?.name, s.lineQuantity[start + j], s.lineUnitSats[start + j]);
+    }
+    saleLines += n;
+  }
+  ins.merchants.add(m.id, m.publicKey, m.name, 1, 0, 0, 0, m.createdAt, generatedAt);
+  for (const p of m.catalogue.products) {
+    ins.products.add(
+      m.id,
+      p.id,
+      p.name,
+      "usd",
+      (p.priceCents / 100).toFixed(2),
+      p.totalTransactions,
+      p.totalUnitsSold,
+      p.totalRevenueSats,
+      p.active ? 1 : 0,
+      0,
+      generatedAt,
+    );
+  }
+  ins.fiat.add(m.id, "usd", cents / 100);
+  return { sales: s.length, saleLines, products: m.catalogue.products.length };
+}
+
+/**
+ * Precomputed figures (running totals, rollups) come from the service's own rebuild, so they are
+ * exactly what ingest would have kept; then full statistics, as a long-running server would have.
+ */
+async function rebuildFigures(file: string, log: (m: string) => void): Promise<void> {
   const store = await openDatabase(file);
   try {
     log("  rebuildDerived");
@@ -194,13 +258,6 @@ export async function buildDataset(
   const tidy = new BetterSqlite3(file);
   tidy.pragma("wal_checkpoint(TRUNCATE)");
   tidy.close();
-  return {
-    sales: total,
-    saleLines,
-    merchants: MERCHANTS,
-    products: productCount,
-    generatedAt,
-  };
 }
 
 /**

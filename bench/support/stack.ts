@@ -44,39 +44,30 @@ export async function startStack(
 ): Promise<Stack> {
   const dataset = await ensureDataset(sales, log, maxDateAgeMs);
   const dir = mkdtempSync(path.join(os.tmpdir(), "live-pos-bench-"));
-  let mock: MockChild | undefined;
-  let server: ServerProcess | undefined;
+  const running: { mock?: MockChild; server?: ServerProcess | undefined } = {};
   const logFiles: string[] = [];
   const close = async () => {
-    await server?.stop();
-    await mock?.stop();
-    // The db copy and the request logs are gigabytes and go; the warnings and errors are kept as evidence.
-    mkdirSync(LOG_DIR, { recursive: true });
-    for (const f of logFiles.filter((file) => existsSync(file))) {
-      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-      const kept = path.join(LOG_DIR, `${stamp}-${fmtCount(sales)}-${path.basename(f)}`);
-      const scan = await scanLog(f, 1000);
-      const head = `${scan.problemCount} warn/error lines; the first ${scan.problems.length}:`;
-      writeFileSync(kept, `${head}\n${scan.problems.join("\n")}\n`);
-      log(`server warnings/errors: ${scan.problemCount} (kept in ${kept})`);
-    }
+    await running.server?.stop();
+    await running.mock?.stop();
+    await keepServerProblems(logFiles, sales, log);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     const dbPath = workingCopy(dataset, dir);
-    mock = await startMockChild({
+    const mock = await startMockChild({
       seed: SEED,
       merchants: MERCHANTS,
       intervalMs: LIVE_TICK_MS,
       speed: LIVE_SPEED,
     });
-    const upstream = mock.url;
+    running.mock = mock;
     const start = async () => {
-      const s = await startServer({ dbPath, sourceBaseUrl: upstream, dir });
+      const s = await startServer({ dbPath, sourceBaseUrl: mock.url, dir });
       logFiles.push(s.logFile);
       return s;
     };
-    server = await start();
+    const server = await start();
+    running.server = server;
     log(
       `server on ${fmtCount(sales)} sales up in ${server.startupMs.toFixed(0)} ms (pid ${server.pid}, log ${server.logFile})`,
     );
@@ -87,36 +78,15 @@ export async function startStack(
       mock,
       server,
       restartServer: async (between) => {
-        await server?.stop();
-        server = undefined;
+        await running.server?.stop();
+        running.server = undefined;
         await between?.();
-        server = await start();
-        stack.server = server;
-        return server;
+        running.server = await start();
+        stack.server = running.server;
+        return running.server;
       },
-      firstCycle: async (timeoutMs) => {
-        const started = performance.now();
-        while (performance.now() - started < timeoutMs) {
-          const s = stack.server;
-          const res = await fetch(`${s.url}/v1/admin/merchants`, {
-            headers: { authorization: `Bearer ${s.adminToken}` },
-          });
-          // A merchant never polled has no last_polled_at field at all.
-          const list = (await res.json()) as { last_polled_at?: string }[];
-          if (res.status === 200 && list.every((m) => typeof m.last_polled_at === "string")) break;
-          await new Promise((r) => setTimeout(r, 250));
-        }
-        return performance.now() - started;
-      },
-      errors: async () => {
-        const all: LogScan = { problemCount: 0, problems: [] };
-        for (const f of logFiles) {
-          const one = await scanLog(f);
-          all.problemCount += one.problemCount;
-          all.problems.push(...one.problems);
-        }
-        return all;
-      },
+      firstCycle: (timeoutMs) => waitForFirstPollCycle(stack, timeoutMs),
+      errors: () => scanServerLogs(logFiles),
       close,
     };
     return stack;
@@ -124,4 +94,51 @@ export async function startStack(
     await close();
     throw e;
   }
+}
+
+/**
+ * The db copy and the request logs are gigabytes and go; each log's warnings and errors are kept in
+ * LOG_DIR as evidence.
+ */
+async function keepServerProblems(
+  logFiles: string[],
+  sales: number,
+  log: (m: string) => void,
+): Promise<void> {
+  mkdirSync(LOG_DIR, { recursive: true });
+  for (const f of logFiles.filter((file) => existsSync(file))) {
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    const kept = path.join(LOG_DIR, `${stamp}-${fmtCount(sales)}-${path.basename(f)}`);
+    const scan = await scanLog(f, 1000);
+    const head = `${scan.problemCount} warn/error lines; the first ${scan.problems.length}:`;
+    writeFileSync(kept, `${head}\n${scan.problems.join("\n")}\n`);
+    log(`server warnings/errors: ${scan.problemCount} (kept in ${kept})`);
+  }
+}
+
+/** Polls the admin merchant list (of the stack's current server) until every merchant has been polled once. */
+async function waitForFirstPollCycle(stack: Stack, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    const s = stack.server;
+    const res = await fetch(`${s.url}/v1/admin/merchants`, {
+      headers: { authorization: `Bearer ${s.adminToken}` },
+    });
+    // A merchant never polled has no last_polled_at field at all.
+    const list = (await res.json()) as { last_polled_at?: string }[];
+    if (res.status === 200 && list.every((m) => typeof m.last_polled_at === "string")) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return performance.now() - started;
+}
+
+/** Warnings and errors over all the server's runs' logs. */
+async function scanServerLogs(logFiles: string[]): Promise<LogScan> {
+  const all: LogScan = { problemCount: 0, problems: [] };
+  for (const f of logFiles) {
+    const one = await scanLog(f);
+    all.problemCount += one.problemCount;
+    all.problems.push(...one.problems);
+  }
+  return all;
 }

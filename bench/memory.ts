@@ -8,7 +8,7 @@ import os from "node:os";
 import type { Section } from "./section.js";
 import { autocannon, failures } from "./support/autocannon.js";
 import { fmtCount } from "./support/dataset.js";
-import { type BenchRow, median } from "./support/report.js";
+import { type BenchRow, median, serverLogRow } from "./support/report.js";
 import { timeBareStart } from "./support/server.js";
 import { openStreams, type StreamClients } from "./support/sse.js";
 import { type Stack, startStack } from "./support/stack.js";
@@ -127,12 +127,7 @@ function memoryRows(
   const startup = median(startups);
   const bareStart = median(bareStarts);
   return [
-    {
-      section,
-      metric: `server log lines at warn/error level, ${size}`,
-      value: problemCount,
-      unit: "lines",
-    },
+    serverLogRow(section, size, problemCount),
     {
       section,
       metric: `bare node:http start, spawn → first 200, same flags and probe, each right before a start below (median of ${bareStarts.length})`,

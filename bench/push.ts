@@ -17,7 +17,7 @@ import {
 import type { Section } from "./section.js";
 import { fmtCount } from "./support/dataset.js";
 import { monoMs } from "./support/procs.js";
-import { type BenchRow, median } from "./support/report.js";
+import { type BenchRow, median, serverLogRow } from "./support/report.js";
 import { openStreams, type StreamClients, type StreamResults } from "./support/sse.js";
 import { type Stack, startStack } from "./support/stack.js";
 import { PUSH_P99_FACTOR, pushP99Met } from "./targets.js";
@@ -136,12 +136,7 @@ function latencyRows(
   bp: PushFigures,
 ): BenchRow[] {
   return [
-    {
-      section,
-      metric: `server log lines at warn/error level, ${size}`,
-      value: problemCount,
-      unit: "lines",
-    },
+    serverLogRow(section, size, problemCount),
     {
       section,
       metric: `SSE streams connected (of ${CLIENTS}, within ${openMs / 1000} s), ${size}`,

@@ -5,7 +5,7 @@
  */
 import type { LoadResult } from "./support/autocannon.js";
 import { type Dataset, fmtCount } from "./support/dataset.js";
-import { type BenchRow, median } from "./support/report.js";
+import { type BenchRow, median, serverLogRow } from "./support/report.js";
 import { readP99Met, readP99Target } from "./targets.js";
 
 const SUMMARY_SHARE = 0.6;
@@ -84,12 +84,7 @@ export function datasetRows(size: string, { dataset, firstReadAt }: SizeRun): Be
 /** The server's log problems, the bare baseline's own figures, and the summary's share of its req/s. */
 export function baselineRows(size: string, { base, pairRatios, baseOne, logProblems }: SizeRun): BenchRow[] {
   return [
-    {
-      section,
-      metric: `server log lines at warn/error level, ${size} run`,
-      value: logProblems,
-      unit: "lines",
-    },
+    serverLogRow(section, `${size} run`, logProblems),
     {
       section,
       metric: `bare node:http baseline time per request, 1 conn, during the ${size} run`,

@@ -17,6 +17,11 @@ export interface BenchRow {
   runs?: number[] | undefined;
 }
 
+/** How many warn/error lines the server logged while `what` ran: every section reports it. */
+export function serverLogRow(section: string, what: string, lines: number): BenchRow {
+  return { section, metric: `server log lines at warn/error level, ${what}`, value: lines, unit: "lines" };
+}
+
 export function median(xs: number[]): number {
   if (xs.length === 0) return Number.NaN;
   const s = [...xs].sort((a, b) => a - b);

@@ -50,6 +50,21 @@ describe("ReadCache", () => {
     expect(t.cache.get("k", t.compute())).toBe(1);
   });
 
+  it("counts an answer's age from when it landed: one slower than maxStaleMs is still sent at once", async () => {
+    const t = setup({ maxStaleMs: 1000, refreshAfterMs: 5000 });
+    t.set(1);
+    const miss = t.cache.get("k", t.compute(true));
+    t.clock.now += 1500; // the computation takes longer than answers may be old
+    t.release();
+    await miss;
+    expect(t.cache.get("k", t.compute())).toBe(1);
+    t.clock.now += 999;
+    expect(t.cache.get("k", t.compute())).toBe(1);
+    expect(t.calls()).toBe(1);
+    t.clock.now += 1;
+    expect(t.cache.get("k", t.compute())).toBeInstanceOf(Promise);
+  });
+
   it("with maxStaleMs 0 computes every time", async () => {
     const t = setup({ maxStaleMs: 0 });
     t.set(1);

@@ -4,14 +4,11 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
   LogController,
 } from "fastify";
 import { adminRoutes } from "./api/admin.js";
 import type { AppContext } from "./api/context.js";
 import { HttpError } from "./api/errors.js";
-import { KnownReads, serverAnsweringKnownReads } from "./api/known-reads.js";
 import { publicRoutes } from "./api/public.js";
 import { ReadCache } from "./api/read-cache.js";
 import { streamRoutes } from "./api/stream.js";
@@ -35,29 +32,36 @@ const BODY_LIMIT = 1024 * 1024;
 
 /** The HTTP application, fully wired but not listening: main.ts listens, tests inject(). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const cache = deps.cache ?? new ReadCache({ maxStaleMs: 0, refreshAfterMs: 0 });
-  const nextRequestId = requestIds();
-  let knownReads: KnownReads | undefined;
+  const ctx: AppContext = {
+    ...deps,
+    now: deps.now ?? Date.now,
+    cache: deps.cache ?? new ReadCache({ maxStaleMs: 0, refreshAfterMs: 0 }),
+  };
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    serverFactory: serverAnsweringKnownReads(() => knownReads),
     bodyLimit: BODY_LIMIT,
     // One line per request is written by the onResponse hook below, in the seed's format.
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request (it costs more than the request itself on a cached read); the lines
     // that concern a request carry its id themselves.
     childLoggerFactory: (logger) => logger,
-    genReqId: nextRequestId,
+    genReqId: requestIds(),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  knownReads = new KnownReads({
-    cache,
-    log: app.log,
-    nextRequestId,
-    anyOrigin: deps.config.corsOrigins.includes("*"),
-  });
-  const ctx: AppContext = { ...deps, now: deps.now ?? Date.now, cache, knownReads };
 
-  app.addHook("onResponse", logAnsweredRequest);
+  // Callback style (no promise per request): this runs for every request the service answers.
+  app.addHook("onResponse", (req, reply, done) => {
+    const size = reply.getHeader("content-length");
+    logRequest(req.log, {
+      reqId: req.id,
+      method: req.method,
+      path: req.url,
+      ip: req.ip,
+      status: reply.statusCode,
+      bytes: size === undefined ? undefined : Number(size),
+      ms: reply.elapsedTime,
+    });
+    done();
+  });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const { status, message } = describeError(err);
@@ -92,21 +96,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes, { ctx });
   await app.register(streamRoutes, { hub });
   return app;
-}
-
-/** The request line of a request Fastify answered. Callback style: no promise per request. */
-function logAnsweredRequest(req: FastifyRequest, reply: FastifyReply, done: () => void): void {
-  const size = reply.getHeader("content-length");
-  logRequest(req.log, {
-    reqId: req.id,
-    method: req.method,
-    path: req.url,
-    ip: req.ip,
-    status: reply.statusCode,
-    bytes: size === undefined ? undefined : Number(size),
-    ms: reply.elapsedTime,
-  });
-  done();
 }
 
 /** Maps any error to what the client may see: 4xx say what was wrong, 5xx say nothing internal. */

@@ -1,6 +1,5 @@
 import type { Config } from "../config/config.js";
 import type { StoreAccess } from "../store/access.js";
-import type { KnownReads } from "./known-reads.js";
 import type { ReadCache } from "./read-cache.js";
 
 /** What the routes need from the running service, passed in (never read from globals). */
@@ -8,8 +7,6 @@ export interface AppContext {
   /** Reads and operators' changes (on the ingest thread in the service); dashboard reads go through `cache`. */
   store: StoreAccess;
   cache: ReadCache;
-  /** URLs answered from the cache in front of the router once a route has answered them (app.ts). */
-  knownReads?: KnownReads | undefined;
   config: Pick<
     Config,
     "adminToken" | "corsOrigins" | "tickerLimit" | "leaderboardLimit" | "rateWindowMs" | "maxStreamClients"

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import * as S from "../contract/index.js";
 import type { ReadArgs, ReadName } from "../store/access.js";
@@ -18,13 +18,12 @@ const MAX_BUCKETS = 1440;
  * actually runs, so windows are measured from the time of the read, not of the first request.
  */
 export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { store, cache, config, now, knownReads } = ctx;
+  const { store, cache, config, now } = ctx;
   /**
    * The cached answer is the response body itself, serialised once by the route's response schema:
    * every screen asks for the same few queries, so serialising per request would be most of the work.
    */
   const read = <N extends ReadName>(
-    req: FastifyRequest,
     reply: FastifyReply,
     name: N,
     params: unknown,
@@ -36,12 +35,6 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     // A Buffer with a JSON type is sent as it is, not serialised again; its length is known.
     const send = (body: Buffer): void => {
       reply.type(JSON_TYPE).send(body);
-      // From now on this exact URL is answered in front of the router while its answer is fresh.
-      if (knownReads && reply.statusCode === 200) {
-        const headers = { ...reply.getHeaders() };
-        delete headers["content-length"];
-        knownReads.learn(req, { key, compute, headers });
-      }
     };
     const body = cache.get(key, compute);
     // A cached body is sent in the same turn of the event loop.
@@ -53,8 +46,8 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
 
   app.get("/v1/health", { schema: { response: { 200: S.StatusBody } } }, async () => ({ status: "ok" }));
 
-  app.get("/v1/summary", { schema: { response: { 200: S.Summary } } }, (req, reply) =>
-    read(req, reply, "summary", null, () => ({ now: now(), rateWindowMs: config.rateWindowMs })),
+  app.get("/v1/summary", { schema: { response: { 200: S.Summary } } }, (_req, reply) =>
+    read(reply, "summary", null, () => ({ now: now(), rateWindowMs: config.rateWindowMs })),
   );
 
   app.get(
@@ -62,7 +55,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     { schema: { querystring: S.LimitQuery, response: { 200: Type.Array(S.TickerRow), ...errors } } },
     (req, reply) => {
       const limit = req.query.limit ?? config.tickerLimit;
-      return read(req, reply, "ticker", limit, () => ({ limit }));
+      return read(reply, "ticker", limit, () => ({ limit }));
     },
   );
 
@@ -77,7 +70,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     (req, reply) => {
       const { window = "24h", metric = "transactions", limit = config.leaderboardLimit } = req.query;
       windowStart(window, null, now()); // rejects a bad window before anything is cached
-      return read(req, reply, "merchantLeaderboard", [window, metric, limit], () => ({
+      return read(reply, "merchantLeaderboard", [window, metric, limit], () => ({
         metric,
         sinceMs: windowStart(window, null, now()),
         limit,
@@ -96,7 +89,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     (req, reply) => {
       const { window = "all", metric = "transactions", limit = config.leaderboardLimit } = req.query;
       windowStart(window, null, now());
-      return read(req, reply, "productLeaderboard", [window, metric, limit], () => ({
+      return read(reply, "productLeaderboard", [window, metric, limit], () => ({
         metric,
         sinceMs: windowStart(window, null, now()),
         limit,
@@ -112,7 +105,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     (req, reply) => {
       const { since, limit = TRIGGERS_DEFAULT_LIMIT } = req.query;
       parseSince(since, 0);
-      return read(req, reply, "triggers", [since ?? null, limit], () => ({
+      return read(reply, "triggers", [since ?? null, limit], () => ({
         sinceMs: parseSince(since, now() - DAY_MS),
         limit,
       }));
@@ -129,7 +122,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         throw badRequest('timeseries needs a finite window, e.g. 60m; "all" is not one');
       const bucketMs = parseBucket(req.query.bucket, windowMs, MAX_BUCKETS);
       const merchantId = req.query.merchant_id;
-      return read(req, reply, "timeseries", [windowMs, bucketMs, merchantId ?? null], () => ({
+      return read(reply, "timeseries", [windowMs, bucketMs, merchantId ?? null], () => ({
         now: now(),
         windowMs,
         bucketMs,

@@ -15,6 +15,7 @@ import { LiveHub } from "./live/hub.js";
 /** Dashboard answers may be this old (ms) when sent; sales themselves reach screens through the stream at once. */
 const READ_CACHE: ReadCacheOptions = {
   maxStaleMs: 1000,
+  maxStaleWhileRefreshingMs: 5000,
   refreshAfterMs: 500,
   // After a poll stores something, cached answers refresh, but each at most this often: at a few dozen
   // stored polls a second, a 24 h leaderboard recomputed after each one took most of a core at 10M sales.

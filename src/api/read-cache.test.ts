@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { ReadCache } from "./read-cache.js";
 
 function setup(
-  opts: { maxStaleMs?: number; refreshAfterMs?: number; minRefreshMs?: number; maxEntries?: number } = {},
+  opts: {
+    maxStaleMs?: number;
+    maxStaleWhileRefreshingMs?: number;
+    refreshAfterMs?: number;
+    minRefreshMs?: number;
+    maxEntries?: number;
+  } = {},
 ) {
   const clock = { now: 1_000 };
   const cache = new ReadCache({
@@ -10,6 +16,9 @@ function setup(
     refreshAfterMs: opts.refreshAfterMs ?? 250,
     ...(opts.minRefreshMs === undefined ? {} : { minRefreshMs: opts.minRefreshMs }),
     ...(opts.maxEntries === undefined ? {} : { maxEntries: opts.maxEntries }),
+    ...(opts.maxStaleWhileRefreshingMs === undefined
+      ? {}
+      : { maxStaleWhileRefreshingMs: opts.maxStaleWhileRefreshingMs }),
     now: () => clock.now,
   });
   let value = 0;
@@ -63,6 +72,38 @@ describe("ReadCache", () => {
     expect(t.calls()).toBe(1);
     t.clock.now += 1;
     expect(t.cache.get("k", t.compute())).toBeInstanceOf(Promise);
+  });
+
+  it("sends the previous answer while its background refresh is under way, up to maxStaleWhileRefreshingMs", async () => {
+    const t = setup({ maxStaleMs: 1000, maxStaleWhileRefreshingMs: 5000, refreshAfterMs: 500 });
+    t.set(1);
+    await t.cache.get("k", t.compute());
+    t.set(2);
+    t.clock.now += 600; // old enough to refresh: a slow refresh starts in the background
+    expect(t.cache.get("k", t.compute(true))).toBe(1);
+    t.clock.now += 1400; // past maxStaleMs, the refresh still running
+    expect(t.cache.get("k", t.compute())).toBe(1);
+    expect(t.calls()).toBe(2);
+    t.clock.now += 3000; // past maxStaleWhileRefreshingMs: this request waits for the refresh
+    const waited = t.cache.get("k", t.compute());
+    expect(waited).toBeInstanceOf(Promise);
+    t.release();
+    expect(await waited).toBe(2);
+    expect(t.cache.get("k", t.compute())).toBe(2);
+  });
+
+  it("an answer that went stale with nobody asking is not sent while the refresh it needs runs", async () => {
+    const t = setup({ maxStaleMs: 1000, maxStaleWhileRefreshingMs: 5000, refreshAfterMs: 500 });
+    t.set(1);
+    await t.cache.get("k", t.compute());
+    t.set(2);
+    t.clock.now += 2000;
+    const first = t.cache.get("k", t.compute(true));
+    const second = t.cache.get("k", t.compute());
+    expect(first).toBeInstanceOf(Promise);
+    expect(second).toBeInstanceOf(Promise);
+    t.release();
+    expect([await first, await second]).toEqual([2, 2]);
   });
 
   it("with maxStaleMs 0 computes every time", async () => {

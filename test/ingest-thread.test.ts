@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -76,7 +76,22 @@ async function until<T>(what: () => T | Promise<T>, ok: (v: T) => boolean, ms = 
   }
 }
 
+/** The nice value of each of this process's threads (Linux: /proc/self/task/<tid>/stat, field 19). */
+function threadNiceValues(): number[] {
+  return readdirSync("/proc/self/task").map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  });
+}
+
 describe("ingest thread", () => {
+  it("runs at a lower priority than the HTTP thread, alone (Linux: nice per thread)", async () => {
+    const before = threadNiceValues().filter((n) => n === 5).length;
+    await start();
+    expect(threadNiceValues().filter((n) => n === 5).length).toBe(before + 1);
+    expect(readFileSync("/proc/self/stat", "utf8").split(") ")[1]?.split(" ")[16]).toBe("0");
+  });
+
   it("answers every read exactly like a connection in this thread", async () => {
     await upsertMerchant(store.db, { id: "m1", public_key: "k", alias: "Shop" }, NOW);
     await ingestHere([1, 2, 3, 4, 5, 6, 7, 8]);

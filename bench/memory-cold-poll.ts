@@ -8,6 +8,7 @@
 import { openDatabase } from "../src/store/db.js";
 import { createBenchMilestones, DAY_MS, registerMerchants, SEED, tempDir } from "./ingest/common.js";
 import { type MockHandle, startMockChild } from "./ingest/mock-handle.js";
+import { fmtCount } from "./support/dataset.js";
 import { type BenchRow, serverLogRow } from "./support/report.js";
 import { type ServerProcess, scanLog, startServer } from "./support/server.js";
 import { RSS_TARGET_MB } from "./targets.js";
@@ -42,7 +43,7 @@ export async function coldPollRss(sales: number, log: (m: string) => void): Prom
     });
     const ms = await waitForFirstPoll(server);
     const peak = server.peakRssMb();
-    const size = `${(sales / 1e6).toFixed(0)}M-sale history (${(bytes / 2 ** 20).toFixed(0)} MiB body)`;
+    const size = `${fmtCount(sales)}-sale history (${(bytes / 2 ** 20).toFixed(0)} MiB body)`;
     log(
       `cold poll of a ${size}: committed ${ms.toFixed(0)} ms after start-up, server VmHWM ${peak.toFixed(0)} MB`,
     );

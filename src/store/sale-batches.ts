@@ -6,6 +6,10 @@
  * the poll's final transaction (applyPoll, poll-transaction.ts). A poll cut short keeps the batches it
  * committed, which are real sales; without the digest the next poll reads the body again in full, and
  * the de-duplication of new-sales.ts and the unique index store each sale once.
+ * Each batch is stored oldest first (insertSales), but the batches go in upstream's order, newest
+ * first: row ids then follow sale ids within a batch only. The ticker breaks a tie of two sales in the
+ * same millisecond by row id, so such a pair on either side of a batch boundary, thousands of sales
+ * below the newest, would list the older first.
  */
 import type { WriterDb } from "./db.js";
 import { newSalesOnly } from "./new-sales.js";

@@ -13,11 +13,13 @@ import type { UpstreamTimer } from "./upstream-timer.js";
 
 /**
  * Bodies up to this size are read whole, as ever; larger ones (by their declared length, or once the
- * bytes received pass it) are parsed as they stream. Read whole, a body costs about 3.3 times its size
- * at the peak (bytes, string, parsed tree and sales): 1,193 MB of server RSS for a 336 MiB body, so
- * 8 MiB is about 27 MB, which five polls at once (POLL_CONCURRENCY's default) still fit beside the
- * server's 150 MB. Below it stay all but very long histories (8 MiB is about 24,000 sales), whose
- * unchanged re-polls are then recognised by digest without parsing; a streamed body is always parsed.
+ * bytes received pass it) are parsed as they stream. Read whole, a body is held as bytes, string,
+ * parsed tree and sales at once: the server's peak RSS in a cold poll was 1,193 MB for a 336 MiB
+ * million-sale body, 109 MB for an 8 MiB one (100 MB for an empty history), while a streamed body
+ * peaks at 113-116 MB whatever its length (33 and 336 MiB, bench/memory-cold-poll.ts). At 8 MiB five
+ * polls at once (POLL_CONCURRENCY's default) stay near the 150 MB budget, and all but very long
+ * histories (8 MiB is about 24,000 sales) stay below it, where an unchanged re-poll is recognised by
+ * its digest without parsing; a streamed body is always parsed (its sales are stored as they come).
  */
 export const STREAM_ABOVE_BYTES = 8 * 1024 * 1024;
 /** Sales per batch of a streamed body: a few thousand keep each batch's transaction and memory small. */

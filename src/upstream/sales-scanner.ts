@@ -12,6 +12,13 @@
  * each run and the envelope, so whatever it rejects in the whole body is rejected here too.
  * Multi-byte UTF-8 needs no care: every byte the scanner looks at is ASCII, and a run or the envelope
  * is decoded only once all its bytes are there.
+ *
+ * Measured against the alternatives, body bytes to IncomingSale[] on the mock's bodies, in alternating
+ * runs on the 2-core development machine: 100k sales (33 MiB) 465-716 ms here, 820-909 ms for today's
+ * JSON.parse of the whole body, 1,895-2,097 ms with @streamparser/json and 7,087-8,461 ms with
+ * stream-json (both JS tokenizers, fed the same chunks); 1M sales (336 MiB) 2.5-3.4 s here against
+ * 4.0-4.8 s whole. By these figures @streamparser/json would add about a second to a 100k cold poll
+ * of 1.2-1.3 s, about a quarter of bare SQLite's rate instead of the half it must hold.
  */
 
 /** A body that is not JSON, found mid-stream or at its end. */

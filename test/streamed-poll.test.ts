@@ -96,6 +96,15 @@ async function stored(store: OpenedDatabase): Promise<{ n: number; distinct: num
 
 const ECONNRESET = "upstream request failed: ECONNRESET";
 
+/** A first poll of `count` sales whose connection is cut after `share` of the body. */
+async function cutPoll(count: number, share: number) {
+  const store = await merchantStore();
+  const { poll } = poller(store);
+  const body = JSON.stringify(posBody(history(count), PRODUCTS));
+  upstream.set("m", { kind: "cut", body, bytes: Math.floor(body.length * share) });
+  return { store, poll, body, cut: await poll() };
+}
+
 describe("a long history streamed in batches", () => {
   it("stores the same rows, totals, rollups, products and milestones as the body read whole", async () => {
     const sales = history(7000);
@@ -128,11 +137,7 @@ describe("a long history streamed in batches", () => {
   });
 
   it("keeps the batches committed before a cut connection, stores no digest, and the next poll stores the rest once", async () => {
-    const store = await merchantStore();
-    const { poll } = poller(store);
-    const body = JSON.stringify(posBody(history(10_000), PRODUCTS));
-    upstream.set("m", { kind: "cut", body, bytes: Math.floor(body.length * 0.6) });
-    const cut = await poll();
+    const { store, poll, body, cut } = await cutPoll(10_000, 0.6);
     expect(cut).toMatchObject({ kind: "failed", error: ECONNRESET });
     const kept = cut.result?.storedCount ?? 0;
     expect(kept).toBeGreaterThanOrEqual(2 * SALES_PER_BATCH);
@@ -192,11 +197,7 @@ describe("a long history streamed in batches", () => {
   });
 
   it("a failed poll's stored sales reach the live feed, oldest first so screens end with the newest on top", async () => {
-    const store = await merchantStore();
-    const { poll } = poller(store);
-    const body = JSON.stringify(posBody(history(6000), PRODUCTS));
-    upstream.set("m", { kind: "cut", body, bytes: Math.floor(body.length * 0.9) });
-    const cut = await poll();
+    const { cut } = await cutPoll(6000, 0.9);
     const hub = new LiveHub({ maxClients: 1 });
     const published: { event: string; data: { sale_id?: number } }[] = [];
     hub.publish = ((event: string, data: { sale_id?: number }) =>

@@ -26,30 +26,37 @@ export class BodySyntaxError extends Error {}
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+/** A run's elements are parsed as one array. */
+const RUN_OPEN = Buffer.from("[");
+const RUN_CLOSE = Buffer.from("]");
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
 /** Depth inside a sales list's own brackets: top-level object 1, data object 2, the list 3. */
 const LIST_DEPTH = 3;
-const RUN_OPEN = Buffer.from("[");
+
+/** What each byte is to scanList outside strings. */
 const PLAIN = 0;
 const STARTS_STRING = 1;
 const OPENS = 2;
 const CLOSES = 3;
 const SEPARATES = 4;
-/** What each byte is to scanList outside strings. */
 const BYTE_KIND = new Uint8Array(256);
-BYTE_KIND[QUOTE] = STARTS_STRING;
-BYTE_KIND[OPEN_OBJECT] = OPENS;
-BYTE_KIND[OPEN_ARRAY] = OPENS;
-BYTE_KIND[CLOSE_OBJECT] = CLOSES;
-BYTE_KIND[CLOSE_ARRAY] = CLOSES;
-BYTE_KIND[COMMA] = SEPARATES;
-const RUN_CLOSE = Buffer.from("]");
+for (const [byte, kind] of [
+  [QUOTE, STARTS_STRING],
+  [OPEN_OBJECT, OPENS],
+  [OPEN_ARRAY, OPENS],
+  [CLOSE_OBJECT, CLOSES],
+  [CLOSE_ARRAY, CLOSES],
+  [COMMA, SEPARATES],
+] as const) {
+  BYTE_KIND[byte] = kind;
+}
 
+/** What the key just read names: the value that may hold the sales lists, or one of them. */
 const NO_VALUE = 0;
 const DATA_VALUE = 1;
 const SALES_VALUE = 2;

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { IncomingSale } from "../store/poll-contents.js";
 import { type ParsedPoll, PayloadError } from "./payload.js";
+import { readAhead } from "./read-ahead.js";
 import { BodySyntaxError } from "./sales-scanner.js";
 import { StreamedPayload } from "./streamed-payload.js";
 import type { UpstreamTimer } from "./upstream-timer.js";
@@ -22,6 +23,8 @@ import type { UpstreamTimer } from "./upstream-timer.js";
  * its digest without parsing; a streamed body is always parsed (its sales are stored as they come).
  */
 export const STREAM_ABOVE_BYTES = 8 * 1024 * 1024;
+/** How far the socket is read ahead of a streamed body's parse (read-ahead.ts). */
+const READ_AHEAD_BYTES = 2 * 1024 * 1024;
 /** Sales per batch of a streamed body: a few thousand keep each batch's transaction and memory small. */
 export const SALES_PER_BATCH = 2000;
 
@@ -60,10 +63,13 @@ export async function readBody(
   const whole = new WholeBody(Number(res.headers["content-length"]), streamAbove);
   let streamed = ok && whole.declared > streamAbove ? new StreamedBody(timer, batches) : undefined;
   try {
-    for await (const chunk of res as AsyncIterable<Buffer>) {
+    for await (const chunk of readAhead(res, READ_AHEAD_BYTES)) {
       hash.update(chunk);
-      if (streamed) await streamed.write(chunk);
-      else if (ok) {
+      if (streamed) {
+        await streamed.write(chunk);
+        // A turn of the event loop, in which the socket is read while this thread is busy.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      } else if (ok) {
         whole.add(chunk);
         if (whole.size > streamAbove) {
           streamed = new StreamedBody(timer, batches);

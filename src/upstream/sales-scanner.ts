@@ -37,6 +37,8 @@ import {
 /** A body that is not JSON, found mid-stream or at its end. */
 export class BodySyntaxError extends Error {}
 
+/** The first byte of a number, true, false or null. */
+const STARTS_SCALAR = /[-0-9tfn]/;
 /** A run's elements are parsed as one array. */
 const RUN_OPEN = Buffer.from("[");
 const RUN_CLOSE = Buffer.from("]");
@@ -171,6 +173,7 @@ export class SalesScanner {
         this.openContainer();
         this.at.depth++;
       } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        if (this.at.depth === 0) throw new BodySyntaxError("a bracket closes nothing");
         this.at.depth--;
         if (this.at.depth === 1) this.inData = false;
         this.valueNames = NO_VALUE;
@@ -180,7 +183,7 @@ export class SalesScanner {
       } else if (c === COLON) {
         this.valueNames = this.keyNames;
         this.keyNames = NO_VALUE;
-      } else if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) this.openValue();
+      } else if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) this.openValue(c);
     }
     if (this.key) this.key.push(chunk.subarray(this.keyFrom, n));
     this.keyFrom = 0;
@@ -240,8 +243,12 @@ export class SalesScanner {
   }
 
   /** A scalar's byte: the value a key named is not an object or a list. */
-  private openValue(): void {
-    if (this.at.depth === 0) this.topLevelSeen = true;
+  private openValue(c: number): void {
+    if (this.at.depth === 0 && !this.topLevelSeen) {
+      // An error page is refused at its first byte rather than kept whole until the body ends.
+      if (!STARTS_SCALAR.test(String.fromCharCode(c))) throw new BodySyntaxError("the body is not JSON");
+      this.topLevelSeen = true;
+    }
     this.valueNames = NO_VALUE;
   }
 

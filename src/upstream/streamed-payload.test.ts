@@ -182,6 +182,9 @@ describe("StreamedPayload reads a body as it streams to what parsePosPayload rea
       `{"d\\ata":{"sales":[${sale}]}}`,
       "",
       "<html>502</html>",
+      "}{}",
+      ']{"data":{"sales":[{"SaleId":1}]}}',
+      "nul",
     ]) {
       expect(whole(text)).toEqual({ error: "upstream body is not JSON" });
       expectSame(text, rng);
@@ -197,6 +200,11 @@ describe("StreamedPayload reads a body as it streams to what parsePosPayload rea
     expect(() => payload.write(Buffer.from(`{"SaleId":1,"TotalCostSats":}, ${sale(1)}`))).toThrow(
       BodySyntaxError,
     );
+  });
+
+  it("refuses a body that is not JSON at its first byte, not once it has been kept whole", () => {
+    const payload = new StreamedPayload(2);
+    expect(() => payload.write(Buffer.from("<html><body>502 Bad Gateway"))).toThrow(BodySyntaxError);
   });
 
   it("refuses a second sales list that the whole body's parse would read instead of the first", () => {

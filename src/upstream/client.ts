@@ -47,7 +47,8 @@ export type FetchMerchant = (
 ) => Promise<FetchResult>;
 
 /**
- * Fetches and parses a merchant's whole catalogue and history. The timeout covers the body too.
+ * Fetches and parses a merchant's whole catalogue and history. The timeout covers the body too (the
+ * time spent waiting for it: a streamed body's parse and batches do not count, upstream-timer.ts).
  * Upstream has no paging, so most re-polls return the same bytes as last time: those are recognised
  * by digest and skip parsing, which is most of a poll's cost.
  */
@@ -110,9 +111,9 @@ function bodyFailure(e: unknown): UpstreamError | undefined {
 
 /**
  * GET with node:http(s) rather than fetch: on bodies of tens of MB, fetch's web streams and copies
- * cost about twice as much. The signal aborts the request and the body alike. The body and its digest
- * are built as the chunks arrive, between the network's reads: a million-sale history is 350 MB, and
- * hashing and joining it afterwards took 0.4 s of the poll.
+ * cost about twice as much. The signal aborts the request and the body alike. The body (or its parse)
+ * and its digest are built as the chunks arrive, between the network's reads: a million-sale history
+ * is 350 MB, and hashing and joining it afterwards took 0.4 s of the poll.
  */
 async function get(url: string, signal: AbortSignal, reading: BodyReading): Promise<Body> {
   const request = url.startsWith("https:") ? httpsGet : httpGet;

@@ -5,6 +5,9 @@
  * not a speed.
  */
 
+/** The server's resident set (VmRSS of the whole process, both threads), whatever it is doing. */
+export const RSS_TARGET_MB = 150;
+
 /** A read's p99 (100 connections) against bare node:http's p99 measured next to it. */
 export const READ_P99 = { factor: 1.5, slackMs: 2 } as const;
 

@@ -11,8 +11,8 @@
  * On a machine with gigabytes free V8 lets the old generation grow far before collecting it: with
  * 2,000 streams open the HTTP thread peaked near 155 MB resident. A 128 MB old generation (about
  * 25 MB is used with 2,000 streams, so 5,000 fit) makes it collect sooner: 134 MB peak in the same
- * run. The ingest thread sets its own, far larger limit (ingest/thread-client.ts): a first poll of a
- * long history is held whole while it is parsed.
+ * run. The ingest thread sets its own, far larger limit (ingest/thread-client.ts): it holds several
+ * polls' bodies at once, each whole while it is parsed up to 8 MiB.
  *
  * After each full collection V8 lets a heap grow by a factor of up to 4 before the next. The ingest
  * thread keeps about 10 MB alive but its heap reached 40 MB between collections; growing by 20 % at

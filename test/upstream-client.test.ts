@@ -38,3 +38,72 @@ describe("upstream client", () => {
     }
   });
 });
+
+describe("upstream client, a body above its streaming threshold", () => {
+  it("reads it as it streams to the same sales, products and digest as when read whole", async () => {
+    upstream = await startFakeUpstream();
+    upstream.set("declared", { kind: "pieces", body, pieces: 7, declareLength: true });
+    upstream.set("chunked", { kind: "pieces", body, pieces: 7, declareLength: false });
+    const whole = await createUpstreamClient({ baseUrl: upstream.url, timeoutMs: 5000 })({
+      id: "declared",
+      publicKey: "k",
+    });
+    const streaming = createUpstreamClient({
+      baseUrl: upstream.url,
+      timeoutMs: 5000,
+      streamAboveBytes: 1000,
+    });
+    for (const id of ["declared", "chunked"]) {
+      // A streamed body is parsed whatever its digest: its sales were stored as they came.
+      expect(await streaming({ id, publicKey: "k", bodyDigest: sha1 })).toEqual(whole);
+      const batches: number[][] = [];
+      const result = await streaming({ id, publicKey: "k" }, undefined, async (sales) => {
+        batches.push(sales.map((s) => s.saleId));
+      });
+      if (result.unchanged) throw new Error("expected a parsed poll");
+      expect(batches.flat().concat(result.sales.map((s) => s.saleId))).toEqual(sales.map((_, i) => 1000 - i));
+      expect(result.digest).toBe(sha1);
+    }
+  });
+
+  it("does not count the time spent storing its batches against the timeout, but still times out upstream", async () => {
+    upstream = await startFakeUpstream();
+    const long = JSON.stringify(
+      posBody(Array.from({ length: 9000 }, (_, i) => saleRow(9000 - i, 5, "2025-11-10T12:00:00Z"))),
+    );
+    upstream.set("slow-store", { kind: "pieces", body: long, pieces: 5, declareLength: true });
+    upstream.set("stalls", { kind: "partial", after: "stall" });
+    const fetchMerchant = createUpstreamClient({
+      baseUrl: upstream.url,
+      timeoutMs: 300,
+      streamAboveBytes: 1000,
+    });
+    let stored = 0;
+    const result = await fetchMerchant({ id: "slow-store", publicKey: "k" }, undefined, async (batch) => {
+      await new Promise((r) => setTimeout(r, 150));
+      stored += batch.length;
+    });
+    expect(stored).toBe(8000);
+    expect(result.unchanged ? [] : result.sales).toHaveLength(1000);
+    await expect(fetchMerchant({ id: "stalls", publicKey: "k" }, undefined, async () => {})).rejects.toThrow(
+      "upstream timed out after 300ms",
+    );
+  });
+
+  it("rejects with the error its batches raised, as it is", async () => {
+    upstream = await startFakeUpstream();
+    const long = JSON.stringify(
+      posBody(Array.from({ length: 2500 }, (_, i) => saleRow(i + 1, 5, "2025-11-10T12:00:00Z"))),
+    );
+    upstream.set("long", { kind: "raw", body: long });
+    const fetchMerchant = createUpstreamClient({
+      baseUrl: upstream.url,
+      timeoutMs: 5000,
+      streamAboveBytes: 1000,
+    });
+    const gone = new Error("merchant gone");
+    await expect(
+      fetchMerchant({ id: "long", publicKey: "k" }, undefined, () => Promise.reject(gone)),
+    ).rejects.toBe(gone);
+  });
+});

@@ -34,6 +34,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Resident set size in MB from /proc/<pid>/status. */
   rssMb(): number;
+  /** The highest resident set size since the process started, in MB. */
+  peakRssMb(): number;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
       startupMs: Number.NaN,
       child,
       rssMb: () => rssMb(child.pid ?? -1),
+      peakRssMb: () => peakRssMb(child.pid ?? -1),
       stop: () => stopChild(child, 25_000),
     };
     try {
@@ -135,8 +138,17 @@ async function waitHealthy(url: string, child: ChildProcess, logFile: string): P
 }
 
 export function rssMb(pid: number): number {
+  return statusMb(pid, "VmRSS");
+}
+
+/** The highest resident set the process has had since it started (the kernel's VmHWM): no sample can miss it. */
+export function peakRssMb(pid: number): number {
+  return statusMb(pid, "VmHWM");
+}
+
+function statusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) / 1024 : Number.NaN;
   } catch {
     return Number.NaN;

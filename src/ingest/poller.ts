@@ -6,16 +6,30 @@ import {
   type MerchantCredentialsRow,
   recordPollFailure,
 } from "../store/merchants.js";
+import type { IncomingSale } from "../store/poll-contents.js";
 import { writePollTimes } from "../store/poll-times.js";
-import { applyPoll, type PollResult } from "../store/poll-transaction.js";
+import { applyPoll, type PollResult, storedBeforeFailure } from "../store/poll-transaction.js";
+import { nothingStoredYet, type StoredSales, storeSaleBatch } from "../store/sale-batches.js";
 import { formatDuration } from "../time/duration.js";
-import { type FetchMerchant, UpstreamError } from "../upstream/client.js";
+import { type FetchMerchant, type FetchResult, UpstreamError } from "../upstream/client.js";
 import { backoffDelayMs } from "./backoff.js";
+import { logPollComplete } from "./poll-log.js";
 import { forEachLimited } from "./pool.js";
 
+/**
+ * A finished poll. A failed one carries a `result` when it had stored sales all the same: a long
+ * history's batches committed before its body was cut, which screens must show like any others.
+ */
 export type PollOutcome =
   | { kind: "ok"; merchantId: string; alias: string; polledAt: number; result: PollResult }
-  | { kind: "failed"; merchantId: string; alias: string; error: string; failures: number };
+  | {
+      kind: "failed";
+      merchantId: string;
+      alias: string;
+      error: string;
+      failures: number;
+      result?: PollResult;
+    };
 
 export interface PollerOptions {
   db: WriterDb;
@@ -38,8 +52,6 @@ export interface PollerOptions {
    */
   spreadFraction?: number;
 }
-
-const MAX_LOGGED_SKIPS = 10;
 
 /**
  * Polls every enabled merchant once per cycle, at most `concurrency` at once; a cycle starts only after
@@ -195,65 +207,83 @@ export class Poller {
   }
 
   private async pollOnce(merchant: MerchantCredentialsRow): Promise<void> {
-    const { log, db } = this.opts;
+    const stored = nothingStoredYet();
     try {
-      let poll = await this.opts.fetchMerchant(merchant, this.cancel.signal);
-      let polledAt = this.now();
-      let result = await applyPoll(db, merchant.id, poll, polledAt);
-      if (result === "stale") {
-        // The merchant was re-created while its unchanged body was being fetched: fetch it in full.
-        poll = await this.opts.fetchMerchant({ ...merchant, bodyDigest: null }, this.cancel.signal);
-        polledAt = this.now();
-        result = await applyPoll(db, merchant.id, poll, polledAt);
-      }
-      if (!result || result === "stale") {
-        log.info(`merchant ${merchant.id} was deleted during its poll; nothing stored`);
-        return;
-      }
-      this.notBefore.delete(merchant.id);
-      const skipped = poll.unchanged ? [] : poll.skipped;
-      for (const s of skipped.slice(0, MAX_LOGGED_SKIPS)) {
-        log.warn(
-          { merchant_id: merchant.id, row: s.kind, row_id: s.id },
-          `merchant ${merchant.id} ${s.kind} ${s.id} skipped: ${s.reason}`,
-        );
-      }
-      log.info(
-        { merchant_id: merchant.id, new_tx: result.storedCount, skipped: skipped.length },
-        `merchant ${merchant.id} poll complete (new_tx=${result.storedCount})`,
-      );
-      for (const t of result.triggers) {
-        log.info(
-          { milestone_id: t.milestone_id, total_transactions: t.total_transactions },
-          `milestone ${t.milestone_id} "${t.name}" triggered (${t.type} >= ${t.threshold})`,
-        );
-      }
-      this.opts.onOutcome?.({ kind: "ok", merchantId: merchant.id, alias: merchant.alias, polledAt, result });
+      const done = await this.fetchAndStore(merchant, stored);
+      if (done) this.succeeded(merchant, done.poll, done.polledAt, done.result);
+      else this.opts.log.info(`merchant ${merchant.id} was deleted during its poll; nothing stored`);
     } catch (e) {
       // Shutting down is not the merchant's fault: leave its record alone.
       if (this.cancel.signal.aborted) return;
-      const error = e instanceof UpstreamError ? e.message : `internal error: ${(e as Error).message}`;
-      if (!(e instanceof UpstreamError))
-        log.error({ err: e, merchant_id: merchant.id }, "poll failed unexpectedly");
-      let failures = 1;
-      try {
-        failures = await recordPollFailure(db, merchant.id, error);
-      } catch (recordError) {
-        log.error({ err: recordError }, `merchant ${merchant.id} poll failure could not be recorded`);
-      }
-      const delay = backoffDelayMs(failures, this.opts.intervalMs, this.opts.random);
-      if (delay > 0) this.notBefore.set(merchant.id, this.now() + delay);
-      log.warn(
-        { merchant_id: merchant.id, failures, retry_in_ms: delay },
-        `merchant ${merchant.id} poll failed: ${error}`,
-      );
-      this.opts.onOutcome?.({
-        kind: "failed",
-        merchantId: merchant.id,
-        alias: merchant.alias,
-        error,
-        failures,
-      });
+      await this.failed(merchant, e, stored);
     }
   }
+
+  /**
+   * Fetches and stores one poll; a long history's batches are stored as its body streams in, into
+   * `stored` (store/sale-batches.ts). Undefined when the merchant was deleted meanwhile.
+   */
+  private async fetchAndStore(merchant: MerchantCredentialsRow, stored: StoredSales) {
+    const { db } = this.opts;
+    const batches = async (sales: IncomingSale[]) => {
+      if (!(await storeSaleBatch(db, merchant.id, sales, this.now(), stored))) throw new MerchantGone();
+    };
+    try {
+      let poll = await this.opts.fetchMerchant(merchant, this.cancel.signal, batches);
+      let polledAt = this.now();
+      let result = await applyPoll(db, merchant.id, poll, polledAt, stored);
+      if (result === "stale") {
+        // The merchant was re-created while its unchanged body was being fetched: fetch it in full.
+        poll = await this.opts.fetchMerchant({ ...merchant, bodyDigest: null }, this.cancel.signal, batches);
+        polledAt = this.now();
+        result = await applyPoll(db, merchant.id, poll, polledAt, stored);
+      }
+      return result && result !== "stale" ? { poll, polledAt, result } : undefined;
+    } catch (e) {
+      if (e instanceof MerchantGone) return undefined;
+      throw e;
+    }
+  }
+
+  private succeeded(
+    merchant: MerchantCredentialsRow,
+    poll: FetchResult,
+    polledAt: number,
+    result: PollResult,
+  ) {
+    this.notBefore.delete(merchant.id);
+    logPollComplete(this.opts.log, merchant.id, poll.unchanged ? [] : poll.skipped, result);
+    this.opts.onOutcome?.({ kind: "ok", merchantId: merchant.id, alias: merchant.alias, polledAt, result });
+  }
+
+  /** Records the failure and backs off; sales a streamed poll stored before failing are announced too. */
+  private async failed(merchant: MerchantCredentialsRow, e: unknown, stored: StoredSales): Promise<void> {
+    const { log, db } = this.opts;
+    const error = e instanceof UpstreamError ? e.message : `internal error: ${(e as Error).message}`;
+    if (!(e instanceof UpstreamError))
+      log.error({ err: e, merchant_id: merchant.id }, "poll failed unexpectedly");
+    let failures = 1;
+    try {
+      failures = await recordPollFailure(db, merchant.id, error);
+    } catch (recordError) {
+      log.error({ err: recordError }, `merchant ${merchant.id} poll failure could not be recorded`);
+    }
+    const delay = backoffDelayMs(failures, this.opts.intervalMs, this.opts.random);
+    if (delay > 0) this.notBefore.set(merchant.id, this.now() + delay);
+    log.warn(
+      { merchant_id: merchant.id, failures, retry_in_ms: delay },
+      `merchant ${merchant.id} poll failed: ${error}${stored.count > 0 ? ` after storing ${stored.count} sales` : ""}`,
+    );
+    this.opts.onOutcome?.({
+      kind: "failed",
+      merchantId: merchant.id,
+      alias: merchant.alias,
+      error,
+      failures,
+      ...(stored.count > 0 ? { result: storedBeforeFailure(merchant.id, merchant.alias, stored) } : {}),
+    });
+  }
 }
+
+/** A streamed poll's merchant was deleted between two of its batches. */
+class MerchantGone extends Error {}

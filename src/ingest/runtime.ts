@@ -92,8 +92,9 @@ export async function openIngest(
     concurrency: config.pollConcurrency,
     log,
     onOutcome: (outcome) => {
-      if (outcome.kind === "ok" && outcome.result.changed) events.onChange?.();
-      if (outcome.kind === "ok" && outcome.result.storedCount > 0) summaries.poke();
+      // A failed poll may have stored sales too (a long history's batches before its body was cut).
+      if (outcome.result?.changed) events.onChange?.();
+      if ((outcome.result?.storedCount ?? 0) > 0) summaries.poke();
       events.onOutcome?.(outcome);
     },
     onCycleEnd: writer.optimize,

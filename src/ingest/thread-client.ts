@@ -151,8 +151,8 @@ function newWorker(opts: IngestThreadOptions): Worker {
     workerData: threadConfig(opts.config),
     // Polls allocate briefly (a body, its parse) and keep little: a small young generation keeps the
     // thread's share of resident memory small. The old generation gets its own limit, not the HTTP
-    // thread's 128 MB: a first poll of a million-sale history (~340 MB of JSON) is held whole while
-    // it is parsed.
+    // thread's 128 MB: bodies up to 8 MiB are held whole while they are parsed, several at once (a
+    // longer history is parsed as it streams, upstream/response-body.ts).
     resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: heapLimitMb },
   });
 }

@@ -22,7 +22,8 @@ export class LiveFeed {
   readonly onOutcome = (o: PollOutcome): void => {
     if (this.stopped) return;
     const { hub } = this.opts;
-    if (o.kind === "ok") {
+    // A failed poll's result: the sales a long history's batches stored before its body was cut.
+    if (o.result) {
       const newest = o.result.newSales.slice(0, this.opts.maxSalesPerPoll ?? 100);
       // Oldest first, so a client prepending each sale ends with the newest on top.
       for (const sale of newest.toReversed()) hub.publish("sale", sale);

@@ -9,8 +9,9 @@ export interface SalesAtStoredMax {
   newer: IncomingSale[];
   /** Ids at or below it: stored already, unless the block below differs. */
   older: IncomingSale[];
-  /** The lowest of the older ids and their sum, compared with the stored ids over the same range. */
+  /** The lowest and highest of the older ids and their sum, compared with the stored ids over that range. */
   lowestOlderId: number;
+  highestOlderId: number;
   olderIdSum: number;
 }
 
@@ -18,6 +19,7 @@ export function splitAtStoredMax(sales: readonly IncomingSale[], storedMax: numb
   const newer: IncomingSale[] = [];
   const older: IncomingSale[] = [];
   let lowestOlderId = Number.POSITIVE_INFINITY;
+  let highestOlderId = Number.NEGATIVE_INFINITY;
   let olderIdSum = 0;
   for (const s of sales) {
     if (s.saleId > storedMax) newer.push(s);
@@ -25,16 +27,25 @@ export function splitAtStoredMax(sales: readonly IncomingSale[], storedMax: numb
       older.push(s);
       olderIdSum += s.saleId;
       if (s.saleId < lowestOlderId) lowestOlderId = s.saleId;
+      if (s.saleId > highestOlderId) highestOlderId = s.saleId;
     }
   }
-  return { newer, older, lowestOlderId, olderIdSum };
+  return { newer, older, lowestOlderId, highestOlderId, olderIdSum };
 }
 
 /**
- * The sales of the poll not stored yet. Upstream returns the whole history every time, so the usual
- * re-poll is "everything known plus a few new ones with higher ids". Ids above the highest stored one
- * are new; the rest are checked as a block (count and sum of the stored ids over their range, one index
- * range scan) and only looked up one by one when that block differs, e.g. after an upstream reset.
+ * Beyond this many stored ids per older sale in the older block's range, the older sales are looked up
+ * one by one instead of reading the range: a streamed poll's batch of an unsorted history spans nearly
+ * every stored id, and reading them all for each batch would make the poll quadratic.
+ */
+const RANGE_READ_LIMIT = 4;
+
+/**
+ * The sales of the poll (or of one batch of a streamed poll) not stored yet. Upstream returns the whole
+ * history every time, so the usual re-poll is "everything known plus a few new ones with higher ids".
+ * Ids above the highest stored one are new; the rest are checked as a block (count and sum of the
+ * stored ids over their own range, one index range scan) and only looked up when that block differs,
+ * e.g. after an upstream reset, or for each batch after the first of a cold streamed poll.
  */
 export async function newSalesOnly(
   trx: Transaction<Database>,
@@ -45,16 +56,19 @@ export async function newSalesOnly(
   if (sales.length === 0) return [];
   const max = st.maxSaleId.get(merchantId) as number | null;
   if (max === null) return sales;
-  const { newer, older, lowestOlderId: lo, olderIdSum } = splitAtStoredMax(sales, max);
+  const { newer, older, lowestOlderId: lo, highestOlderId: hi, olderIdSum } = splitAtStoredMax(sales, max);
   if (older.length === 0) return newer;
-  const block = st.storedBlock.get(merchantId, lo, max) as { n: number; sum: number };
+  const block = st.storedBlock.get(merchantId, lo, hi) as { n: number; sum: number };
   if (block.n === older.length && block.sum === olderIdSum) return newer;
+  if (block.n === 0) return sales;
+  if (block.n > older.length * RANGE_READ_LIMIT)
+    return [...older.filter((s) => st.storedSale.get(merchantId, s.saleId) === undefined), ...newer];
   const known = await trx
     .selectFrom("transactions")
     .select("sale_id")
     .where("merchant_id", "=", merchantId)
     .where("sale_id", ">=", lo)
-    .where("sale_id", "<=", max)
+    .where("sale_id", "<=", hi)
     .execute();
   const ids = new Set(known.map((r) => r.sale_id));
   return [...older.filter((s) => !ids.has(s.saleId)), ...newer];

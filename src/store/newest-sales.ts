@@ -1,5 +1,8 @@
 import type { IncomingSale } from "./poll-contents.js";
 
+/** Screens show a few dozen sales; a first poll of a long history would otherwise map every one. */
+export const NEWEST_SALES_KEPT = 100;
+
 /** Newer first: later date, then higher id. */
 const newerFirst = (a: IncomingSale, b: IncomingSale) => b.date - a.date || b.saleId - a.saleId;
 

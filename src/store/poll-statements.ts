@@ -29,6 +29,7 @@ export function preparePollStatements(conn: BetterSqlite3.Database) {
       `select count(*) as n, coalesce(sum(sale_id), 0) as sum from transactions
        where merchant_id = ? and sale_id between ? and ?`,
     ),
+    storedSale: conn.prepare("select 1 from transactions where merchant_id = ? and sale_id = ?").pluck(),
     sale: conn.prepare(
       `insert into transactions (merchant_id, sale_id, sale_origin, sale_date, amount_sats, fiat_amount, currency, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (merchant_id, sale_id) do nothing`,
@@ -36,6 +37,10 @@ export function preparePollStatements(conn: BetterSqlite3.Database) {
     line: conn.prepare(
       `insert into sale_lines (merchant_id, sale_id, line_no, product_id, name, quantity, unit_sats)
        values (?, ?, ?, ?, ?, ?, ?) on conflict (merchant_id, sale_id, line_no) do nothing`,
+    ),
+    addTotals: conn.prepare(
+      `update merchants set total_transactions = total_transactions + ?, total_volume_sats = total_volume_sats + ?
+       where id = ?`,
     ),
     recordPoll: conn.prepare(
       `update merchants set total_transactions = total_transactions + ?, total_volume_sats = total_volume_sats + ?,

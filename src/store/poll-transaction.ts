@@ -2,10 +2,11 @@ import type { MilestoneTrigger, TickerRow } from "../contract/index.js";
 import type { WriterDb } from "./db.js";
 import { fireDueMilestones } from "./due-milestones.js";
 import { newSalesOnly } from "./new-sales.js";
-import { newestOf } from "./newest-sales.js";
+import { NEWEST_SALES_KEPT, newestOf } from "./newest-sales.js";
 import type { FetchedPoll, IncomingSale, PollContents } from "./poll-contents.js";
 import { type MerchantPollState, recordUnchangedPoll } from "./poll-times.js";
 import { addToRollups, insertSales, recordPollTotals, upsertProducts } from "./poll-writes.js";
+import { nothingStoredYet, type StoredSales } from "./sale-batches.js";
 import { toTickerRow } from "./shapes.js";
 
 export interface PollResult {
@@ -18,9 +19,6 @@ export interface PollResult {
   changed: boolean;
 }
 
-/** Screens show a few dozen sales; a first poll of a long history would otherwise map every one. */
-export const NEWEST_SALES_KEPT = 100;
-
 const nothingChanged = (): PollResult => ({ storedCount: 0, newSales: [], triggers: [], changed: false });
 
 /**
@@ -29,24 +27,29 @@ const nothingChanged = (): PollResult => ({ storedCount: 0, newSales: [], trigge
  * milestones. A crash leaves all of it or none. Returns undefined when the merchant was deleted while
  * it was being polled, and "stale" when the poll skipped an unchanged body but the stored digest no
  * longer matches (the merchant's settings changed meanwhile): the caller fetches again in full.
+ * A streamed poll's final transaction passes what its batches stored (`earlier`, sale-batches.ts):
+ * the result then covers the whole poll.
  */
 export function applyPoll(
   db: WriterDb,
   merchantId: string,
   poll: PollContents & { digest?: string },
   now: number,
+  earlier?: StoredSales,
 ): Promise<PollResult | undefined>;
 export function applyPoll(
   db: WriterDb,
   merchantId: string,
   poll: FetchedPoll,
   now: number,
+  earlier?: StoredSales,
 ): Promise<PollResult | "stale" | undefined>;
 export async function applyPoll(
   db: WriterDb,
   merchantId: string,
   poll: FetchedPoll,
   now: number,
+  earlier: StoredSales = nothingStoredYet(),
 ): Promise<PollResult | "stale" | undefined> {
   const st = db.pollStatements;
   if (poll.unchanged) {
@@ -64,18 +67,31 @@ export async function applyPoll(
     const fresh = poll.unchanged ? [] : await newSalesOnly(trx, st, merchantId, poll.sales);
     await insertSales(st, merchantId, fresh, now);
     addToRollups(st, merchantId, fresh, now);
+    const stored = earlier.count + fresh.length;
     const productsChanged = poll.unchanged ? false : await upsertProducts(st, merchantId, poll.products, now);
     recordPollTotals(st, merchantId, fresh, poll.digest ?? null, now);
 
     // A milestone created after the totals passed its threshold fires on the next poll, changed or not.
     const triggers = st.armedMilestones.get() ? await fireDueMilestones(trx, now) : [];
+    // A whole poll's sales can be a million: only a streamed poll's few newest are joined to them.
+    const all = earlier.newest.length > 0 ? [...earlier.newest, ...fresh] : fresh;
     return {
-      storedCount: fresh.length,
-      newSales: tickerRows(merchantId, merchant.alias, fresh),
+      storedCount: stored,
+      newSales: tickerRows(merchantId, merchant.alias, all),
       triggers,
-      changed: fresh.length > 0 || productsChanged || triggers.length > 0,
+      changed: stored > 0 || productsChanged || triggers.length > 0,
     };
   });
+}
+
+/** What a streamed poll that failed after some batches stored: those sales, to be announced all the same. */
+export function storedBeforeFailure(merchantId: string, alias: string, earlier: StoredSales): PollResult {
+  return {
+    storedCount: earlier.count,
+    newSales: tickerRows(merchantId, alias, earlier.newest),
+    triggers: [],
+    changed: earlier.count > 0,
+  };
 }
 
 /** The newest of the stored sales as the ticker shows them. */

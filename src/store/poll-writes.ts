@@ -92,6 +92,18 @@ export function recordPollTotals(
   digest: string | null,
   now: number,
 ): void {
+  const volume = addFiatTotals(st, merchantId, fresh);
+  st.recordPoll.run(fresh.length, volume, now, digest, merchantId);
+}
+
+/** The running totals only, for a batch of a streamed poll: its poll state waits for the body's end. */
+export function addToTotals(st: PollStatements, merchantId: string, fresh: readonly IncomingSale[]): void {
+  const volume = addFiatTotals(st, merchantId, fresh);
+  st.addTotals.run(fresh.length, volume, merchantId);
+}
+
+/** Adds the sales' fiat per currency to the merchant's totals; returns their sats. */
+function addFiatTotals(st: PollStatements, merchantId: string, fresh: readonly IncomingSale[]): number {
   let volume = 0;
   const fiat = new Map<string, number>();
   for (const s of fresh) {
@@ -100,8 +112,8 @@ export function recordPollTotals(
       fiat.set(s.currency, (fiat.get(s.currency) ?? 0) + s.fiatAmount);
     }
   }
-  st.recordPoll.run(fresh.length, volume, now, digest, merchantId);
   for (const [currency, amount] of fiat) st.addFiat.run(merchantId, currency, amount);
+  return volume;
 }
 
 /**

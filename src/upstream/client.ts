@@ -1,8 +1,19 @@
-import { createHash } from "node:crypto";
-import { get as httpGet } from "node:http";
+import { get as httpGet, type IncomingMessage } from "node:http";
 import { get as httpsGet } from "node:https";
 import { formatDuration } from "../time/duration.js";
 import { type ParsedPoll, PayloadError, parsePosPayload, type UnchangedPoll } from "./payload.js";
+import {
+  BatchFailure,
+  type Body,
+  type BodyReading,
+  readBody,
+  type SaleBatches,
+  STREAM_ABOVE_BYTES,
+} from "./response-body.js";
+import { BodySyntaxError } from "./sales-scanner.js";
+import { UpstreamTimer } from "./upstream-timer.js";
+
+export type { SaleBatches } from "./response-body.js";
 
 /** One merchant's poll failed; the message is what operators see as `last_error`. Never contains the key. */
 export class UpstreamError extends Error {}
@@ -10,6 +21,8 @@ export class UpstreamError extends Error {}
 export interface UpstreamClientOptions {
   baseUrl: string;
   timeoutMs: number;
+  /** Bodies above this many bytes are parsed as they stream (STREAM_ABOVE_BYTES when absent; tests lower it). */
+  streamAboveBytes?: number;
 }
 
 export interface MerchantCredentials {
@@ -22,100 +35,93 @@ export interface MerchantCredentials {
 /** A parsed body with its digest, or just the digest when it equals `bodyDigest`. */
 export type FetchResult = (ParsedPoll & { unchanged?: false; digest: string }) | UnchangedPoll;
 
-export type FetchMerchant = (merchant: MerchantCredentials, signal?: AbortSignal) => Promise<FetchResult>;
+/**
+ * Fetches one merchant's answer. With `batches`, a long history's sales are handed over batch by
+ * batch while its body streams in (response-body.ts), and the result holds only the rest; without,
+ * the result holds them all. A rejection of `batches` rejects the fetch with that same error.
+ */
+export type FetchMerchant = (
+  merchant: MerchantCredentials,
+  signal?: AbortSignal,
+  batches?: SaleBatches,
+) => Promise<FetchResult>;
 
 /**
- * Fetches and parses a merchant's whole catalogue and history. The timeout covers the body too.
+ * Fetches and parses a merchant's whole catalogue and history. The timeout covers the body too (the
+ * time spent waiting for it: a streamed body's parse and batches do not count, upstream-timer.ts).
  * Upstream has no paging, so most re-polls return the same bytes as last time: those are recognised
  * by digest and skip parsing, which is most of a poll's cost.
  */
 export function createUpstreamClient(opts: UpstreamClientOptions): FetchMerchant {
-  return async (merchant, signal) => {
+  return async (merchant, signal, batches) => {
     const url = `${opts.baseUrl}/user-pos/${encodeURIComponent(merchant.id)}?user_public_key=${encodeURIComponent(merchant.publicKey)}`;
-    // One controller whose timer is cleared as soon as the request ends: AbortSignal.timeout keeps its
-    // timer (and AbortSignal.any its listeners) alive for the whole timeout, which with hundreds of
-    // polls a second kept thousands of them in memory.
     const abort = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      abort.abort();
-    }, opts.timeoutMs);
+    const timer = new UpstreamTimer(opts.timeoutMs, () => abort.abort());
     const cancel = () => abort.abort();
     if (signal?.aborted) cancel();
     else signal?.addEventListener("abort", cancel, { once: true });
-    let status: number;
-    let bytes: Buffer;
-    let digest: string;
+    let body: Body;
     try {
-      ({ status, bytes, digest } = await get(url, abort.signal));
+      body = await get(url, abort.signal, {
+        timer,
+        batches,
+        streamAbove: opts.streamAboveBytes ?? STREAM_ABOVE_BYTES,
+      });
     } catch (e) {
-      if (timedOut) throw new UpstreamError(`upstream timed out after ${formatDuration(opts.timeoutMs)}`);
+      if (e instanceof BatchFailure) throw e.reason;
+      if (timer.timedOut)
+        throw new UpstreamError(`upstream timed out after ${formatDuration(opts.timeoutMs)}`);
       if (signal?.aborted) throw new UpstreamError("poll cancelled: shutting down");
-      throw new UpstreamError(`upstream request failed: ${describeNetworkError(e)}`);
+      throw bodyFailure(e) ?? new UpstreamError(`upstream request failed: ${describeNetworkError(e)}`);
     } finally {
-      clearTimeout(timer);
+      timer.clear();
       signal?.removeEventListener("abort", cancel);
     }
-    if (status < 200 || status > 299) throw new UpstreamError(`upstream responded ${status}`);
-    if (merchant.bodyDigest === digest) return { unchanged: true, digest };
-    let text: string | undefined = bytes.toString("utf8");
-    // Big histories are hundreds of MB: let the raw bytes go before the parse allocates the objects.
-    bytes = Buffer.alloc(0);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-      text = undefined;
-    } catch {
-      throw new UpstreamError("upstream body is not JSON");
-    }
-    try {
-      return { ...parsePosPayload(body), digest };
-    } catch (e) {
-      if (e instanceof PayloadError) throw new UpstreamError(e.message);
-      throw e;
-    }
+    if (body.status < 200 || body.status > 299) throw new UpstreamError(`upstream responded ${body.status}`);
+    if (body.parsed) return { ...body.parsed, digest: body.digest };
+    return parseWhole(body.bytes, body.digest, merchant.bodyDigest);
   };
 }
 
-/** A declared length above this is not trusted with one allocation up front (the chunks are joined instead). */
-const MAX_PREALLOCATED = 1024 * 1024 * 1024;
+/** A body read whole: skipped when it equals the one stored last time, else parsed at once. */
+function parseWhole(bytes: Buffer, digest: string, stored: string | null | undefined): FetchResult {
+  if (stored === digest) return { unchanged: true, digest };
+  let text: string | undefined = bytes.toString("utf8");
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+    text = undefined;
+  } catch {
+    throw new UpstreamError("upstream body is not JSON");
+  }
+  try {
+    return { ...parsePosPayload(body), digest };
+  } catch (e) {
+    if (e instanceof PayloadError) throw new UpstreamError(e.message);
+    throw e;
+  }
+}
+
+/** What a streamed body's parse found wrong, in the words the whole body's parse uses. */
+function bodyFailure(e: unknown): UpstreamError | undefined {
+  if (e instanceof BodySyntaxError) return new UpstreamError("upstream body is not JSON");
+  if (e instanceof PayloadError) return new UpstreamError(e.message);
+  return undefined;
+}
 
 /**
  * GET with node:http(s) rather than fetch: on bodies of tens of MB, fetch's web streams and copies
- * cost about twice as much. The signal aborts the request and the body alike. The body and its digest
- * are built as the chunks arrive, between the network's reads: a million-sale history is 350 MB, and
- * hashing and joining it afterwards took 0.4 s of the poll.
+ * cost about twice as much. The signal aborts the request and the body alike. The body (or its parse)
+ * and its digest are built as the chunks arrive, between the network's reads: a million-sale history
+ * is 350 MB, and hashing and joining it afterwards took 0.4 s of the poll.
  */
-function get(url: string, signal: AbortSignal): Promise<{ status: number; bytes: Buffer; digest: string }> {
+async function get(url: string, signal: AbortSignal, reading: BodyReading): Promise<Body> {
   const request = url.startsWith("https:") ? httpsGet : httpGet;
-  return new Promise((resolve, reject) => {
-    const req = request(url, { signal, headers: { accept: "application/json" } }, (res) => {
-      const hash = createHash("sha1");
-      const declared = Number(res.headers["content-length"]);
-      // With a declared length the chunks are copied into place as they come (Node's parser delivers
-      // no more than that length); otherwise they are joined at the end.
-      const whole = declared > 0 && declared <= MAX_PREALLOCATED ? Buffer.allocUnsafe(declared) : undefined;
-      let filled = 0;
-      const parts: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => {
-        hash.update(chunk);
-        if (whole) filled += chunk.copy(whole, filled);
-        else parts.push(chunk);
-      });
-      res.on("end", () => {
-        const bytes = whole ? whole.subarray(0, filled) : Buffer.concat(parts);
-        resolve({ status: res.statusCode ?? 0, bytes, digest: hash.digest("base64") });
-      });
-      res.on("error", reject);
-      // A connection cut mid-body ends the response without "end".
-      res.on("close", () => {
-        if (!res.complete)
-          reject(Object.assign(new Error("connection closed mid-body"), { code: "ECONNRESET" }));
-      });
-    });
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request(url, { signal, headers: { accept: "application/json" } }, resolve);
     req.on("error", reject);
   });
+  return readBody(res, reading);
 }
 
 function describeNetworkError(e: unknown): string {

@@ -7,6 +7,7 @@
 import type { IncomingSale, PollContents, ProductFigures, SaleLine } from "../store/poll-contents.js";
 
 import { parseInstant } from "../time/instant.js";
+import { SeenSaleIds } from "./seen-sale-ids.js";
 
 export type { UnchangedPoll } from "../store/poll-contents.js";
 
@@ -24,9 +25,21 @@ export interface ParsedPoll extends PollContents {
 /** The envelope itself is unusable: the poll failed. */
 export class PayloadError extends Error {}
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
 export function parsePosPayload(body: unknown): ParsedPoll {
+  const data = envelopeData(body);
+  const reader = new SaleReader();
+  const sales: IncomingSale[] = [];
+  for (const raw of arrayField(data, "sales")) {
+    const sale = reader.read(raw);
+    if (sale !== null) sales.push(sale);
+  }
+  return { sales, products: readProducts(data, reader.skipped), skipped: reader.skipped };
+}
+
+/** The envelope's `data` object; a failure envelope, or one without data, fails the poll. */
+export function envelopeData(body: unknown): Obj {
   if (!isObj(body)) throw new PayloadError("upstream body is not a JSON object");
   const success = field(body, "success");
   if (success === false || success === "false") {
@@ -37,21 +50,32 @@ export function parsePosPayload(body: unknown): ParsedPoll {
   }
   const data = field(body, "data");
   if (!isObj(data)) throw new PayloadError("upstream body has no data object");
+  return data;
+}
 
-  const skipped: SkippedRow[] = [];
-  const sales: IncomingSale[] = [];
-  const seen = new Set<number>();
-  for (const raw of arrayField(data, "sales")) {
-    const sale = parseSale(raw, skipped);
-    if (sale === null) continue;
+/**
+ * Reads a payload's sales one by one, in payload order, with the rows it skipped: the whole list at
+ * once (parsePosPayload) or as a streamed body delivers them (streamed-payload.ts), to the same result.
+ */
+export class SaleReader {
+  readonly skipped: SkippedRow[] = [];
+  private readonly seen = new SeenSaleIds();
+
+  /** The sale, or null when the row is skipped (and recorded in `skipped`). */
+  read(raw: unknown): IncomingSale | null {
+    const sale = parseSale(raw, this.skipped);
+    if (sale === null) return null;
     // A payload repeating a sale id would otherwise reach the unique index twice in one insert.
-    if (seen.has(sale.saleId)) {
-      skipped.push({ kind: "sale", id: String(sale.saleId), reason: "duplicate SaleId in payload" });
-      continue;
+    if (!this.seen.add(sale.saleId)) {
+      this.skipped.push({ kind: "sale", id: String(sale.saleId), reason: "duplicate SaleId in payload" });
+      return null;
     }
-    seen.add(sale.saleId);
-    sales.push(sale);
+    return sale;
   }
+}
+
+/** The data object's products, each product id once; bad rows join `skipped`. */
+export function readProducts(data: Obj, skipped: SkippedRow[]): ProductFigures[] {
   const products: ProductFigures[] = [];
   const seenProducts = new Set<number>();
   for (const raw of arrayField(data, "products")) {
@@ -60,7 +84,7 @@ export function parsePosPayload(body: unknown): ParsedPoll {
     seenProducts.add(product.productId);
     products.push(product);
   }
-  return { sales, products, skipped };
+  return products;
 }
 
 function parseSale(raw: unknown, skipped: SkippedRow[]): IncomingSale | null {
@@ -157,18 +181,18 @@ function isObj(v: unknown): v is Obj {
  * Reads a field by its documented name, falling back to the same name in another case or with
  * underscores (`SaleId`, `sale_id`, `saleId`), since the upstream mixes key styles.
  */
-function field(o: Obj, name: string): unknown {
+export function field(o: Obj, name: string): unknown {
   if (name in o) return o[name];
   const want = normaliseKey(name);
   for (const key of Object.keys(o)) if (normaliseKey(key) === want) return o[key];
   return undefined;
 }
 
-function normaliseKey(k: string): string {
+export function normaliseKey(k: string): string {
   return k.replaceAll("_", "").toLowerCase();
 }
 
-function arrayField(o: Obj, name: string): unknown[] {
+export function arrayField(o: Obj, name: string): unknown[] {
   const v = field(o, name);
   return Array.isArray(v) ? v : [];
 }

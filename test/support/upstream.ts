@@ -14,7 +14,9 @@ export type Behaviour =
   | { kind: "hang" }
   | { kind: "reset" }
   /** Headers and the first bytes of a body, then nothing more (stall) or a cut connection. */
-  | { kind: "partial"; after: "stall" | "cut" };
+  | { kind: "partial"; after: "stall" | "cut" }
+  /** A real body's first `bytes` bytes, its whole length declared, then a cut connection. */
+  | { kind: "cut"; body: string; bytes: number };
 
 export interface FakeUpstream {
   url: string;
@@ -94,6 +96,13 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       case "reset":
         req.socket.destroy();
         return;
+      case "cut": {
+        const bytes = Buffer.from(b.body);
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(bytes.length) });
+        // Cut once the client has taken every byte written (it reads a long body at its own pace).
+        res.write(bytes.subarray(0, b.bytes), () => setTimeout(() => req.socket.destroy(), 20));
+        return;
+      }
       case "partial":
         res.writeHead(200, { "content-type": "application/json", "content-length": "100000" });
         res.write('{"success":true,"data":{"sales":[');

@@ -1,0 +1,30 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { PollResult } from "../store/poll-transaction.js";
+import type { SkippedRow } from "../upstream/payload.js";
+
+const MAX_LOGGED_SKIPS = 10;
+
+/** A successful poll's lines: the first skipped rows, the poll itself, each milestone it fired. */
+export function logPollComplete(
+  log: FastifyBaseLogger,
+  merchantId: string,
+  skipped: readonly SkippedRow[],
+  result: PollResult,
+): void {
+  for (const s of skipped.slice(0, MAX_LOGGED_SKIPS)) {
+    log.warn(
+      { merchant_id: merchantId, row: s.kind, row_id: s.id },
+      `merchant ${merchantId} ${s.kind} ${s.id} skipped: ${s.reason}`,
+    );
+  }
+  log.info(
+    { merchant_id: merchantId, new_tx: result.storedCount, skipped: skipped.length },
+    `merchant ${merchantId} poll complete (new_tx=${result.storedCount})`,
+  );
+  for (const t of result.triggers) {
+    log.info(
+      { milestone_id: t.milestone_id, total_transactions: t.total_transactions },
+      `milestone ${t.milestone_id} "${t.name}" triggered (${t.type} >= ${t.threshold})`,
+    );
+  }
+}

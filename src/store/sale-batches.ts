@@ -1,0 +1,53 @@
+/**
+ * A streamed poll (upstream/client.ts reads a long history as it arrives) writes its sales batch by
+ * batch, each batch in its own transaction: its new sales and their lines, rollups and the running
+ * totals, so a million-sale history never has to be held at once. The poll's state (body digest, poll
+ * time, error cleared), its products, its last sales and milestones wait for the body's end and go in
+ * the poll's final transaction (applyPoll, poll-transaction.ts). A poll cut short keeps the batches it
+ * committed, which are real sales; without the digest the next poll reads the body again in full, and
+ * the de-duplication of new-sales.ts and the unique index store each sale once.
+ * Each batch is stored oldest first (insertSales), but the batches go in upstream's order, newest
+ * first: row ids then follow sale ids within a batch only. The ticker breaks a tie of two sales in the
+ * same millisecond by row id, so such a pair on either side of a batch boundary, thousands of sales
+ * below the newest, would list the older first.
+ */
+import type { WriterDb } from "./db.js";
+import { newSalesOnly } from "./new-sales.js";
+import { NEWEST_SALES_KEPT, newestOf } from "./newest-sales.js";
+import type { IncomingSale } from "./poll-contents.js";
+import { addToRollups, addToTotals, insertSales } from "./poll-writes.js";
+
+/** What a streamed poll's batches have stored so far: how many sales, and the newest of them. */
+export interface StoredSales {
+  count: number;
+  /** Newest first, at most NEWEST_SALES_KEPT. */
+  newest: IncomingSale[];
+}
+
+export function nothingStoredYet(): StoredSales {
+  return { count: 0, newest: [] };
+}
+
+/**
+ * Stores one batch of a streamed poll in its own transaction and adds it to `stored`. Resolves false,
+ * storing nothing, when the merchant is gone (deleted while its body streamed).
+ */
+export function storeSaleBatch(
+  db: WriterDb,
+  merchantId: string,
+  sales: IncomingSale[],
+  now: number,
+  stored: StoredSales,
+): Promise<boolean> {
+  const st = db.pollStatements;
+  return db.transaction().execute(async (trx) => {
+    if (st.merchant.get(merchantId) === undefined) return false;
+    const fresh = await newSalesOnly(trx, st, merchantId, sales);
+    await insertSales(st, merchantId, fresh, now);
+    addToRollups(st, merchantId, fresh, now);
+    addToTotals(st, merchantId, fresh);
+    stored.count += fresh.length;
+    stored.newest = newestOf([...stored.newest, ...fresh], NEWEST_SALES_KEPT);
+    return true;
+  });
+}

@@ -73,6 +73,8 @@ send({ kind: "ready" });
  * /v1/summary served 64 / 66 % of bare (1M / 10M sales); at the process's priority 20 missed, 41 / 57 %.
  */
 function lowerPriority(): void {
+  // Elsewhere (macOS, Windows) the same call would lower the whole process, HTTP thread included.
+  if (process.platform !== "linux") return;
   try {
     os.setPriority(INGEST_NICE);
   } catch {

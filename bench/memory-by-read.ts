@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { autocannon } from "./support/autocannon.js";
+import { peakRssMb, rssMb } from "./support/server.js";
 import { startStack } from "./support/stack.js";
 
 const SALES = Number(process.argv[2] ?? 10_000_000);
@@ -15,18 +16,20 @@ const PATHS = (
 ).split(",");
 const SECONDS = 8;
 
-function kb(text: string, field: string): number {
-  const m = new RegExp(`${field}:\\s+(\\d+)`).exec(text);
-  return m ? Number(m[1]) : Number.NaN;
+/** Resident memory in MB from /proc/<pid>/smaps_rollup: anonymous (heaps, caches) and the rest (the binary). */
+function residentParts(pid: number): { anonymous: number; file: number } {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(rollup)?.[1] ?? Number.NaN);
+  const anonymous = kb("Anonymous");
+  return { anonymous: anonymous / 1024, file: (kb("Rss") - anonymous) / 1024 };
 }
 
 function report(pid: number, label: string): void {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-  const mb = (v: number) => `${(v / 1024).toFixed(0)} MB`;
-  const anon = kb(rollup, "Anonymous");
+  const { anonymous, file } = residentParts(pid);
+  const mb = (v: number) => `${v.toFixed(0)} MB`;
   console.log(
-    `${label.padEnd(64)} RSS ${mb(kb(status, "VmRSS"))}, peak ${mb(kb(status, "VmHWM"))}, anonymous ${mb(anon)}, file ${mb(kb(rollup, "Rss") - anon)}`,
+    `${label.padEnd(64)} RSS ${mb(rssMb(pid))}, peak ${mb(peakRssMb(pid))}, anonymous ${mb(anonymous)}, file ${mb(file)}`,
   );
 }
 

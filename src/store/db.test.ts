@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 describe("database connections", () => {
-  it("the read connection keeps the writer's 4 MiB page cache, not SQLite's 16 MiB default", async () => {
+  it("the read connection keeps the writer's 4 MiB page cache, not better-sqlite3's 16 MiB default", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "db-test-"));
     dirs.push(dir);
     const file = path.join(dir, "db.sqlite");

@@ -38,6 +38,9 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
+/** Each connection's page cache, 4 MiB (see openDatabase and openReadConnection). */
+const PAGE_CACHE = "cache_size = -4096";
+
 export async function openDatabase(path: string): Promise<OpenedDatabase> {
   const sqlite = new BetterSqlite3(path);
   // WAL lets reads run beside the ingest writer; NORMAL sync is crash-safe for the process, and a
@@ -46,10 +49,11 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
-  // 4 MiB of page cache (default 2): with many merchants interleaving by date, index inserts land on
-  // pages all over the sale_date index and a small cache turns each into a read; more costs resident
-  // memory the service's budget (150 MB with 2,000 streams) does not have.
-  sqlite.pragma("cache_size = -4096");
+  // 4 MiB of page cache (SQLite's own default is 2; better-sqlite3 builds it with 16): with many
+  // merchants interleaving by date, index inserts land on pages all over the sale_date index and a
+  // small cache turns each into a read; more costs resident memory the service's budget (150 MB with
+  // 2,000 streams) does not have.
+  sqlite.pragma(PAGE_CACHE);
   const db = new WriterDb(sqlite);
   try {
     // Migrations are written against no particular schema (each sees the tables of its time).
@@ -87,12 +91,12 @@ export function openReadConnection(path: string): { db: Db; close(): Promise<voi
   sqlite.pragma("busy_timeout = 5000");
   // A bug that tried to write here fails instead of competing with the writer.
   sqlite.pragma("query_only = ON");
-  // The writer's 4 MiB, not SQLite's 16 MiB default: the page cache and a windowed leaderboard's sort
+  // The writer's 4 MiB, not better-sqlite3's 16 MiB default: the page cache and a windowed leaderboard's sort
   // (whose in-memory run is as large as the cache) grew under read load at 10M sales, and the server's
   // RSS after 8 s of each heavy read was 166 MB with 16 MiB, 131 MB with 4 MiB (bench/memory-by-read.ts, 2026-12-02).
   // The 1h product leaderboard, computed in the background behind the read cache, then takes 0.8-1.1 s
   // instead of 0.7-0.8 s at 10M sales.
-  sqlite.pragma("cache_size = -4096");
+  sqlite.pragma(PAGE_CACHE);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, close: () => db.destroy() };
 }

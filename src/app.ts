@@ -13,6 +13,7 @@ import { publicRoutes } from "./api/public.js";
 import { ReadCache } from "./api/read-cache.js";
 import { streamRoutes } from "./api/stream.js";
 import { isAppPath, registerWebApp } from "./api/web-app-files.js";
+import { limitConnections, type ServerLimits, serverTimeouts } from "./http/server-limits.js";
 import { LiveHub } from "./live/hub.js";
 import { logRequest, requestIds } from "./log/request-log.js";
 
@@ -26,6 +27,8 @@ export interface AppDeps extends Omit<AppContext, "now" | "cache"> {
   hub?: LiveHub;
   /** Folder of the built web app (index.html); the API alone is served when absent. */
   webRoot?: string;
+  /** Timeouts and connection caps of the listening server; Fastify's and Node's defaults when absent. */
+  limits?: ServerLimits;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -46,7 +49,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // that concern a request carry its id themselves.
     childLoggerFactory: (logger) => logger,
     genReqId: requestIds(),
+    ...(deps.limits ? serverTimeouts(deps.limits) : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (deps.limits) limitConnections(app.server, deps.limits, app.log);
 
   // Callback style (no promise per request): this runs for every request the service answers.
   app.addHook("onResponse", (req, reply, done) => {

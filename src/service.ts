@@ -84,6 +84,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       webRoot: opts.webRoot,
       now: opts.now,
       refetch: (id) => ingest.refetch(id),
+      limits: config,
     });
   } catch (e) {
     await ingest.stop();

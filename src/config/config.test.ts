@@ -20,6 +20,12 @@ describe("loadConfig", () => {
       leaderboardLimit: 10,
       rateWindowMs: 300_000,
       maxStreamClients: 5000,
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 10_000,
+      connectionTimeoutMs: 60_000,
+      maxConnections: 10_000,
+      maxConnectionsPerIp: 2500,
       logLevel: "info",
       logFormat: "json",
     });
@@ -41,6 +47,12 @@ describe("loadConfig", () => {
       LEADERBOARD_LIMIT: "25",
       RATE_WINDOW: "10m",
       MAX_STREAM_CLIENTS: "20",
+      REQUEST_TIMEOUT: "1m",
+      HEADERS_TIMEOUT: "5s",
+      KEEP_ALIVE_TIMEOUT: "75s",
+      CONNECTION_TIMEOUT: "2m",
+      MAX_CONNECTIONS: "100",
+      MAX_CONNECTIONS_PER_IP: "0",
       LOG_LEVEL: "debug",
       LOG_FORMAT: "pretty",
     });
@@ -57,6 +69,12 @@ describe("loadConfig", () => {
       leaderboardLimit: 25,
       rateWindowMs: 600_000,
       maxStreamClients: 20,
+      requestTimeoutMs: 60_000,
+      headersTimeoutMs: 5000,
+      keepAliveTimeoutMs: 75_000,
+      connectionTimeoutMs: 120_000,
+      maxConnections: 100,
+      maxConnectionsPerIp: 0,
       logLevel: "debug",
       logFormat: "pretty",
     });
@@ -90,6 +108,14 @@ describe("loadConfig", () => {
     ["CORS_ORIGINS", "example.com"],
     ["LOG_LEVEL", "loud"],
     ["LOG_FORMAT", "xml"],
+    ["REQUEST_TIMEOUT", "0s"],
+    ["REQUEST_TIMEOUT", "25h"],
+    ["HEADERS_TIMEOUT", "never"],
+    ["KEEP_ALIVE_TIMEOUT", "-1s"],
+    ["CONNECTION_TIMEOUT", "100000h"],
+    ["MAX_CONNECTIONS", "0"],
+    ["MAX_CONNECTIONS_PER_IP", "-1"],
+    ["MAX_CONNECTIONS_PER_IP", "many"],
   ])("rejects %s=%s with one line naming the variable and value", (name, value) => {
     let message = "";
     try {
@@ -101,6 +127,37 @@ describe("loadConfig", () => {
     expect(message).toContain(`${name}=`);
     expect(message).toContain(JSON.stringify(value));
     expect(message).not.toContain("\n");
+  });
+});
+
+describe("connection limits", () => {
+  it("MAX_CONNECTIONS defaults to twice MAX_STREAM_CLIENTS", () => {
+    expect(loadConfig({ ADMIN_TOKEN: TOKEN, MAX_STREAM_CLIENTS: "300" }).config.maxConnections).toBe(600);
+  });
+
+  it("refuses MAX_CONNECTIONS below MAX_STREAM_CLIENTS", () => {
+    expect(() =>
+      loadConfig({ ADMIN_TOKEN: TOKEN, MAX_STREAM_CLIENTS: "300", MAX_CONNECTIONS: "299" }),
+    ).toThrow(new ConfigError('invalid MAX_CONNECTIONS="299": must be at least MAX_STREAM_CLIENTS'));
+    expect(
+      loadConfig({ ADMIN_TOKEN: TOKEN, MAX_STREAM_CLIENTS: "300", MAX_CONNECTIONS: "300" }).config
+        .maxConnections,
+    ).toBe(300);
+  });
+
+  it("refuses HEADERS_TIMEOUT past REQUEST_TIMEOUT (the request's bound includes its headers)", () => {
+    expect(() => loadConfig({ ADMIN_TOKEN: TOKEN, REQUEST_TIMEOUT: "5s", HEADERS_TIMEOUT: "6s" })).toThrow(
+      new ConfigError('invalid HEADERS_TIMEOUT="6s": must not exceed REQUEST_TIMEOUT'),
+    );
+    expect(() => loadConfig({ ADMIN_TOKEN: TOKEN, REQUEST_TIMEOUT: "5s" })).toThrow(/HEADERS_TIMEOUT="10s"/);
+    const { config } = loadConfig({ ADMIN_TOKEN: TOKEN, REQUEST_TIMEOUT: "5s", HEADERS_TIMEOUT: "5s" });
+    expect(config.headersTimeoutMs).toBe(5000);
+  });
+
+  it("rounds a fractional millisecond up (Node's timers take whole ones)", () => {
+    expect(loadConfig({ ADMIN_TOKEN: TOKEN, KEEP_ALIVE_TIMEOUT: "1500us" }).config.keepAliveTimeoutMs).toBe(
+      2,
+    );
   });
 });
 

@@ -15,6 +15,14 @@ export interface Config {
   readonly leaderboardLimit: number;
   readonly rateWindowMs: number;
   readonly maxStreamClients: number;
+  /** Bounds on client connections; see server-limits.ts (src/http) for how each is applied. */
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly connectionTimeoutMs: number;
+  readonly maxConnections: number;
+  /** 0: no bound per address (behind a reverse proxy every connection has the proxy's). */
+  readonly maxConnectionsPerIp: number;
   readonly logLevel: LogLevel;
   readonly logFormat: "json" | "pretty";
 }
@@ -40,6 +48,7 @@ export function loadConfig(env: Env): ConfigResult {
     warnings.push("ADMIN_TOKEN is shorter than 32 characters; use a long random token in production");
   }
   const { host, port } = parseAddr(read(env, "ADDR", ":8080"));
+  const maxStreamClients = intInRange(env, "MAX_STREAM_CLIENTS", "5000", 1, 1_000_000);
   const config: Config = {
     adminToken,
     host,
@@ -53,7 +62,8 @@ export function loadConfig(env: Env): ConfigResult {
     tickerLimit: intInRange(env, "TICKER_LIMIT", "20", 1, 1000),
     leaderboardLimit: intInRange(env, "LEADERBOARD_LIMIT", "10", 1, 1000),
     rateWindowMs: positiveDuration(env, "RATE_WINDOW", "5m"),
-    maxStreamClients: intInRange(env, "MAX_STREAM_CLIENTS", "5000", 1, 1_000_000),
+    maxStreamClients,
+    ...connectionLimits(env, maxStreamClients),
     logLevel: oneOf(env, "LOG_LEVEL", "info", LOG_LEVELS),
     logFormat: oneOf(env, "LOG_FORMAT", "json", ["json", "pretty"] as const),
   };
@@ -87,6 +97,38 @@ function intInRange(env: Env, name: string, fallback: string, min: number, max: 
   const n = Number(raw);
   if (n < min || n > max) throw invalid(name, raw, `must be between ${min} and ${max}`);
   return n;
+}
+
+// A timer past 2^31-1 ms is silently cut to 1 ms by Node; a day is far beyond any sane bound anyway.
+const MAX_TIMEOUT_MS = 24 * 3600_000;
+
+/** Server-side timeouts and connection caps, checked against each other so Node never rejects them. */
+function connectionLimits(env: Env, maxStreamClients: number) {
+  const timeout = (name: string, fallback: string) => {
+    const ms = Math.ceil(positiveDuration(env, name, fallback));
+    if (ms > MAX_TIMEOUT_MS) throw invalid(name, read(env, name, fallback), "must be at most 24h");
+    return ms;
+  };
+  const requestTimeoutMs = timeout("REQUEST_TIMEOUT", "30s");
+  const headersTimeoutMs = timeout("HEADERS_TIMEOUT", "10s");
+  if (headersTimeoutMs > requestTimeoutMs) {
+    // The request's bound includes its headers; Node refuses a headers bound past it.
+    throw invalid("HEADERS_TIMEOUT", read(env, "HEADERS_TIMEOUT", "10s"), "must not exceed REQUEST_TIMEOUT");
+  }
+  // By default every allowed stream plus as many short REST connections beside them.
+  const maxConnections = intInRange(env, "MAX_CONNECTIONS", String(2 * maxStreamClients), 1, 10_000_000);
+  if (maxConnections < maxStreamClients) {
+    // Streams would be refused at accept before MAX_STREAM_CLIENTS' 503 could ever answer.
+    throw invalid("MAX_CONNECTIONS", String(maxConnections), "must be at least MAX_STREAM_CLIENTS");
+  }
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: timeout("KEEP_ALIVE_TIMEOUT", "10s"),
+    connectionTimeoutMs: timeout("CONNECTION_TIMEOUT", "60s"),
+    maxConnections,
+    maxConnectionsPerIp: intInRange(env, "MAX_CONNECTIONS_PER_IP", "2500", 0, 10_000_000),
+  };
 }
 
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {

@@ -93,6 +93,9 @@ export class LiveHub {
       "x-accel-buffering": "no",
     });
     res.socket?.setNoDelay(true);
+    // A stream may be quiet for longer than CONNECTION_TIMEOUT (the idle bound meant for requests and
+    // answers): it is long-lived by design. A reader that stops is dropped by the fan-out's byte cap.
+    res.socket?.setTimeout(0);
     res.write(`retry: ${this.opts.retryMs}\n: connected\n\n`);
     // Frames published but not yet written to everyone are in the replay buffer already: a resuming
     // client gets them once, from the replay, and the fan-out only what is published from now on.

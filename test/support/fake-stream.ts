@@ -15,7 +15,7 @@ export function fakeStreamClient(opts: { writableLength?: number; name?: string;
   const res = {
     writableLength: opts.writableLength ?? 0,
     chunkedEncoding: false,
-    socket: { destroyed: false, setNoDelay: () => {}, write: record },
+    socket: { destroyed: false, setNoDelay: () => {}, setTimeout: () => {}, write: record },
     writeHead: () => res,
     write: record,
     on: () => res,

@@ -1,3 +1,5 @@
+import { request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { addMerchant, expectError, get } from "./support/api-helpers.js";
 import { makeTestApp, TEST_TOKEN, type TestApp } from "./support/app.js";
@@ -176,6 +178,55 @@ describe("failed-authentication rate limit", () => {
     }
     expect(status).toBe(429);
     expect((await from(client, t.auth)).statusCode).toBe(429);
+  });
+
+  test("over a real port, each attempt on a fresh connection (new source port): the limit still applies", async () => {
+    await t.app.listen({ host: "127.0.0.1", port: 0 });
+    const { port } = t.app.server.address() as AddressInfo;
+    const sourcePorts = new Set<number>();
+    /** One login on its own TCP connection (no agent, no keep-alive), from 127.0.0.1. */
+    const login = (token: string) =>
+      new Promise<{ status: number; body: string; retryAfter?: string }>((resolve, reject) => {
+        const req = request(
+          { host: "127.0.0.1", port, method: "POST", path: "/v1/admin/auth/login", agent: false },
+          (res) => {
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (c: string) => {
+              body += c;
+            });
+            res.on("end", () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                body,
+                retryAfter: res.headers["retry-after"] as string,
+              }),
+            );
+          },
+        );
+        req.on("socket", (socket) => socket.on("connect", () => sourcePorts.add(socket.localPort ?? 0)));
+        req.on("error", reject);
+        req.setHeader("content-type", "application/json");
+        req.setHeader("connection", "close");
+        req.end(JSON.stringify({ token }));
+      });
+
+    const statuses: number[] = [];
+    let last = await login("guess-0");
+    for (let i = 1; i < 100 && last.status === 401; i++) {
+      statuses.push(last.status);
+      last = await login(`guess-${i}`);
+    }
+    expect(last.status, "never rate limited after 100 failures on fresh connections").toBe(429);
+    expect(JSON.parse(last.body)).toEqual({ error: expect.stringMatching(/too many failed authentication/) });
+    expect(Number(last.retryAfter)).toBeGreaterThan(0);
+    expect(statuses.length).toBeGreaterThanOrEqual(3);
+    // Every attempt came from its own source port, yet they all counted against one address.
+    expect(sourcePorts.size).toBe(statuses.length + 1);
+    // The right token, on yet another connection, is refused too until the window passes.
+    expect((await login(TEST_TOKEN)).status).toBe(429);
+    t.clock.now += Number(last.retryAfter) * 1000;
+    expect((await login(TEST_TOKEN)).status).toBe(200);
   });
 
   test("successful requests are never limited", async () => {

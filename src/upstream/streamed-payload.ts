@@ -46,7 +46,9 @@ export class StreamedPayload {
       throw new PayloadError("upstream body has more than one sales list");
     const sales = this.batch;
     this.batch = [];
-    return { sales, products: readProducts(data, this.reader.skipped), skipped: this.reader.skipped };
+    const { skipped } = this.reader;
+    const products = readProducts(data, skipped);
+    return { sales, products, skipped: skipped.rows, skippedCount: skipped.count };
   }
 
   private take(elements: unknown[], list: number): void {

@@ -42,6 +42,7 @@ const config = (over: Partial<IngestThreadConfig> = {}): IngestThreadConfig => (
   dbPath: join(dir, "pos.db"),
   sourceBaseUrl: upstream.url,
   httpTimeoutMs: 2000,
+  maxUpstreamBytes: 2 ** 30,
   pollIntervalMs: 60_000,
   pollConcurrency: 4,
   rateWindowMs: 60_000,
@@ -202,8 +203,10 @@ describe("ingest thread", () => {
     await upsertMerchant(store.db, { id: "m1", public_key: "k", alias: "Shop" }, NOW);
     await upsertMerchant(store.db, { id: "big", public_key: "k", alias: "Huge" }, NOW);
     upstream.set("m1", { kind: "json", body: sales([1, 2]) });
-    // A body whose parse outgrows the capped heap (1.3M objects): V8 ends the thread, not the process.
-    upstream.set("big", { kind: "raw", body: `[${'{"a":1},'.repeat(1_300_000)}{}]` });
+    // A body whose parse outgrows the capped heap (a million objects): V8 ends the thread, not the
+    // process. Below 8 MiB, so it is read and parsed whole (a longer one is parsed as it streams, and
+    // one this long outside its sales is refused before it is held).
+    upstream.set("big", { kind: "raw", body: `[${'{"a":1},'.repeat(1_000_000)}{}]` });
     const { thread: t, outcomes, messages } = await start({ heapLimitMb: 32 });
     t.startPolling();
     await until(messages, (m) => m.some((x) => /ingest thread exited/.test(x)));

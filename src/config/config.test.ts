@@ -15,6 +15,7 @@ describe("loadConfig", () => {
       pollIntervalMs: 30_000,
       pollConcurrency: 5,
       httpTimeoutMs: 10_000,
+      maxUpstreamBytes: 2 ** 30,
       sourceBaseUrl: "https://api.paywithflash.com",
       tickerLimit: 20,
       leaderboardLimit: 10,
@@ -42,6 +43,7 @@ describe("loadConfig", () => {
       POLL_INTERVAL: "1m30s",
       POLL_CONCURRENCY: "10",
       HTTP_TIMEOUT: "1.5s",
+      MAX_UPSTREAM_BYTES: "512MiB",
       SOURCE_BASE_URL: "http://127.0.0.1:9999/",
       TICKER_LIMIT: "50",
       LEADERBOARD_LIMIT: "25",
@@ -64,6 +66,7 @@ describe("loadConfig", () => {
       pollIntervalMs: 90_000,
       pollConcurrency: 10,
       httpTimeoutMs: 1500,
+      maxUpstreamBytes: 512 * 2 ** 20,
       sourceBaseUrl: "http://127.0.0.1:9999",
       tickerLimit: 50,
       leaderboardLimit: 25,
@@ -116,6 +119,11 @@ describe("loadConfig", () => {
     ["MAX_CONNECTIONS", "0"],
     ["MAX_CONNECTIONS_PER_IP", "-1"],
     ["MAX_CONNECTIONS_PER_IP", "many"],
+    ["MAX_UPSTREAM_BYTES", "lots"],
+    ["MAX_UPSTREAM_BYTES", "1.5GiB"],
+    ["MAX_UPSTREAM_BYTES", "1TB"],
+    ["MAX_UPSTREAM_BYTES", "100"],
+    ["MAX_UPSTREAM_BYTES", "-1MiB"],
   ])("rejects %s=%s with one line naming the variable and value", (name, value) => {
     let message = "";
     try {
@@ -157,6 +165,25 @@ describe("connection limits", () => {
   it("rounds a fractional millisecond up (Node's timers take whole ones)", () => {
     expect(loadConfig({ ADMIN_TOKEN: TOKEN, KEEP_ALIVE_TIMEOUT: "1500us" }).config.keepAliveTimeoutMs).toBe(
       2,
+    );
+  });
+});
+
+describe("MAX_UPSTREAM_BYTES", () => {
+  it.each([
+    ["1073741824", 2 ** 30],
+    ["1GiB", 2 ** 30],
+    ["64 kib", 64 * 1024],
+    ["500MB", 500e6],
+    ["2048B", 2048],
+    ["1KiB", 1024],
+  ])("reads %s", (raw, bytes) => {
+    expect(loadConfig({ ADMIN_TOKEN: TOKEN, MAX_UPSTREAM_BYTES: raw }).config.maxUpstreamBytes).toBe(bytes);
+  });
+
+  it("says what is allowed", () => {
+    expect(() => loadConfig({ ADMIN_TOKEN: TOKEN, MAX_UPSTREAM_BYTES: "100" })).toThrow(
+      'invalid MAX_UPSTREAM_BYTES="100": must be between 1 KiB and 1024 GiB',
     );
   });
 });

@@ -1,4 +1,5 @@
 import { DurationError, parseDuration } from "../time/duration.js";
+import { formatByteSize, parseByteSize } from "./byte-size.js";
 
 /** Everything the service can be told, parsed once at start-up and frozen. Only main.ts reads the environment. */
 export interface Config {
@@ -10,6 +11,7 @@ export interface Config {
   readonly pollIntervalMs: number;
   readonly pollConcurrency: number;
   readonly httpTimeoutMs: number;
+  readonly maxUpstreamBytes: number;
   readonly sourceBaseUrl: string;
   readonly tickerLimit: number;
   readonly leaderboardLimit: number;
@@ -58,6 +60,10 @@ export function loadConfig(env: Env): ConfigResult {
     pollIntervalMs: positiveDuration(env, "POLL_INTERVAL", "30s"),
     pollConcurrency: intInRange(env, "POLL_CONCURRENCY", "5", 1, 1000),
     httpTimeoutMs: positiveDuration(env, "HTTP_TIMEOUT", "10s"),
+    // A real million-sale history is about 350 MB: 1 GiB leaves room for about three million sales.
+    // Memory does not depend on it (a long body is parsed as it streams, upstream/response-body.ts);
+    // it bounds what a broken upstream can make one poll read, before HTTP_TIMEOUT does.
+    maxUpstreamBytes: byteSize(env, "MAX_UPSTREAM_BYTES", "1GiB", 2 ** 10, 2 ** 40),
     sourceBaseUrl: parseBaseUrl(read(env, "SOURCE_BASE_URL", "https://api.paywithflash.com")),
     tickerLimit: intInRange(env, "TICKER_LIMIT", "20", 1, 1000),
     leaderboardLimit: intInRange(env, "LEADERBOARD_LIMIT", "10", 1, 1000),
@@ -129,6 +135,15 @@ function connectionLimits(env: Env, maxStreamClients: number) {
     maxConnections,
     maxConnectionsPerIp: intInRange(env, "MAX_CONNECTIONS_PER_IP", "2500", 0, 10_000_000),
   };
+}
+
+function byteSize(env: Env, name: string, fallback: string, min: number, max: number): number {
+  const raw = read(env, name, fallback);
+  const bytes = parseByteSize(raw);
+  if (bytes === undefined) throw invalid(name, raw, "expected bytes, or a size such as 512MiB or 1GiB");
+  if (bytes < min || bytes > max)
+    throw invalid(name, raw, `must be between ${formatByteSize(min)} and ${formatByteSize(max)}`);
+  return bytes;
 }
 
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {

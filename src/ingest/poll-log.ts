@@ -9,6 +9,7 @@ export function logPollComplete(
   log: FastifyBaseLogger,
   merchantId: string,
   skipped: readonly SkippedRow[],
+  skippedCount: number,
   result: PollResult,
 ): void {
   for (const s of skipped.slice(0, MAX_LOGGED_SKIPS)) {
@@ -18,7 +19,7 @@ export function logPollComplete(
     );
   }
   log.info(
-    { merchant_id: merchantId, new_tx: result.storedCount, skipped: skipped.length },
+    { merchant_id: merchantId, new_tx: result.storedCount, skipped: skippedCount },
     `merchant ${merchantId} poll complete (new_tx=${result.storedCount})`,
   );
   for (const t of result.triggers) {

@@ -252,7 +252,8 @@ export class Poller {
     result: PollResult,
   ) {
     this.notBefore.delete(merchant.id);
-    logPollComplete(this.opts.log, merchant.id, poll.unchanged ? [] : poll.skipped, result);
+    const skipped = poll.unchanged ? [] : poll.skipped;
+    logPollComplete(this.opts.log, merchant.id, skipped, poll.unchanged ? 0 : poll.skippedCount, result);
     this.opts.onOutcome?.({ kind: "ok", merchantId: merchant.id, alias: merchant.alias, polledAt, result });
   }
 

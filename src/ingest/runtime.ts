@@ -66,6 +66,7 @@ export async function openIngest(
   const fetchMerchant: FetchMerchant = createUpstreamClient({
     baseUrl: config.sourceBaseUrl,
     timeoutMs: config.httpTimeoutMs,
+    maxBytes: config.maxUpstreamBytes,
   });
   const writer = await openDatabase(config.dbPath);
   let reader: ReturnType<typeof openReadConnection> | undefined;

@@ -163,6 +163,7 @@ function threadConfig(c: IngestThreadConfig): IngestThreadConfig {
     dbPath: c.dbPath,
     sourceBaseUrl: c.sourceBaseUrl,
     httpTimeoutMs: c.httpTimeoutMs,
+    maxUpstreamBytes: c.maxUpstreamBytes,
     pollIntervalMs: c.pollIntervalMs,
     pollConcurrency: c.pollConcurrency,
     rateWindowMs: c.rateWindowMs,

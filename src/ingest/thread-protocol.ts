@@ -10,6 +10,7 @@ export type IngestThreadConfig = Pick<
   | "dbPath"
   | "sourceBaseUrl"
   | "httpTimeoutMs"
+  | "maxUpstreamBytes"
   | "pollIntervalMs"
   | "pollConcurrency"
   | "rateWindowMs"

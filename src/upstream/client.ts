@@ -1,16 +1,18 @@
 import { get as httpGet, type IncomingMessage } from "node:http";
 import { get as httpsGet } from "node:https";
+import { formatByteSize } from "../config/byte-size.js";
 import { formatDuration } from "../time/duration.js";
+import { AnswerTooLarge, BodySyntaxError, OversizedPart } from "./body-errors.js";
 import { type ParsedPoll, PayloadError, parsePosPayload, type UnchangedPoll } from "./payload.js";
 import {
   BatchFailure,
   type Body,
   type BodyReading,
+  MAX_PART_BYTES,
   readBody,
   type SaleBatches,
   STREAM_ABOVE_BYTES,
 } from "./response-body.js";
-import { BodySyntaxError } from "./sales-scanner.js";
 import { UpstreamTimer } from "./upstream-timer.js";
 
 export type { SaleBatches } from "./response-body.js";
@@ -23,6 +25,13 @@ export interface UpstreamClientOptions {
   timeoutMs: number;
   /** Bodies above this many bytes are parsed as they stream (STREAM_ABOVE_BYTES when absent; tests lower it). */
   streamAboveBytes?: number;
+  /**
+   * MAX_UPSTREAM_BYTES: an answer longer than this, by its Content-Length or as its bytes are counted,
+   * is refused and its request ended (no bound when absent).
+   */
+  maxBytes?: number;
+  /** The most a streamed body's envelope or one of its sales may hold (MAX_PART_BYTES when absent). */
+  maxPartBytes?: number;
 }
 
 export interface MerchantCredentials {
@@ -66,6 +75,8 @@ export function createUpstreamClient(opts: UpstreamClientOptions): FetchMerchant
         timer,
         batches,
         streamAbove: opts.streamAboveBytes ?? STREAM_ABOVE_BYTES,
+        maxBytes: opts.maxBytes ?? Number.POSITIVE_INFINITY,
+        maxPartBytes: opts.maxPartBytes ?? MAX_PART_BYTES,
       });
     } catch (e) {
       if (e instanceof BatchFailure) throw e.reason;
@@ -102,10 +113,24 @@ function parseWhole(bytes: Buffer, digest: string, stored: string | null | undef
   }
 }
 
-/** What a streamed body's parse found wrong, in the words the whole body's parse uses. */
+/** What reading the body found wrong; a streamed body's parse in the words the whole body's parse uses. */
 function bodyFailure(e: unknown): UpstreamError | undefined {
   if (e instanceof BodySyntaxError) return new UpstreamError("upstream body is not JSON");
   if (e instanceof PayloadError) return new UpstreamError(e.message);
+  if (e instanceof AnswerTooLarge) {
+    const why = e.declared === undefined ? "stopped reading there" : `its Content-Length is ${e.declared}`;
+    return new UpstreamError(
+      `upstream answer larger than MAX_UPSTREAM_BYTES (${formatByteSize(e.limit)}): ${why}`,
+    );
+  }
+  if (e instanceof OversizedPart) {
+    const limit = formatByteSize(e.limit);
+    return new UpstreamError(
+      e.part === "sale"
+        ? `upstream answer holds a sale larger than ${limit}`
+        : `upstream answer holds more than ${limit} outside its sales list`,
+    );
+  }
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PayloadError, parsePosPayload, toSats } from "./payload.js";
+import { MAX_KEPT_SKIPS, PayloadError, parsePosPayload, toSats } from "./payload.js";
 
 /** A trimmed real answer, as in shared/spec/upstream-paywithflash.md. */
 const realAnswer = {
@@ -131,12 +131,9 @@ describe("parsePosPayload", () => {
   );
 
   it("accepts empty or missing arrays: a merchant with nothing sold is normal", () => {
-    expect(parsePosPayload(withSales([]))).toEqual({ sales: [], products: [], skipped: [] });
-    expect(parsePosPayload({ success: true, data: { id: 1 } })).toEqual({
-      sales: [],
-      products: [],
-      skipped: [],
-    });
+    const nothing = { sales: [], products: [], skipped: [], skippedCount: 0 };
+    expect(parsePosPayload(withSales([]))).toEqual(nothing);
+    expect(parsePosPayload({ success: true, data: { id: 1 } })).toEqual(nothing);
   });
 
   it("skips and reports bad rows while the good ones still land", () => {
@@ -163,6 +160,14 @@ describe("parsePosPayload", () => {
       { kind: "sale", id: "?", reason: "not an object" },
       { kind: "sale", id: "1", reason: "duplicate SaleId in payload" },
     ]);
+  });
+
+  it("counts every skipped row but keeps only the first MAX_KEPT_SKIPS, whatever their number", () => {
+    const bad = Array.from({ length: MAX_KEPT_SKIPS + 500 }, (_, i) => ({ SaleId: i, TotalCostSats: "1" }));
+    const parsed = parsePosPayload(withSales([...bad, { SaleId: -1 }, "row"]));
+    expect(parsed.skippedCount).toBe(MAX_KEPT_SKIPS + 502);
+    expect(parsed.skipped).toHaveLength(MAX_KEPT_SKIPS);
+    expect(parsed.skipped[0]).toEqual({ kind: "sale", id: "0", reason: "SaleDate is not a date" });
   });
 
   it("keeps a sale whose product line is bad, without that line", () => {

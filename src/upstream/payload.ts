@@ -19,7 +19,26 @@ export interface SkippedRow {
 
 /** The poll's contents in the store's words, with the rows that could not be read. */
 export interface ParsedPoll extends PollContents {
+  /** The first MAX_KEPT_SKIPS of them. */
   skipped: SkippedRow[];
+  skippedCount: number;
+}
+
+/**
+ * Enough skipped rows for the log (which shows ten) and a test's look at them: an answer of nothing
+ * but malformed rows, a gigabyte of `{},`, would otherwise keep a record of each of its half-billion.
+ */
+export const MAX_KEPT_SKIPS = 1000;
+
+/** The rows a parse skipped: the first MAX_KEPT_SKIPS kept, all of them counted. */
+export class SkippedRows {
+  readonly rows: SkippedRow[] = [];
+  count = 0;
+
+  push(row: SkippedRow): void {
+    this.count++;
+    if (this.rows.length < MAX_KEPT_SKIPS) this.rows.push(row);
+  }
 }
 
 /** The envelope itself is unusable: the poll failed. */
@@ -35,7 +54,8 @@ export function parsePosPayload(body: unknown): ParsedPoll {
     const sale = reader.read(raw);
     if (sale !== null) sales.push(sale);
   }
-  return { sales, products: readProducts(data, reader.skipped), skipped: reader.skipped };
+  const products = readProducts(data, reader.skipped);
+  return { sales, products, skipped: reader.skipped.rows, skippedCount: reader.skipped.count };
 }
 
 /** The envelope's `data` object; a failure envelope, or one without data, fails the poll. */
@@ -58,7 +78,7 @@ export function envelopeData(body: unknown): Obj {
  * once (parsePosPayload) or as a streamed body delivers them (streamed-payload.ts), to the same result.
  */
 export class SaleReader {
-  readonly skipped: SkippedRow[] = [];
+  readonly skipped = new SkippedRows();
   private readonly seen = new SeenSaleIds();
 
   /** The sale, or null when the row is skipped (and recorded in `skipped`). */
@@ -75,7 +95,7 @@ export class SaleReader {
 }
 
 /** The data object's products, each product id once; bad rows join `skipped`. */
-export function readProducts(data: Obj, skipped: SkippedRow[]): ProductFigures[] {
+export function readProducts(data: Obj, skipped: SkippedRows): ProductFigures[] {
   const products: ProductFigures[] = [];
   const seenProducts = new Set<number>();
   for (const raw of arrayField(data, "products")) {
@@ -87,7 +107,7 @@ export function readProducts(data: Obj, skipped: SkippedRow[]): ProductFigures[]
   return products;
 }
 
-function parseSale(raw: unknown, skipped: SkippedRow[]): IncomingSale | null {
+function parseSale(raw: unknown, skipped: SkippedRows): IncomingSale | null {
   if (!isObj(raw)) {
     skipped.push({ kind: "sale", id: "?", reason: "not an object" });
     return null;
@@ -123,7 +143,7 @@ function parseSale(raw: unknown, skipped: SkippedRow[]): IncomingSale | null {
   };
 }
 
-function rejectSale(skipped: SkippedRow[], id: string, reason: string): null {
+function rejectSale(skipped: SkippedRows, id: string, reason: string): null {
   skipped.push({ kind: "sale", id, reason });
   return null;
 }
@@ -140,7 +160,7 @@ function parseLine(raw: unknown): SaleLine | string {
   return { productId, name: typeof name === "string" ? name : "", quantity, unitSats };
 }
 
-function parseProduct(raw: unknown, skipped: SkippedRow[]): ProductFigures | null {
+function parseProduct(raw: unknown, skipped: SkippedRows): ProductFigures | null {
   if (!isObj(raw)) {
     skipped.push({ kind: "product", id: "?", reason: "not an object" });
     return null;

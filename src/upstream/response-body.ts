@@ -6,9 +6,9 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { IncomingSale } from "../store/poll-contents.js";
+import { AnswerTooLarge, BodySyntaxError, OversizedPart } from "./body-errors.js";
 import { type ParsedPoll, PayloadError } from "./payload.js";
 import { readAhead } from "./read-ahead.js";
-import { BodySyntaxError } from "./sales-scanner.js";
 import { StreamedPayload } from "./streamed-payload.js";
 import type { UpstreamTimer } from "./upstream-timer.js";
 
@@ -23,6 +23,12 @@ import type { UpstreamTimer } from "./upstream-timer.js";
  * its digest without parsing; a streamed body is always parsed (its sales are stored as they come).
  */
 export const STREAM_ABOVE_BYTES = 8 * 1024 * 1024;
+/**
+ * Most a streamed body's envelope (everything but its sales, kept until the end and then parsed
+ * whole), or one of its sales, may hold: what a body read whole may be, so it costs no more memory.
+ * A real envelope, the catalogue, is a few kilobytes; a real sale, well under one.
+ */
+export const MAX_PART_BYTES = STREAM_ABOVE_BYTES;
 /** How far the socket is read ahead of a streamed body's parse (read-ahead.ts). */
 const READ_AHEAD_BYTES = 2 * 1024 * 1024;
 /** Sales per batch of a streamed body: a few thousand keep each batch's transaction and memory small. */
@@ -50,29 +56,44 @@ export interface BodyReading {
   batches: SaleBatches | undefined;
   /** Bodies above this many bytes are parsed as they stream (STREAM_ABOVE_BYTES but in tests). */
   streamAbove: number;
+  /** Past this many bytes (declared or received) the answer is refused: AnswerTooLarge. */
+  maxBytes: number;
+  /** MAX_PART_BYTES but in tests. */
+  maxPartBytes: number;
 }
 
-export async function readBody(
-  res: IncomingMessage,
-  { timer, batches, streamAbove }: BodyReading,
-): Promise<Body> {
+export async function readBody(res: IncomingMessage, reading: BodyReading): Promise<Body> {
+  const { timer, batches, streamAbove, maxBytes, maxPartBytes } = reading;
   const status = res.statusCode ?? 0;
-  // A failure's body is never parsed: it is read to its end (the timeout covers it) and dropped.
-  const ok = status >= 200 && status <= 299;
+  const declared = Number(res.headers["content-length"]);
+  // A failure's body is never used: not read at all, so that a long one costs nothing.
+  if (status < 200 || status > 299) {
+    res.destroy();
+    return { status, digest: "", bytes: Buffer.alloc(0) };
+  }
+  if (declared > maxBytes) {
+    res.destroy();
+    throw new AnswerTooLarge(maxBytes, declared);
+  }
   const hash = createHash("sha1");
-  const whole = new WholeBody(Number(res.headers["content-length"]), streamAbove);
-  let streamed = ok && whole.declared > streamAbove ? new StreamedBody(timer, batches) : undefined;
+  const whole = new WholeBody(declared, streamAbove);
+  const streaming = () => new StreamedBody(timer, batches, maxPartBytes);
+  let streamed = whole.declared > streamAbove ? streaming() : undefined;
+  let received = 0;
   try {
     for await (const chunk of readAhead(res, READ_AHEAD_BYTES)) {
+      // Counted as it arrives: a length may be absent (chunked), and past the cap nothing is kept.
+      received += chunk.length;
+      if (received > maxBytes) throw new AnswerTooLarge(maxBytes, undefined);
       hash.update(chunk);
       if (streamed) {
         await streamed.write(chunk);
         // A turn of the event loop, in which the socket is read while this thread is busy.
         await new Promise<void>((resolve) => setImmediate(resolve));
-      } else if (ok) {
+      } else {
         whole.add(chunk);
         if (whole.size > streamAbove) {
-          streamed = new StreamedBody(timer, batches);
+          streamed = streaming();
           for (const part of whole.take()) await streamed.write(part);
         }
       }
@@ -88,8 +109,14 @@ export async function readBody(
   return { status, digest, bytes: whole.bytes() };
 }
 
+/** Leaving the body early (readAhead then destroys the response, which ends the request). */
 function isBodyError(e: unknown): boolean {
-  return e instanceof BodySyntaxError || e instanceof PayloadError;
+  return (
+    e instanceof BodySyntaxError ||
+    e instanceof PayloadError ||
+    e instanceof OversizedPart ||
+    e instanceof AnswerTooLarge
+  );
 }
 
 /**
@@ -132,13 +159,16 @@ class WholeBody {
  * store, far beyond any sensible wait for upstream). Without `batches` the sales are kept for the result.
  */
 class StreamedBody {
-  private readonly payload = new StreamedPayload(SALES_PER_BATCH);
+  private readonly payload: StreamedPayload;
   private readonly kept: IncomingSale[] = [];
 
   constructor(
     private readonly timer: UpstreamTimer,
     private readonly batches: SaleBatches | undefined,
-  ) {}
+    maxPartBytes: number,
+  ) {
+    this.payload = new StreamedPayload(SALES_PER_BATCH, maxPartBytes);
+  }
 
   async write(chunk: Buffer): Promise<void> {
     this.timer.pause();

@@ -21,6 +21,7 @@
  * of 1.2-1.3 s, about a quarter of bare SQLite's rate instead of the half it must hold.
  */
 
+import { BodySyntaxError, OversizedPart } from "./body-errors.js";
 import {
   BACKSLASH,
   CLOSE_ARRAY,
@@ -33,9 +34,6 @@ import {
   type ScanState,
   scanElement,
 } from "./json-bytes.js";
-
-/** A body that is not JSON, found mid-stream or at its end. */
-export class BodySyntaxError extends Error {}
 
 /** The first byte of a number, true, false or null. */
 const STARTS_SCALAR = /[-0-9tfn]/;
@@ -71,9 +69,15 @@ export class SalesScanner {
   private listCommas = 0;
   /** Bytes of the list's current run from earlier chunks. */
   private run: Buffer[] = [];
+  private runBytes = 0;
   private readonly envelope: Buffer[] = [];
+  private envelopeBytes = 0;
 
-  constructor(private readonly onRun: SalesRun) {}
+  /** `maxPartBytes`: most the envelope, or the run carried from one chunk to the next, may hold. */
+  constructor(
+    private readonly onRun: SalesRun,
+    private readonly maxPartBytes = Number.POSITIVE_INFINITY,
+  ) {}
 
   write(chunk: Buffer): void {
     let i = 0;
@@ -105,7 +109,12 @@ export class SalesScanner {
       this.emit(chunk.subarray(from, this.lastComma));
       from = this.lastComma + 1;
     }
-    if (from < n) this.run.push(chunk.subarray(from, n));
+    if (from < n) {
+      this.run.push(chunk.subarray(from, n));
+      this.runBytes += n - from;
+      // Only a sale that spans chunks is carried: a chunk's whole sales went out above.
+      if (this.runBytes > this.maxPartBytes) throw new OversizedPart("sale", this.maxPartBytes);
+    }
     return n;
   }
 
@@ -145,6 +154,7 @@ export class SalesScanner {
   private emit(tail: Buffer): void {
     const bytes = Buffer.concat([RUN_OPEN, ...this.run, tail, RUN_CLOSE]);
     this.run = [];
+    this.runBytes = 0;
     let elements: unknown[];
     try {
       elements = JSON.parse(bytes.toString("utf8")) as unknown[];
@@ -187,8 +197,16 @@ export class SalesScanner {
     }
     if (this.key) this.key.push(chunk.subarray(this.keyFrom, n));
     this.keyFrom = 0;
-    this.envelope.push(Buffer.from(chunk.subarray(this.envelopeFrom, n)));
+    this.hold(Buffer.from(chunk.subarray(this.envelopeFrom, n)));
     return n;
+  }
+
+  private hold(...parts: Buffer[]): void {
+    for (const part of parts) {
+      this.envelope.push(part);
+      this.envelopeBytes += part.length;
+    }
+    if (this.envelopeBytes > this.maxPartBytes) throw new OversizedPart("envelope", this.maxPartBytes);
   }
 
   private keyFrom = 0;
@@ -264,10 +282,7 @@ export class SalesScanner {
 
   /** A sales list opens at `at`: the envelope gets `[n`, and the list's elements go to the runs. */
   private startList(chunk: Buffer, at: number): number {
-    this.envelope.push(
-      Buffer.from(chunk.subarray(this.envelopeFrom, at + 1)),
-      Buffer.from(String(this.lists)),
-    );
+    this.hold(Buffer.from(chunk.subarray(this.envelopeFrom, at + 1)), Buffer.from(String(this.lists)));
     this.list = this.lists++;
     this.listCommas = 0;
     this.valueNames = NO_VALUE;

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { mulberry32, type Rng } from "../mock/random.js";
+import { BodySyntaxError, OversizedPart } from "./body-errors.js";
 import { PayloadError, parsePosPayload } from "./payload.js";
-import { BodySyntaxError } from "./sales-scanner.js";
 import { StreamedPayload } from "./streamed-payload.js";
 
 const FIXTURE = new URL("../../../shared/fixtures/paywithflash-capture.json", import.meta.url);
@@ -210,5 +210,25 @@ describe("StreamedPayload reads a body as it streams to what parsePosPayload rea
   it("refuses a second sales list that the whole body's parse would read instead of the first", () => {
     const body = '{"data":{"Sales":[{"SaleId":1}],"sales":[{"SaleId":2}]}}';
     expect(streamed(Buffer.from(body), [])).toEqual({ error: "upstream body has more than one sales list" });
+  });
+
+  it("holds at most its bound of the envelope or of one sale, however long the body", () => {
+    const sale = (id: number) => `{"SaleId":${id},"TotalCostSats":"9","SaleDate":"2025-08-22T19:27:23Z"}`;
+    const feed = (payload: StreamedPayload, text: string) => {
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length; at += 100) payload.write(bytes.subarray(at, at + 100));
+      return payload;
+    };
+    // Many sales, far more bytes than the bound in all: only what is held counts.
+    const sales = Array.from({ length: 200 }, (_, i) => sale(1000 - i)).join(",");
+    const many = feed(new StreamedPayload(50, 1000), `{"data":{"products":[],"sales":[${sales}]}}`);
+    expect(many.takeBatches().flat()).toHaveLength(200);
+    expect(many.end().skippedCount).toBe(0);
+    const envelope = `{"data":{"sales":[${sale(1)}],"note":"${"x".repeat(2000)}"}}`;
+    expect(() => feed(new StreamedPayload(50, 1000), envelope)).toThrow(new OversizedPart("envelope", 1000));
+    const endless = `{"data":{"sales":[${sale(2)},{"SaleId":1,"note":"${"x".repeat(2000)}"}]}}`;
+    expect(() => feed(new StreamedPayload(50, 1000), endless)).toThrow(new OversizedPart("sale", 1000));
+    // Without a bound, as before.
+    expect(feed(new StreamedPayload(50), envelope).end().sales).toHaveLength(1);
   });
 });

@@ -17,14 +17,22 @@ import { SalesScanner } from "./sales-scanner.js";
 
 export class StreamedPayload {
   private readonly reader = new SaleReader();
-  private readonly scanner = new SalesScanner((elements, list) => this.take(elements, list));
+  private readonly scanner: SalesScanner;
   private batch: IncomingSale[] = [];
   private readonly full: IncomingSale[][] = [];
 
-  /** `batchSize`: sales per batch handed out by `takeBatches`. */
-  constructor(private readonly batchSize: number) {}
+  /**
+   * `batchSize`: sales per batch handed out by `takeBatches`; `maxPartBytes`: most the envelope, or
+   * one sale, may hold (OversizedPart past it, body-errors.ts).
+   */
+  constructor(
+    private readonly batchSize: number,
+    maxPartBytes?: number,
+  ) {
+    this.scanner = new SalesScanner((elements, list) => this.take(elements, list), maxPartBytes);
+  }
 
-  /** Reads one chunk of the body; throws BodySyntaxError (sales-scanner.ts) on what is not JSON. */
+  /** Reads one chunk of the body; throws BodySyntaxError (body-errors.ts) on what is not JSON. */
   write(chunk: Buffer): void {
     this.scanner.write(chunk);
   }
@@ -46,7 +54,9 @@ export class StreamedPayload {
       throw new PayloadError("upstream body has more than one sales list");
     const sales = this.batch;
     this.batch = [];
-    return { sales, products: readProducts(data, this.reader.skipped), skipped: this.reader.skipped };
+    const { skipped } = this.reader;
+    const products = readProducts(data, skipped);
+    return { sales, products, skipped: skipped.rows, skippedCount: skipped.count };
   }
 
   private take(elements: unknown[], list: number): void {

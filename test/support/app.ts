@@ -30,6 +30,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     pollIntervalMs: 60_000,
     pollConcurrency: 4,
     httpTimeoutMs: 2000,
+    maxUpstreamBytes: 2 ** 30,
     sourceBaseUrl: "http://127.0.0.1:9",
     tickerLimit: 20,
     leaderboardLimit: 10,

@@ -16,13 +16,34 @@ export type Behaviour =
   /** Headers and the first bytes of a body, then nothing more (stall) or a cut connection. */
   | { kind: "partial"; after: "stall" | "cut" }
   /** A real body's first `bytes` bytes, its whole length declared, then a cut connection. */
-  | { kind: "cut"; body: string; bytes: number };
+  | { kind: "cut"; body: string; bytes: number }
+  /**
+   * `prefix`, `unit` over and over, `suffix`: `bytes` long in all (the last few short of a unit are
+   * spaces) or endless, chunked unless `declare` gives a Content-Length (which may differ).
+   */
+  | {
+      kind: "flood";
+      prefix: string;
+      unit: string;
+      suffix?: string;
+      bytes?: number;
+      declare?: number;
+      status?: number;
+    }
+  /** `body` with its length declared, one byte every `everyMs`. */
+  | { kind: "trickle"; body: string; everyMs: number }
+  | { kind: "redirect"; status: number; location: string }
+  /**
+   * A Content-Length that lies: `declared` bytes announced, `body` sent on the raw socket (Node's
+   * server refuses to), then the connection closed or left open.
+   */
+  | { kind: "lying"; body: string; declared: number; after: "close" | "stall" };
 
 export interface FakeUpstream {
   url: string;
   set(merchantId: string, behaviour: Behaviour): void;
-  /** Requests seen per merchant, in order, with their start and end times. */
-  requests: { merchantId: string; key: string | null; start: number; end?: number }[];
+  /** Requests seen per merchant, in order, with their start and end times and body bytes written. */
+  requests: { merchantId: string; key: string | null; start: number; end?: number; sent: number }[];
   /** Requests for a merchant currently being answered. */
   active(merchantId: string): number;
   maxActive(merchantId: string): number;
@@ -48,6 +69,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       merchantId,
       key: url.searchParams.get("user_public_key"),
       start: Date.now(),
+      sent: 0,
     };
     requests.push(entry);
     const n = (active.get(merchantId) ?? 0) + 1;
@@ -103,6 +125,32 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         res.write(bytes.subarray(0, b.bytes), () => setTimeout(() => req.socket.destroy(), 20));
         return;
       }
+      case "flood":
+        void flood(res, b, entry);
+        return;
+      case "trickle": {
+        const bytes = Buffer.from(b.body);
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(bytes.length) });
+        let at = 0;
+        const next = () => {
+          res.write(bytes.subarray(at, ++at));
+          if (at >= bytes.length) res.end();
+          else timer = setTimeout(next, b.everyMs);
+        };
+        let timer = setTimeout(next, 0);
+        res.on("close", () => clearTimeout(timer));
+        return;
+      }
+      case "redirect":
+        res.writeHead(b.status, { location: b.location }).end();
+        return;
+      case "lying": {
+        const head = `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${b.declared}\r\n\r\n`;
+        req.socket.write(head + b.body, () => {
+          if (b.after === "close") setTimeout(() => req.socket.destroy(), 20);
+        });
+        return;
+      }
       case "partial":
         res.writeHead(200, { "content-type": "application/json", "content-length": "100000" });
         res.write('{"success":true,"data":{"sales":[');
@@ -127,6 +175,48 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** Writes a flood in 64 KiB pieces as fast as the client takes them, until its end or the client hangs up. */
+async function flood(
+  res: ServerResponse,
+  b: Extract<Behaviour, { kind: "flood" }>,
+  entry: { sent: number },
+): Promise<void> {
+  res.writeHead(b.status ?? 200, {
+    "content-type": "application/json",
+    ...(b.declare === undefined ? {} : { "content-length": String(b.declare) }),
+  });
+  const unit = Buffer.from(b.unit);
+  const piece = Buffer.alloc(Math.ceil(65536 / unit.length) * unit.length);
+  for (let i = 0; i < piece.length; i += unit.length) unit.copy(piece, i);
+  const suffix = Buffer.from(b.suffix ?? "");
+  let left = (b.bytes ?? Number.POSITIVE_INFINITY) - Buffer.byteLength(b.prefix) - suffix.length;
+  let closed = false;
+  res.on("close", () => {
+    closed = true;
+  });
+  // A write racing the client's hang-up fails; the flood just stops.
+  res.on("error", () => {});
+  const write = (chunk: Buffer | string) =>
+    new Promise<void>((resolve) => {
+      entry.sent += Buffer.byteLength(chunk);
+      if (res.write(chunk)) resolve();
+      else {
+        const go = () => {
+          res.off("drain", go).off("close", go);
+          resolve();
+        };
+        res.on("drain", go).on("close", go);
+      }
+    });
+  await write(b.prefix);
+  while (left >= unit.length && !closed) {
+    const part = left >= piece.length ? piece : piece.subarray(0, left - (left % unit.length));
+    left -= part.length;
+    await write(part);
+  }
+  if (!closed) res.end(Buffer.concat([Buffer.alloc(left, " "), suffix]));
 }
 
 /** A well-formed upstream body in the real format (see shared/spec/upstream-paywithflash.md). */

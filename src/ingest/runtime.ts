@@ -39,7 +39,7 @@ export interface Ingest {
   startPolling(): void;
   /** Polls one merchant now; resolves false (and polls nothing) when there is no such merchant. */
   refetch(merchantId: string): Promise<boolean>;
-  /** Stops polling (polls in flight get the poller's grace), then closes the database. */
+  /** Stops polling (polls in flight are cancelled), then closes the database. */
   stop(): Promise<void>;
 }
 
@@ -98,7 +98,6 @@ export async function openIngest(
       events.onOutcome?.(outcome);
     },
     onCycleEnd: writer.optimize,
-    stopGraceMs: Math.min(config.httpTimeoutMs, 10_000),
     // Every merchant is still polled once per interval, but not all in the same instant.
     spreadFraction: POLL_SPREAD,
     ...clock,

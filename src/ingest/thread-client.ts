@@ -94,7 +94,7 @@ class ThreadHandle {
     this.post({ kind: "startPolling" });
   }
 
-  /** Stops polling (polls in flight get the poller's grace), closes the database and ends the thread. */
+  /** Stops polling (polls in flight are cancelled), closes the database and ends the thread. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;

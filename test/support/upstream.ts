@@ -16,7 +16,9 @@ export type Behaviour =
   /** Headers and the first bytes of a body, then nothing more (stall) or a cut connection. */
   | { kind: "partial"; after: "stall" | "cut" }
   /** A real body's first `bytes` bytes, its whole length declared, then a cut connection. */
-  | { kind: "cut"; body: string; bytes: number };
+  | { kind: "cut"; body: string; bytes: number }
+  /** A real body, its whole length declared: the first `fastBytes` at once, then a few bytes every 50 ms. */
+  | { kind: "trickle"; body: string; fastBytes: number };
 
 export interface FakeUpstream {
   url: string;
@@ -101,6 +103,21 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         res.writeHead(200, { "content-type": "application/json", "content-length": String(bytes.length) });
         // Cut once the client has taken every byte written (it reads a long body at its own pace).
         res.write(bytes.subarray(0, b.bytes), () => setTimeout(() => req.socket.destroy(), 20));
+        return;
+      }
+      case "trickle": {
+        const bytes = Buffer.from(b.body);
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(bytes.length) });
+        res.write(bytes.subarray(0, b.fastBytes));
+        let at = b.fastBytes;
+        const drip = setInterval(() => {
+          if (at >= bytes.length) res.end();
+          else {
+            res.write(bytes.subarray(at, at + 16));
+            at += 16;
+          }
+        }, 50);
+        res.on("close", () => clearInterval(drip));
         return;
       }
       case "partial":

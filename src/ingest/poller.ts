@@ -13,7 +13,7 @@ import { nothingStoredYet, type StoredSales, storeSaleBatch } from "../store/sal
 import { formatDuration } from "../time/duration.js";
 import { type FetchMerchant, type FetchResult, UpstreamError } from "../upstream/client.js";
 import { backoffDelayMs } from "./backoff.js";
-import { logPollComplete } from "./poll-log.js";
+import { describePollFailure, logPollComplete } from "./poll-log.js";
 import { forEachLimited } from "./pool.js";
 
 /**
@@ -265,9 +265,9 @@ export class Poller {
   /** Records the failure and backs off; sales a streamed poll stored before failing are announced too. */
   private async failed(merchant: MerchantCredentialsRow, e: unknown, stored: StoredSales): Promise<void> {
     const { log, db } = this.opts;
-    const error = e instanceof UpstreamError ? e.message : `internal error: ${(e as Error).message}`;
+    const error = describePollFailure(e);
     if (!(e instanceof UpstreamError))
-      log.error({ err: e, merchant_id: merchant.id }, "poll failed unexpectedly");
+      log.error({ err: e, merchant_id: merchant.id }, `poll of merchant ${merchant.id} failed: ${error}`);
     let failures = 1;
     try {
       failures = await recordPollFailure(db, merchant.id, error);

@@ -1,9 +1,10 @@
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { type DatabaseConnection, type Driver, Kysely, SqliteDialect, SqliteDriver } from "kysely";
 import { migrateToLatest } from "./migrations.js";
 import { type PollStatements, preparePollStatements } from "./poll-statements.js";
 import { PollTimeBuffer } from "./poll-time-buffer.js";
 import type { Database } from "./schema.js";
+import { WriteHealth } from "./write-health.js";
 
 /** Any connection, the writer or a read-only one: what reads take. */
 export type Db = Kysely<Database>;
@@ -16,11 +17,13 @@ export type Db = Kysely<Database>;
  */
 export class WriterDb extends Kysely<Database> {
   readonly pollTimes = new PollTimeBuffer();
+  /** Whether writes are failing for the storage's sake (a full disk); every write reports here. */
+  readonly writeHealth = new WriteHealth();
   readonly #sqlite: BetterSqlite3.Database;
   #statements: PollStatements | undefined;
 
   constructor(sqlite: BetterSqlite3.Database) {
-    super({ dialect: new SqliteDialect({ database: sqlite }) });
+    super({ dialect: new WriterDialect(sqlite) });
     this.#sqlite = sqlite;
   }
 
@@ -28,6 +31,26 @@ export class WriterDb extends Kysely<Database> {
   get pollStatements(): PollStatements {
     this.#statements ??= preparePollStatements(this.#sqlite);
     return this.#statements;
+  }
+}
+
+/**
+ * On some failures (a full disk, an I/O error) SQLite rolls the transaction back itself. Kysely then
+ * sends a ROLLBACK all the same, which fails with "cannot rollback - no transaction is active", and
+ * that error replaced the one that mattered (SQLITE_FULL) in every log line and merchant's last_error.
+ */
+class WriterDialect extends SqliteDialect {
+  constructor(private readonly sqlite: BetterSqlite3.Database) {
+    super({ database: sqlite });
+  }
+
+  override createDriver(): Driver {
+    const sqlite = this.sqlite;
+    return new (class extends SqliteDriver {
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        if (sqlite.inTransaction) await super.rollbackTransaction(connection);
+      }
+    })({ database: sqlite });
   }
 }
 

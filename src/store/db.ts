@@ -1,6 +1,7 @@
 import BetterSqlite3 from "better-sqlite3";
 import { type DatabaseConnection, type Driver, Kysely, SqliteDialect, SqliteDriver } from "kysely";
 import { migrateToLatest } from "./migrations.js";
+import { explainOpenFailure } from "./open-failure.js";
 import { type PollStatements, preparePollStatements } from "./poll-statements.js";
 import { PollTimeBuffer } from "./poll-time-buffer.js";
 import type { Database } from "./schema.js";
@@ -65,7 +66,44 @@ export interface OpenedDatabase {
 const PAGE_CACHE = "cache_size = -4096";
 
 export async function openDatabase(path: string): Promise<OpenedDatabase> {
-  const sqlite = new BetterSqlite3(path);
+  let sqlite: BetterSqlite3.Database | undefined;
+  try {
+    sqlite = new BetterSqlite3(path);
+    configureWriter(sqlite);
+  } catch (e) {
+    sqlite?.close();
+    throw explainOpenFailure(path, e);
+  }
+  const db = new WriterDb(sqlite);
+  try {
+    // Migrations are written against no particular schema (each sees the tables of its time).
+    await migrateToLatest(db as Db as Kysely<unknown>);
+  } catch (e) {
+    await db.destroy();
+    throw explainOpenFailure(path, e);
+  }
+  // Statistics from a sample of each index: enough for the planner to pick the sale_date index, and
+  // ANALYZE then takes milliseconds instead of reading ten million sales at start-up.
+  sqlite.pragma("analysis_limit = 1000");
+  // 0x10002: analyse any table that has never been analysed, so a database opened for the first time
+  // after a bulk load gets statistics before the first windowed query.
+  sqlite.pragma("optimize = 0x10002");
+  let closed = false;
+  const opened = sqlite;
+  return {
+    db,
+    optimize: () => {
+      if (!closed) opened.pragma("optimize");
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+
+function configureWriter(sqlite: BetterSqlite3.Database): void {
   // WAL lets reads run beside the ingest writer; NORMAL sync is crash-safe for the process, and a
   // power cut can only lose sales that the next poll fetches again (upstream returns the whole history).
   sqlite.pragma("journal_mode = WAL");
@@ -77,32 +115,6 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
   // small cache turns each into a read; more costs resident memory the service's budget (150 MB with
   // 2,000 streams) does not have.
   sqlite.pragma(PAGE_CACHE);
-  const db = new WriterDb(sqlite);
-  try {
-    // Migrations are written against no particular schema (each sees the tables of its time).
-    await migrateToLatest(db as Db as Kysely<unknown>);
-  } catch (e) {
-    await db.destroy();
-    throw e;
-  }
-  // Statistics from a sample of each index: enough for the planner to pick the sale_date index, and
-  // ANALYZE then takes milliseconds instead of reading ten million sales at start-up.
-  sqlite.pragma("analysis_limit = 1000");
-  // 0x10002: analyse any table that has never been analysed, so a database opened for the first time
-  // after a bulk load gets statistics before the first windowed query.
-  sqlite.pragma("optimize = 0x10002");
-  let closed = false;
-  return {
-    db,
-    optimize: () => {
-      if (!closed) sqlite.pragma("optimize");
-    },
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await db.destroy();
-    },
-  };
 }
 
 /**

@@ -7,7 +7,12 @@ import { ConfigError, loadConfig } from "./config/config.js";
 import { createLogger } from "./log/logger.js";
 import { createService, type Service } from "./service.js";
 
-const SHUTDOWN_LIMIT_MS = 20_000;
+/**
+ * A shutdown that somehow hangs still ends, and says so, before the 10 s a supervisor (Docker's
+ * default) waits before SIGKILL, which would say nothing. It takes well under a second otherwise:
+ * polls in flight are cancelled, not waited for (ingest/poller.ts).
+ */
+const SHUTDOWN_LIMIT_MS = 8000;
 
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>;

@@ -11,6 +11,7 @@ import { type Ingest, type IngestEvents, type LocalIngest, openIngest } from "./
 import { startIngestThread } from "./ingest/thread-client.js";
 import { LiveFeed } from "./live/feed.js";
 import { LiveHub } from "./live/hub.js";
+import type { WriteFailure } from "./store/write-health.js";
 
 /** Dashboard answers may be this old (ms) when sent; sales themselves reach screens through the stream at once. */
 const READ_CACHE: ReadCacheOptions = {
@@ -60,10 +61,14 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   const hub = new LiveHub({ maxClients: config.maxStreamClients, coalesceMs: STREAM_COALESCE_MS });
   const feed = new LiveFeed({ hub });
   // The one path by which a change reaches screens: cached answers refresh, and polls become live events.
+  let storageFailure: WriteFailure | undefined;
   const events: IngestEvents = {
     onChange: () => cache.invalidate(),
     onOutcome: feed.onOutcome,
     onSummary: feed.onSummary,
+    onStorage: (failure) => {
+      storageFailure = failure;
+    },
   };
   let inline: LocalIngest | undefined;
   let ingest: Ingest;
@@ -85,6 +90,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       now: opts.now,
       refetch: (id) => ingest.refetch(id),
       limits: config,
+      storageFailure: () => storageFailure,
     });
   } catch (e) {
     await ingest.stop();

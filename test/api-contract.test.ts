@@ -38,7 +38,7 @@ function violations(schema: TSchema, body: unknown): string[] {
 
 const admin = () => t.auth;
 const reads: [url: string, status: number, schema: TSchema, headers?: () => Record<string, string>][] = [
-  ["/v1/health", 200, C.StatusBody],
+  ["/v1/health", 200, C.Health],
   ["/v1/summary", 200, C.Summary],
   ["/v1/ticker", 200, Type.Array(C.TickerRow)],
   ["/v1/leaderboard/merchants", 200, Type.Array(C.MerchantStanding)],

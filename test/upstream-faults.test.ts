@@ -253,7 +253,7 @@ describe("upstream faults at one merchant of twenty, against the real server", (
     upstream = await startFakeUpstream();
     const st = new Stage(upstream);
     stage = st;
-    const srv = await startServerProcess({ ...ENV, DB_PATH: dbPath, SOURCE_BASE_URL: upstream.url });
+    const srv = await startServerProcess({ dbPath, sourceBaseUrl: upstream.url, env: ENV });
     server = srv;
 
     for (const fault of FAULTS) {
@@ -264,7 +264,7 @@ describe("upstream faults at one merchant of twenty, against the real server", (
     }
     st.set(() => ({ kind: "json", body: posBody([...BAD_ROWS, ...st.histories.rowsOf(FAULTY)]) }));
     const skipped = () =>
-      srv.lines.find((l) => l.merchant_id === FAULTY && typeof l.skipped === "number" && l.skipped > 0);
+      srv.records().find((l) => l.merchant_id === FAULTY && typeof l.skipped === "number" && l.skipped > 0);
     for (let i = 0; i < 200 && !skipped(); i++) await pause(25);
     expect(skipped()).toMatchObject({ skipped: BAD_ROWS.length });
     await healthyAgain(st, srv);
@@ -272,9 +272,9 @@ describe("upstream faults at one merchant of twenty, against the real server", (
     const final = st.freeze();
     await pollsAfter(upstream, Date.now());
     expect(srv.child.exitCode, "the server is still running").toBeNull();
-    expect(await srv.stop()).toBe(0);
+    expect((await srv.stop()).code).toBe(0);
     server = undefined;
-    expect(srv.lines.filter((l) => Number(l.level) >= 50 || "raw" in l)).toEqual([]);
+    expect(srv.records().filter((l) => Number(l.level) >= 50 || "raw" in l)).toEqual([]);
 
     for (const [id, wait] of longestWaits(upstream))
       expect(wait, `merchant ${id}'s longest wait between polls`).toBeLessThanOrEqual(

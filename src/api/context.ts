@@ -1,5 +1,6 @@
 import type { Config } from "../config/config.js";
 import type { StoreAccess } from "../store/access.js";
+import type { WriteFailure } from "../store/write-health.js";
 import type { ReadCache } from "./read-cache.js";
 
 /** What the routes need from the running service, passed in (never read from globals). */
@@ -17,4 +18,6 @@ export interface AppContext {
    * so an operator's refetch waits for one hop to the ingest thread, not a lookup and then a request.
    */
   refetch: (merchantId: string) => Promise<boolean>;
+  /** Why writes are failing now (a full disk), as ingest last reported; undefined while they succeed. */
+  storageFailure?: () => WriteFailure | undefined;
 }

@@ -3,6 +3,7 @@ import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import * as S from "../contract/index.js";
 import type { ReadArgs, ReadName } from "../store/access.js";
+import { rfc3339 } from "../time/instant.js";
 import type { AppContext } from "./context.js";
 import { badRequest } from "./errors.js";
 import { parseBucket, parseSince, rejectNonFiniteNumbers, windowStart } from "./params.js";
@@ -44,7 +45,13 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   const errors = { 400: S.ErrorBody };
   app.addHook("preHandler", rejectNonFiniteNumbers);
 
-  app.get("/v1/health", { schema: { response: { 200: S.StatusBody } } }, async () => ({ status: "ok" }));
+  app.get("/v1/health", { schema: { response: { 200: S.Health } } }, async (): Promise<S.Health> => {
+    const failure = ctx.storageFailure?.();
+    if (!failure) return { status: "ok" };
+    const { error, since, at } = failure;
+    const storage = { error, failing_since: rfc3339(since), last_failure_at: rfc3339(at) };
+    return { status: "degraded", storage };
+  });
 
   app.get("/v1/summary", { schema: { response: { 200: S.Summary } } }, (_req, reply) =>
     read(reply, "summary", null, () => ({ now: now(), rateWindowMs: config.rateWindowMs })),

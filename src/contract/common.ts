@@ -28,3 +28,26 @@ export const ErrorBody = Type.Object({ error: Type.String() }, CLOSED);
 export type ErrorBody = Static<typeof ErrorBody>;
 export const StatusBody = Type.Object({ status: Type.String() }, CLOSED);
 export type StatusBody = Static<typeof StatusBody>;
+
+/** Writes failing for the storage's sake (a full disk, an I/O error); reads still answer meanwhile. */
+export const StorageFailure = Type.Object(
+  {
+    error: Type.String({
+      description: 'SQLite\'s words and code, e.g. "database or disk is full (SQLITE_FULL)"',
+    }),
+    failing_since: Instant,
+    last_failure_at: Instant,
+  },
+  CLOSED,
+);
+export type StorageFailure = Static<typeof StorageFailure>;
+
+/**
+ * `{"status":"ok"}` as the spec has it; "degraded", still with 200 (reads are served), while writes
+ * fail, with why in `storage`. It clears once the writes that failed succeed again.
+ */
+export const Health = Type.Object(
+  { status: Type.Enum(["ok", "degraded"]), storage: Type.Optional(StorageFailure) },
+  CLOSED,
+);
+export type Health = Static<typeof Health>;

@@ -1,5 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { PollResult } from "../store/poll-transaction.js";
+import { describeStorageFailure } from "../store/write-health.js";
+import { UpstreamError } from "../upstream/client.js";
 import type { SkippedRow } from "../upstream/payload.js";
 
 const MAX_LOGGED_SKIPS = 10;
@@ -28,4 +30,12 @@ export function logPollComplete(
       `milestone ${t.milestone_id} "${t.name}" triggered (${t.type} >= ${t.threshold})`,
     );
   }
+}
+
+/** What operators read as the merchant's last_error: upstream's fault, the storage's, or a bug. */
+export function describePollFailure(e: unknown): string {
+  if (e instanceof UpstreamError) return e.message;
+  const storage = describeStorageFailure(e);
+  if (storage !== undefined) return `storage error: ${storage}`;
+  return `internal error: ${(e as Error).message}`;
 }

@@ -13,7 +13,7 @@ import { nothingStoredYet, type StoredSales, storeSaleBatch } from "../store/sal
 import { formatDuration } from "../time/duration.js";
 import { type FetchMerchant, type FetchResult, UpstreamError } from "../upstream/client.js";
 import { backoffDelayMs } from "./backoff.js";
-import { logPollComplete } from "./poll-log.js";
+import { describePollFailure, logPollComplete } from "./poll-log.js";
 import { forEachLimited } from "./pool.js";
 
 /**
@@ -43,8 +43,6 @@ export interface PollerOptions {
   onCycleEnd?: () => void;
   now?: () => number;
   random?: () => number;
-  /** How long stop() waits for polls in flight before cancelling their requests. */
-  stopGraceMs?: number;
   /**
    * Scheduled cycles after the first start their polls evenly over this fraction of the interval
    * instead of all at once (0, the default: all at once). A thousand merchants then cost upstream, the
@@ -61,6 +59,8 @@ export interface PollerOptions {
 export class Poller {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly refetchAfter = new Set<string>();
+  /** Refetches asked for by operators, from their lookup on: stop() waits for them too. */
+  private readonly refetches = new Set<Promise<void>>();
   private readonly notBefore = new Map<string, number>();
   private readonly cancel = new AbortController();
   private timer: NodeJS.Timeout | undefined;
@@ -85,7 +85,12 @@ export class Poller {
     this.runCycle();
   }
 
-  /** Stops scheduling, waits (bounded) for polls in flight, then cancels what is left. */
+  /**
+   * Stops scheduling and cancels the polls in flight at once, whatever upstream does: waiting for them
+   * could take up to the HTTP timeout, past the few seconds a supervisor gives a stopping service
+   * before it kills it. Nothing is half-written: a poll's own transaction is whole or absent, and a
+   * long history's batches already committed are whole sales the next start's full poll completes.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.stopped = true;
@@ -95,17 +100,9 @@ export class Poller {
       resume();
     }
     this.pauses.clear();
-    const settled = () => Promise.allSettled([this.cycle, ...this.inFlight.values()]);
-    let grace: NodeJS.Timeout | undefined;
-    await Promise.race([
-      settled(),
-      new Promise((r) => {
-        grace = setTimeout(r, this.opts.stopGraceMs ?? 10_000);
-      }),
-    ]);
-    clearTimeout(grace);
     this.cancel.abort();
-    await settled();
+    // A transaction being written when the signal came runs to its end before this resolves.
+    await Promise.allSettled([this.cycle, ...this.inFlight.values(), ...this.refetches]);
     await this.writePollStamps();
   }
 
@@ -129,7 +126,7 @@ export class Poller {
       this.refetchAfter.add(merchantId);
       return "coalesced";
     }
-    void this.pollById(merchantId);
+    this.refetchById(merchantId);
     return "started";
   }
 
@@ -188,8 +185,15 @@ export class Poller {
     });
   }
 
+  private refetchById(merchantId: string): void {
+    const refetch = this.pollById(merchantId).finally(() => this.refetches.delete(refetch));
+    this.refetches.add(refetch);
+  }
+
   private async pollById(merchantId: string): Promise<void> {
     const merchant = await getMerchantCredentials(this.opts.db, merchantId).catch(() => undefined);
+    // Stopped meanwhile: the database may be closing.
+    if (this.stopped) return;
     if (merchant) await this.poll(merchant);
     // Asked for by an operator, who looks for its time now rather than at the cycle's end.
     await this.writePollStamps();
@@ -200,7 +204,7 @@ export class Poller {
     if (running) return running;
     const promise = this.pollOnce(merchant).finally(() => {
       this.inFlight.delete(merchant.id);
-      if (this.refetchAfter.delete(merchant.id) && !this.stopped) void this.pollById(merchant.id);
+      if (this.refetchAfter.delete(merchant.id) && !this.stopped) this.refetchById(merchant.id);
     });
     this.inFlight.set(merchant.id, promise);
     return promise;
@@ -226,6 +230,8 @@ export class Poller {
   private async fetchAndStore(merchant: MerchantCredentialsRow, stored: StoredSales) {
     const { db } = this.opts;
     const batches = async (sales: IncomingSale[]) => {
+      // The body read ahead of the parse holds a few more batches: shutting down does not wait for them.
+      if (this.cancel.signal.aborted) throw new Error("poll cancelled: shutting down");
       if (!(await storeSaleBatch(db, merchant.id, sales, this.now(), stored))) throw new MerchantGone();
     };
     try {
@@ -260,9 +266,9 @@ export class Poller {
   /** Records the failure and backs off; sales a streamed poll stored before failing are announced too. */
   private async failed(merchant: MerchantCredentialsRow, e: unknown, stored: StoredSales): Promise<void> {
     const { log, db } = this.opts;
-    const error = e instanceof UpstreamError ? e.message : `internal error: ${(e as Error).message}`;
+    const error = describePollFailure(e);
     if (!(e instanceof UpstreamError))
-      log.error({ err: e, merchant_id: merchant.id }, "poll failed unexpectedly");
+      log.error({ err: e, merchant_id: merchant.id }, `poll of merchant ${merchant.id} failed: ${error}`);
     let failures = 1;
     try {
       failures = await recordPollFailure(db, merchant.id, error);

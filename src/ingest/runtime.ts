@@ -13,6 +13,8 @@ import { runChange, runRead } from "../store/access.js";
 import { getSummary } from "../store/dashboard.js";
 import { type OpenedDatabase, openDatabase, openReadConnection } from "../store/db.js";
 import { getMerchantCredentials } from "../store/merchants.js";
+import type { WriteFailure } from "../store/write-health.js";
+import { formatDuration } from "../time/duration.js";
 import { createUpstreamClient, type FetchMerchant } from "../upstream/client.js";
 import { Poller, type PollOutcome } from "./poller.js";
 import { SummaryTicker } from "./summary-ticker.js";
@@ -30,6 +32,8 @@ export interface IngestEvents {
   onChange?: () => void;
   /** The summary after stored sales, at most one per SUMMARY_EVERY_MS (the live feed pushes it). */
   onSummary?: (summary: Summary) => void;
+  /** Writes started or stopped failing for the storage's sake (a full disk), or failed again. */
+  onStorage?: (failure: WriteFailure | undefined) => void;
 }
 
 /** What the rest of the service sees of ingest, wherever it runs. */
@@ -39,7 +43,7 @@ export interface Ingest {
   startPolling(): void;
   /** Polls one merchant now; resolves false (and polls nothing) when there is no such merchant. */
   refetch(merchantId: string): Promise<boolean>;
-  /** Stops polling (polls in flight get the poller's grace), then closes the database. */
+  /** Stops polling (polls in flight are cancelled), then closes the database. */
   stop(): Promise<void>;
 }
 
@@ -78,6 +82,7 @@ export async function openIngest(
     throw e;
   }
   const readDb = reader?.db ?? writer.db;
+  writer.db.writeHealth.onChange = storageReporter(log, events);
   const now = clock.now ?? Date.now;
   const summaries = new SummaryTicker({
     read: () => getSummary(readDb, { now: now(), rateWindowMs: config.rateWindowMs }),
@@ -99,7 +104,6 @@ export async function openIngest(
       events.onOutcome?.(outcome);
     },
     onCycleEnd: writer.optimize,
-    stopGraceMs: Math.min(config.httpTimeoutMs, 10_000),
     // Every merchant is still polled once per interval, but not all in the same instant.
     spreadFraction: POLL_SPREAD,
     ...clock,
@@ -131,5 +135,20 @@ export async function openIngest(
       await reader?.close();
       await writer.close();
     },
+  };
+}
+
+/** Logs when writes start and stop failing (each failed poll logs its own line), and tells `events`. */
+function storageReporter(log: FastifyBaseLogger, events: IngestEvents) {
+  let failing: WriteFailure | undefined;
+  return (failure: WriteFailure | undefined) => {
+    if (failure && !failing)
+      log.error(`database writes are failing: ${failure.error}; nothing new is stored until they succeed`);
+    else if (!failure && failing)
+      log.info(
+        `database writes succeed again (they failed for ${formatDuration(Date.now() - failing.since)})`,
+      );
+    failing = failure;
+    events.onStorage?.(failure);
   };
 }

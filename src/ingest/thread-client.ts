@@ -59,6 +59,8 @@ class ThreadHandle {
         if (this.calls.take(m) || !("kind" in m)) return;
         if (m.kind === "ready") {
           ready = true;
+          // A replacement thread starts with no failed write; one that fails again reports it.
+          this.opts.onStorage?.(undefined);
           this.adopt(worker);
           resolve();
         } else if (m.kind === "failed") {
@@ -94,7 +96,7 @@ class ThreadHandle {
     this.post({ kind: "startPolling" });
   }
 
-  /** Stops polling (polls in flight get the poller's grace), closes the database and ends the thread. */
+  /** Stops polling (polls in flight are cancelled), closes the database and ends the thread. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
@@ -139,6 +141,7 @@ function forwardEvent(m: FromIngestThread, events: IngestEvents): void {
   if (m.kind === "outcome") events.onOutcome?.(m.outcome);
   else if (m.kind === "change") events.onChange?.();
   else if (m.kind === "summary") events.onSummary?.(m.summary);
+  else if (m.kind === "storage") events.onStorage?.(m.failure);
 }
 
 function newWorker(opts: IngestThreadOptions): Worker {

@@ -1,6 +1,7 @@
 import type { Config } from "../config/config.js";
 import type { Summary } from "../contract/index.js";
 import type { ChangeName, ReadName } from "../store/access.js";
+import type { WriteFailure } from "../store/write-health.js";
 import type { PollOutcome } from "./poller.js";
 import type { Answer, Call } from "./rpc.js";
 
@@ -33,6 +34,8 @@ export type FromIngestThread =
   | { kind: "failed"; error: string }
   | { kind: "outcome"; outcome: PollOutcome }
   | { kind: "summary"; summary: Summary }
+  /** Writes started or stopped failing for the storage's sake; `failure` is absent once they succeed. */
+  | { kind: "storage"; failure?: WriteFailure }
   /** Something a dashboard shows changed; sent before the answer to the change that caused it. */
   | { kind: "change" }
   | { kind: "stopped" };

@@ -26,6 +26,7 @@ try {
     onOutcome: (outcome) => send({ kind: "outcome", outcome }),
     onChange: () => send({ kind: "change" }),
     onSummary: (summary) => send({ kind: "summary", summary }),
+    onStorage: (failure) => send({ kind: "storage", ...(failure ? { failure } : {}) }),
   });
 } catch (e) {
   send({ kind: "failed", error: (e as Error).message });

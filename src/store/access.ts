@@ -75,7 +75,7 @@ export function runChange<N extends ChangeName>(
 ): Promise<ChangeResult<N>> {
   const change = CHANGES[name] as (db: Db, args: ChangeArgs<N>) => Promise<ChangeResult<N>>;
   // Poll times kept in memory go first, so a merchant deleted or re-created now is not stamped after.
-  return writePollTimes(db).then(() => change(db, args));
+  return writePollTimes(db).then(() => db.writeHealth.track(() => change(db, args)));
 }
 
 /**

@@ -1,9 +1,11 @@
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { type DatabaseConnection, type Driver, Kysely, SqliteDialect, SqliteDriver } from "kysely";
 import { migrateToLatest } from "./migrations.js";
+import { explainOpenFailure } from "./open-failure.js";
 import { type PollStatements, preparePollStatements } from "./poll-statements.js";
 import { PollTimeBuffer } from "./poll-time-buffer.js";
 import type { Database } from "./schema.js";
+import { WriteHealth } from "./write-health.js";
 
 /** Any connection, the writer or a read-only one: what reads take. */
 export type Db = Kysely<Database>;
@@ -16,11 +18,13 @@ export type Db = Kysely<Database>;
  */
 export class WriterDb extends Kysely<Database> {
   readonly pollTimes = new PollTimeBuffer();
+  /** Whether writes are failing for the storage's sake (a full disk); every write reports here. */
+  readonly writeHealth = new WriteHealth();
   readonly #sqlite: BetterSqlite3.Database;
   #statements: PollStatements | undefined;
 
   constructor(sqlite: BetterSqlite3.Database) {
-    super({ dialect: new SqliteDialect({ database: sqlite }) });
+    super({ dialect: new WriterDialect(sqlite) });
     this.#sqlite = sqlite;
   }
 
@@ -28,6 +32,26 @@ export class WriterDb extends Kysely<Database> {
   get pollStatements(): PollStatements {
     this.#statements ??= preparePollStatements(this.#sqlite);
     return this.#statements;
+  }
+}
+
+/**
+ * On some failures (a full disk, an I/O error) SQLite rolls the transaction back itself. Kysely then
+ * sends a ROLLBACK all the same, which fails with "cannot rollback - no transaction is active", and
+ * that error replaced the one that mattered (SQLITE_FULL) in every log line and merchant's last_error.
+ */
+class WriterDialect extends SqliteDialect {
+  constructor(private readonly sqlite: BetterSqlite3.Database) {
+    super({ database: sqlite });
+  }
+
+  override createDriver(): Driver {
+    const sqlite = this.sqlite;
+    return new (class extends SqliteDriver {
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        if (sqlite.inTransaction) await super.rollbackTransaction(connection);
+      }
+    })({ database: sqlite });
   }
 }
 
@@ -42,7 +66,44 @@ export interface OpenedDatabase {
 const PAGE_CACHE = "cache_size = -4096";
 
 export async function openDatabase(path: string): Promise<OpenedDatabase> {
-  const sqlite = new BetterSqlite3(path);
+  let sqlite: BetterSqlite3.Database | undefined;
+  try {
+    sqlite = new BetterSqlite3(path);
+    configureWriter(sqlite);
+  } catch (e) {
+    sqlite?.close();
+    throw explainOpenFailure(path, e);
+  }
+  const db = new WriterDb(sqlite);
+  try {
+    // Migrations are written against no particular schema (each sees the tables of its time).
+    await migrateToLatest(db as Db as Kysely<unknown>);
+  } catch (e) {
+    await db.destroy();
+    throw explainOpenFailure(path, e);
+  }
+  // Statistics from a sample of each index: enough for the planner to pick the sale_date index, and
+  // ANALYZE then takes milliseconds instead of reading ten million sales at start-up.
+  sqlite.pragma("analysis_limit = 1000");
+  // 0x10002: analyse any table that has never been analysed, so a database opened for the first time
+  // after a bulk load gets statistics before the first windowed query.
+  sqlite.pragma("optimize = 0x10002");
+  let closed = false;
+  const opened = sqlite;
+  return {
+    db,
+    optimize: () => {
+      if (!closed) opened.pragma("optimize");
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+
+function configureWriter(sqlite: BetterSqlite3.Database): void {
   // WAL lets reads run beside the ingest writer; NORMAL sync is crash-safe for the process, and a
   // power cut can only lose sales that the next poll fetches again (upstream returns the whole history).
   sqlite.pragma("journal_mode = WAL");
@@ -54,32 +115,6 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
   // small cache turns each into a read; more costs resident memory the service's budget (150 MB with
   // 2,000 streams) does not have.
   sqlite.pragma(PAGE_CACHE);
-  const db = new WriterDb(sqlite);
-  try {
-    // Migrations are written against no particular schema (each sees the tables of its time).
-    await migrateToLatest(db as Db as Kysely<unknown>);
-  } catch (e) {
-    await db.destroy();
-    throw e;
-  }
-  // Statistics from a sample of each index: enough for the planner to pick the sale_date index, and
-  // ANALYZE then takes milliseconds instead of reading ten million sales at start-up.
-  sqlite.pragma("analysis_limit = 1000");
-  // 0x10002: analyse any table that has never been analysed, so a database opened for the first time
-  // after a bulk load gets statistics before the first windowed query.
-  sqlite.pragma("optimize = 0x10002");
-  let closed = false;
-  return {
-    db,
-    optimize: () => {
-      if (!closed) sqlite.pragma("optimize");
-    },
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await db.destroy();
-    },
-  };
 }
 
 /**

@@ -136,11 +136,13 @@ export async function deleteMerchant(db: Db, id: string): Promise<boolean> {
 export async function recordPollFailure(db: WriterDb, id: string, error: string): Promise<number> {
   // An earlier success kept in memory is written first: the failure is the newer state.
   await writePollTimes(db);
-  const row = await db
-    .updateTable("merchants")
-    .set((eb) => ({ last_error: error, consecutive_failures: eb("consecutive_failures", "+", 1) }))
-    .where("id", "=", id)
-    .returning("consecutive_failures")
-    .executeTakeFirst();
+  const row = await db.writeHealth.track(() =>
+    db
+      .updateTable("merchants")
+      .set((eb) => ({ last_error: error, consecutive_failures: eb("consecutive_failures", "+", 1) }))
+      .where("id", "=", id)
+      .returning("consecutive_failures")
+      .executeTakeFirst(),
+  );
   return row?.consecutive_failures ?? 0;
 }

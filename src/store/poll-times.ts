@@ -32,8 +32,10 @@ export async function recordUnchangedPoll(
 export async function writePollTimes(db: WriterDb): Promise<void> {
   if (db.pollTimes.size === 0) return;
   const st = db.pollStatements;
-  await db.transaction().execute(async () => {
-    // Taken now, when this connection's earlier writes are done: every time still kept goes out.
-    for (const [id, at] of db.pollTimes.take()) st.stamp.run(at, id, at);
-  });
+  await db.writeHealth.track(() =>
+    db.transaction().execute(async () => {
+      // Taken now, when this connection's earlier writes are done: every time still kept goes out.
+      for (const [id, at] of db.pollTimes.take()) st.stamp.run(at, id, at);
+    }),
+  );
 }

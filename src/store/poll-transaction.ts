@@ -51,12 +51,28 @@ export async function applyPoll(
   now: number,
   earlier: StoredSales = nothingStoredYet(),
 ): Promise<PollResult | "stale" | undefined> {
-  const st = db.pollStatements;
   if (poll.unchanged) {
     const quick = await recordUnchangedPoll(db, merchantId, poll.digest, now);
     if (quick === "kept") return nothingChanged();
     if (quick !== "full") return quick;
   }
+  const adding = { sales: false };
+  return db.writeHealth.track(
+    () => storePoll(db, merchantId, poll, now, earlier, adding),
+    () => adding.sales,
+  );
+}
+
+/** applyPoll's transaction; `adding.sales` says whether it has new sales to add (write-health.ts). */
+function storePoll(
+  db: WriterDb,
+  merchantId: string,
+  poll: FetchedPoll,
+  now: number,
+  earlier: StoredSales,
+  adding: { sales: boolean },
+): Promise<PollResult | "stale" | undefined> {
+  const st = db.pollStatements;
   return db.transaction().execute(async (trx) => {
     const merchant = st.merchant.get(merchantId) as MerchantPollState | undefined;
     if (!merchant) return undefined;
@@ -65,6 +81,7 @@ export async function applyPoll(
     db.pollTimes.forget(merchantId);
 
     const fresh = poll.unchanged ? [] : await newSalesOnly(trx, st, merchantId, poll.sales);
+    adding.sales = fresh.length > 0;
     await insertSales(st, merchantId, fresh, now);
     addToRollups(st, merchantId, fresh, now);
     const stored = earlier.count + fresh.length;

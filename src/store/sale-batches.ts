@@ -40,14 +40,18 @@ export function storeSaleBatch(
   stored: StoredSales,
 ): Promise<boolean> {
   const st = db.pollStatements;
-  return db.transaction().execute(async (trx) => {
-    if (st.merchant.get(merchantId) === undefined) return false;
-    const fresh = await newSalesOnly(trx, st, merchantId, sales);
-    await insertSales(st, merchantId, fresh, now);
-    addToRollups(st, merchantId, fresh, now);
-    addToTotals(st, merchantId, fresh);
-    stored.count += fresh.length;
-    stored.newest = newestOf([...stored.newest, ...fresh], NEWEST_SALES_KEPT);
-    return true;
-  });
+  let adding = false;
+  const batch = () =>
+    db.transaction().execute(async (trx) => {
+      if (st.merchant.get(merchantId) === undefined) return false;
+      const fresh = await newSalesOnly(trx, st, merchantId, sales);
+      adding = fresh.length > 0;
+      await insertSales(st, merchantId, fresh, now);
+      addToRollups(st, merchantId, fresh, now);
+      addToTotals(st, merchantId, fresh);
+      stored.count += fresh.length;
+      stored.newest = newestOf([...stored.newest, ...fresh], NEWEST_SALES_KEPT);
+      return true;
+    });
+  return db.writeHealth.track(batch, () => adding);
 }

@@ -30,8 +30,11 @@ export type Behaviour =
       declare?: number;
       status?: number;
     }
-  /** `body` with its length declared, one byte every `everyMs`. */
-  | { kind: "trickle"; body: string; everyMs: number }
+  /**
+   * `body` with its length declared: the first `fastBytes` (default none) at once, then `chunkBytes`
+   * (default 1) every `everyMs`.
+   */
+  | { kind: "trickle"; body: string; everyMs: number; fastBytes?: number; chunkBytes?: number }
   | { kind: "redirect"; status: number; location: string }
   /**
    * A Content-Length that lies: `declared` bytes announced, `body` sent on the raw socket (Node's
@@ -131,9 +134,10 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       case "trickle": {
         const bytes = Buffer.from(b.body);
         res.writeHead(200, { "content-type": "application/json", "content-length": String(bytes.length) });
-        let at = 0;
+        let at = b.fastBytes ?? 0;
+        res.write(bytes.subarray(0, at));
         const next = () => {
-          res.write(bytes.subarray(at, ++at));
+          res.write(bytes.subarray(at, (at += b.chunkBytes ?? 1)));
           if (at >= bytes.length) res.end();
           else timer = setTimeout(next, b.everyMs);
         };

@@ -137,7 +137,9 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         let at = b.fastBytes ?? 0;
         res.write(bytes.subarray(0, at));
         const next = () => {
-          res.write(bytes.subarray(at, (at += b.chunkBytes ?? 1)));
+          const from = at;
+          at += b.chunkBytes ?? 1;
+          res.write(bytes.subarray(from, at));
           if (at >= bytes.length) res.end();
           else timer = setTimeout(next, b.everyMs);
         };

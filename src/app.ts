@@ -7,8 +7,9 @@ import Fastify, {
   LogController,
 } from "fastify";
 import { adminRoutes } from "./api/admin.js";
+import { registerJsonBodyParser } from "./api/body.js";
 import type { AppContext } from "./api/context.js";
-import { HttpError } from "./api/errors.js";
+import { frameworkErrors, HttpError } from "./api/errors.js";
 import { publicRoutes } from "./api/public.js";
 import { ReadCache } from "./api/read-cache.js";
 import { streamRoutes } from "./api/stream.js";
@@ -46,7 +47,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // that concern a request carry its id themselves.
     childLoggerFactory: (logger) => logger,
     genReqId: requestIds(),
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  registerJsonBodyParser(app);
 
   // Callback style (no promise per request): this runs for every request the service answers.
   app.addHook("onResponse", (req, reply, done) => {

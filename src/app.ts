@@ -8,6 +8,7 @@ import Fastify, {
 } from "fastify";
 import { adminRoutes } from "./api/admin.js";
 import { registerJsonBodyParser } from "./api/body.js";
+import { clientErrorHandler, keepConnectionAfterBodyError } from "./api/connection-errors.js";
 import type { AppContext } from "./api/context.js";
 import { frameworkErrors, HttpError } from "./api/errors.js";
 import { publicRoutes } from "./api/public.js";
@@ -47,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // that concern a request carry its id themselves.
     childLoggerFactory: (logger) => logger,
     genReqId: requestIds(),
+    clientErrorHandler,
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerJsonBodyParser(app);
@@ -69,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const { status, message } = describeError(err);
     if (status >= 500) req.log.error({ err, reqId: req.id }, "request failed");
+    keepConnectionAfterBodyError(req, reply);
     if (err instanceof HttpError && err.retryAfterSeconds !== undefined) {
       reply.header("retry-after", String(err.retryAfterSeconds));
     }

@@ -211,6 +211,39 @@ describe("bodies and ids", () => {
     expect(plain.json()).toMatchObject({ alias: "Kept", enabled: true });
   });
 
+  test('a field of another JSON type → 400, not coerced (found by the fuzz run: name false was stored as "false")', async () => {
+    await addMerchant(t, "173", "Bitcoin Coffee");
+    const id = await addMilestone(t, { name: "M", type: "volume", threshold: 1 });
+    const cases: [method: "POST" | "PUT", url: string, payload: object, message: string][] = [
+      ["PUT", `/v1/admin/milestones/${id}`, { name: false }, "body/name must be string"],
+      ["PUT", `/v1/admin/milestones/${id}`, { threshold: true }, "body/threshold must be integer"],
+      ["PUT", `/v1/admin/milestones/${id}`, { threshold: "5" }, "body/threshold must be integer"],
+      ["PUT", `/v1/admin/milestones/${id}`, { enabled: 0 }, "body/enabled must be boolean"],
+      ["POST", "/v1/admin/milestones", { name: 7, type: "volume", threshold: 1 }, "body/name must be string"],
+      ["PUT", "/v1/admin/merchants/173", { alias: ["x"] }, "body/alias must be string"],
+      ["PUT", "/v1/admin/merchants/173", { enabled: "false" }, "body/enabled must be boolean"],
+      ["POST", "/v1/admin/merchants", { id: 174, public_key: "k", alias: "a" }, "body/id must be string"],
+      ["POST", "/v1/admin/auth/login", { token: 1 }, "body/token must be string"],
+    ];
+    for (const [method, url, payload, message] of cases) {
+      expectError(await raw(method, url, JSON.stringify(payload)), 400, message);
+    }
+    expect((await get(t, "/v1/admin/merchants", t.auth)).body).toMatchObject([
+      { id: "173", alias: "Bitcoin Coffee", enabled: true },
+    ]);
+    expect((await get(t, "/v1/admin/milestones", t.auth)).body).toMatchObject([
+      { id, name: "M", threshold: 1, enabled: true },
+    ]);
+  });
+
+  test("an OPTIONS that is not a full preflight → 204, not a text/plain 400 (found by the fuzz run)", async () => {
+    for (const headers of [{}, { origin: "https://a.example" }, { "access-control-request-method": "GET" }]) {
+      const res = await t.app.inject({ method: "OPTIONS", url: "/v1/summary", headers });
+      expect(res.statusCode).toBe(204);
+      expect(res.body).toBe("");
+    }
+  });
+
   test("bytes that are not UTF-8 → 400", async () => {
     for (const bytes of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xc0, 0xaf]]) {
       const payload = Buffer.concat([

@@ -5,14 +5,14 @@ import { FailedAuthLimiter, presentedTokens, tokenMatcher } from "./auth.js";
 import { knownFields } from "./body.js";
 import type { AppContext } from "./context.js";
 import { HttpError, notFound } from "./errors.js";
-import { rejectNonFiniteNumbers, rejectNullFields } from "./params.js";
+import { rejectMistypedFields, rejectNonFiniteNumbers } from "./params.js";
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { store, now } = ctx;
   const matches = tokenMatcher(ctx.config.adminToken);
   const limiter = new FailedAuthLimiter();
   const errors = { 400: S.ErrorBody, 401: S.ErrorBody, 404: S.ErrorBody, 429: S.ErrorBody };
-  app.addHook("preValidation", rejectNullFields);
+  app.addHook("preValidation", rejectMistypedFields);
   app.addHook("preHandler", rejectNonFiniteNumbers);
 
   const refuseIfLimited = (ip: string): void => {

@@ -4,11 +4,15 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   LogController,
 } from "fastify";
 import { adminRoutes } from "./api/admin.js";
+import { registerJsonBodyParser } from "./api/body.js";
+import { clientErrorHandler, keepConnectionAfterBodyError } from "./api/connection-errors.js";
 import type { AppContext } from "./api/context.js";
-import { HttpError } from "./api/errors.js";
+import { frameworkErrors, HttpError } from "./api/errors.js";
 import { publicRoutes } from "./api/public.js";
 import { ReadCache } from "./api/read-cache.js";
 import { streamRoutes } from "./api/stream.js";
@@ -50,8 +54,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     childLoggerFactory: (logger) => logger,
     genReqId: requestIds(),
     ...(deps.limits ? serverTimeouts(deps.limits) : {}),
+    clientErrorHandler,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   if (deps.limits) limitConnections(app.server, deps.limits, app.log);
+  registerJsonBodyParser(app);
 
   // Callback style (no promise per request): this runs for every request the service answers.
   app.addHook("onResponse", (req, reply, done) => {
@@ -68,14 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    const { status, message } = describeError(err);
-    if (status >= 500) req.log.error({ err, reqId: req.id }, "request failed");
-    if (err instanceof HttpError && err.retryAfterSeconds !== undefined) {
-      reply.header("retry-after", String(err.retryAfterSeconds));
-    }
-    return reply.code(status).send({ error: message });
-  });
+  app.setErrorHandler(answerError);
 
   const hub = deps.hub ?? new LiveHub({ maxClients: deps.config.maxStreamClients });
   app.addHook("onReady", async () => hub.start());
@@ -96,11 +96,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     methods: ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
     allowedHeaders: ["Authorization", "X-Admin-Token", "Content-Type", "Last-Event-ID"],
     maxAge: 600,
+    // An OPTIONS without Origin or Access-Control-Request-Method is answered as a preflight (204), not
+    // with the plugin's text/plain 400, which is not the API's error shape.
+    strictPreflight: false,
   });
   await app.register(publicRoutes, { ctx });
   await app.register(adminRoutes, { ctx });
   await app.register(streamRoutes, { hub });
   return app;
+}
+
+/** The one error handler: every error in the API's shape, {"error": "message"}. */
+function answerError(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const { status, message } = describeError(err);
+  if (status >= 500) req.log.error({ err, reqId: req.id }, "request failed");
+  keepConnectionAfterBodyError(req, reply);
+  if (err instanceof HttpError && err.retryAfterSeconds !== undefined) {
+    reply.header("retry-after", String(err.retryAfterSeconds));
+  }
+  return reply.code(status).send({ error: message });
 }
 
 /** Maps any error to what the client may see: 4xx say what was wrong, 5xx say nothing internal. */

@@ -2,16 +2,17 @@ import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from "@fastify/ty
 import { Type } from "typebox";
 import * as S from "../contract/index.js";
 import { FailedAuthLimiter, presentedTokens, tokenMatcher } from "./auth.js";
+import { knownFields } from "./body.js";
 import type { AppContext } from "./context.js";
 import { HttpError, notFound } from "./errors.js";
-import { rejectNonFiniteNumbers, rejectNullFields } from "./params.js";
+import { rejectMistypedFields, rejectNonFiniteNumbers } from "./params.js";
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { store, now } = ctx;
   const matches = tokenMatcher(ctx.config.adminToken);
   const limiter = new FailedAuthLimiter();
   const errors = { 400: S.ErrorBody, 401: S.ErrorBody, 404: S.ErrorBody, 429: S.ErrorBody };
-  app.addHook("preValidation", rejectNullFields);
+  app.addHook("preValidation", rejectMistypedFields);
   app.addHook("preHandler", rejectNonFiniteNumbers);
 
   const refuseIfLimited = (ip: string): void => {
@@ -55,7 +56,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       { schema: { body: S.MerchantBody, response: { 200: S.Merchant, 201: S.Merchant, ...errors } } },
       async (req, reply) => {
         const existed = (await store.read("merchant", { id: req.body.id })) !== undefined;
-        const merchant = await store.change("upsertMerchant", { input: req.body, now: now() });
+        const input = knownFields(S.MerchantBody, req.body);
+        const merchant = await store.change("upsertMerchant", { input, now: now() });
         return reply.code(existed ? 200 : 201).send(merchant);
       },
     );
@@ -72,7 +74,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       async (req) => {
         const merchant = await store.change("updateMerchant", {
           id: req.params.id,
-          patch: req.body,
+          patch: knownFields(S.MerchantPatchBody, req.body),
           now: now(),
         });
         if (!merchant) throw notFound(`merchant ${req.params.id} not found`);
@@ -108,8 +110,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     admin.post(
       "/v1/admin/milestones",
       { schema: { body: S.MilestoneBody, response: { 201: S.Milestone, ...errors } } },
-      async (req, reply) =>
-        reply.code(201).send(await store.change("createMilestone", { input: req.body, now: now() })),
+      async (req, reply) => {
+        const input = knownFields(S.MilestoneBody, req.body);
+        return reply.code(201).send(await store.change("createMilestone", { input, now: now() }));
+      },
     );
 
     admin.put(
@@ -123,8 +127,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       },
       async (req) => {
         const milestone = await store.change("updateMilestone", {
-          id: req.params.id,
-          patch: req.body,
+          id: Number(req.params.id),
+          patch: knownFields(S.MilestonePatchBody, req.body),
           now: now(),
         });
         if (!milestone) throw notFound(`milestone ${req.params.id} not found`);
@@ -136,7 +140,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       "/v1/admin/milestones/:id",
       { schema: { params: S.MilestoneParams, response: { 204: Type.Null(), ...errors } } },
       async (req, reply) => {
-        if (!(await store.change("deleteMilestone", { id: req.params.id })))
+        if (!(await store.change("deleteMilestone", { id: Number(req.params.id) })))
           throw notFound(`milestone ${req.params.id} not found`);
         return reply.code(204).send(null);
       },

@@ -79,13 +79,34 @@ function nonFiniteField(part: string, value: unknown): string | undefined {
 }
 
 /**
- * preValidation for routes with a JSON body. Ajv's type coercion (Fastify's default) turns a JSON null
- * into 0, false or "", so `"threshold": null` would create a milestone at 0. No body field is nullable.
+ * preValidation for routes with a JSON body: each field must already have the type its schema names.
+ * Ajv's type coercion (Fastify's default, which query strings need) would otherwise turn a JSON null
+ * into 0, false or "" (`"threshold": null`: a milestone at 0), `true` into 1, 5 into "5" and ["x"] into
+ * "x". No body field is nullable, so a null is refused even in a field the route does not know.
  */
-export async function rejectNullFields(req: FastifyRequest): Promise<void> {
+export async function rejectMistypedFields(req: FastifyRequest): Promise<void> {
   const body = req.body;
   if (typeof body !== "object" || body === null || Array.isArray(body)) return;
+  const fields = (
+    req.routeOptions.schema?.body as { properties?: Record<string, { type?: unknown }> } | undefined
+  )?.properties;
   for (const [key, v] of Object.entries(body)) {
     if (v === null) throw badRequest(`body/${key} must not be null`);
+    const type = fields && Object.hasOwn(fields, key) ? fields[key]?.type : undefined;
+    if (typeof type === "string" && !hasJsonType(v, type)) throw badRequest(`body/${key} must be ${type}`);
+  }
+}
+
+function hasJsonType(v: unknown, type: string): boolean {
+  switch (type) {
+    case "integer":
+      return Number.isInteger(v);
+    case "number":
+      return typeof v === "number";
+    case "string":
+    case "boolean":
+      return typeof v === type;
+    default:
+      return true;
   }
 }

@@ -1,5 +1,5 @@
 import { type Static, Type } from "typebox";
-import { CLOSED, Count, Instant, MerchantId, MilestoneType } from "./common.js";
+import { CLOSED, Count, Instant, MerchantId, MilestoneId, MilestoneType } from "./common.js";
 
 /** The admin side: operator logins, merchants and milestones. */
 
@@ -58,7 +58,7 @@ export const Milestone = Type.Object(
   CLOSED,
 );
 export type Milestone = Static<typeof Milestone>;
-export const MilestoneParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const MilestoneParams = Type.Object({ id: MilestoneId });
 export type MilestoneParams = Static<typeof MilestoneParams>;
 export const MilestoneBody = Type.Object({
   name: MilestoneName,

@@ -7,6 +7,16 @@ export const MerchantId = Type.String({
   pattern: MERCHANT_ID_PATTERN,
   description: "Upstream merchant id, e.g. 173",
 });
+/**
+ * A milestone id in a path: the digits of a positive integer, at most 15 of them (so it is exact as a
+ * JavaScript number). A string, not an integer, so that "0x10", "1e3" or " 7" are refused rather
+ * than coerced.
+ */
+export const MILESTONE_ID_PATTERN = "^[1-9][0-9]{0,14}$";
+export const MilestoneId = Type.String({
+  pattern: MILESTONE_ID_PATTERN,
+  description: "Milestone id, e.g. 5",
+});
 export const Limit = Type.Integer({ minimum: 1, maximum: 1000 });
 export const Instant = Type.String({ description: "RFC 3339, UTC" });
 export const Count = Type.Integer({ minimum: 0 });

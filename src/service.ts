@@ -55,6 +55,9 @@ export interface Service {
 }
 
 /** Builds the whole service; rejects with a clear message when the database cannot be opened. */
+/** How long requests still in progress may take to finish once the service is told to stop. */
+const CLOSE_GRACE_MS = 1000;
+
 export async function createService(config: Config, opts: ServiceOptions): Promise<Service> {
   const { log } = opts;
   const cache = new ReadCache(opts.readCache ?? READ_CACHE);
@@ -110,7 +113,15 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
     async stop() {
       if (stopped) return;
       stopped = true;
-      await app.close();
+      // close() waits for every request in progress, and one still arriving (a slow upload) would hold
+      // it until REQUEST_TIMEOUT, past any stop budget: answers in progress get a moment, then every
+      // connection left is closed.
+      const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
       feed.stop();
       await ingest.stop();
     },

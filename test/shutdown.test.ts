@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { get as httpGet, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
@@ -115,6 +116,8 @@ describe("SIGTERM with upstream hanging and trickling", () => {
     expect(upstream.active("hang")).toBe(1);
     expect(upstream.active("slow")).toBe(1);
     const open = await Promise.all([1, 2, 3].map(() => openStream(first.url)));
+    // A client still sending its request (REQUEST_TIMEOUT is 30 s) must not hold the shutdown either.
+    const uploader = await slowUpload(first.url);
 
     const signalled = performance.now();
     first.child.kill("SIGTERM");
@@ -124,6 +127,7 @@ describe("SIGTERM with upstream hanging and trickling", () => {
     // Not a speed figure: it would otherwise wait for upstream (up to HTTP_TIMEOUT) and be killed.
     expect(tookMs).toBeLessThan(HTTP_TIMEOUT_MS / 4);
     expect(await Promise.all(open.map((s) => s.ended))).toEqual([true, true, true]);
+    await uploader.closed;
     expect(first.messages()).toContain("shutdown complete");
     expect(first.messages().filter((m) => /poll failed|could not/.test(m))).toEqual([]);
     await until("upstream's requests closed", () => upstream.active("hang") + upstream.active("slow") === 0);
@@ -151,3 +155,22 @@ describe("SIGTERM with upstream hanging and trickling", () => {
     expect(restarted.counts).toEqual({ hang: 1, ok: 1, slow: LONG_HISTORY });
   });
 });
+
+/** A login whose headers are sent and whose body comes a few bytes at a time, never finished. */
+async function slowUpload(url: string): Promise<{ closed: Promise<void> }> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+  socket.write(
+    "POST /v1/admin/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{",
+  );
+  const drip = setInterval(() => socket.write(" "), 100);
+  const closed = new Promise<void>((resolve) =>
+    socket.once("close", () => {
+      clearInterval(drip);
+      resolve();
+    }),
+  );
+  socket.on("error", () => {});
+  return { closed };
+}

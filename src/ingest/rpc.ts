@@ -54,8 +54,19 @@ export class CallClient<H extends Handlers> {
     const id = ++this.nextId;
     return new Promise<CallResult<H, N>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: never) => void, reject });
-      post({ rpc: "call", id, name, args });
+      try {
+        post({ rpc: "call", id, name, args });
+      } catch (e) {
+        // Never sent (arguments the port cannot copy): no answer will come for it.
+        this.pending.delete(id);
+        reject(e);
+      }
     });
+  }
+
+  /** Calls sent and not yet answered. */
+  get waiting(): number {
+    return this.pending.size;
   }
 
   /** Settles the call `message` answers; false when it is not an answer. */

@@ -5,6 +5,7 @@
  */
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { writeFlood } from "./flood-body.js";
 
 export interface HostileBody {
   status: number;
@@ -79,39 +80,11 @@ export async function startHostileUpstream(): Promise<HostileUpstream> {
   };
 }
 
-/**
- * Writes the body in 64 KiB pieces, waiting for the socket to drain; stops when the client hangs up.
- * Whole units only, the rest of the length in spaces before the suffix, so that JSON stays JSON.
- */
+/** The hostile body after its head; see flood-body.ts. */
 async function send(res: ServerResponse, b: HostileBody): Promise<void> {
   res.writeHead(b.status, {
     "content-type": "application/json",
     ...(b.declareLength ? { "content-length": String(b.bytes) } : {}),
   });
-  const unit = Buffer.from(b.unit);
-  const piece = Buffer.alloc(Math.ceil(65536 / unit.length) * unit.length);
-  for (let i = 0; i < piece.length; i += unit.length) unit.copy(piece, i);
-  const suffix = Buffer.from(b.suffix);
-  let left = b.bytes - Buffer.byteLength(b.prefix) - suffix.length;
-  let closed = false;
-  res.on("close", () => {
-    closed = true;
-  });
-  const write = (chunk: Buffer | string): Promise<void> | undefined => {
-    if (res.write(chunk)) return undefined;
-    return new Promise((resolve) => {
-      const go = () => {
-        res.off("drain", go).off("close", go);
-        resolve();
-      };
-      res.on("drain", go).on("close", go);
-    });
-  };
-  await write(b.prefix);
-  while (left >= unit.length && !closed) {
-    const part = left >= piece.length ? piece : piece.subarray(0, left - (left % unit.length));
-    left -= part.length;
-    await write(part);
-  }
-  if (!closed) res.end(Buffer.concat([Buffer.alloc(left, " "), suffix]));
+  await writeFlood(res, b);
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { writeFlood } from "../../bench/support/flood-body.js";
 
 /**
  * A scriptable stand-in for the upstream, for poller tests that need exact failures (hang, reset,
@@ -183,7 +184,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
   };
 }
 
-/** Writes a flood in 64 KiB pieces as fast as the client takes them, until its end or the client hangs up. */
+/** A flood's head, then its body as it is written (see bench/support/flood-body.ts). */
 async function flood(
   res: ServerResponse,
   b: Extract<Behaviour, { kind: "flood" }>,
@@ -193,36 +194,9 @@ async function flood(
     "content-type": "application/json",
     ...(b.declare === undefined ? {} : { "content-length": String(b.declare) }),
   });
-  const unit = Buffer.from(b.unit);
-  const piece = Buffer.alloc(Math.ceil(65536 / unit.length) * unit.length);
-  for (let i = 0; i < piece.length; i += unit.length) unit.copy(piece, i);
-  const suffix = Buffer.from(b.suffix ?? "");
-  let left = (b.bytes ?? Number.POSITIVE_INFINITY) - Buffer.byteLength(b.prefix) - suffix.length;
-  let closed = false;
-  res.on("close", () => {
-    closed = true;
+  await writeFlood(res, b, (bytes) => {
+    entry.sent += bytes;
   });
-  // A write racing the client's hang-up fails; the flood just stops.
-  res.on("error", () => {});
-  const write = (chunk: Buffer | string) =>
-    new Promise<void>((resolve) => {
-      entry.sent += Buffer.byteLength(chunk);
-      if (res.write(chunk)) resolve();
-      else {
-        const go = () => {
-          res.off("drain", go).off("close", go);
-          resolve();
-        };
-        res.on("drain", go).on("close", go);
-      }
-    });
-  await write(b.prefix);
-  while (left >= unit.length && !closed) {
-    const part = left >= piece.length ? piece : piece.subarray(0, left - (left % unit.length));
-    left -= part.length;
-    await write(part);
-  }
-  if (!closed) res.end(Buffer.concat([Buffer.alloc(left, " "), suffix]));
 }
 
 /** A well-formed upstream body in the real format (see shared/spec/upstream-paywithflash.md). */

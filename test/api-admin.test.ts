@@ -202,7 +202,7 @@ describe("merchants", () => {
     expect((await get(t, "/v1/admin/merchants", t.auth)).body).toMatchObject([{ alias: "Bitcoin Coffee" }]);
   });
 
-  test("DELETE removes the merchant with its sales, products and totals (204); others stay", async () => {
+  test("DELETE removes the merchant with its sales, products and totals (200, a JSON message); others stay", async () => {
     await addMerchant(t, "173", "Bitcoin Coffee");
     await addMerchant(t, "174", "Lightning Bistro");
     await ingest(
@@ -231,8 +231,8 @@ describe("merchants", () => {
     });
 
     const res = await inject("DELETE", "/v1/admin/merchants/173");
-    expect(res.statusCode).toBe(204);
-    expect(res.body).toBe("");
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ message: "merchant deleted" });
 
     expect((await get(t, "/v1/admin/merchants", t.auth)).body).toMatchObject([{ id: "174" }]);
     expect((await get(t, "/v1/summary")).body).toEqual({
@@ -267,7 +267,7 @@ describe("merchants", () => {
       sale(2, 200, "2025-11-10T14:10:00.000000+00:00"),
     ];
     await ingest(t, "173", sales);
-    expect((await inject("DELETE", "/v1/admin/merchants/173")).statusCode).toBe(204);
+    expect((await inject("DELETE", "/v1/admin/merchants/173")).statusCode).toBe(200);
     await addMerchant(t, "173", "Bitcoin Coffee");
     expect((await get(t, "/v1/summary")).body).toMatchObject({ total_transactions: 0, total_volume_sats: 0 });
     expect((await get(t, "/v1/ticker")).body).toEqual([]);
@@ -468,7 +468,7 @@ describe("milestones", () => {
     expectError(await inject("DELETE", "/v1/admin/milestones/1e400"), 400, /params\/id/);
   });
 
-  test("DELETE removes the milestone (204) but keeps its trigger history", async () => {
+  test("DELETE removes the milestone (200, a JSON message) but keeps its trigger history", async () => {
     await addMerchant(t, "173", "Bitcoin Coffee");
     const gone = await addMilestone(t, { name: "First sale", type: "transactions", threshold: 1 });
     const kept = await addMilestone(t, { name: "Big", type: "volume", threshold: 1_000_000 });
@@ -487,8 +487,8 @@ describe("milestones", () => {
     expect((await get(t, "/v1/milestones/triggers")).body).toEqual([trigger]);
 
     const res = await inject("DELETE", `/v1/admin/milestones/${gone}`);
-    expect(res.statusCode).toBe(204);
-    expect(res.body).toBe("");
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ message: "milestone deleted" });
     expect((await get(t, "/v1/admin/milestones", t.auth)).body).toMatchObject([{ id: kept }]);
     expect((await get(t, "/v1/milestones/triggers")).body).toEqual([trigger]);
     // Deleted, it cannot fire again either.
@@ -496,5 +496,41 @@ describe("milestones", () => {
     await ingest(t, "173", [sale(2, 250, "2025-11-10T15:05:30.000000+00:00")]);
     expect((await get(t, "/v1/milestones/triggers")).body).toEqual([trigger]);
     expectError(await inject("DELETE", `/v1/admin/milestones/${gone}`), 404, `milestone ${gone} not found`);
+  });
+});
+
+describe("as the original frontend calls it (a JSON content type on every admin call)", () => {
+  const withEmptyJson = (method: "POST" | "PUT" | "DELETE", url: string) =>
+    t.app.inject({ method, url, headers: { ...t.auth, "content-type": "application/json" }, payload: "" });
+
+  test("refetch and delete take an empty body and answer JSON; routes with a body still refuse an empty one", async () => {
+    await send(t, "POST", "/v1/admin/merchants", { id: "173", public_key: "k173", alias: "Bitcoin Coffee" });
+    const milestone = await send(t, "POST", "/v1/admin/milestones", {
+      name: "First sale",
+      type: "transactions",
+      threshold: 1,
+    });
+    const milestoneId = (milestone.body as { id: number }).id;
+
+    const refetch = await withEmptyJson("POST", "/v1/admin/merchants/173/refetch");
+    expect([refetch.statusCode, refetch.json()]).toEqual([202, { status: "refreshing" }]);
+    const gone = await withEmptyJson("DELETE", `/v1/admin/milestones/${milestoneId}`);
+    expect([gone.statusCode, gone.json()]).toEqual([200, { message: "milestone deleted" }]);
+    const deleted = await withEmptyJson("DELETE", "/v1/admin/merchants/173");
+    expect([deleted.statusCode, deleted.json()]).toEqual([200, { message: "merchant deleted" }]);
+    const again = await withEmptyJson("DELETE", "/v1/admin/merchants/173");
+    expect([again.statusCode, again.json()]).toEqual([404, { error: "merchant 173 not found" }]);
+
+    for (const [method, url] of [
+      ["POST", "/v1/admin/merchants"],
+      ["PUT", "/v1/admin/merchants/173"],
+      ["POST", "/v1/admin/milestones"],
+    ] as const) {
+      const res = await withEmptyJson(method, url);
+      expect([res.statusCode, res.json()], `${method} ${url}`).toEqual([
+        400,
+        { error: "request body is empty; send a JSON object" },
+      ]);
+    }
   });
 });

@@ -84,11 +84,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
     admin.delete(
       "/v1/admin/merchants/:id",
-      { schema: { params: S.MerchantParams, response: { 204: Type.Null(), ...errors } } },
-      async (req, reply) => {
+      { schema: { params: S.MerchantParams, response: { 200: S.MessageBody, ...errors } } },
+      async (req) => {
         if (!(await store.change("deleteMerchant", { id: req.params.id })))
           throw notFound(`merchant ${req.params.id} not found`);
-        return reply.code(204).send(null);
+        return { message: "merchant deleted" };
       },
     );
 
@@ -138,11 +138,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
 
     admin.delete(
       "/v1/admin/milestones/:id",
-      { schema: { params: S.MilestoneParams, response: { 204: Type.Null(), ...errors } } },
-      async (req, reply) => {
+      { schema: { params: S.MilestoneParams, response: { 200: S.MessageBody, ...errors } } },
+      async (req) => {
         if (!(await store.change("deleteMilestone", { id: Number(req.params.id) })))
           throw notFound(`milestone ${req.params.id} not found`);
-        return reply.code(204).send(null);
+        return { message: "milestone deleted" };
       },
     );
   });

@@ -39,6 +39,10 @@ export type ErrorBody = Static<typeof ErrorBody>;
 export const StatusBody = Type.Object({ status: Type.String() }, CLOSED);
 export type StatusBody = Static<typeof StatusBody>;
 
+/** What a change with nothing else to return answers (a delete): every 2xx has a JSON body. */
+export const MessageBody = Type.Object({ message: Type.String() }, CLOSED);
+export type MessageBody = Static<typeof MessageBody>;
+
 /** Writes failing for the storage's sake (a full disk, an I/O error); reads still answer meanwhile. */
 export const StorageFailure = Type.Object(
   {

@@ -195,7 +195,12 @@ describe("merchants", () => {
       "merchant 999 not found",
     );
     await addMerchant(t, "173", "Bitcoin Coffee");
-    expectError(await inject("PUT", "/v1/admin/merchants/173", { alias: "" }), 400, /body\/alias/);
+    // (An empty alias is "keep", as the original's edit form means it: see the frontend's details below.)
+    expectError(
+      await inject("PUT", "/v1/admin/merchants/173", { alias: "x".repeat(201) }),
+      400,
+      /body\/alias/,
+    );
     expectError(await inject("PUT", "/v1/admin/merchants/173", { enabled: "maybe" }), 400, /body\/enabled/);
     expectError(await inject("PUT", "/v1/admin/merchants/173", { enabled: null }), 400, /body\/enabled/);
     expectError(await inject("PUT", "/v1/admin/merchants/a%20b", { alias: "x" }), 400, /params\/id/);
@@ -532,5 +537,90 @@ describe("as the original frontend calls it (a JSON content type on every admin 
         { error: "request body is empty; send a JSON object" },
       ]);
     }
+  });
+});
+
+describe("the original frontend's admin details", () => {
+  test("merchants are listed by alias (byte order), milestones by threshold", async () => {
+    for (const [id, alias] of [
+      ["1", "Zebra Bar"],
+      ["2", "apple stand"],
+      ["3", "Bitcoin Coffee"],
+    ])
+      await send(t, "POST", "/v1/admin/merchants", { id, public_key: `k${id}`, alias });
+    const aliases = ((await get(t, "/v1/admin/merchants", t.auth)).body as { alias: string }[]).map(
+      (m) => m.alias,
+    );
+    expect(aliases).toEqual(["Bitcoin Coffee", "Zebra Bar", "apple stand"]);
+
+    for (const threshold of [500, 1, 20])
+      await send(t, "POST", "/v1/admin/milestones", { name: `at ${threshold}`, type: "volume", threshold });
+    const thresholds = ((await get(t, "/v1/admin/milestones", t.auth)).body as { threshold: number }[]).map(
+      (m) => m.threshold,
+    );
+    expect(thresholds).toEqual([1, 20, 500]);
+  });
+
+  test("PUT takes the edit form's whole merchant: the same or an empty id is fine, empty fields keep, another id is 400", async () => {
+    await send(t, "POST", "/v1/admin/merchants", {
+      id: "173",
+      public_key: "key-173",
+      alias: "Bitcoin Coffee",
+    });
+    const same = await send(t, "PUT", "/v1/admin/merchants/173", {
+      id: "173",
+      public_key: "",
+      alias: "Coffee Corner",
+      enabled: false,
+    });
+    expect(same).toMatchObject({
+      status: 200,
+      body: { id: "173", public_key: "key-173", alias: "Coffee Corner", enabled: false },
+    });
+    const emptyId = await send(t, "PUT", "/v1/admin/merchants/173", {
+      id: "",
+      alias: "",
+      public_key: "key-2",
+    });
+    expect(emptyId).toMatchObject({ status: 200, body: { alias: "Coffee Corner", public_key: "key-2" } });
+
+    const other = await send(t, "PUT", "/v1/admin/merchants/173", { id: "174", alias: "Elsewhere" });
+    expect([other.status, other.body]).toEqual([
+      400,
+      { error: "cannot change merchant ID; please create a new merchant instead" },
+    ]);
+    expect((await get(t, "/v1/admin/merchants", t.auth)).body).toMatchObject([
+      { id: "173", alias: "Coffee Corner", public_key: "key-2", enabled: false },
+    ]);
+  });
+
+  test("a preflight like the original frontend's is allowed and cached 5 min", async () => {
+    const res = await t.app.inject({
+      method: "OPTIONS",
+      url: "/v1/admin/merchants/173",
+      headers: {
+        origin: "https://dashboard.example",
+        "access-control-request-method": "PATCH",
+        "access-control-request-headers": "accept, authorization, content-type, x-requested-with",
+      },
+    });
+    expect(res.statusCode).toBe(204);
+    const list = (h: unknown) =>
+      String(h)
+        .split(",")
+        .map((v) => v.trim().toLowerCase());
+    expect(list(res.headers["access-control-allow-methods"])).toEqual(
+      expect.arrayContaining(["get", "post", "put", "patch", "delete", "options"]),
+    );
+    expect(list(res.headers["access-control-allow-headers"])).toEqual(
+      expect.arrayContaining([
+        "accept",
+        "authorization",
+        "content-type",
+        "x-admin-token",
+        "x-requested-with",
+      ]),
+    );
+    expect(res.headers["access-control-max-age"]).toBe("300");
   });
 });

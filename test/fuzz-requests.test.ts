@@ -46,7 +46,11 @@ async function expectListsMatch(t: Target, model: RequestModel): Promise<void> {
     alias,
     enabled,
   }));
-  expect(merchants).toEqual([...model.merchants.values()].sort((a, b) => (a.id < b.id ? -1 : 1)));
+  // Listed by alias in byte order (SQLite's BINARY collation compares UTF-8), then by id.
+  const byAlias = (a: { alias: string; id: string }, b: { alias: string; id: string }) =>
+    Buffer.compare(Buffer.from(a.alias), Buffer.from(b.alias)) ||
+    Buffer.compare(Buffer.from(a.id), Buffer.from(b.id));
+  expect(merchants).toEqual([...model.merchants.values()].sort(byAlias));
   const milestones = (await list(t, "milestones")).map(
     ({ id, name, type, threshold, enabled, triggered }) => ({
       id,
@@ -57,7 +61,9 @@ async function expectListsMatch(t: Target, model: RequestModel): Promise<void> {
       triggered,
     }),
   );
-  expect(milestones).toEqual([...model.milestones.values()].sort((a, b) => a.id - b.id));
+  expect(milestones).toEqual(
+    [...model.milestones.values()].sort((a, b) => a.threshold - b.threshold || a.id - b.id),
+  );
 }
 
 /** Some merchants and milestones to start from, so that updates and deletes find what they aim at. */

@@ -4,7 +4,7 @@ import * as S from "../contract/index.js";
 import { FailedAuthLimiter, presentedTokens, tokenMatcher } from "./auth.js";
 import { knownFields } from "./body.js";
 import type { AppContext } from "./context.js";
-import { HttpError, notFound } from "./errors.js";
+import { badRequest, HttpError, notFound } from "./errors.js";
 import { rejectMistypedFields, rejectNonFiniteNumbers } from "./params.js";
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -74,7 +74,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       async (req) => {
         const merchant = await store.change("updateMerchant", {
           id: req.params.id,
-          patch: knownFields(S.MerchantPatchBody, req.body),
+          patch: merchantChanges(req.params.id, knownFields(S.MerchantPatchBody, req.body)),
           now: now(),
         });
         if (!merchant) throw notFound(`merchant ${req.params.id} not found`);
@@ -147,3 +147,16 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     );
   });
 };
+
+/** What a merchant PUT changes: the edit form's unchanged id and empty fields are not changes. */
+export function merchantChanges(pathId: string, body: S.MerchantPatchBody): Omit<S.MerchantPatchBody, "id"> {
+  const { id, public_key, alias, enabled } = body;
+  if (id !== undefined && id !== "" && id !== pathId) {
+    throw badRequest("cannot change merchant ID; please create a new merchant instead");
+  }
+  return {
+    ...(public_key ? { public_key } : {}),
+    ...(alias ? { alias } : {}),
+    ...(enabled === undefined ? {} : { enabled }),
+  };
+}

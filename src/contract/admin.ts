@@ -33,9 +33,14 @@ export const MerchantBody = Type.Object({
   enabled: Type.Optional(Type.Boolean()),
 });
 export type MerchantBody = Static<typeof MerchantBody>;
+/**
+ * The original frontend's edit form sends the whole merchant: an `id` equal to the path's (or empty)
+ * is fine and another is refused; an empty `public_key` or `alias` means "keep".
+ */
 export const MerchantPatchBody = Type.Object({
-  public_key: Type.Optional(PublicKey),
-  alias: Type.Optional(Alias),
+  id: Type.Optional(Type.String({ maxLength: 64 })),
+  public_key: Type.Optional(Type.String({ maxLength: 512 })),
+  alias: Type.Optional(Type.String({ maxLength: 200 })),
   enabled: Type.Optional(Type.Boolean()),
 });
 export type MerchantPatchBody = Static<typeof MerchantPatchBody>;

@@ -16,7 +16,13 @@ const MERCHANT_COLUMNS = [
 ] as const;
 
 export async function listMerchants(db: Db): Promise<Merchant[]> {
-  const rows = await db.selectFrom("merchants").select(MERCHANT_COLUMNS).orderBy("id").execute();
+  // By alias in byte order, as the original lists them (its operators find a shop by name).
+  const rows = await db
+    .selectFrom("merchants")
+    .select(MERCHANT_COLUMNS)
+    .orderBy("alias")
+    .orderBy("id")
+    .execute();
   return rows.map(toMerchant);
 }
 

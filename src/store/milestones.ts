@@ -3,7 +3,8 @@ import type { Db } from "./db.js";
 import { toMilestone, toTrigger } from "./shapes.js";
 
 export async function listMilestones(db: Db): Promise<Milestone[]> {
-  const rows = await db.selectFrom("milestones").selectAll().orderBy("id").execute();
+  // By threshold, as the original lists them: the order in which they will fire.
+  const rows = await db.selectFrom("milestones").selectAll().orderBy("threshold").orderBy("id").execute();
   return rows.map(toMilestone);
 }
 

@@ -64,7 +64,8 @@ const milestoneType: Field = (v) =>
   v === undefined ? "absent" : verdictOf(v === "transactions" || v === "volume");
 
 const MERCHANT = { id: str(1, 64, MERCHANT_ID), public_key: str(1, 512), alias: str(1, 200), enabled: bool };
-const MERCHANT_PATCH = { public_key: str(1, 512), alias: str(1, 200), enabled: bool };
+// The edit form's whole merchant: an id (the path's, empty, or refused), empty strings meaning "keep".
+const MERCHANT_PATCH = { id: str(0, 64), public_key: str(0, 512), alias: str(0, 200), enabled: bool };
 const MILESTONE = { name: str(1, 200), type: milestoneType, threshold: int, enabled: bool };
 const MILESTONE_PATCH = { ...MILESTONE, reset_trigger: bool };
 const LOGIN = { token: str(0, 4096) };
@@ -228,10 +229,16 @@ export class RequestModel {
         return;
       }
       case "merchants.update": {
+        if (typeof body.id === "string" && body.id !== "" && body.id !== route.id) {
+          expectEqual(status, 400, "another id in the body");
+          return;
+        }
         const before = this.merchants.get(route.id);
         expectEqual(status, before ? 200 : 404, "merchant exists");
         if (!before) return;
-        const merchant = { ...before, ...pick(body, Object.keys(MERCHANT_PATCH)) };
+        const changes = pick(body, ["public_key", "alias", "enabled"]);
+        for (const k of ["public_key", "alias"]) if (changes[k] === "") delete changes[k];
+        const merchant = { ...before, ...changes };
         expectEqual(merchantOf(answer()), merchant, "updated merchant");
         this.merchants.set(route.id, merchant);
         return;

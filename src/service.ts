@@ -11,6 +11,7 @@ import { type Ingest, type IngestEvents, type LocalIngest, openIngest } from "./
 import { startIngestThread } from "./ingest/thread-client.js";
 import { LiveFeed } from "./live/feed.js";
 import { LiveHub } from "./live/hub.js";
+import type { StoreAccess } from "./store/access.js";
 import type { WriteFailure } from "./store/write-health.js";
 
 /** Dashboard answers may be this old (ms) when sent; sales themselves reach screens through the stream at once. */
@@ -84,7 +85,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   let app: FastifyInstance;
   try {
     app = await buildApp({
-      store: ingest.store,
+      store: seeingOwnChanges(ingest.store, cache),
       cache,
       config,
       logger: log,
@@ -125,5 +126,17 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       feed.stop();
       await ingest.stop();
     },
+  };
+}
+
+/**
+ * The store as the API uses it: once an operator's change has been made, no cached answer from before
+ * it is sent (a merchant disabled or deleted must not come back in the next summary). Polls only mark
+ * answers for a refresh (events.onChange): screens may see sales up to a second late.
+ */
+function seeingOwnChanges(store: StoreAccess, cache: ReadCache): StoreAccess {
+  return {
+    read: (name, args) => store.read(name, args),
+    change: (name, args) => store.change(name, args).finally(() => cache.invalidateNow()),
   };
 }

@@ -222,3 +222,34 @@ describe("ReadCache", () => {
     expect(t.calls()).toBe(4);
   });
 });
+
+describe("ReadCache after an operator's change (invalidateNow)", () => {
+  it("never sends an answer computed before it: the next request waits for a fresh one", async () => {
+    const t = setup({ maxStaleMs: 60_000, refreshAfterMs: 60_000, minRefreshMs: 60_000 });
+    t.set(1);
+    await t.cache.get("k", t.compute());
+    t.set(2);
+    t.cache.invalidate();
+    expect(t.cache.get("k", t.compute())).toBe(1); // a poll's change: the cached answer still goes out
+    t.cache.invalidateNow();
+    const next = t.cache.get("k", t.compute());
+    expect(next).toBeInstanceOf(Promise);
+    expect(await next).toBe(2);
+    expect(t.cache.get("k", t.compute())).toBe(2);
+  });
+
+  it("does not join a computation started before it, and that one, finishing last, does not win", async () => {
+    const t = setup({ maxStaleMs: 60_000, refreshAfterMs: 60_000 });
+    const gates: ((v: number) => void)[] = [];
+    const gated = () => new Promise<number>((resolve) => gates.push(resolve));
+    const before = t.cache.get("k", gated);
+    t.cache.invalidateNow();
+    const after = t.cache.get("k", gated);
+    expect(gates).toHaveLength(2);
+    gates[1]?.(2);
+    expect(await after).toBe(2);
+    gates[0]?.(1);
+    expect(await before).toBe(1);
+    expect(t.cache.get("k", gated)).toBe(2);
+  });
+});

@@ -35,6 +35,8 @@ interface Entry {
   at: number;
   version: number;
   pending?: Promise<unknown> | undefined;
+  /** The version `pending` started at. */
+  pendingVersion?: number;
   /** The pending computation was started while `value` was fresh, by a request that did not wait for it. */
   inBackground?: boolean;
 }
@@ -49,6 +51,8 @@ interface Entry {
  */
 export class ReadCache {
   private version = 0;
+  /** The version of the last operator's change: answers computed before it are never sent again. */
+  private mustSee = 0;
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
 
@@ -59,6 +63,15 @@ export class ReadCache {
   /** Something a dashboard shows has changed: cached answers refresh on their next request. */
   invalidate(): void {
     this.version++;
+  }
+
+  /**
+   * An operator's change has been made: no answer computed before it is sent after it, so whoever made
+   * it never sees it undone. The next request for each query waits for a fresh answer.
+   */
+  invalidateNow(): void {
+    this.version++;
+    this.mustSee = this.version;
   }
 
   /**
@@ -73,7 +86,7 @@ export class ReadCache {
     const sendable =
       age < this.opts.maxStaleMs ||
       (entry?.inBackground === true && age < (this.opts.maxStaleWhileRefreshingMs ?? this.opts.maxStaleMs));
-    if (entry && "value" in entry && sendable) {
+    if (entry && "value" in entry && sendable && entry.version >= this.mustSee) {
       const outdated =
         age >= this.opts.refreshAfterMs ||
         (entry.version !== this.version && age >= (this.opts.minRefreshMs ?? 0));
@@ -84,7 +97,7 @@ export class ReadCache {
       }
       return entry.value as T;
     }
-    if (entry?.pending) return entry.pending as Promise<T>;
+    if (entry?.pending && (entry.pendingVersion ?? 0) >= this.mustSee) return entry.pending as Promise<T>;
     return this.refresh(key, entry ?? this.add(key, t), compute);
   }
 
@@ -103,23 +116,30 @@ export class ReadCache {
     const version = this.version;
     const pending = compute().then(
       (value) => {
+        // A computation overtaken by a later one (started after an operator's change) keeps out of its way.
+        if (version < entry.version) return value;
         entry.value = value;
         entry.at = this.now();
         entry.version = version;
-        entry.pending = undefined;
-        entry.inBackground = false;
+        if (entry.pending === pending) {
+          entry.pending = undefined;
+          entry.inBackground = false;
+        }
         // Re-inserting keeps the map ordered by last refresh, which is what eviction drops first.
         this.entries.delete(key);
         this.entries.set(key, entry);
         return value;
       },
       (e: unknown) => {
-        entry.pending = undefined;
-        entry.inBackground = false;
+        if (entry.pending === pending) {
+          entry.pending = undefined;
+          entry.inBackground = false;
+        }
         throw e;
       },
     );
     entry.pending = pending;
+    entry.pendingVersion = version;
     return pending;
   }
 }

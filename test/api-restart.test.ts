@@ -99,10 +99,11 @@ test("restart keeps merchants, sales, products, totals, milestones and triggers;
   const second = await start(NOW);
   expect(await snapshot(second)).toEqual(before);
   expect((await get(second, "/v1/summary")).body).toEqual(summary);
+  // Listed by threshold: 1, 4, 10,000.
   expect((await get(second, "/v1/admin/milestones", second.auth)).body).toMatchObject([
+    { id: off, triggered: false, enabled: false },
     { id: fired, triggered: true, triggered_at: "2025-11-10T15:00:00Z" },
     { id: armed, triggered: false, enabled: true },
-    { id: off, triggered: false, enabled: false },
   ]);
 
   // The poller's first cycle after the restart sees the same history again: nothing changes.

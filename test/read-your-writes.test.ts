@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createService, type Service } from "../src/service.js";
 import { applyPoll } from "../src/store/poll-transaction.js";
 import { parsePosPayload } from "../src/upstream/payload.js";
-import { sale } from "./support/api-helpers.js";
+import { line, product, sale } from "./support/api-helpers.js";
 import { TEST_TOKEN, testConfig } from "./support/app.js";
 import { captureLogger } from "./support/log.js";
 import { posBody } from "./support/upstream.js";
@@ -43,7 +43,12 @@ async function start() {
   await applyPoll(
     db,
     "m2",
-    parsePosPayload(posBody([sale(2, 500, "2025-11-10T14:55:00.000000+00:00")])),
+    parsePosPayload(
+      posBody(
+        [sale(2, 500, "2025-11-10T14:55:00.000000+00:00", [line(7, "Empanada", 1, 500)])],
+        [product(7, "Empanada", 1, "500")],
+      ),
+    ),
     NOW,
   );
   return { call };
@@ -85,5 +90,27 @@ describe("an operator's own change is in every read that follows it", () => {
     expect((await call("GET", "/v1/admin/milestones"))[0]).toMatchObject({ name: "Bigger" });
     await call("DELETE", `/v1/admin/milestones/${created.id}`);
     expect(await call("GET", "/v1/admin/milestones")).toEqual([]);
+  });
+
+  it("a deleted merchant is gone from every cached dashboard read at once", async () => {
+    const { call } = await start();
+    const reads = [
+      "/v1/summary",
+      "/v1/ticker",
+      "/v1/leaderboard/merchants?window=all",
+      "/v1/leaderboard/merchants?window=1h&metric=transactions",
+      "/v1/leaderboard/products?window=all",
+      "/v1/leaderboard/products?window=1h",
+      "/v1/timeseries?window=1h&bucket=5m",
+    ];
+    const before = new Map<string, string>();
+    for (const url of reads) before.set(url, JSON.stringify(await call("GET", url)));
+    for (const url of reads) expect(before.get(url), url).toMatch(/m2|Empanada|1500|"transactions":1\b/);
+    await call("DELETE", "/v1/admin/merchants/m2");
+    for (const url of reads) {
+      const after = JSON.stringify(await call("GET", url));
+      expect(after, url).not.toBe(before.get(url));
+      expect(after, url).not.toMatch(/"m2"|Empanada|1500/);
+    }
   });
 });

@@ -55,10 +55,10 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-/** Builds the whole service; rejects with a clear message when the database cannot be opened. */
 /** How long requests still in progress may take to finish once the service is told to stop. */
 const CLOSE_GRACE_MS = 1000;
 
+/** Builds the whole service; rejects with a clear message when the database cannot be opened. */
 export async function createService(config: Config, opts: ServiceOptions): Promise<Service> {
   const { log } = opts;
   const cache = new ReadCache(opts.readCache ?? READ_CACHE);

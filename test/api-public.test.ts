@@ -201,6 +201,7 @@ describe("with the shop's sales", () => {
         sale_date: "2025-11-10T14:58:30.123Z",
         fiat_amount: 2.1,
         currency: "usd",
+        source: "pwf",
       },
       {
         sale_id: 2001,
@@ -210,6 +211,7 @@ describe("with the shop's sales", () => {
         sale_date: "2025-11-10T14:56:00Z",
         fiat_amount: 1.35,
         currency: "eur",
+        source: "pwf",
       },
       {
         sale_id: 1002,
@@ -219,6 +221,7 @@ describe("with the shop's sales", () => {
         sale_date: "2025-11-10T14:54:59Z",
         fiat_amount: 1,
         currency: "usd",
+        source: "pwf",
       },
       {
         sale_id: 2002,
@@ -228,6 +231,7 @@ describe("with the shop's sales", () => {
         sale_date: "2025-11-10T09:00:00Z",
         fiat_amount: 2.7,
         currency: "eur",
+        source: "pwf",
       },
       {
         sale_id: 1003,
@@ -237,6 +241,7 @@ describe("with the shop's sales", () => {
         sale_date: "2025-11-08T10:00:00Z",
         fiat_amount: 0.05,
         currency: "usd",
+        source: "pwf",
       },
       {
         sale_id: 1004,
@@ -246,6 +251,7 @@ describe("with the shop's sales", () => {
         sale_date: "2025-11-01T08:00:00Z",
         fiat_amount: 0,
         currency: "usd",
+        source: "pwf",
       },
     ]);
   });
@@ -423,6 +429,7 @@ describe("defaults and limits", () => {
       sale_date: "2025-11-10T12:05:00Z",
       fiat_amount: 0.1,
       currency: "usd",
+      source: "pwf",
     });
     expect(((await get(t, "/v1/ticker?limit=1000")).body as unknown[]).length).toBe(25);
     expect(

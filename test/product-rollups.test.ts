@@ -243,9 +243,19 @@ describe("windowed product leaderboard from the hourly product rollup", () => {
       "minute_rollup_coverage",
     ])
       await sql`drop table ${sql.table(t)}`.execute(fileStore.db);
-    await sql`delete from kysely_migration where name in ('0003_product_rollups', '0004_minute_rollups')`.execute(
-      fileStore.db,
-    );
+    // Later migrations go too, undone, so that 0003 and 0004 run again in their order.
+    await sql`drop table scenes`.execute(fileStore.db);
+    await sql`drop index transactions_source_date`.execute(fileStore.db);
+    await sql`drop index transactions_merchant_external`.execute(fileStore.db);
+    for (const [table, column] of [
+      ["merchants", "source"],
+      ["transactions", "source"],
+      ["transactions", "external_id"],
+    ])
+      await sql`alter table ${sql.table(table as string)} drop column ${sql.ref(column as string)}`.execute(
+        fileStore.db,
+      );
+    await sql`delete from kysely_migration where name >= '0003'`.execute(fileStore.db);
     await fileStore.close();
     const reopened = await openDatabase(file);
     try {

@@ -206,6 +206,7 @@ describe("LiveFeed", () => {
     merchant_alias: "M",
     amount_sats: id,
     sale_date: `2025-11-10T12:00:0${id}Z`,
+    source: "pwf",
   });
   const trigger: MilestoneTrigger = {
     id: 1,

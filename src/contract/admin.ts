@@ -1,5 +1,5 @@
 import { type Static, Type } from "typebox";
-import { CLOSED, Count, Instant, MerchantId, MilestoneId, MilestoneType } from "./common.js";
+import { CLOSED, Count, Instant, MerchantId, MilestoneId, MilestoneType, SaleSource } from "./common.js";
 
 /** The admin side: operator logins, merchants and milestones. */
 
@@ -12,6 +12,8 @@ export const Merchant = Type.Object(
     public_key: Type.String(),
     alias: Type.String(),
     enabled: Type.Boolean(),
+    /** Where its sales come from; set when it is created (pwf from the admin API, wifi by the webhook). */
+    source: SaleSource,
     last_polled_at: Type.Optional(Instant),
     consecutive_failures: Count,
     last_error: Type.Optional(Type.String()),

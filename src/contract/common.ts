@@ -21,6 +21,11 @@ export const Limit = Type.Integer({ minimum: 1, maximum: 1000 });
 export const Instant = Type.String({ description: "RFC 3339, UTC" });
 export const Count = Type.Integer({ minimum: 0 });
 export const Sats = Type.Integer({ minimum: 0 });
+/**
+ * Where a sale comes from: "pwf" (polled from PayWithFlash), "wifi" (the LNbits webhook); more sources
+ * add values. A merchant has one source and each of its sales carries it.
+ */
+export const SaleSource = Type.String({ pattern: "^[a-z0-9_-]{1,32}$", description: "pwf, wifi, …" });
 
 // Enums, not unions of literals: Ajv then names the parameter once instead of once per alternative.
 export const Metric = Type.Enum(["transactions", "volume"]);

@@ -1,5 +1,15 @@
 import { type Static, Type } from "typebox";
-import { CLOSED, Count, Instant, Limit, MERCHANT_ID_PATTERN, Metric, MilestoneType, Sats } from "./common.js";
+import {
+  CLOSED,
+  Count,
+  Instant,
+  Limit,
+  MERCHANT_ID_PATTERN,
+  Metric,
+  MilestoneType,
+  SaleSource,
+  Sats,
+} from "./common.js";
 
 /** The public, read-only side: what dashboards ask for and get back. */
 
@@ -55,6 +65,9 @@ export const TickerRow = Type.Object(
     sale_date: Instant,
     fiat_amount: Type.Optional(Type.Number()),
     currency: Type.Optional(Type.String()),
+    source: SaleSource,
+    /** The upstream's own id where it is not a number: a webhook sale's payment hash. */
+    external_id: Type.Optional(Type.String()),
   },
   CLOSED,
 );

@@ -101,6 +101,8 @@ export async function getTicker(db: Db, limit: number): Promise<TickerRow[]> {
       "t.sale_date",
       "t.fiat_amount",
       "t.currency",
+      "t.source",
+      "t.external_id",
     ])
     .orderBy("t.sale_date", "desc")
     .orderBy("t.id", "desc")

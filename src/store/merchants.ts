@@ -1,5 +1,6 @@
 import type { Merchant } from "../contract/index.js";
 import type { Db, WriterDb } from "./db.js";
+import { POLLED_SOURCE } from "./poll-statements.js";
 import { writePollTimes } from "./poll-times.js";
 import { toMerchant } from "./shapes.js";
 
@@ -11,6 +12,7 @@ const MERCHANT_COLUMNS = [
   "last_polled_at",
   "last_error",
   "consecutive_failures",
+  "source",
   "created_at",
   "updated_at",
 ] as const;
@@ -63,11 +65,13 @@ export async function getMerchantCredentials(
   return row && toCredentials(row);
 }
 
+/** The merchants the poller reads: enabled, and PayWithFlash's (a webhook's merchant has nothing to poll). */
 export async function listEnabledMerchantCredentials(db: Db): Promise<MerchantCredentialsRow[]> {
   const rows = await db
     .selectFrom("merchants")
     .select(CREDENTIAL_COLUMNS)
     .where("enabled", "=", 1)
+    .where("source", "=", POLLED_SOURCE)
     .orderBy("id")
     .execute();
   return rows.map(toCredentials);

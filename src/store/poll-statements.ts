@@ -13,6 +13,9 @@ const PRODUCT_FIELDS = [
 
 export type PollStatements = ReturnType<typeof preparePollStatements>;
 
+/** The source of every sale a poll stores: the poller reads PayWithFlash, and polls no other merchant. */
+export const POLLED_SOURCE = "pwf";
+
 /**
  * Every poll runs these, hundreds of times a second with many merchants: prepared once on the writer
  * connection instead of built and prepared by Kysely each time, which cost more than running them.
@@ -31,8 +34,8 @@ export function preparePollStatements(conn: BetterSqlite3.Database) {
     ),
     storedSale: conn.prepare("select 1 from transactions where merchant_id = ? and sale_id = ?").pluck(),
     sale: conn.prepare(
-      `insert into transactions (merchant_id, sale_id, sale_origin, sale_date, amount_sats, fiat_amount, currency, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (merchant_id, sale_id) do nothing`,
+      `insert into transactions (merchant_id, sale_id, sale_origin, sale_date, amount_sats, fiat_amount, currency, created_at, source)
+       values (?, ?, ?, ?, ?, ?, ?, ?, '${POLLED_SOURCE}') on conflict (merchant_id, sale_id) do nothing`,
     ),
     line: conn.prepare(
       `insert into sale_lines (merchant_id, sale_id, line_no, product_id, name, quantity, unit_sats)

@@ -4,6 +4,7 @@ import { fireDueMilestones } from "./due-milestones.js";
 import { newSalesOnly } from "./new-sales.js";
 import { NEWEST_SALES_KEPT, newestOf } from "./newest-sales.js";
 import type { FetchedPoll, IncomingSale, PollContents } from "./poll-contents.js";
+import { POLLED_SOURCE } from "./poll-statements.js";
 import { type MerchantPollState, recordUnchangedPoll } from "./poll-times.js";
 import { addToRollups, insertSales, recordPollTotals, upsertProducts } from "./poll-writes.js";
 import { nothingStoredYet, type StoredSales } from "./sale-batches.js";
@@ -122,6 +123,8 @@ function tickerRows(merchantId: string, alias: string, fresh: readonly IncomingS
       sale_date: s.date,
       fiat_amount: s.fiatAmount,
       currency: s.currency,
+      source: POLLED_SOURCE,
+      external_id: null,
     }),
   );
 }

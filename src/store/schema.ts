@@ -14,6 +14,8 @@ export interface MerchantsTable {
   total_volume_sats: Generated<number>;
   /** Digest of the last upstream body stored; null until the first poll and after any settings change. */
   body_digest: string | null;
+  /** Where its sales come from: "pwf" (polled from PayWithFlash), "wifi" (the webhook); fixed for life. */
+  source: Generated<string>;
   created_at: number;
   updated_at: number;
 }
@@ -28,6 +30,10 @@ export interface TransactionsTable {
   fiat_amount: number | null;
   currency: string | null;
   created_at: number;
+  /** Its merchant's source, copied so a filtered ticker reads one index. */
+  source: Generated<string>;
+  /** The upstream's own id when it is not a number (a webhook's payment hash); null for polled sales. */
+  external_id: string | null;
 }
 
 export interface SaleLinesTable {
@@ -122,7 +128,21 @@ export interface MilestoneTriggersTable {
   total_volume_sats: number;
 }
 
+/** One scene of the venue screens' playlist; `position` is the API's `order`. */
+export interface ScenesTable {
+  id: string;
+  name: string;
+  duration_ms: number;
+  enabled: number;
+  position: number;
+  /** Text the scene shows where it has any (the merch scene's lines); "" otherwise. */
+  content: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
+  scenes: ScenesTable;
   merchants: MerchantsTable;
   transactions: TransactionsTable;
   sale_lines: SaleLinesTable;

@@ -6,7 +6,7 @@ import type { MerchantsTable, MilestonesTable, MilestoneTriggersTable } from "./
 type MerchantRow = Pick<
   MerchantsTable,
   "id" | "public_key" | "alias" | "enabled" | "last_polled_at" | "last_error" | "created_at" | "updated_at"
-> & { consecutive_failures: number };
+> & { consecutive_failures: number; source: string };
 
 export function toMerchant(r: MerchantRow): Merchant {
   return {
@@ -14,6 +14,7 @@ export function toMerchant(r: MerchantRow): Merchant {
     public_key: r.public_key,
     alias: r.alias,
     enabled: r.enabled === 1,
+    source: r.source,
     ...(r.last_polled_at === null ? {} : { last_polled_at: rfc3339(r.last_polled_at) }),
     consecutive_failures: r.consecutive_failures,
     ...(r.last_error === null ? {} : { last_error: r.last_error }),
@@ -66,6 +67,8 @@ export function toTickerRow(r: {
   sale_date: number;
   fiat_amount: number | null;
   currency: string | null;
+  source: string;
+  external_id: string | null;
 }): TickerRow {
   return {
     sale_id: r.sale_id,
@@ -75,6 +78,8 @@ export function toTickerRow(r: {
     sale_date: rfc3339(r.sale_date),
     ...(r.fiat_amount === null ? {} : { fiat_amount: r.fiat_amount }),
     ...(r.currency === null ? {} : { currency: r.currency }),
+    source: r.source,
+    ...(r.external_id === null ? {} : { external_id: r.external_id }),
   };
 }
 

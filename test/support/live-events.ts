@@ -8,6 +8,7 @@ export const saleEvent = (saleId: number, merchantAlias = "M"): LiveEvents["sale
   merchant_alias: merchantAlias,
   amount_sats: saleId,
   sale_date: "2025-11-10T12:00:00Z",
+  source: "pwf",
 });
 
 export const summaryEvent = (totalTransactions: number): LiveEvents["summary"] => ({

@@ -118,7 +118,14 @@ function MerchantFields({ form, errors, update, isEdit }: FieldsProps<MerchantFo
 /** What the list shows for a merchant the server created without echoing it back. */
 function assumedMerchant(form: MerchantForm): AdminMerchant {
   const now = new Date().toISOString();
-  const placeholder = { id: "", public_key: "", alias: "", enabled: true, consecutive_failures: 0 };
+  const placeholder = {
+    id: "",
+    public_key: "",
+    alias: "",
+    enabled: true,
+    consecutive_failures: 0,
+    source: "pwf",
+  };
   return { ...placeholder, created_at: now, updated_at: now, ...merchantCreateBody(form) };
 }
 

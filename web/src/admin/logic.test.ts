@@ -27,6 +27,7 @@ const merchant: AdminMerchant = {
   public_key: "abc",
   alias: "Bitcoin Coffee",
   enabled: true,
+  source: "pwf",
   last_polled_at: "2025-11-10T14:25:00Z",
   consecutive_failures: 0,
   created_at: "2025-11-01T10:00:00Z",

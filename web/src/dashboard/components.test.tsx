@@ -77,6 +77,7 @@ describe("Ticker", () => {
       sale_date: "2025-11-10T14:29:50Z",
       fiat_amount: 2.1,
       currency: "usd",
+      source: "pwf",
     },
     {
       sale_id: 11,
@@ -84,6 +85,7 @@ describe("Ticker", () => {
       merchant_alias: "",
       amount_sats: 500,
       sale_date: "2025-11-10T14:20:00Z",
+      source: "pwf",
     },
   ];
   const html = renderToStaticMarkup(<Ticker rows={rows} now={Date.parse("2025-11-10T14:30:00Z")} />);

@@ -68,6 +68,7 @@ const sale = (id: number, merchant = "173", at = `2025-11-10T14:00:${String(id %
     merchant_alias: `M${merchant}`,
     amount_sats: 100 * id,
     sale_date: at,
+    source: "pwf",
   }) satisfies TickerRow;
 
 const trigger = (id: number): MilestoneTrigger => ({

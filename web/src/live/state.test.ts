@@ -8,6 +8,7 @@ const row = (id: number, second: number, merchant = "1"): TickerRow => ({
   merchant_alias: "M",
   amount_sats: 1,
   sale_date: `2025-11-10T14:00:${String(second).padStart(2, "0")}Z`,
+  source: "pwf",
 });
 
 const ids = (rows: TickerRow[]) => rows.map((r) => r.sale_id);

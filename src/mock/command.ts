@@ -44,9 +44,17 @@ export async function runMockCommand(argv: readonly string[], io: CommandIO): Pr
   return 0;
 }
 
-/** Without --start, the real clock; with it, a clock that reads `start` now and runs at real speed. */
+/**
+ * Without --start, the real clock; with it, a clock whose first reading (the mock's start instant)
+ * is exactly `start` and which then runs at real speed. Anchored on that first reading, not on an
+ * earlier one here: a millisecond passing in between would shift every date of the run.
+ */
 function clock(start: number | undefined, real: () => number): () => number {
   if (start === undefined) return real;
-  const t0 = real();
-  return () => start + (real() - t0);
+  let t0: number | undefined;
+  return () => {
+    const r = real();
+    t0 ??= r;
+    return start + (r - t0);
+  };
 }

@@ -98,8 +98,14 @@ describe("mock determinism (library)", () => {
 
 describe("mock determinism (CLI)", () => {
   /** The CLI as `npm run mock` runs it, with only the process's real clock injected. */
-  async function run(realStart: number, steps: number, waitMs: number): Promise<Map<string, Buffer>> {
+  async function run(
+    realStart: number,
+    steps: number,
+    waitMs: number,
+    lagMs: number,
+  ): Promise<Map<string, Buffer>> {
     const real = { t: realStart };
+    let reads = 0;
     const out: string[] = [];
     let stop: () => void = () => {};
     const stopped = new Promise<void>((resolve) => {
@@ -110,7 +116,8 @@ describe("mock determinism (CLI)", () => {
       out: (l) => out.push(l),
       err: (l) => out.push(l),
       stopped,
-      now: () => real.t,
+      // After its first reading the process clock is `lagMs` later: time passing while the command starts.
+      now: () => (reads++ === 0 ? real.t : real.t + lagMs),
     });
     cleanups.push(async () => {
       stop();
@@ -127,8 +134,8 @@ describe("mock determinism (CLI)", () => {
   }
 
   it("gives byte-identical bodies for the same --seed and --start, whenever it was started and however its timer ran", async () => {
-    const a = await run(Date.UTC(2030, 0, 1), 30, 45);
-    const b = await run(Date.UTC(2031, 6, 9, 3, 4, 5, 678), 2, 45);
+    const a = await run(Date.UTC(2030, 0, 1), 30, 45, 0);
+    const b = await run(Date.UTC(2031, 6, 9, 3, 4, 5, 678), 2, 45, 1);
     expect(salesIn(a)).toBeGreaterThan(1000);
     expectIdentical(a, b);
     // The history is dated around --start, not around the process's real clock.

@@ -12,6 +12,7 @@ const DEFAULTS: MockCliOptions = {
   failRate: 0,
   latencyMs: 0,
   garbageRate: 0,
+  start: undefined,
 };
 
 function run(argv: string[]): MockCliOptions {
@@ -51,6 +52,8 @@ describe("mock CLI arguments", () => {
         "--latency",
         "150ms",
         "--garbage-rate=0.05",
+        "--start",
+        "2025-06-01T14:00:00.250+02:00",
       ]),
     ).toEqual({
       host: "0.0.0.0",
@@ -63,6 +66,7 @@ describe("mock CLI arguments", () => {
       failRate: 0.1,
       latencyMs: 150,
       garbageRate: 0.05,
+      start: Date.UTC(2025, 5, 1, 12, 0, 0, 250),
     });
   });
 
@@ -115,6 +119,10 @@ describe("mock CLI arguments", () => {
     [["--fail-rate", "-0.1"], "--fail-rate"],
     [["--fail-rate", ""], '"" for --fail-rate'],
     [["--garbage-rate", "half"], '"half" for --garbage-rate'],
+    // A zone-less time would be a different instant on each machine's time zone.
+    [["--start", "2025-06-01T12:00:00"], '"2025-06-01T12:00:00" for --start'],
+    [["--start", "2025-02-30T12:00:00Z"], "--start"],
+    [["--start", "1748779200000"], '"1748779200000" for --start'],
     [["--bogus"], "--bogus"],
     [["extra"], "extra"],
     [["--seed"], "--seed"],

@@ -17,6 +17,8 @@ export interface MockCliOptions {
   failRate: number;
   latencyMs: number;
   garbageRate: number;
+  /** ms epoch the mock's clock starts at (then advancing with real time); undefined: real time. */
+  start: number | undefined;
 }
 
 export type MockCliParse =
@@ -34,6 +36,9 @@ POST /admin/merchants/{id}/reset, GET /health.
   --interval DURATION  generation tick, Go duration syntax (default 10s)
   --no-gen             no generation: only the start-up history is served
   --seed N             random seed, an integer (default 42)
+  --start TIME         the mock's clock starts at TIME (RFC 3339, e.g. 2025-06-01T12:00:00Z) and
+                       runs at real speed: the same --seed and --start give the same data at the
+                       same time since start (default: the real clock)
   --speed X            X times more sales per real minute (default 1); dates stay real
   --merchants N        number of merchants, cycling the 20 profiles (default 20)
   --fail-rate P        share of /user-pos requests answered 500, 0..1 (default 0)
@@ -48,6 +53,7 @@ const OPTIONS = {
   interval: { type: "string" },
   "no-gen": { type: "boolean" },
   seed: { type: "string" },
+  start: { type: "string" },
   speed: { type: "string" },
   merchants: { type: "string" },
   "fail-rate": { type: "string" },
@@ -88,6 +94,7 @@ export function parseMockArgs(argv: readonly string[]): MockCliParse {
         failRate: share("fail-rate", values["fail-rate"] ?? "0"),
         latencyMs: duration("latency", values.latency ?? "0s", 0),
         garbageRate: share("garbage-rate", values["garbage-rate"] ?? "0"),
+        start: values.start === undefined ? undefined : instant("start", values.start),
       },
     };
   } catch (err) {
@@ -150,6 +157,17 @@ function integer(option: string, value: string, min: number, max = Number.MAX_SA
   if (!/^[+-]?\d+$/.test(value) || !Number.isSafeInteger(n)) invalid(option, value, "expected an integer");
   if (n < min || n > max) invalid(option, value, `must be between ${min} and ${max}`);
   return n;
+}
+
+/** RFC 3339 with an explicit zone, so the same text is the same instant on every machine. */
+function instant(option: string, value: string): number {
+  const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/i.exec(value);
+  const ms = Date.parse(value);
+  // Date.parse rolls 2025-02-30 over into March; a typo should not silently start elsewhere.
+  const day = rfc3339 && new Date(Date.UTC(Number(rfc3339[1]), Number(rfc3339[2]) - 1, Number(rfc3339[3])));
+  if (!day || !Number.isFinite(ms) || day.getUTCDate() !== Number(rfc3339[3]))
+    invalid(option, value, "expected an RFC 3339 instant such as 2025-06-01T12:00:00Z");
+  return ms;
 }
 
 function decimal(option: string, value: string): number {

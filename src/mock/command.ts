@@ -9,6 +9,8 @@ export interface CommandIO {
   err(line: string): void;
   /** Resolves when the command should stop (SIGINT/SIGTERM in the real CLI). */
   stopped: Promise<unknown>;
+  /** The real clock, ms epoch (default Date.now); `--start` shifts it. Injected by tests. */
+  now?: () => number;
 }
 
 /** Runs until `io.stopped`; returns the exit code (0, or 2 for bad arguments). */
@@ -34,9 +36,25 @@ export async function runMockCommand(argv: readonly string[], io: CommandIO): Pr
     failRate: o.failRate,
     latencyMs: o.latencyMs,
     garbageRate: o.garbageRate,
+    now: clock(o.start, io.now ?? Date.now),
   });
   io.out(`mock PayWithFlash upstream listening on ${mock.url} with ${o.merchants} merchants`);
   await io.stopped;
   await mock.stop();
   return 0;
+}
+
+/**
+ * Without --start, the real clock; with it, a clock whose first reading (the mock's start instant)
+ * is exactly `start` and which then runs at real speed. Anchored on that first reading, not on an
+ * earlier one here: a millisecond passing in between would shift every date of the run.
+ */
+function clock(start: number | undefined, real: () => number): () => number {
+  if (start === undefined) return real;
+  let t0: number | undefined;
+  return () => {
+    const r = real();
+    t0 ??= r;
+    return start + (r - t0);
+  };
 }

@@ -13,7 +13,7 @@ import type {
   SaleSpec,
 } from "./model.js";
 import { merchantIdentity } from "./profiles.js";
-import { intBetween, logUniform, poisson, stochasticRound, stream } from "./random.js";
+import { intBetween, logUniform, poisson, type Rng, stochasticRound, stream } from "./random.js";
 import { SaleStore } from "./sale-store.js";
 
 const MINUTE = 60_000;
@@ -61,6 +61,8 @@ export class Market {
         nextSaleId: offset + intBetween(rng, 1000, 1999),
         version: 0,
         rng,
+        // Its own stream, so live sales never depend on addSale/addHistory/tick calls in between.
+        liveRng: stream(opts.seed, "live", i),
       };
       this.merchants.push(merchant);
       this.byId.set(merchant.id, merchant);
@@ -105,6 +107,16 @@ export class Market {
     for (const m of this.merchants) {
       const n = poisson(m.rng, (m.profile.salesPerMinute * speed * elapsedMs) / MINUTE);
       added += this.generateMany(m, n, now, elapsedMs);
+    }
+    return added;
+  }
+
+  /** One slot of live sales in (end − spanMs, end], from the merchants' live streams only (see live.ts). */
+  liveSlot(end: number, spanMs: number, speed: number): number {
+    let added = 0;
+    for (const m of this.merchants) {
+      const n = poisson(m.liveRng, (m.profile.salesPerMinute * speed * spanMs) / MINUTE);
+      added += this.generateMany(m, n, end, spanMs, m.liveRng);
     }
     return added;
   }
@@ -201,17 +213,17 @@ export class Market {
   }
 
   /** `n` sales dated uniformly in (end − span, end], appended in date order so ids rise with time. */
-  private generateMany(m: Merchant, n: number, end: number, spanMs: number): number {
+  private generateMany(m: Merchant, n: number, end: number, spanMs: number, rng: Rng = m.rng): number {
     if (n <= 0) return 0;
     const dates = new Float64Array(n);
-    for (let k = 0; k < n; k++) dates[k] = end - Math.floor(m.rng() * spanMs);
+    for (let k = 0; k < n; k++) dates[k] = end - Math.floor(rng() * spanMs);
     dates.sort();
-    for (let k = 0; k < n; k++) this.generateSale(m, dates[k] as number);
+    for (let k = 0; k < n; k++) this.generateSale(m, dates[k] as number, rng);
     return n;
   }
 
-  private generateSale(m: Merchant, date: number): void {
-    const { profile, catalogue, rng } = m;
+  private generateSale(m: Merchant, date: number, rng: Rng = m.rng): void {
+    const { profile, catalogue } = m;
     const rate = this.satsPerUsd(date);
     if (rng() < profile.anonymousShare || catalogue.active.length === 0) {
       const dollars = logUniform(rng, profile.priceMin, profile.priceMax * 1.5);

@@ -86,7 +86,10 @@ export interface Merchant {
   nextSaleId: number;
   /** Bumped on every change, so serialised bodies can be cached until then. */
   version: number;
+  /** Draws for addSale, addHistory, tick() and the start-up history. */
   readonly rng: Rng;
+  /** Draws for the timed live generation only. */
+  readonly liveRng: Rng;
 }
 
 export interface MarketOptions {

@@ -49,6 +49,8 @@ export class MockServer {
     private readonly market: Market,
     private faults: GlobalFaults,
     private readonly faultRng: Rng,
+    /** Brings the market up to the clock before anything is read or changed. */
+    private readonly sync: () => void = () => {},
   ) {
     this.server = createServer((req, res) => this.handle(req, res));
     this.server.on("connection", (socket) => {
@@ -105,6 +107,7 @@ export class MockServer {
   }
 
   private route(path: string, method: string, reading: boolean): Reply {
+    this.sync();
     if (path === "/health" && reading) return json(200, '{"status":"ok"}');
     if (path === "/admin/merchants" && reading) return json(200, this.adminList());
     const reset = /^\/admin\/merchants\/([^/]+)\/reset$/.exec(path);
@@ -157,6 +160,7 @@ export class MockServer {
       return json(500, errorEnvelope(500, "Internal server error"));
     }
     if (this.faults.garbageRate > 0 && this.faultRng() < this.faults.garbageRate) return GARBAGE_REPLY;
+    this.sync();
     const m = this.market.find(id);
     if (m === undefined) return json(404, errorEnvelope(404, "PoS not found"));
     if (key !== m.publicKey) return json(401, errorEnvelope(401, "Invalid user public key"));

@@ -15,10 +15,12 @@ import type { AppContext } from "./api/context.js";
 import { frameworkErrors, HttpError } from "./api/errors.js";
 import { publicRoutes } from "./api/public.js";
 import { ReadCache } from "./api/read-cache.js";
+import { scenePublicRoutes } from "./api/scenes.js";
 import { streamRoutes } from "./api/stream.js";
 import { isAppPath, registerWebApp } from "./api/web-app-files.js";
 import { limitConnections, type ServerLimits, serverTimeouts } from "./http/server-limits.js";
 import { LiveHub } from "./live/hub.js";
+import { PlaylistFeed } from "./live/playlist.js";
 import { logRequest, requestIds } from "./log/request-log.js";
 
 export interface AppDeps extends Omit<AppContext, "now" | "cache"> {
@@ -81,6 +83,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onReady", async () => hub.start());
   // Open streams would otherwise keep close() waiting forever.
   app.addHook("preClose", async () => hub.stop());
+  const playlist = new PlaylistFeed({
+    read: () => ctx.store.read("scenes", {}),
+    publish: (scenes) => hub.publish("scenes", { scenes }),
+    onError: (err) => app.log.error({ err }, "could not read the scenes to announce a change"),
+  });
+  app.addHook("preClose", async () => playlist.stop());
 
   const webServed = deps.webRoot !== undefined && (await registerWebApp(app, deps.webRoot));
   app.setNotFoundHandler((req, reply) => {
@@ -93,7 +101,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(cors, corsOptions(deps.config.corsOrigins));
   await app.register(publicRoutes, { ctx });
-  await app.register(adminRoutes, { ctx });
+  await app.register(scenePublicRoutes, { ctx });
+  await app.register(adminRoutes, { ctx, playlist });
   await app.register(streamRoutes, { hub });
   return app;
 }

@@ -49,6 +49,8 @@ const reads: [url: string, status: number, schema: TSchema, headers?: () => Reco
   ["/v1/timeseries?window=60m&bucket=10m", 200, C.Timeseries],
   ["/v1/admin/merchants", 200, Type.Array(C.Merchant), admin],
   ["/v1/admin/milestones", 200, Type.Array(C.Milestone), admin],
+  ["/v1/scenes", 200, Type.Array(C.Scene)],
+  ["/v1/admin/scenes", 200, Type.Array(C.Scene), admin],
   ["/v1/ticker?limit=0", 400, C.ErrorBody],
   ["/v1/admin/merchants", 401, C.ErrorBody],
 ];

@@ -113,4 +113,23 @@ describe("an operator's own change is in every read that follows it", () => {
       expect(after, url).not.toMatch(/"m2"|Empanada|1500/);
     }
   });
+
+  it("a scene created, edited, disabled or deleted shows at once in the cached GET /v1/scenes", async () => {
+    const { call } = await start();
+    const playlist = async () => (await call("GET", "/v1/scenes")).map((s) => `${s.id}:${s.name}`);
+    expect(await playlist()).toEqual([
+      "overview:Overview",
+      "merchants:Merchants",
+      "products:Products",
+      "trends:Trends",
+    ]);
+    await call("POST", "/v1/admin/scenes", { id: "merch", name: "Merch", enabled: true, content: "Cap" });
+    expect((await playlist()).at(-1)).toBe("merch:Merch");
+    await call("PUT", "/v1/admin/scenes/merch", { name: "Shop" });
+    expect((await playlist()).at(-1)).toBe("merch:Shop");
+    await call("PUT", "/v1/admin/scenes/overview", { enabled: false });
+    expect(await playlist()).not.toContain("overview:Overview");
+    await call("DELETE", "/v1/admin/scenes/merch");
+    expect(await playlist()).toEqual(["merchants:Merchants", "products:Products", "trends:Trends"]);
+  });
 });

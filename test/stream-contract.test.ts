@@ -4,7 +4,7 @@ import { LiveEvents } from "../src/contract/index.js";
 import { createService } from "../src/service.js";
 import { upsertMerchant } from "../src/store/merchants.js";
 import { createMilestone } from "../src/store/milestones.js";
-import { testConfig } from "./support/app.js";
+import { TEST_TOKEN, testConfig } from "./support/app.js";
 import { fakeStreamClient } from "./support/fake-stream.js";
 import { captureLogger } from "./support/log.js";
 import { waitFor } from "./support/sse.js";
@@ -78,6 +78,15 @@ async function streamOfOnePollCycle() {
   hub.attach(watching.res, {});
   await inline.pollAll();
   await waitFor(() => framesOf(watching.text()).some((f) => f.event === "summary"));
+  // An operator's change to the venue playlist.
+  const edit = await service.app.inject({
+    method: "PUT",
+    url: "/v1/admin/scenes/merch",
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    payload: { enabled: true, content: "Cap\nHoodie" },
+  });
+  expect(edit.statusCode).toBe(200);
+  await waitFor(() => framesOf(watching.text()).some((f) => f.event === "scenes"));
   // A screen back from a long sleep (an id the hub never gave) is told to start over.
   const resuming = fakeStreamClient();
   hub.attach(resuming.res, {}, "stale");

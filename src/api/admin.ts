@@ -1,13 +1,18 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import * as S from "../contract/index.js";
+import type { PlaylistFeed } from "../live/playlist.js";
 import { FailedAuthLimiter, presentedTokens, tokenMatcher } from "./auth.js";
 import { knownFields } from "./body.js";
 import type { AppContext } from "./context.js";
 import { badRequest, HttpError, notFound } from "./errors.js";
 import { rejectMistypedFields, rejectNonFiniteNumbers } from "./params.js";
+import { sceneAdminRoutes } from "./scenes.js";
 
-export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; playlist: PlaylistFeed }> = async (
+  app,
+  { ctx, playlist },
+) => {
   const { store, now } = ctx;
   const matches = tokenMatcher(ctx.config.adminToken);
   const limiter = new FailedAuthLimiter();
@@ -145,6 +150,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         return { message: "milestone deleted" };
       },
     );
+
+    await admin.register(sceneAdminRoutes, { ctx, playlist });
   });
 };
 

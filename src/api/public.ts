@@ -1,47 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import * as S from "../contract/index.js";
-import type { ReadArgs, ReadName } from "../store/access.js";
 import { rfc3339 } from "../time/instant.js";
+import { cachedReads } from "./cached-read.js";
 import type { AppContext } from "./context.js";
 import { badRequest } from "./errors.js";
 import { parseBucket, parseSince, rejectNonFiniteNumbers, windowStart } from "./params.js";
 
 const DAY_MS = 24 * 3600_000;
-const JSON_TYPE = "application/json; charset=utf-8";
 const TRIGGERS_DEFAULT_LIMIT = 100;
 const MAX_BUCKETS = 1440;
 
 /**
- * Read-only endpoints for dashboards: thin, one cached read each. Parameters are validated here, before
- * the cache; `key` names the query by its validated parameters and `args` is evaluated when the read
- * actually runs, so windows are measured from the time of the read, not of the first request.
+ * Read-only endpoints for dashboards: thin, one cached read each (cached-read.ts). Parameters are
+ * validated here, before the cache.
  */
 export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { store, cache, config, now } = ctx;
-  /**
-   * The cached answer is the response body itself, serialised once by the route's response schema:
-   * every screen asks for the same few queries, so serialising per request would be most of the work.
-   */
-  const read = <N extends ReadName>(
-    reply: FastifyReply,
-    name: N,
-    params: unknown,
-    args: () => ReadArgs<N>,
-  ) => {
-    const key = `${name} ${JSON.stringify(params)}`;
-    const compute = () =>
-      store.read(name, args()).then((value) => Buffer.from(reply.serialize(value) as string));
-    // A Buffer with a JSON type is sent as it is, not serialised again; its length is known.
-    const send = (body: Buffer): void => {
-      reply.type(JSON_TYPE).send(body);
-    };
-    const body = cache.get(key, compute);
-    // A cached body is sent in the same turn of the event loop.
-    if (body instanceof Promise) return body.then(send);
-    send(body);
-  };
+  const read = cachedReads(store, cache);
   const errors = { 400: S.ErrorBody };
   app.addHook("preHandler", rejectNonFiniteNumbers);
 

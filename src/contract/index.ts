@@ -6,4 +6,5 @@
 export * from "./admin.js";
 export * from "./common.js";
 export * from "./dashboard.js";
+export * from "./scenes.js";
 export * from "./stream.js";

@@ -1,6 +1,7 @@
 import { type Static, Type } from "typebox";
 import { CLOSED, Instant } from "./common.js";
 import { MilestoneTrigger, Summary, TickerRow } from "./dashboard.js";
+import { ScenesEvent } from "./scenes.js";
 
 /** `GET /v1/stream`: the data of each Server-Sent Event, by event name. */
 
@@ -31,6 +32,8 @@ export const LiveEvents = {
   summary: Summary,
   milestone: MilestoneTrigger,
   merchant: MerchantStatus,
+  /** The venue playlist changed: the enabled scenes, by order, as GET /v1/scenes lists them. */
+  scenes: ScenesEvent,
   reset: Reset,
 } as const;
 export type LiveEventName = keyof typeof LiveEvents;

@@ -19,6 +19,14 @@ import {
   updateMilestone,
 } from "./milestones.js";
 import { writePollTimes } from "./poll-times.js";
+import {
+  deleteScene,
+  listScenes,
+  type SceneInput,
+  type ScenePatch,
+  updateScene,
+  upsertScene,
+} from "./scenes.js";
 import { getTimeseries } from "./timeseries.js";
 
 /**
@@ -36,6 +44,9 @@ export const READS = {
   merchants: (db: Db, _args: Record<string, never>) => listMerchants(db),
   merchant: (db: Db, args: { id: string }) => getMerchant(db, args.id),
   milestones: (db: Db, _args: Record<string, never>) => listMilestones(db),
+  /** The public playlist (enabled only); `adminScenes` lists every scene. Both by order, then id. */
+  scenes: (db: Db, _args: Record<string, never>) => listScenes(db, { enabledOnly: true }),
+  adminScenes: (db: Db, _args: Record<string, never>) => listScenes(db, { enabledOnly: false }),
 };
 
 /** Every change an operator makes, by name: they run on the one writer connection, between polls' writes. */
@@ -48,6 +59,10 @@ export const CHANGES = {
   updateMilestone: (db: Db, a: { id: number; patch: MilestonePatch; now: number }) =>
     updateMilestone(db, a.id, a.patch, a.now),
   deleteMilestone: (db: Db, a: { id: number }) => deleteMilestone(db, a.id),
+  upsertScene: (db: Db, a: { input: SceneInput; now: number }) => upsertScene(db, a.input, a.now),
+  updateScene: (db: Db, a: { id: string; patch: ScenePatch; now: number }) =>
+    updateScene(db, a.id, a.patch, a.now),
+  deleteScene: (db: Db, a: { id: string }) => deleteScene(db, a.id),
 };
 
 export type ReadName = keyof typeof READS;

@@ -1,7 +1,14 @@
 /** The one place where stored rows become the API's JSON shapes (also pushed on the live stream). */
-import type { Merchant, Milestone, MilestoneTrigger, MilestoneType, TickerRow } from "../contract/index.js";
+import type {
+  Merchant,
+  Milestone,
+  MilestoneTrigger,
+  MilestoneType,
+  Scene,
+  TickerRow,
+} from "../contract/index.js";
 import { rfc3339 } from "../time/instant.js";
-import type { MerchantsTable, MilestonesTable, MilestoneTriggersTable } from "./schema.js";
+import type { MerchantsTable, MilestonesTable, MilestoneTriggersTable, ScenesTable } from "./schema.js";
 
 type MerchantRow = Pick<
   MerchantsTable,
@@ -80,6 +87,20 @@ export function toTickerRow(r: {
     ...(r.currency === null ? {} : { currency: r.currency }),
     source: r.source,
     ...(r.external_id === null ? {} : { external_id: r.external_id }),
+  };
+}
+
+/** `position` is the API's `order` (a keyword in SQL), `duration_ms` its `duration`. */
+export function toScene(r: ScenesTable): Scene {
+  return {
+    id: r.id,
+    name: r.name,
+    duration: r.duration_ms,
+    enabled: r.enabled === 1,
+    order: r.position,
+    content: r.content,
+    created_at: rfc3339(r.created_at),
+    updated_at: rfc3339(r.updated_at),
   };
 }
 

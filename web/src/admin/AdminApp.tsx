@@ -7,11 +7,18 @@ import { LoginForm } from "./LoginForm";
 import { clearToken, loadToken, saveToken } from "./logic";
 import { MerchantsPanel } from "./MerchantsPanel";
 import { MilestonesPanel } from "./MilestonesPanel";
+import { ScenesPanel } from "./ScenesPanel";
 
-type Tab = "merchants" | "milestones";
+const TABS = [
+  { tab: "merchants", label: "Merchants" },
+  { tab: "milestones", label: "Milestones" },
+  { tab: "scenes", label: "Scenes" },
+] as const;
+type Tab = (typeof TABS)[number]["tab"];
 
 function tabFromHash(): Tab {
-  return typeof window !== "undefined" && window.location.hash === "#milestones" ? "milestones" : "merchants";
+  const hash = typeof window === "undefined" ? "" : window.location.hash.slice(1);
+  return TABS.find((t) => t.tab === hash)?.tab ?? "merchants";
 }
 
 export function AdminApp() {
@@ -78,7 +85,7 @@ function AdminShell({ token, onLogout }: { token: string; onLogout: (reason: str
 
   const select = (next: Tab) => {
     setTab(next);
-    window.history.replaceState(null, "", `/admin${next === "milestones" ? "#milestones" : ""}`);
+    window.history.replaceState(null, "", `/admin${next === "merchants" ? "" : `#${next}`}`);
   };
 
   return (
@@ -93,24 +100,18 @@ function AdminShell({ token, onLogout }: { token: string; onLogout: (reason: str
             </div>
           </div>
           <nav className="admin-tabs" aria-label="Admin sections">
-            <button
-              type="button"
-              className="admin-tabs__tab"
-              aria-current={tab === "merchants" ? "page" : undefined}
-              onClick={() => select("merchants")}
-              data-testid="admin-tab-merchants"
-            >
-              Merchants
-            </button>
-            <button
-              type="button"
-              className="admin-tabs__tab"
-              aria-current={tab === "milestones" ? "page" : undefined}
-              onClick={() => select("milestones")}
-              data-testid="admin-tab-milestones"
-            >
-              Milestones
-            </button>
+            {TABS.map(({ tab: t, label }) => (
+              <button
+                key={t}
+                type="button"
+                className="admin-tabs__tab"
+                aria-current={tab === t ? "page" : undefined}
+                onClick={() => select(t)}
+                data-testid={`admin-tab-${t}`}
+              >
+                {label}
+              </button>
+            ))}
           </nav>
           <div className="admin-bar__actions">
             <a
@@ -129,7 +130,9 @@ function AdminShell({ token, onLogout }: { token: string; onLogout: (reason: str
           </div>
         </header>
         <main className="admin-main" id="main">
-          {tab === "merchants" ? <MerchantsPanel /> : <MilestonesPanel />}
+          {tab === "merchants" ? <MerchantsPanel /> : null}
+          {tab === "milestones" ? <MilestonesPanel /> : null}
+          {tab === "scenes" ? <ScenesPanel /> : null}
         </main>
         <div className="toast-region" role="status" aria-live="polite">
           {notice ? (

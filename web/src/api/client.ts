@@ -10,6 +10,9 @@ import type {
   MilestoneTrigger,
   MilestoneUpdate,
   ProductLeader,
+  Scene,
+  SceneCreate,
+  SceneUpdate,
   Summary,
   TickerRow,
   Timeseries,
@@ -151,6 +154,8 @@ export function createPublicApi(options: ClientOptions = {}) {
       });
       return { ...ts, buckets: list(ts?.buckets) };
     },
+    /** The venue playlist: enabled scenes by order. */
+    scenes: async () => list(await request<Scene[]>("/v1/scenes", options)),
   };
 }
 
@@ -178,6 +183,12 @@ export function createAdminApi(token: string, options: ClientOptions = {}) {
       request<AdminMilestone>(`/v1/admin/milestones/${id(milestoneId)}`, { ...o, method: "PUT", body }),
     deleteMilestone: (milestoneId: number) =>
       request<void>(`/v1/admin/milestones/${id(milestoneId)}`, { ...o, method: "DELETE" }),
+    scenes: async () => list(await request<Scene[]>("/v1/admin/scenes", o)),
+    saveScene: (body: SceneCreate) => request<Scene>("/v1/admin/scenes", { ...o, method: "POST", body }),
+    updateScene: (sceneId: string, body: SceneUpdate) =>
+      request<Scene>(`/v1/admin/scenes/${id(sceneId)}`, { ...o, method: "PUT", body }),
+    deleteScene: (sceneId: string) =>
+      request<void>(`/v1/admin/scenes/${id(sceneId)}`, { ...o, method: "DELETE" }),
   };
 }
 

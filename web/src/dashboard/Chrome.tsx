@@ -2,13 +2,13 @@
 import { BrandMark } from "../brand/BrandMark";
 import { formatClock, formatWindowLabel } from "../format/time";
 import type { LiveState } from "../live/state";
+import type { PlaylistEntry } from "./playlist";
 import { ConnectionStatus, LastUpdated } from "./Status";
 import {
   BOARD_WINDOWS,
   type BoardWindow,
   type DashboardSettings,
   type MetricSetting,
-  SCENES,
   type SceneId,
 } from "./settings";
 
@@ -51,24 +51,20 @@ export function VenueHeader({
   );
 }
 
-const SCENE_LABELS: Record<SceneId, string> = {
-  overview: "Overview",
-  merchants: "Top merchants",
-  products: "Top products",
-  trends: "Trends",
-};
-
+/** The playlist's scenes by their operator's names; the current one's track fills over its duration. */
 export function SceneNav({
+  scenes,
   current,
   step,
-  rotateMs,
+  durationMs,
   running,
   interactive,
   onSelect,
 }: {
+  scenes: readonly PlaylistEntry[];
   current: SceneId;
   step: number;
-  rotateMs: number | null;
+  durationMs: number | null;
   running: boolean;
   interactive: boolean;
   onSelect: (scene: SceneId) => void;
@@ -76,18 +72,18 @@ export function SceneNav({
   return (
     <nav className="scene-nav" aria-label="Scenes" data-testid="scene-nav">
       <ol className="scene-nav__list">
-        {SCENES.map((scene) => {
+        {scenes.map(({ id: scene, name }) => {
           const active = scene === current;
           const content = (
             <>
-              <span className="scene-nav__label">{SCENE_LABELS[scene]}</span>
+              <span className="scene-nav__label">{name}</span>
               <span className="scene-nav__track" aria-hidden="true">
-                {active && rotateMs !== null ? (
+                {active && durationMs !== null ? (
                   <span
                     key={step}
                     className="scene-nav__progress"
                     style={{
-                      animationDuration: `${rotateMs}ms`,
+                      animationDuration: `${durationMs}ms`,
                       animationPlayState: running ? "running" : "paused",
                     }}
                   />
@@ -96,7 +92,12 @@ export function SceneNav({
             </>
           );
           return (
-            <li key={scene} className={`scene-nav__item${active ? " is-active" : ""}`}>
+            <li
+              key={scene}
+              className={`scene-nav__item${active ? " is-active" : ""}`}
+              data-testid="scene-nav-item"
+              data-scene-id={scene}
+            >
               {interactive ? (
                 <button
                   type="button"
@@ -121,6 +122,8 @@ export function SceneNav({
 }
 
 const ROTATE_OPTIONS = [10_000, 20_000, 30_000, 60_000];
+const rotateChoice = (value: string): DashboardSettings["rotateMs"] =>
+  value === "playlist" ? "playlist" : value ? Number(value) : null;
 const WINDOW_OPTIONS = ["15m", "30m", "60m", "2h", "6h", "24h"];
 const METRICS: { value: MetricSetting; label: string }[] = [
   { value: "auto", label: "Auto" },
@@ -172,7 +175,7 @@ export function Controls({
   onChange: (next: DashboardSettings) => void;
 }) {
   const rotateOptions =
-    settings.rotateMs && !ROTATE_OPTIONS.includes(settings.rotateMs)
+    typeof settings.rotateMs === "number" && !ROTATE_OPTIONS.includes(settings.rotateMs)
       ? [...ROTATE_OPTIONS, settings.rotateMs].sort((a, b) => a - b)
       : ROTATE_OPTIONS;
   const windowOptions = WINDOW_OPTIONS.includes(settings.window)
@@ -185,7 +188,7 @@ export function Controls({
         type="button"
         className="controls__pause"
         aria-pressed={paused || rotationOff}
-        onClick={() => (rotationOff ? onChange({ ...settings, rotateMs: 20_000 }) : onPause(!paused))}
+        onClick={() => (rotationOff ? onChange({ ...settings, rotateMs: "playlist" }) : onPause(!paused))}
         data-testid="pause-rotation"
       >
         {paused || rotationOff ? "▶ Rotate" : "❚❚ Pause"}
@@ -194,11 +197,10 @@ export function Controls({
         <span>Every</span>
         <select
           value={settings.rotateMs ?? ""}
-          onChange={(e) =>
-            onChange({ ...settings, rotateMs: e.target.value ? Number(e.target.value) : null })
-          }
+          onChange={(e) => onChange({ ...settings, rotateMs: rotateChoice(e.target.value) })}
           data-testid="rotate-select"
         >
+          <option value="playlist">each scene's own</option>
           {rotateOptions.map((ms) => (
             <option key={ms} value={ms}>
               {ms / 1000} s

@@ -1,4 +1,3 @@
-import { useEffect, useState } from "react";
 import type { PublicApi } from "../api/client";
 import { CelebrationOverlay } from "../celebrations/CelebrationOverlay";
 import { useCelebrations } from "../celebrations/useCelebrations";
@@ -7,10 +6,14 @@ import { usePrefersReducedMotion } from "../hooks/usePrefersReducedMotion";
 import { isStale, type LiveState } from "../live/state";
 import { useLiveFeed } from "../live/useLiveFeed";
 import { Controls, SceneNav, VenueHeader } from "./Chrome";
+import { MerchScene } from "./MerchScene";
+import type { PlaylistEntry } from "./playlist";
 import { MerchantsScene, OverviewScene, ProductsScene, TrendsScene } from "./Scenes";
 import { StaleBanner } from "./Status";
-import { type DashboardSettings, type SceneId, type SceneStep, sceneAt, stepForScene } from "./settings";
+import type { DashboardSettings, SceneStep } from "./settings";
 import { useAliases, useMerchantBoard, useProductBoard, useTimeseries } from "./useBoards";
+import { usePlaylist } from "./usePlaylist";
+import { useRotation } from "./useRotation";
 
 /** The 16:9 venue screen: rotating scenes, hands-free. */
 export function VenueDashboard({
@@ -26,7 +29,8 @@ export function VenueDashboard({
   const reducedMotion = usePrefersReducedMotion();
   const now = useNow(1000);
   const celebrations = useCelebrations(client, reducedMotion);
-  const rotation = useRotation(settings, celebrations.busy);
+  const playlist = usePlaylist(api, client, state.resyncs);
+  const rotation = useRotation(settings, playlist, celebrations.busy);
   const interactive = !settings.kiosk;
   const stale = isStale(state, now);
   const { current } = rotation;
@@ -45,14 +49,16 @@ export function VenueDashboard({
         state={state}
         settings={settings}
         current={current}
+        entry={rotation.entry}
         now={now}
         animate={!reducedMotion}
       />
       <footer className="venue-footer">
         <SceneNav
+          scenes={playlist}
           current={current.scene}
           step={rotation.step}
-          rotateMs={settings.rotateMs}
+          durationMs={rotation.durationMs}
           running={rotation.running}
           interactive={interactive}
           onSelect={rotation.select}
@@ -76,39 +82,13 @@ export function VenueDashboard({
   );
 }
 
-/** Which scene the screen shows: it moves on every `rotateMs` unless paused or a celebration holds it. */
-function useRotation(settings: DashboardSettings, held: boolean) {
-  const [step, setStep] = useState(0);
-  const [paused, setPaused] = useState(false);
-  const running = settings.rotateMs !== null && !paused && !held;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: each step schedules the next one
-  useEffect(() => {
-    if (!running || settings.rotateMs === null) return;
-    const id = setTimeout(() => setStep((s) => s + 1), settings.rotateMs);
-    return () => clearTimeout(id);
-  }, [step, running, settings.rotateMs]);
-
-  // A new first scene (URL or controls) restarts the rotation from it.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the configured first scene changes
-  useEffect(() => setStep(0), [settings.scene]);
-
-  const select = (scene: SceneId) => setStep((s) => stepForScene(s + 1, settings.scene, scene));
-  return {
-    step,
-    paused,
-    setPaused,
-    running,
-    select,
-    current: sceneAt(step, settings.scene, settings.metric),
-  };
-}
-
 /** The scene area and the boards behind it. */
 function Stage({
   api,
   state,
   settings,
   current,
+  entry,
   now,
   animate,
 }: {
@@ -116,6 +96,7 @@ function Stage({
   state: LiveState;
   settings: DashboardSettings;
   current: SceneStep;
+  entry: PlaylistEntry;
   now: number;
   animate: boolean;
 }) {
@@ -163,6 +144,9 @@ function Stage({
           />
         ) : null}
         {current.scene === "trends" ? <TrendsScene timeseries={timeseries} window={settings.window} /> : null}
+        {current.scene === "merch" ? <MerchScene name={entry.name} content={entry.content} /> : null}
+        {/* WIFI SCENE SLOT: {current.scene === "wifi" ? <WifiScene … /> : null} (WifiScene.tsx), then add
+            "wifi" to RENDERED_SCENES in playlist.ts; until then the rotation skips wifi. */}
       </div>
     </main>
   );

@@ -4,8 +4,11 @@
 import type { Metric } from "../api/types";
 import { parseDuration } from "../format/time";
 
+/** The built-in rotation: what a screen shows before it has ever read the playlist (/v1/scenes). */
 export const SCENES = ["overview", "merchants", "products", "trends"] as const;
-export type SceneId = (typeof SCENES)[number];
+/** Every scene id the web app knows (playlist.ts says which of them it renders). */
+export const SCENE_IDS = [...SCENES, "merch", "wifi"] as const;
+export type SceneId = (typeof SCENE_IDS)[number];
 
 export const BOARD_WINDOWS = ["5m", "1h", "24h", "all"] as const;
 export type BoardWindow = (typeof BOARD_WINDOWS)[number];
@@ -15,8 +18,11 @@ export type MetricSetting = "auto" | Metric;
 export interface DashboardSettings {
   mode: "venue" | "attendee";
   kiosk: boolean;
-  /** Scene rotation period in ms; null = rotation paused. */
-  rotateMs: number | null;
+  /**
+   * Scene rotation: "playlist" (the default) shows each scene for its own duration from /v1/scenes; a
+   * number (ms, from `rotate=`) is one period for every scene on this screen; null = rotation paused.
+   */
+  rotateMs: number | "playlist" | null;
   /** Trend window (Go duration) for the header, the sparklines and the trends scene. */
   window: string;
   /** Leaderboard window. */
@@ -31,7 +37,7 @@ export interface DashboardSettings {
 export const DEFAULT_SETTINGS: DashboardSettings = {
   mode: "venue",
   kiosk: false,
-  rotateMs: 20_000,
+  rotateMs: "playlist",
   window: "60m",
   board: "24h",
   metric: "auto",
@@ -46,10 +52,11 @@ function truthy(value: string | null): boolean {
   return value !== null && ["1", "true", "yes", "on", ""].includes(value.trim().toLowerCase());
 }
 
-/** "20s", "1m", "20" (seconds) → ms; "0"/"off"/"none" → null; invalid → undefined. */
-export function parseRotate(value: string | null): number | null | undefined {
+/** "20s", "1m", "20" (seconds) → ms; "0"/"off"/"none" → null; "playlist" → each scene's own; invalid → undefined. */
+export function parseRotate(value: string | null): number | "playlist" | null | undefined {
   if (value === null) return undefined;
   const v = value.trim().toLowerCase();
+  if (v === "playlist") return "playlist";
   if (["0", "off", "none", "false", "pause", "paused"].includes(v)) return null;
   const seconds = /^\d+(\.\d+)?$/.test(v) ? Number(v) : parseDuration(v);
   if (seconds === null || !Number.isFinite(seconds) || seconds <= 0) return undefined;
@@ -75,11 +82,12 @@ export function parseSettings(search: string): DashboardSettings {
   const event = p.get("event")?.trim();
   if (event) s.event = event.slice(0, 80);
   const scene = p.get("scene")?.trim().toLowerCase();
-  if (scene && (SCENES as readonly string[]).includes(scene)) s.scene = scene as SceneId;
+  if (scene && (SCENE_IDS as readonly string[]).includes(scene)) s.scene = scene as SceneId;
   return s;
 }
 
-function formatRotate(ms: number | null): string {
+function formatRotate(ms: number | "playlist" | null): string {
+  if (ms === "playlist") return "playlist";
   if (ms === null) return "off";
   return ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`;
 }
@@ -107,21 +115,32 @@ export interface SceneStep {
 }
 
 /**
- * The scene at rotation step `step` (0, 1, 2, …) when starting from `first`.
- * With metric "auto", leaderboards show transactions on even cycles and volume on odd ones.
+ * The scene at rotation step `step` (0, 1, 2, …) of the rotation `order` when starting from `first`
+ * (from the top when `first` is not in it). With metric "auto", leaderboards show transactions on even
+ * cycles and volume on odd ones.
  */
-export function sceneAt(step: number, first: SceneId, metric: MetricSetting): SceneStep {
-  const start = SCENES.indexOf(first);
+export function sceneAt(
+  step: number,
+  first: SceneId,
+  metric: MetricSetting,
+  order: readonly SceneId[] = SCENES,
+): SceneStep {
+  const start = Math.max(0, order.indexOf(first));
   const absolute = start + Math.max(0, Math.floor(step));
-  const scene = SCENES[absolute % SCENES.length] ?? "overview";
-  const cycle = Math.floor(absolute / SCENES.length);
+  const scene = order[absolute % Math.max(1, order.length)] ?? "overview";
+  const cycle = Math.floor(absolute / Math.max(1, order.length));
   return { scene, metric: metric === "auto" ? (cycle % 2 === 0 ? "transactions" : "volume") : metric };
 }
 
 /** The step to jump to so that `scene` shows next, keeping the rotation going from there. */
-export function stepForScene(currentStep: number, first: SceneId, scene: SceneId): number {
-  for (let s = currentStep; s < currentStep + SCENES.length; s++) {
-    if (sceneAt(s, first, "auto").scene === scene) return s;
+export function stepForScene(
+  currentStep: number,
+  first: SceneId,
+  scene: SceneId,
+  order: readonly SceneId[] = SCENES,
+): number {
+  for (let s = currentStep; s < currentStep + order.length; s++) {
+    if (sceneAt(s, first, "auto", order).scene === scene) return s;
   }
   return currentStep;
 }

@@ -382,6 +382,24 @@ describe("LiveClient: reset and milestones", () => {
     client.stop();
   });
 
+  it("hands each scenes event's playlist to its listeners, and ignores a malformed one", async () => {
+    const { client } = setup();
+    const lists: string[][] = [];
+    const off = client.onScenes((scenes) => lists.push(scenes.map((s) => s.id)));
+    client.start();
+    const es = FakeEventSource.last();
+    es.open();
+    const at = "2025-11-10T14:00:00Z";
+    const merch = { id: "merch", name: "Merch", duration: 9000, enabled: true, order: 1, content: "Cap" };
+    es.emit("scenes", { scenes: [{ ...merch, created_at: at, updated_at: at }] });
+    es.emit("scenes", { nope: true });
+    expect(lists).toEqual([["merch"]]);
+    off();
+    es.emit("scenes", { scenes: [] });
+    expect(lists).toEqual([["merch"]]);
+    client.stop();
+  });
+
   it("finds milestones missed while polling in the REST list", async () => {
     const { api, client, milestones } = setup({ EventSource: null });
     api.triggersValue = [trigger(1)];

@@ -6,21 +6,22 @@
 // itself and sends Last-Event-ID; this client leaves such a source alone (it only counts the
 // error). Only when it replaces the EventSource object (the browser gave up, or after polling)
 // is continuity lost — then the first `open` of the new source triggers a REST refetch.
-import type { MerchantStatus, MilestoneTrigger, Summary, TickerRow } from "../api/types";
+import type { MerchantStatus, MilestoneTrigger, Scene, ScenesEvent, Summary, TickerRow } from "../api/types";
+import { Listeners } from "./listeners";
 import type { EventSourceCtor, EventSourceLike, LiveApi, LiveClientOptions } from "./options";
 import { SeenSales, SeenTriggers } from "./seen";
 import { addSale, initialLiveState, type LiveState, mergeTicker, saleKey } from "./state";
 
 const CLOSED = 2;
-const EVENTS = ["sale", "summary", "milestone", "merchant", "reset"] as const;
+const EVENTS = ["sale", "summary", "milestone", "merchant", "scenes", "reset"] as const;
 
 type Listener = (state: LiveState) => void;
-type MilestoneListener = (trigger: MilestoneTrigger) => void;
 
 export class LiveClient {
   private state: LiveState;
   private readonly listeners = new Set<Listener>();
-  private readonly milestoneListeners = new Set<MilestoneListener>();
+  private readonly milestones = new Listeners<MilestoneTrigger>();
+  private readonly scenes = new Listeners<Scene[]>();
   private readonly api: LiveApi;
   private readonly Ctor: EventSourceCtor | null;
   private readonly url: string;
@@ -67,9 +68,13 @@ export class LiveClient {
   };
 
   /** Milestones that happened after load: stream events, or ones found by a later REST fetch. */
-  onMilestone(listener: MilestoneListener): () => void {
-    this.milestoneListeners.add(listener);
-    return () => this.milestoneListeners.delete(listener);
+  onMilestone(listener: (trigger: MilestoneTrigger) => void): () => void {
+    return this.milestones.add(listener);
+  }
+
+  /** The venue playlist, each time an operator changes it (the `scenes` event). */
+  onScenes(listener: (scenes: Scene[]) => void): () => void {
+    return this.scenes.add(listener);
   }
 
   start(): void {
@@ -196,6 +201,12 @@ export class LiveClient {
         this.setState(patch);
         this.announce(data as MilestoneTrigger);
         return;
+      case "scenes": {
+        const scenes = (data as ScenesEvent | null)?.scenes;
+        this.setState(patch);
+        if (Array.isArray(scenes)) this.scenes.emit(scenes);
+        return;
+      }
       case "reset":
         patch.resyncs = this.state.resyncs + 1;
         this.setState(patch);
@@ -215,11 +226,7 @@ export class LiveClient {
   }
 
   private announce(trigger: MilestoneTrigger): void {
-    if (this.seenTriggers.isNew(trigger)) this.emitMilestone(trigger);
-  }
-
-  private emitMilestone(trigger: MilestoneTrigger): void {
-    for (const listener of this.milestoneListeners) listener(trigger);
+    if (this.seenTriggers.isNew(trigger)) this.milestones.emit(trigger);
   }
 
   // ---- polling ----
@@ -267,7 +274,7 @@ export class LiveClient {
     ]);
     if (!this.running) return;
     if (triggers.status === "fulfilled") {
-      for (const trigger of this.seenTriggers.newInList(triggers.value)) this.emitMilestone(trigger);
+      for (const trigger of this.seenTriggers.newInList(triggers.value)) this.milestones.emit(trigger);
     }
     const failure = [summary, ticker].find((r) => r.status === "rejected");
     if (failure) {

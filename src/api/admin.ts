@@ -3,6 +3,7 @@ import { Type } from "typebox";
 import * as S from "../contract/index.js";
 import { FailedAuthLimiter, presentedTokens, tokenMatcher } from "./auth.js";
 import { knownFields } from "./body.js";
+import { summaryRead } from "./cached-read.js";
 import type { AppContext } from "./context.js";
 import { badRequest, HttpError, notFound } from "./errors.js";
 import { rejectMistypedFields, rejectNonFiniteNumbers } from "./params.js";
@@ -44,6 +45,13 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         throw new HttpError(401, "unauthorized");
       }
     });
+
+    // The public summary behind the token, as the original serves it; the same cached answers.
+    admin.get(
+      "/v1/admin/summary",
+      { schema: { querystring: S.SummaryQuery, response: { 200: S.Summary, ...errors } } },
+      (req, reply) => summaryRead(ctx, reply, req.query.source),
+    );
 
     admin.get(
       "/v1/admin/merchants",

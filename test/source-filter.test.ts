@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { READ_CACHE } from "../src/service.js";
 import { addMerchant, get, ingest, line, product, sale } from "./support/api-helpers.js";
 import { makeTestApp, type TestApp } from "./support/app.js";
 
@@ -399,5 +400,37 @@ describe("a source that is not a name", () => {
 
   it("two values get 400 too", async () => {
     for (const path of paths) expect((await get(t, `${path}?source=pwf&source=wifi`)).status, path).toBe(400);
+  });
+});
+
+describe("the read cache keeps sources apart", () => {
+  it("each source filter is its own cached answer; all, empty and absent are one", async () => {
+    const cached = await makeTestApp({ now: NOW, cache: { ...READ_CACHE, now: () => NOW } });
+    try {
+      await seed(cached);
+      for (const path of [
+        "/v1/summary",
+        "/v1/admin/summary",
+        "/v1/ticker",
+        "/v1/leaderboard/merchants",
+        "/v1/leaderboard/products?window=1h",
+        "/v1/timeseries",
+      ]) {
+        const join = path.includes("?") ? "&" : "?";
+        const answers = [];
+        for (const q of ["", "source=wifi", "source=pwf", "source=nope", "source=all", "source="]) {
+          const res = await get(cached, q ? `${path}${join}${q}` : path, cached.auth);
+          expect(res.status).toBe(200);
+          expect(res.body, `${path} ${q}`).toEqual(
+            (await get(t, q ? `${path}${join}${q}` : path, t.auth)).body,
+          );
+          answers.push(JSON.stringify(res.body));
+        }
+        expect(new Set(answers.slice(0, 4)).size, path).toBe(4);
+        expect(answers.slice(4), path).toEqual([answers[0], answers[0]]);
+      }
+    } finally {
+      await cached.close();
+    }
   });
 });

@@ -15,7 +15,7 @@ import type { StoreAccess } from "./store/access.js";
 import type { WriteFailure } from "./store/write-health.js";
 
 /** Dashboard answers may be this old (ms) when sent; sales themselves reach screens through the stream at once. */
-const READ_CACHE: ReadCacheOptions = {
+export const READ_CACHE: ReadCacheOptions = {
   maxStaleMs: 1000,
   maxStaleWhileRefreshingMs: 5000,
   refreshAfterMs: 500,

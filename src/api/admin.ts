@@ -4,6 +4,7 @@ import * as S from "../contract/index.js";
 import type { PlaylistFeed } from "../live/playlist.js";
 import { FailedAuthLimiter, presentedTokens, tokenMatcher } from "./auth.js";
 import { knownFields } from "./body.js";
+import { summaryRead } from "./cached-read.js";
 import type { AppContext } from "./context.js";
 import { badRequest, HttpError, notFound } from "./errors.js";
 import { rejectMistypedFields, rejectNonFiniteNumbers } from "./params.js";
@@ -49,6 +50,13 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; playlist:
         throw new HttpError(401, "unauthorized");
       }
     });
+
+    // The public summary behind the token, as the original serves it; the same cached answers.
+    admin.get(
+      "/v1/admin/summary",
+      { schema: { querystring: S.SummaryQuery, response: { 200: S.Summary, ...errors } } },
+      (req, reply) => summaryRead(ctx, reply, req.query.source),
+    );
 
     admin.get(
       "/v1/admin/merchants",

@@ -18,6 +18,14 @@ export function windowStart(raw: string | undefined, fallback: string | null, no
   return now - ms;
 }
 
+/**
+ * `source` as the store takes it: undefined for every source (`all`, empty or absent), else the one
+ * source's name. The route's schema has already refused anything that is not a source name.
+ */
+export function sourceFilter(raw: string | undefined): string | undefined {
+  return raw === undefined || raw === "" || raw === "all" ? undefined : raw;
+}
+
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** `since`: RFC 3339 with an offset (an instant, not a wall-clock time). */

@@ -1,23 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
 import * as S from "../contract/index.js";
+import type { ReadArgs, ReadName } from "../store/access.js";
 import { rfc3339 } from "../time/instant.js";
-import { cachedReads } from "./cached-read.js";
+import { cachedRead, summaryRead } from "./cached-read.js";
 import type { AppContext } from "./context.js";
 import { badRequest } from "./errors.js";
-import { parseBucket, parseSince, rejectNonFiniteNumbers, windowStart } from "./params.js";
+import { parseBucket, parseSince, rejectNonFiniteNumbers, sourceFilter, windowStart } from "./params.js";
 
 const DAY_MS = 24 * 3600_000;
 const TRIGGERS_DEFAULT_LIMIT = 100;
 const MAX_BUCKETS = 1440;
 
 /**
- * Read-only endpoints for dashboards: thin, one cached read each (cached-read.ts). Parameters are
- * validated here, before the cache.
+ * Read-only endpoints for dashboards: thin, one cached read each (see cachedRead). Parameters are
+ * validated here, before the cache. `source` filters the sales every read counts (not the summary's
+ * merchant and product counts); all, empty and absent are one query, every source's.
  */
 export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { store, cache, config, now } = ctx;
-  const read = cachedReads(store, cache);
+  const { config, now } = ctx;
+  const read = <N extends ReadName>(reply: FastifyReply, name: N, params: unknown, args: () => ReadArgs<N>) =>
+    cachedRead(ctx, reply, name, params, args);
   const errors = { 400: S.ErrorBody };
   app.addHook("preHandler", rejectNonFiniteNumbers);
 
@@ -29,16 +33,19 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     return { status: "degraded", storage };
   });
 
-  app.get("/v1/summary", { schema: { response: { 200: S.Summary } } }, (_req, reply) =>
-    read(reply, "summary", null, () => ({ now: now(), rateWindowMs: config.rateWindowMs })),
+  app.get(
+    "/v1/summary",
+    { schema: { querystring: S.SummaryQuery, response: { 200: S.Summary, ...errors } } },
+    (req, reply) => summaryRead(ctx, reply, req.query.source),
   );
 
   app.get(
     "/v1/ticker",
-    { schema: { querystring: S.LimitQuery, response: { 200: Type.Array(S.TickerRow), ...errors } } },
+    { schema: { querystring: S.TickerQuery, response: { 200: Type.Array(S.TickerRow), ...errors } } },
     (req, reply) => {
       const limit = req.query.limit ?? config.tickerLimit;
-      return read(reply, "ticker", limit, () => ({ limit }));
+      const source = sourceFilter(req.query.source);
+      return read(reply, "ticker", [limit, source ?? null], () => ({ limit, source }));
     },
   );
 
@@ -53,10 +60,12 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     (req, reply) => {
       const { window = "24h", metric = "transactions", limit = config.leaderboardLimit } = req.query;
       windowStart(window, null, now()); // rejects a bad window before anything is cached
-      return read(reply, "merchantLeaderboard", [window, metric, limit], () => ({
+      const source = sourceFilter(req.query.source);
+      return read(reply, "merchantLeaderboard", [window, metric, limit, source ?? null], () => ({
         metric,
         sinceMs: windowStart(window, null, now()),
         limit,
+        source,
       }));
     },
   );
@@ -72,10 +81,12 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     (req, reply) => {
       const { window = "all", metric = "transactions", limit = config.leaderboardLimit } = req.query;
       windowStart(window, null, now());
-      return read(reply, "productLeaderboard", [window, metric, limit], () => ({
+      const source = sourceFilter(req.query.source);
+      return read(reply, "productLeaderboard", [window, metric, limit, source ?? null], () => ({
         metric,
         sinceMs: windowStart(window, null, now()),
         limit,
+        source,
       }));
     },
   );
@@ -105,11 +116,13 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         throw badRequest('timeseries needs a finite window, e.g. 60m; "all" is not one');
       const bucketMs = parseBucket(req.query.bucket, windowMs, MAX_BUCKETS);
       const merchantId = req.query.merchant_id;
-      return read(reply, "timeseries", [windowMs, bucketMs, merchantId ?? null], () => ({
+      const source = sourceFilter(req.query.source);
+      return read(reply, "timeseries", [windowMs, bucketMs, merchantId ?? null, source ?? null], () => ({
         now: now(),
         windowMs,
         bucketMs,
         merchantId,
+        source,
       }));
     },
   );

@@ -4,7 +4,7 @@ import * as S from "../contract/index.js";
 import type { PlaylistFeed } from "../live/playlist.js";
 import type { SceneInput, ScenePatch } from "../store/scenes.js";
 import { knownFields } from "./body.js";
-import { cachedReads } from "./cached-read.js";
+import { cachedRead } from "./cached-read.js";
 import type { AppContext } from "./context.js";
 import { badRequest, notFound } from "./errors.js";
 
@@ -12,9 +12,8 @@ const SCENE_ID = new RegExp(S.SCENE_ID_PATTERN);
 
 /** `GET /v1/scenes`: the venue playlist, a cached public read like the dashboard's. */
 export const scenePublicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const read = cachedReads(ctx.store, ctx.cache);
   app.get("/v1/scenes", { schema: { response: { 200: Type.Array(S.Scene) } } }, (_req, reply) =>
-    read(reply, "scenes", null, () => ({})),
+    cachedRead(ctx, reply, "scenes", null, () => ({})),
   );
 };
 

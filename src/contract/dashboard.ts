@@ -13,12 +13,26 @@ import {
 
 /** The public, read-only side: what dashboards ask for and get back. */
 
+/**
+ * `source`: `all`, empty or absent = every sale; any other name counts only that source's sales (a name
+ * no sale has yet simply matches none: sources are added without a schema change). The pattern is
+ * SaleSource's, empty allowed; anything else is a 400 naming the parameter.
+ */
+export const SourceFilter = Type.String({
+  pattern: "^[a-z0-9_-]{0,32}$",
+  description: "all (default), pwf, wifi, …",
+});
+export const SummaryQuery = Type.Object({ source: Type.Optional(SourceFilter) });
+export type SummaryQuery = Static<typeof SummaryQuery>;
 export const LimitQuery = Type.Object({ limit: Type.Optional(Limit) });
 export type LimitQuery = Static<typeof LimitQuery>;
+export const TickerQuery = Type.Object({ limit: Type.Optional(Limit), source: Type.Optional(SourceFilter) });
+export type TickerQuery = Static<typeof TickerQuery>;
 export const MerchantLeaderboardQuery = Type.Object({
   metric: Type.Optional(Metric),
   window: Type.Optional(Type.String({ description: "Go duration (5m, 24h) or all" })),
   limit: Type.Optional(Limit),
+  source: Type.Optional(SourceFilter),
 });
 export type MerchantLeaderboardQuery = Static<typeof MerchantLeaderboardQuery>;
 export const ProductLeaderboardQuery = MerchantLeaderboardQuery;
@@ -32,6 +46,7 @@ export const TimeseriesQuery = Type.Object({
   window: Type.Optional(Type.String({ description: "Go duration, default 60m" })),
   bucket: Type.Optional(Type.String({ description: "Go duration, default 1m" })),
   merchant_id: Type.Optional(Type.String({ pattern: MERCHANT_ID_PATTERN })),
+  source: Type.Optional(SourceFilter),
 });
 export type TimeseriesQuery = Static<typeof TimeseriesQuery>;
 

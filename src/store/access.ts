@@ -36,7 +36,8 @@ import { getTimeseries } from "./timeseries.js";
  */
 export const READS = {
   summary: getSummary,
-  ticker: (db: Db, args: { limit: number }) => getTicker(db, args.limit),
+  ticker: (db: Db, args: { limit: number; source?: string | undefined }) =>
+    getTicker(db, args.limit, args.source),
   merchantLeaderboard: getMerchantLeaderboard,
   productLeaderboard: getProductLeaderboard,
   triggers: listTriggers,

@@ -1,25 +1,30 @@
 import { sql } from "kysely";
-import type { MerchantStanding, Metric, ProductStanding, Summary, TickerRow } from "../contract/index.js";
+import type { MerchantStanding, Metric, Summary, TickerRow } from "../contract/index.js";
 import type { Db } from "./db.js";
+import { rankingColumns } from "./product-leaderboard.js";
 import { round2, toTickerRow } from "./shapes.js";
+import { ofSource, ofSourceMerchants, type Source } from "./source-filter.js";
 import { windowSplit } from "./windows.js";
 
-/** Leaderboards sort by the chosen metric, then by the other one (before the id) to break ties. */
-function rankingColumns(metric: Metric) {
-  return metric === "volume"
-    ? (["volume_sats", "transactions"] as const)
-    : (["transactions", "volume_sats"] as const);
-}
+export { getProductLeaderboard } from "./product-leaderboard.js";
 
-/** Totals come from the running totals (O(merchants)); only the rate looks at sales, through sale_date. */
-export async function getSummary(db: Db, opts: { now: number; rateWindowMs: number }): Promise<Summary> {
+/**
+ * Totals come from the running totals (O(merchants)); only the rate looks at sales, through sale_date.
+ * With a source, the sales figures (totals, average, rates, fiat) are that source's; the merchant and
+ * product counts stay everyone's.
+ */
+export async function getSummary(
+  db: Db,
+  opts: { now: number; rateWindowMs: number; source?: Source },
+): Promise<Summary> {
+  const mine = ofSource(opts.source);
   const merchants = await db
     .selectFrom("merchants")
     .select((eb) => [
       eb.fn.countAll<number>().as("total"),
       eb.fn.coalesce(eb.fn.sum<number>("enabled"), eb.lit(0)).as("active"),
-      eb.fn.coalesce(eb.fn.sum<number>("total_transactions"), eb.lit(0)).as("transactions"),
-      eb.fn.coalesce(eb.fn.sum<number>("total_volume_sats"), eb.lit(0)).as("volume"),
+      sql<number>`coalesce(sum(case when ${mine} then total_transactions end), 0)`.as("transactions"),
+      sql<number>`coalesce(sum(case when ${mine} then total_volume_sats end), 0)`.as("volume"),
     ])
     .executeTakeFirstOrThrow();
   const products = await db
@@ -28,10 +33,11 @@ export async function getSummary(db: Db, opts: { now: number; rateWindowMs: numb
     .where("active", "=", 1)
     .where("deleted", "=", 0)
     .executeTakeFirstOrThrow();
-  const recent = await salesTotalSince(db, opts.now - opts.rateWindowMs);
+  const recent = await salesTotalSince(db, opts.now - opts.rateWindowMs, opts.source);
   const fiat = await db
     .selectFrom("fiat_totals")
     .select((eb) => ["currency", eb.fn.sum<number>("amount").as("amount")])
+    .where(ofSourceMerchants(opts.source))
     .groupBy("currency")
     .orderBy("currency")
     .execute();
@@ -56,13 +62,15 @@ export async function getSummary(db: Db, opts: { now: number; rateWindowMs: numb
 async function salesTotalSince(
   db: Db,
   sinceMs: number,
+  source: Source,
 ): Promise<{ transactions: number; volumeSats: number }> {
   const w = windowSplit(sinceMs);
   const raw = db
     .selectFrom("transactions")
     .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.sum<number>("amount_sats").as("volume")])
     .where("sale_date", ">=", sinceMs)
-    .where("sale_date", "<", w.rawUntil);
+    .where("sale_date", "<", w.rawUntil)
+    .where(ofSource(source));
   const minutes = db
     .selectFrom("sales_by_minute")
     .select((eb) => [
@@ -71,14 +79,16 @@ async function salesTotalSince(
     ])
     .where("minute", ">=", w.minutesFrom)
     .where("minute", "<", w.hoursFrom)
-    .where(w.minutesCovered);
+    .where(w.minutesCovered)
+    .where(ofSourceMerchants(source));
   const hours = db
     .selectFrom("sales_by_hour")
     .select((eb) => [
       eb.fn.sum<number>("transactions").as("n"),
       eb.fn.sum<number>("volume_sats").as("volume"),
     ])
-    .where("hour", ">=", w.hoursFrom);
+    .where("hour", ">=", w.hoursFrom)
+    .where(ofSourceMerchants(source));
   const row = await db
     .selectFrom(raw.unionAll(minutes).unionAll(hours).as("w"))
     .select((eb) => [
@@ -89,7 +99,8 @@ async function salesTotalSince(
   return { transactions: Number(row.n), volumeSats: Number(row.volume) };
 }
 
-export async function getTicker(db: Db, limit: number): Promise<TickerRow[]> {
+/** Newest sales first; a source's through its (source, sale_date) index, as far as `limit` rows. */
+export async function getTicker(db: Db, limit: number, source?: Source): Promise<TickerRow[]> {
   const rows = await db
     .selectFrom("transactions as t")
     .innerJoin("merchants as m", "m.id", "t.merchant_id")
@@ -104,6 +115,7 @@ export async function getTicker(db: Db, limit: number): Promise<TickerRow[]> {
       "t.source",
       "t.external_id",
     ])
+    .where(ofSource(source, sql.ref("t.source")))
     .orderBy("t.sale_date", "desc")
     .orderBy("t.id", "desc")
     .limit(limit)
@@ -117,7 +129,7 @@ export async function getTicker(db: Db, limit: number): Promise<TickerRow[]> {
  */
 export async function getMerchantLeaderboard(
   db: Db,
-  opts: { metric: Metric; sinceMs: number | null; limit: number },
+  opts: { metric: Metric; sinceMs: number | null; limit: number; source?: Source },
 ): Promise<MerchantStanding[]> {
   const [first, second] = rankingColumns(opts.metric);
   if (opts.sinceMs === null) {
@@ -130,6 +142,7 @@ export async function getMerchantLeaderboard(
         "total_volume_sats as volume_sats",
       ])
       .where("total_transactions", ">", 0)
+      .where(ofSource(opts.source))
       .orderBy(first, "desc")
       .orderBy(second, "desc")
       .orderBy("id")
@@ -138,7 +151,7 @@ export async function getMerchantLeaderboard(
     return rows;
   }
   const rows = await db
-    .selectFrom(merchantSalesSince(db, opts.sinceMs).as("w"))
+    .selectFrom(merchantSalesSince(db, opts.sinceMs, opts.source).as("w"))
     .innerJoin("merchants as m", "m.id", "w.merchant_id")
     .select((eb) => [
       "w.merchant_id",
@@ -160,7 +173,7 @@ export async function getMerchantLeaderboard(
 }
 
 /** Per merchant, rows that add up to its sales dated at or after `sinceMs` (the split of salesTotalSince). */
-function merchantSalesSince(db: Db, sinceMs: number) {
+function merchantSalesSince(db: Db, sinceMs: number, source: Source) {
   const w = windowSplit(sinceMs);
   const raw = db
     .selectFrom("transactions")
@@ -171,107 +184,19 @@ function merchantSalesSince(db: Db, sinceMs: number) {
     ])
     .where("sale_date", ">=", sinceMs)
     .where("sale_date", "<", w.rawUntil)
+    .where(ofSource(source))
     .groupBy("merchant_id");
   const minutes = db
     .selectFrom("sales_by_minute")
     .select(["merchant_id", "transactions", "volume_sats"])
     .where("minute", ">=", w.minutesFrom)
     .where("minute", "<", w.hoursFrom)
-    .where(w.minutesCovered);
+    .where(w.minutesCovered)
+    .where(ofSourceMerchants(source));
   const hours = db
     .selectFrom("sales_by_hour")
     .select(["merchant_id", "transactions", "volume_sats"])
-    .where("hour", ">=", w.hoursFrom);
-  return raw.unionAll(minutes).unionAll(hours);
-}
-
-/**
- * Active products ranked by the metric. All time: the upstream's cumulative figures. With a window:
- * recounted from stored sale lines (sales containing the product; quantity × unit sats), up to a
- * minute from the lines themselves, the rest from the product rollups (see windowSplit).
- */
-export async function getProductLeaderboard(
-  db: Db,
-  opts: { metric: Metric; sinceMs: number | null; limit: number },
-): Promise<ProductStanding[]> {
-  const [first, second] = rankingColumns(opts.metric);
-  if (opts.sinceMs === null) {
-    return db
-      .selectFrom("products")
-      .select([
-        "merchant_id",
-        "product_id",
-        "name",
-        "total_transactions as transactions",
-        "total_revenue_sats as volume_sats",
-      ])
-      .where("active", "=", 1)
-      .where("deleted", "=", 0)
-      .where("total_transactions", ">", 0)
-      .orderBy(first, "desc")
-      .orderBy(second, "desc")
-      .orderBy("merchant_id")
-      .orderBy("product_id")
-      .limit(opts.limit)
-      .execute();
-  }
-  const rows = await db
-    .selectFrom(productSalesSince(db, opts.sinceMs).as("w"))
-    .innerJoin("products as p", (j) =>
-      j.onRef("p.merchant_id", "=", "w.merchant_id").onRef("p.product_id", "=", "w.product_id"),
-    )
-    .select((eb) => [
-      "w.merchant_id",
-      "w.product_id",
-      "p.name",
-      eb.fn.sum<number>("w.transactions").as("transactions"),
-      eb.fn.sum<number>("w.volume_sats").as("volume_sats"),
-    ])
-    .where("p.active", "=", 1)
-    .where("p.deleted", "=", 0)
-    .groupBy(["w.merchant_id", "w.product_id", "p.name"])
-    .orderBy(first, "desc")
-    .orderBy(second, "desc")
-    .orderBy("w.merchant_id")
-    .orderBy("w.product_id")
-    .limit(opts.limit)
-    .execute();
-  return rows.map((r) => ({
-    ...r,
-    transactions: Number(r.transactions),
-    volume_sats: Number(r.volume_sats),
-  }));
-}
-
-/**
- * Per product, rows that add up to its sales dated at or after `sinceMs`: the raw lines, grouped, then
- * the rollups' whole minutes and hours (the same split as salesTotalSince).
- */
-function productSalesSince(db: Db, sinceMs: number) {
-  const w = windowSplit(sinceMs);
-  const raw = db
-    .selectFrom("transactions as t")
-    .innerJoin("sale_lines as l", (j) =>
-      j.onRef("l.merchant_id", "=", "t.merchant_id").onRef("l.sale_id", "=", "t.sale_id"),
-    )
-    .select((eb) => [
-      "l.merchant_id",
-      "l.product_id",
-      eb.fn.count<number>("t.sale_id").distinct().as("transactions"),
-      eb.fn.sum<number>(sql<number>`round(l.quantity * l.unit_sats)`).as("volume_sats"),
-    ])
-    .where("t.sale_date", ">=", sinceMs)
-    .where("t.sale_date", "<", w.rawUntil)
-    .groupBy(["l.merchant_id", "l.product_id"]);
-  const minutes = db
-    .selectFrom("product_sales_by_minute")
-    .select(["merchant_id", "product_id", "transactions", "volume_sats"])
-    .where("minute", ">=", w.minutesFrom)
-    .where("minute", "<", w.hoursFrom)
-    .where(w.minutesCovered);
-  const hours = db
-    .selectFrom("product_sales_by_hour")
-    .select(["merchant_id", "product_id", "transactions", "volume_sats"])
-    .where("hour", ">=", w.hoursFrom);
+    .where("hour", ">=", w.hoursFrom)
+    .where(ofSourceMerchants(source));
   return raw.unionAll(minutes).unionAll(hours);
 }

@@ -1,0 +1,25 @@
+import { type RawBuilder, type SqlBool, sql } from "kysely";
+
+/**
+ * Reads filtered by a sale's source (pwf, wifi, …); undefined means every source. A merchant has one
+ * source for life and each of its sales carries it, so the per-merchant figures (running totals, fiat
+ * totals, hourly and minute rollups) of a source are those of its merchants: a filtered read adds up
+ * O(merchants) rows as the unfiltered one does, and raw sales are read through (source, sale_date).
+ */
+export type Source = string | undefined;
+
+/**
+ * Rows of a per-merchant table (merchant_id) that belong to the source's merchants; always true for
+ * every source. Merchants have no index on source: the subquery reads the merchants table once,
+ * which every read of these tables already costs.
+ */
+export function ofSourceMerchants(source: Source, column = sql.ref("merchant_id")): RawBuilder<SqlBool> {
+  return source === undefined
+    ? sql<SqlBool>`1`
+    : sql<SqlBool>`${column} in (select id from merchants where source = ${source})`;
+}
+
+/** Sales (a `transactions` row, its `source` column) of the source; always true for every source. */
+export function ofSource(source: Source, column = sql.ref("source")): RawBuilder<SqlBool> {
+  return source === undefined ? sql<SqlBool>`1` : sql<SqlBool>`${column} = ${source}`;
+}

@@ -7,3 +7,4 @@ export * from "./admin.js";
 export * from "./common.js";
 export * from "./dashboard.js";
 export * from "./stream.js";
+export * from "./wifi.js";

@@ -18,10 +18,11 @@ import { ReadCache } from "./api/read-cache.js";
 import { scenePublicRoutes } from "./api/scenes.js";
 import { streamRoutes } from "./api/stream.js";
 import { isAppPath, registerWebApp } from "./api/web-app-files.js";
+import { webhookRoutes } from "./api/webhooks.js";
 import { limitConnections, type ServerLimits, serverTimeouts } from "./http/server-limits.js";
 import { LiveHub } from "./live/hub.js";
 import { PlaylistFeed } from "./live/playlist.js";
-import { logRequest, requestIds } from "./log/request-log.js";
+import { logRequest, requestIds, withoutSecrets } from "./log/request-log.js";
 
 export interface AppDeps extends Omit<AppContext, "now" | "cache"> {
   now?: () => number;
@@ -68,7 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logRequest(req.log, {
       reqId: req.id,
       method: req.method,
-      path: req.url,
+      // A webhook's ?secret= never reaches a log line.
+      path: withoutSecrets(req.url),
       ip: req.ip,
       status: reply.statusCode,
       bytes: size === undefined ? undefined : Number(size),
@@ -104,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(scenePublicRoutes, { ctx });
   await app.register(adminRoutes, { ctx, playlist });
   await app.register(streamRoutes, { hub });
+  await app.register(webhookRoutes, { ctx });
   return app;
 }
 

@@ -70,6 +70,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
     onChange: () => cache.invalidate(),
     onOutcome: feed.onOutcome,
     onSummary: feed.onSummary,
+    onWebhookSale: feed.onWebhookSale,
     onStorage: (failure) => {
       storageFailure = failure;
     },
@@ -93,6 +94,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       webRoot: opts.webRoot,
       now: opts.now,
       refetch: (id) => ingest.refetch(id),
+      storeWebhookSale: (sale) => ingest.storeWebhookSale(sale),
       limits: config,
       storageFailure: () => storageFailure,
     });

@@ -47,6 +47,7 @@ const reads: [url: string, status: number, schema: TSchema, headers?: () => Reco
   ["/v1/leaderboard/products?window=24h", 200, Type.Array(C.ProductStanding)],
   ["/v1/milestones/triggers", 200, Type.Array(C.MilestoneTrigger)],
   ["/v1/timeseries?window=60m&bucket=10m", 200, C.Timeseries],
+  ["/v1/wifi/config", 200, C.WifiConfig],
   ["/v1/admin/merchants", 200, Type.Array(C.Merchant), admin],
   ["/v1/admin/milestones", 200, Type.Array(C.Milestone), admin],
   ["/v1/scenes", 200, Type.Array(C.Scene)],

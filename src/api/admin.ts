@@ -107,9 +107,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; playlist:
 
     admin.post(
       "/v1/admin/merchants/:id/refetch",
-      { schema: { params: S.MerchantParams, response: { 202: S.StatusBody, ...errors } } },
+      { schema: { params: S.MerchantParams, response: { 202: S.StatusBody, 409: S.ErrorBody, ...errors } } },
       async (req, reply) => {
-        if (!(await ctx.refetch(req.params.id))) throw notFound(`merchant ${req.params.id} not found`);
+        const started = await ctx.refetch(req.params.id);
+        if (!started) throw notFound(`merchant ${req.params.id} not found`);
+        if (started === "not polled")
+          throw new HttpError(409, `merchant ${req.params.id} is fed by a webhook; nothing to poll`);
         return reply.code(202).send({ status: "refreshing" });
       },
     );

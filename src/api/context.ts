@@ -1,5 +1,7 @@
 import type { Config } from "../config/config.js";
+import type { RefetchAnswer } from "../ingest/thread-protocol.js";
 import type { StoreAccess } from "../store/access.js";
+import type { WebhookSale, WebhookStoreResult } from "../store/webhook-sale.js";
 import type { WriteFailure } from "../store/write-health.js";
 import type { ReadCache } from "./read-cache.js";
 
@@ -11,13 +13,17 @@ export interface AppContext {
   config: Pick<
     Config,
     "adminToken" | "corsOrigins" | "tickerLimit" | "leaderboardLimit" | "rateWindowMs" | "maxStreamClients"
-  >;
+  > &
+    Partial<Pick<Config, "webhookSecret" | "wifiLightningAddress">>;
   now: () => number;
   /**
-   * Polls one merchant now (the poller's refetch); false when there is no such merchant. One call,
-   * so an operator's refetch waits for one hop to the ingest thread, not a lookup and then a request.
+   * Polls one merchant now (the poller's refetch); false when there is no such merchant, "not polled"
+   * when a webhook feeds it. One call, so an operator's refetch waits for one hop to the ingest
+   * thread, not a lookup and then a request.
    */
-  refetch: (merchantId: string) => Promise<boolean>;
+  refetch: (merchantId: string) => Promise<RefetchAnswer>;
+  /** Stores a webhook's sale on the one writer (ingest); the webhook answers 503 without it. */
+  storeWebhookSale?: (sale: WebhookSale) => Promise<WebhookStoreResult>;
   /** Why writes are failing now (a full disk), as ingest last reported; undefined while they succeed. */
   storageFailure?: () => WriteFailure | undefined;
 }

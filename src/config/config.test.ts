@@ -29,6 +29,8 @@ describe("loadConfig", () => {
       maxConnectionsPerIp: 2500,
       logLevel: "info",
       logFormat: "json",
+      webhookSecret: undefined,
+      wifiLightningAddress: "",
     });
     expect(warnings).toEqual([]);
     expect(Object.isFrozen(config)).toBe(true);
@@ -57,6 +59,8 @@ describe("loadConfig", () => {
       MAX_CONNECTIONS_PER_IP: "0",
       LOG_LEVEL: "debug",
       LOG_FORMAT: "pretty",
+      WEBHOOK_SECRET: " s3cret-Value_1 ",
+      WIFI_LIGHTNING_ADDRESS: "wifi@pay.example",
     });
     expect(config).toMatchObject({
       host: "127.0.0.1",
@@ -80,6 +84,8 @@ describe("loadConfig", () => {
       maxConnectionsPerIp: 0,
       logLevel: "debug",
       logFormat: "pretty",
+      webhookSecret: "s3cret-Value_1",
+      wifiLightningAddress: "wifi@pay.example",
     });
   });
 
@@ -184,6 +190,40 @@ describe("MAX_UPSTREAM_BYTES", () => {
   it("says what is allowed", () => {
     expect(() => loadConfig({ ADMIN_TOKEN: TOKEN, MAX_UPSTREAM_BYTES: "100" })).toThrow(
       'invalid MAX_UPSTREAM_BYTES="100": must be between 1 KiB and 1024 GiB',
+    );
+  });
+});
+
+describe("WEBHOOK_SECRET and WIFI_LIGHTNING_ADDRESS", () => {
+  it("leave the webhook open and the address empty when unset or blank", () => {
+    const { config } = loadConfig({ ADMIN_TOKEN: TOKEN, WEBHOOK_SECRET: "  ", WIFI_LIGHTNING_ADDRESS: "" });
+    expect(config.webhookSecret).toBeUndefined();
+    expect(config.wifiLightningAddress).toBe("");
+  });
+
+  it("refuse a secret that cannot be sent in a header, or is too long, without showing it", () => {
+    for (const secret of ["tab\there", "ünïcode", "x".repeat(513)]) {
+      let message = "";
+      try {
+        loadConfig({ ADMIN_TOKEN: TOKEN, WEBHOOK_SECRET: secret });
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^invalid WEBHOOK_SECRET: .*\(value not shown\)$/);
+      expect(message).not.toContain(secret.slice(0, 5));
+    }
+    expect(
+      loadConfig({ ADMIN_TOKEN: TOKEN, WEBHOOK_SECRET: "x".repeat(512) }).config.webhookSecret,
+    ).toHaveLength(512);
+  });
+
+  it("refuse an address with control characters or past 320 characters", () => {
+    expect(() => loadConfig({ ADMIN_TOKEN: TOKEN, WIFI_LIGHTNING_ADDRESS: "a\u0007@b.example" })).toThrow(
+      /^invalid WIFI_LIGHTNING_ADDRESS=.*control characters$/,
+    );
+    expect(() => loadConfig({ ADMIN_TOKEN: TOKEN, WIFI_LIGHTNING_ADDRESS: `${"a".repeat(320)}@b` })).toThrow(
+      /WIFI_LIGHTNING_ADDRESS=.*longer than 320 characters/,
     );
   });
 });

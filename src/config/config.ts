@@ -27,6 +27,10 @@ export interface Config {
   readonly maxConnectionsPerIp: number;
   readonly logLevel: LogLevel;
   readonly logFormat: "json" | "pretty";
+  /** The WiFi webhook's shared secret; undefined: the webhook is open. Never logged, never answered. */
+  readonly webhookSecret: string | undefined;
+  /** Echoed by GET /v1/wifi/config; "" when unset. */
+  readonly wifiLightningAddress: string;
 }
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -72,6 +76,8 @@ export function loadConfig(env: Env): ConfigResult {
     ...connectionLimits(env, maxStreamClients),
     logLevel: oneOf(env, "LOG_LEVEL", "info", LOG_LEVELS),
     logFormat: oneOf(env, "LOG_FORMAT", "json", ["json", "pretty"] as const),
+    webhookSecret: webhookSecret(env),
+    wifiLightningAddress: lightningAddress(env),
   };
   return { config: Object.freeze(config), warnings };
 }
@@ -135,6 +141,38 @@ function connectionLimits(env: Env, maxStreamClients: number) {
     maxConnections,
     maxConnectionsPerIp: intInRange(env, "MAX_CONNECTIONS_PER_IP", "2500", 0, 10_000_000),
   };
+}
+
+const MAX_SECRET_LENGTH = 512;
+
+/**
+ * WEBHOOK_SECRET, trimmed like every variable (an HTTP header cannot carry leading or trailing spaces
+ * either); empty means unset. Refusals never echo the value: it is a secret.
+ */
+function webhookSecret(env: Env): string | undefined {
+  const raw = read(env, "WEBHOOK_SECRET", "");
+  if (raw === "") return undefined;
+  if (raw.length > MAX_SECRET_LENGTH)
+    throw new ConfigError(
+      `invalid WEBHOOK_SECRET: longer than ${MAX_SECRET_LENGTH} characters (value not shown)`,
+    );
+  // It must fit in a header (X-Webhook-Secret) as LNbits sends it: printable ASCII.
+  if (![...raw].every((c) => c >= " " && c <= "~"))
+    throw new ConfigError(
+      "invalid WEBHOOK_SECRET: only printable ASCII characters are allowed (value not shown)",
+    );
+  return raw;
+}
+
+/** WIFI_LIGHTNING_ADDRESS: shown as is on screens (name@domain, or whatever the operator pays to). */
+function lightningAddress(env: Env): string {
+  const raw = read(env, "WIFI_LIGHTNING_ADDRESS", "");
+  // An email address's own bound; a longer one is a mistake, not an address.
+  if (raw.length > 320)
+    throw invalid("WIFI_LIGHTNING_ADDRESS", raw.slice(0, 40), "longer than 320 characters");
+  if ([...raw].some((c) => c < " " || c === "\u007f"))
+    throw invalid("WIFI_LIGHTNING_ADDRESS", raw, "must not contain control characters");
+  return raw;
 }
 
 function byteSize(env: Env, name: string, fallback: string, min: number, max: number): number {

@@ -8,3 +8,4 @@ export * from "./common.js";
 export * from "./dashboard.js";
 export * from "./scenes.js";
 export * from "./stream.js";
+export * from "./wifi.js";

@@ -11,14 +11,17 @@ import type { Summary } from "../contract/index.js";
 import type { ChangeArgs, ChangeName, ChangeResult, StoreAccess } from "../store/access.js";
 import { runChange, runRead } from "../store/access.js";
 import { getSummary } from "../store/dashboard.js";
-import { type OpenedDatabase, openDatabase, openReadConnection } from "../store/db.js";
-import { getMerchantCredentials } from "../store/merchants.js";
+import { type OpenedDatabase, openDatabase, openReadConnection, type WriterDb } from "../store/db.js";
+import { getMerchantSource } from "../store/merchants.js";
+import { POLLED_SOURCE } from "../store/poll-statements.js";
+import type { PollResult } from "../store/poll-transaction.js";
+import { storeWebhookSale, type WebhookSale, type WebhookStoreResult } from "../store/webhook-sale.js";
 import type { WriteFailure } from "../store/write-health.js";
 import { formatDuration } from "../time/duration.js";
 import { createUpstreamClient, type FetchMerchant } from "../upstream/client.js";
 import { Poller, type PollOutcome } from "./poller.js";
 import { SummaryTicker } from "./summary-ticker.js";
-import type { IngestThreadConfig } from "./thread-protocol.js";
+import type { IngestThreadConfig, RefetchAnswer } from "./thread-protocol.js";
 
 /** After the first cycle, polls start evenly over this part of the poll interval. */
 const POLL_SPREAD = 0.5;
@@ -34,6 +37,8 @@ export interface IngestEvents {
   onSummary?: (summary: Summary) => void;
   /** Writes started or stopped failing for the storage's sake (a full disk), or failed again. */
   onStorage?: (failure: WriteFailure | undefined) => void;
+  /** A sale a webhook pushed has been stored: its ticker row and the milestones it fired (the live feed). */
+  onWebhookSale?: (result: PollResult) => void;
 }
 
 /** What the rest of the service sees of ingest, wherever it runs. */
@@ -41,8 +46,13 @@ export interface Ingest {
   /** Reads and operators' changes, on the connections that own the database. */
   store: StoreAccess;
   startPolling(): void;
-  /** Polls one merchant now; resolves false (and polls nothing) when there is no such merchant. */
-  refetch(merchantId: string): Promise<boolean>;
+  /**
+   * Polls one merchant now; resolves false (and polls nothing) when there is no such merchant, and
+   * "not polled" when its sales come from a webhook (there is nothing upstream to ask).
+   */
+  refetch(merchantId: string): Promise<RefetchAnswer>;
+  /** Stores a sale a webhook pushed, on the one writer, and announces it as a stored poll is announced. */
+  storeWebhookSale(sale: WebhookSale): Promise<WebhookStoreResult>;
   /** Stops polling (polls in flight are cancelled), then closes the database. */
   stop(): Promise<void>;
 }
@@ -121,12 +131,10 @@ export async function openIngest(
     startPolling: () => {
       if (!stopping) poller.start();
     },
-    async refetch(merchantId) {
-      // On the read connection: the writer's may be inside a long first poll's transaction.
-      const known = (await getMerchantCredentials(readDb, merchantId)) !== undefined;
-      if (known) poller.refetch(merchantId);
-      return known;
-    },
+    // On the read connection: the writer's may be inside a long first poll's transaction.
+    refetch: async (merchantId) =>
+      refetchIfPolled(await getMerchantSource(readDb, merchantId), poller, merchantId),
+    storeWebhookSale: webhookSales(writer.db, log, events, () => summaries.poke(), now),
     async stop() {
       if (stopping) return;
       stopping = true;
@@ -135,6 +143,35 @@ export async function openIngest(
       await reader?.close();
       await writer.close();
     },
+  };
+}
+
+function refetchIfPolled(source: string | undefined, poller: Poller, merchantId: string): RefetchAnswer {
+  if (source === undefined) return false;
+  if (source !== POLLED_SOURCE) return "not polled";
+  poller.refetch(merchantId);
+  return true;
+}
+
+/** Stores webhook sales and then does what a stored poll does (see the poller's onOutcome above). */
+function webhookSales(
+  db: WriterDb,
+  log: FastifyBaseLogger,
+  events: IngestEvents,
+  pokeSummary: () => void,
+  now: () => number,
+): (sale: WebhookSale) => Promise<WebhookStoreResult> {
+  return async (sale) => {
+    const stored = await storeWebhookSale(db, sale, now());
+    if (stored.kind !== "stored") return stored;
+    if (stored.milestoneError !== undefined)
+      log.error(
+        `milestones could not be evaluated after wifi sale ${stored.saleId}: ${stored.milestoneError}`,
+      );
+    events.onChange?.();
+    pokeSummary();
+    events.onWebhookSale?.(stored.result);
+    return stored;
   };
 }
 

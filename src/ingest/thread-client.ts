@@ -35,6 +35,7 @@ export async function startIngestThread(opts: IngestThreadOptions): Promise<Inge
     },
     startPolling: () => thread.startPolling(),
     refetch: (merchantId) => thread.call("refetch", merchantId),
+    storeWebhookSale: (sale) => thread.call("webhookSale", sale),
     stop: () => thread.stop(),
   };
 }
@@ -142,6 +143,7 @@ function forwardEvent(m: FromIngestThread, events: IngestEvents): void {
   else if (m.kind === "change") events.onChange?.();
   else if (m.kind === "summary") events.onSummary?.(m.summary);
   else if (m.kind === "storage") events.onStorage?.(m.failure);
+  else if (m.kind === "webhookSale") events.onWebhookSale?.(m.result);
 }
 
 function newWorker(opts: IngestThreadOptions): Worker {

@@ -1,6 +1,8 @@
 import type { Config } from "../config/config.js";
 import type { Summary } from "../contract/index.js";
 import type { ChangeName, ReadName } from "../store/access.js";
+import type { PollResult } from "../store/poll-transaction.js";
+import type { WebhookSale, WebhookStoreResult } from "../store/webhook-sale.js";
 import type { WriteFailure } from "../store/write-health.js";
 import type { PollOutcome } from "./poller.js";
 import type { Answer, Call } from "./rpc.js";
@@ -19,11 +21,15 @@ export type IngestThreadConfig = Pick<
   | "logFormat"
 >;
 
+/** What a refetch did: true, polling; false, no such merchant; "not polled", its sales come from a webhook. */
+export type RefetchAnswer = boolean | "not polled";
+
 /** The calls the ingest thread answers (ingest/rpc.ts), by name. */
 export type IngestCalls = {
   read(a: { name: ReadName; args: unknown }): Promise<unknown>;
   change(a: { name: ChangeName; args: unknown }): Promise<unknown>;
-  refetch(merchantId: string): Promise<boolean>;
+  refetch(merchantId: string): Promise<RefetchAnswer>;
+  webhookSale(sale: WebhookSale): Promise<WebhookStoreResult>;
 };
 
 export type ToIngestThread = Call | { kind: "startPolling" } | { kind: "stop" };
@@ -34,6 +40,8 @@ export type FromIngestThread =
   | { kind: "failed"; error: string }
   | { kind: "outcome"; outcome: PollOutcome }
   | { kind: "summary"; summary: Summary }
+  /** A webhook's sale was stored (sent before the answer to the call that stored it). */
+  | { kind: "webhookSale"; result: PollResult }
   /** Writes started or stopped failing for the storage's sake; `failure` is absent once they succeed. */
   | { kind: "storage"; failure?: WriteFailure }
   /** Something a dashboard shows changed; sent before the answer to the change that caused it. */

@@ -27,6 +27,7 @@ try {
     onChange: () => send({ kind: "change" }),
     onSummary: (summary) => send({ kind: "summary", summary }),
     onStorage: (failure) => send({ kind: "storage", ...(failure ? { failure } : {}) }),
+    onWebhookSale: (result) => send({ kind: "webhookSale", result }),
   });
 } catch (e) {
   send({ kind: "failed", error: (e as Error).message });
@@ -37,6 +38,7 @@ const calls: IngestCalls = {
   read: ({ name, args }) => ingest.store.read(name as ReadName, args as never),
   change: ({ name, args }) => ingest.store.change(name as ChangeName, args as never),
   refetch: (merchantId) => ingest.refetch(merchantId),
+  webhookSale: (sale) => ingest.storeWebhookSale(sale),
 };
 const answer = serveCalls(calls, send);
 

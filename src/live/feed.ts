@@ -1,5 +1,6 @@
 import type { Summary } from "../contract/index.js";
 import type { PollOutcome } from "../ingest/poller.js";
+import type { PollResult } from "../store/poll-transaction.js";
 import { rfc3339 } from "../time/instant.js";
 import type { LiveHub } from "./hub.js";
 
@@ -23,12 +24,7 @@ export class LiveFeed {
     if (this.stopped) return;
     const { hub } = this.opts;
     // A failed poll's result: the sales a long history's batches stored before its body was cut.
-    if (o.result) {
-      const newest = o.result.newSales.slice(0, this.opts.maxSalesPerPoll ?? 100);
-      // Oldest first, so a client prepending each sale ends with the newest on top.
-      for (const sale of newest.toReversed()) hub.publish("sale", sale);
-      for (const t of o.result.triggers) hub.publish("milestone", t);
-    }
+    if (o.result) this.publishStored(o.result);
     const healthy = o.kind === "ok";
     if (this.healthy.get(o.merchantId) !== healthy) {
       this.healthy.set(o.merchantId, healthy);
@@ -40,6 +36,18 @@ export class LiveFeed {
       });
     }
   };
+
+  /** Sales a webhook pushed: the same events as a poll's, with no merchant health (nothing was polled). */
+  readonly onWebhookSale = (result: PollResult): void => {
+    if (!this.stopped) this.publishStored(result);
+  };
+
+  private publishStored(result: PollResult): void {
+    const newest = result.newSales.slice(0, this.opts.maxSalesPerPoll ?? 100);
+    // Oldest first, so a client prepending each sale ends with the newest on top.
+    for (const sale of newest.toReversed()) this.opts.hub.publish("sale", sale);
+    for (const t of result.triggers) this.opts.hub.publish("milestone", t);
+  }
 
   readonly onSummary = (summary: Summary): void => {
     if (!this.stopped) this.opts.hub.publish("summary", summary);

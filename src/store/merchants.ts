@@ -65,6 +65,12 @@ export async function getMerchantCredentials(
   return row && toCredentials(row);
 }
 
+/** Where a merchant's sales come from ("pwf" polled, "wifi" pushed by a webhook); undefined when unknown. */
+export async function getMerchantSource(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom("merchants").select("source").where("id", "=", id).executeTakeFirst();
+  return row?.source;
+}
+
 /** The merchants the poller reads: enabled, and PayWithFlash's (a webhook's merchant has nothing to poll). */
 export async function listEnabledMerchantCredentials(db: Db): Promise<MerchantCredentialsRow[]> {
   const rows = await db

@@ -44,6 +44,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     maxConnectionsPerIp: 2500,
     logLevel: "silent",
     logFormat: "json",
+    webhookSecret: undefined,
+    wifiLightningAddress: "",
     ...overrides,
   } satisfies Config);
 }

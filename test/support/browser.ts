@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { type Browser, chromium } from "playwright-core";
+import type { RefetchAnswer } from "../../src/ingest/thread-protocol.js";
 import { type MockUpstream, startMockUpstream } from "../../src/mock/index.js";
 import type { createService as CreateService } from "../../src/service.js";
 import { testConfig } from "./app.js";
@@ -25,7 +26,7 @@ export interface Stack {
   baseUrl: string;
   mock: MockUpstream;
   /** Polls one merchant now, as an operator's refetch does. */
-  refetch(merchantId: string): Promise<boolean>;
+  refetch(merchantId: string): Promise<RefetchAnswer>;
   app: FastifyInstance;
   browser: Browser;
   /** JSON from the app's API; admin routes get the bearer token. */

@@ -39,14 +39,34 @@ const columns: Column<AdminMerchant>[] = [
     header: "Last polled",
     cell: (m, { now }) => (
       <td data-label="Last polled" title={m.last_polled_at ? formatDateTime(m.last_polled_at) : undefined}>
-        {m.last_polled_at ? formatRelative(m.last_polled_at, now) : "never"}
+        {pushedBy(m) ? "not polled" : m.last_polled_at ? formatRelative(m.last_polled_at, now) : "never"}
       </td>
     ),
   },
   { header: "Health", cell: (m) => <HealthCell merchant={m} /> },
 ];
 
+/** Sources whose sales are pushed to the server rather than polled, by what pushes them. */
+const PUSHED_BY: Record<string, string> = { wifi: "WiFi webhook" };
+
+/** What feeds a merchant that is not polled (its sales arrive by webhook); undefined for a polled one. */
+export function pushedBy(m: Pick<AdminMerchant, "source">): string | undefined {
+  if (m.source === "pwf") return undefined;
+  return PUSHED_BY[m.source] ?? `${m.source} webhook`;
+}
+
 function HealthCell({ merchant: m }: { merchant: AdminMerchant }) {
+  const feed = pushedBy(m);
+  if (feed) {
+    // Nothing is polled, so there is no polling health to show: say where its sales come from.
+    return (
+      <td data-label="Health">
+        <span className="badge badge--pending" data-testid="merchant-health" data-health="webhook">
+          {feed}
+        </span>
+      </td>
+    );
+  }
   const health = merchantHealth(m);
   return (
     <td data-label="Health">
@@ -147,8 +167,13 @@ export const merchantResource: AdminResource<AdminMerchant, MerchantForm, Mercha
       label: "Refetch",
       testId: "merchant-refetch",
       ariaLabel: (m) => `Refetch ${m.alias} now`,
-      title: (m) => (m.enabled ? "Poll this merchant now" : "Enable the merchant to poll it"),
-      disabled: (m, busy) => busy || !m.enabled,
+      title: (m) =>
+        pushedBy(m)
+          ? `Sales come from the ${pushedBy(m)}; there is nothing to poll`
+          : m.enabled
+            ? "Poll this merchant now"
+            : "Enable the merchant to poll it",
+      disabled: (m, busy) => busy || !m.enabled || pushedBy(m) !== undefined,
       run: async (m, { call, notify, reload }) => {
         await call((api) => api.refetchMerchant(m.id));
         notify(`Refetching ${m.alias} now.`);

@@ -1,4 +1,5 @@
 import type { PublicApi } from "../api/client";
+import { createWifiApi } from "../api/wifi";
 import { CelebrationOverlay } from "../celebrations/CelebrationOverlay";
 import { useCelebrations } from "../celebrations/useCelebrations";
 import { useNow } from "../hooks/useNow";
@@ -14,6 +15,10 @@ import type { DashboardSettings, SceneStep } from "./settings";
 import { useAliases, useMerchantBoard, useProductBoard, useTimeseries } from "./useBoards";
 import { usePlaylist } from "./usePlaylist";
 import { useRotation } from "./useRotation";
+import { LiveWifiScene } from "./WifiScene";
+
+// The WiFi scene's own calls (the offer, the `wifi` source's figures), on the same origin as the rest.
+const wifiApi = createWifiApi();
 
 /** The 16:9 venue screen: rotating scenes, hands-free. */
 export function VenueDashboard({
@@ -145,8 +150,9 @@ function Stage({
         ) : null}
         {current.scene === "trends" ? <TrendsScene timeseries={timeseries} window={settings.window} /> : null}
         {current.scene === "merch" ? <MerchScene name={entry.name} content={entry.content} /> : null}
-        {/* WIFI SCENE SLOT: {current.scene === "wifi" ? <WifiScene … /> : null} (WifiScene.tsx), then add
-            "wifi" to RENDERED_SCENES in playlist.ts; until then the rotation skips wifi. */}
+        {current.scene === "wifi" ? (
+          <LiveWifiScene api={wifiApi} live={state} now={now} animate={animate} />
+        ) : null}
       </div>
     </main>
   );

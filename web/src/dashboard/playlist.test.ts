@@ -35,7 +35,7 @@ describe("playlistFrom", () => {
       scene("overview", 9),
       scene("products", 2),
       scene("merchants", 1, { enabled: false }),
-      scene("wifi", 0),
+      scene("wifi", 0, { enabled: false }),
       scene("karaoke", 0),
     ]);
     expect(ids(list)).toEqual(["products", "trends", "overview"]);
@@ -53,16 +53,12 @@ describe("playlistFrom", () => {
 
   it("shows the overview rather than nothing when no scene is left", () => {
     expect(ids(playlistFrom([]))).toEqual(["overview"]);
-    expect(ids(playlistFrom([scene("wifi", 1), scene("merch", 2)]))).toEqual(["overview"]);
+    expect(ids(playlistFrom([scene("karaoke", 1), scene("merch", 2)]))).toEqual(["overview"]);
   });
 
-  it("renders wifi once the build says it can (WifiScene plugged in)", () => {
-    expect(RENDERED_SCENES.has("wifi")).toBe(false);
-    const withWifi = new Set<SceneId>([...RENDERED_SCENES, "wifi"]);
-    expect(ids(playlistFrom([scene("wifi", 1), scene("overview", 2)], withWifi))).toEqual([
-      "wifi",
-      "overview",
-    ]);
+  it("renders the WiFi scene once enabled, in its place", () => {
+    expect(RENDERED_SCENES.has("wifi")).toBe(true);
+    expect(ids(playlistFrom([scene("wifi", 1), scene("overview", 2)]))).toEqual(["wifi", "overview"]);
   });
 });
 

@@ -12,11 +12,8 @@ export interface PlaylistEntry {
   content: string;
 }
 
-/**
- * The scene ids this build renders, in Stage (VenueDashboard.tsx). WiFi: add "wifi" here once
- * WifiScene.tsx is plugged into Stage's WIFI SCENE SLOT; until then it is skipped like an unknown id.
- */
-export const RENDERED_SCENES: ReadonlySet<SceneId> = new Set<SceneId>([...SCENES, "merch"]);
+/** The scene ids this build renders, in Stage (VenueDashboard.tsx); any other id in the playlist is skipped. */
+export const RENDERED_SCENES: ReadonlySet<SceneId> = new Set<SceneId>([...SCENES, "merch", "wifi"]);
 
 export const DEFAULT_SCENE_MS = 20_000;
 

@@ -1,0 +1,58 @@
+// The merchants table's cells and refetch action for a polled merchant and for a webhook's merchant.
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import type { AdminMerchant } from "../api/types";
+import { one } from "../testing/markup";
+import { merchantResource, pushedBy } from "./MerchantsPanel";
+
+const polled: AdminMerchant = {
+  id: "173",
+  public_key: "abc",
+  alias: "Bitcoin Coffee",
+  enabled: true,
+  source: "pwf",
+  last_polled_at: "2025-11-10T14:25:00Z",
+  consecutive_failures: 0,
+  created_at: "2025-11-01T10:00:00Z",
+  updated_at: "2025-11-01T10:00:00Z",
+};
+const wifi: AdminMerchant = {
+  ...polled,
+  id: "wifi",
+  public_key: "wifi_payments",
+  alias: "WiFi Upgrades",
+  source: "wifi",
+  last_polled_at: undefined,
+};
+const row = { now: Date.parse("2025-11-10T14:30:00Z"), busy: false, setEnabled: () => {} };
+const cells = (m: AdminMerchant) =>
+  renderToStaticMarkup(
+    <table>
+      <tbody>
+        <tr>{merchantResource.columns.map((c) => c.cell(m, row))}</tr>
+      </tbody>
+    </table>,
+  );
+const refetch = merchantResource.actions.find((a) => a.testId === "merchant-refetch");
+
+describe("a webhook's merchant in the admin table", () => {
+  it("shows where its sales come from instead of polling health", () => {
+    expect(pushedBy(wifi)).toBe("WiFi webhook");
+    expect(pushedBy({ source: "btcpay" })).toBe("btcpay webhook");
+    expect(pushedBy(polled)).toBeUndefined();
+    const html = cells(wifi);
+    expect(one(html, "merchant-health")).toMatchObject({ "data-health": "webhook" });
+    expect(html).toContain("WiFi webhook");
+    expect(html).toContain("not polled");
+    expect(html).not.toContain("Not polled yet");
+    const polledHtml = cells(polled);
+    expect(one(polledHtml, "merchant-health")["data-health"]).toBe("ok");
+    expect(polledHtml).toContain("5m ago");
+  });
+
+  it("offers no refetch for it", () => {
+    expect(refetch?.disabled(wifi, false)).toBe(true);
+    expect(refetch?.title(wifi)).toBe("Sales come from the WiFi webhook; there is nothing to poll");
+    expect(refetch?.disabled(polled, false)).toBe(false);
+  });
+});

@@ -105,4 +105,45 @@ describe("browser: scenes", () => {
       await admin.context().close();
     }
   }, 60_000);
+
+  it("a screen pinned to a scene the built-in list lacks starts on it, and every scene tab fits the screen", async () => {
+    const put = (id: string, body: object) =>
+      fetch(`${stack.baseUrl}/v1/admin/scenes/${id}`, {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      }).then((r) => expect(r.status).toBe(200));
+    for (const [i, id] of ["overview", "merchants", "products", "trends", "merch", "wifi"].entries())
+      await fetch(`${stack.baseUrl}/v1/admin/scenes`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          id,
+          name: `${id[0]?.toUpperCase()}${id.slice(1)} board`,
+          enabled: true,
+          order: i + 1,
+        }),
+      }).then((r) => expect(r.status).toBe(201));
+    await put("merch", { content: "Cap — 21,000 sats" });
+    for (const [width, height] of [
+      [1600, 900],
+      [1280, 720],
+    ] as const) {
+      const context = await stack.browser.newContext({ viewport: { width, height } });
+      const venue = await context.newPage();
+      try {
+        await venue.goto(`${stack.baseUrl}/?scene=merch&rotate=off`);
+        // Built-in four first, then the playlist from /v1/scenes: the screen must go to merch, not stay on overview.
+        await venue.locator('[data-testid=scene][data-scene="merch"]').waitFor({ timeout: 10_000 });
+        await waitForNav(venue, ["overview", "merchants", "products", "trends", "merch", "wifi"]);
+        // Six tabs and the controls once made the footer wider than the screen, pushing panels off its edge.
+        const rightEdges = await venue
+          .locator("header, main, footer")
+          .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().right)));
+        expect(rightEdges.every((right) => right <= width)).toBe(true);
+      } finally {
+        await context.close();
+      }
+    }
+  }, 60_000);
 });

@@ -100,6 +100,19 @@ describe("stepAfterChange", () => {
     expect(showing(1, after)).toBe("products");
   });
 
+  it("starts from the screen's first scene once the playlist holds it (scene=merch before /v1/scenes answered)", () => {
+    const after: SceneId[] = ["overview", "merchants", "merch"];
+    const step = stepAfterChange(0, "merch", before, after);
+    expect(sceneAt(step, "merch", "auto", after).scene).toBe("merch");
+    // Once it was there, a later change keeps whatever is on screen as for any other screen.
+    expect(
+      sceneAt(stepAfterChange(1, "merch", after, ["merch", "overview"]), "merch", "auto", [
+        "merch",
+        "overview",
+      ]).scene,
+    ).toBe("overview");
+  });
+
   it("copes with a playlist shrunk to one scene and back", () => {
     expect(showing(stepAfterChange(3, "overview", before, ["overview"]), ["overview"])).toBe("overview");
     expect(showing(stepAfterChange(5, "overview", ["overview"], before), before)).toBe("overview");

@@ -80,7 +80,9 @@ export function sceneDuration(rotateMs: number | "playlist" | null, entry: Playl
 /**
  * The step to continue from when the playlist changes under a running screen: the scene on screen
  * stays if it is still in the playlist (its place may have moved); otherwise whatever now holds its
- * place comes next.
+ * place comes next. A screen whose first scene (`scene=`) was not in the old list starts from it as
+ * soon as it is in the new one: a screen pinned to merch would otherwise show the built-in overview
+ * it started on until the read of the playlist, and go on from there.
  */
 export function stepAfterChange(
   step: number,
@@ -88,6 +90,7 @@ export function stepAfterChange(
   before: readonly SceneId[],
   after: readonly SceneId[],
 ): number {
+  if (!before.includes(first) && after.includes(first)) return 0;
   const showing = sceneAt(step, first, "auto", before).scene;
   if (!after.includes(showing)) return step;
   // From the first step of the cycle that holds `step`, so that the scene is found even when it moved up.

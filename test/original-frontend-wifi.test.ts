@@ -95,18 +95,14 @@ async function payWifi(amountMsat: number, extra: Record<string, unknown> = {}) 
 }
 
 /**
- * Retries a block of assertions until it passes (bounded): a cached read may answer from before the
- * last sale for up to a second (README "Two threads": screens may see sales up to a second late).
+ * main's wifi reads show exactly the sales accepted so far. Read right after the webhook answered: a
+ * webhook sale reaches every cached answer before its 200 (src/service.ts), unlike a poll's.
  */
-const eventually = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 5_000, interval: 100 });
-
-/** Until main's wifi reads show every sale accepted so far. */
-const wifiSettled = () =>
-  eventually(async () => {
-    expect((await wifiRows()).map((r) => r.external_id).sort()).toEqual(wifiSales.map((s) => s.hash).sort());
-    const summary = (await main.client.get<Summary>("/v1/summary?source=wifi")).data;
-    expect(summary.total_transactions).toBe(wifiSales.length);
-  });
+const wifiSettled = async () => {
+  expect((await wifiRows()).map((r) => r.external_id).sort()).toEqual(wifiSales.map((s) => s.hash).sort());
+  const summary = (await main.client.get<Summary>("/v1/summary?source=wifi")).data;
+  expect(summary.total_transactions).toBe(wifiSales.length);
+};
 
 const wifiRows = async () => (await main.client.get<TickerRow[]>("/v1/ticker?limit=50&source=wifi")).data;
 
@@ -182,16 +178,13 @@ describe("§5 POST /v1/webhooks/wifi as LNbits sends it", () => {
         total_transactions: 0,
       });
       expect((await postWebhook(fresh.base, lnbitsPayment(paymentHash(7), 2_100_000))).status).toBe(200);
-      // The admin list is never cached; the summary may be, up to a second.
       const [wifi, ...others] = (await fresh.client.admin<Merchant[]>("GET", "/v1/admin/merchants")).data;
       expect(others).toEqual([]);
       expect(wifi).toMatchObject(WIFI_MERCHANT);
-      await eventually(async () => {
-        expect((await fresh.client.get<Summary>("/v1/summary")).data).toMatchObject({
-          total_merchants: 1,
-          active_merchants: 1,
-          total_transactions: 1,
-        });
+      expect((await fresh.client.get<Summary>("/v1/summary")).data).toMatchObject({
+        total_merchants: 1,
+        active_merchants: 1,
+        total_transactions: 1,
       });
     } finally {
       await fresh.stop();
@@ -201,11 +194,9 @@ describe("§5 POST /v1/webhooks/wifi as LNbits sends it", () => {
     await payWifi(2_100_999);
     const listed = (await main.client.admin<Merchant[]>("GET", "/v1/admin/merchants")).data;
     expect(listed.find((m) => m.id === "wifi")).toMatchObject(WIFI_MERCHANT);
-    await eventually(async () => {
-      expect((await main.client.get<Summary>("/v1/summary")).data).toMatchObject({
-        total_merchants: 3,
-        active_merchants: 3,
-      });
+    expect((await main.client.get<Summary>("/v1/summary")).data).toMatchObject({
+      total_merchants: 3,
+      active_merchants: 3,
     });
   });
 
@@ -272,11 +263,8 @@ describe("§5 POST /v1/webhooks/wifi as LNbits sends it", () => {
   });
 
   it("a milestone the webhook sale crosses fires at once, counting every source's sales", async () => {
-    let total = (await main.client.get<Summary>("/v1/summary")).data;
-    await eventually(async () => {
-      total = (await main.client.get<Summary>("/v1/summary")).data;
-      expect(total.total_transactions).toBe(polled().length + wifiSales.length);
-    });
+    const total = (await main.client.get<Summary>("/v1/summary")).data;
+    expect(total.total_transactions).toBe(polled().length + wifiSales.length);
     const since = new Date(Date.now() - 1000).toISOString();
     const milestone = (
       await main.client.admin<Milestone>("POST", "/v1/admin/milestones", {
@@ -341,114 +329,104 @@ describe("§3 transaction source", () => {
   const everySale = () => [...pwfSales(), ...wifiSales];
 
   it("summary: all, empty and absent count every sale, wifi included; pwf and wifi filter only the sales figures", async () => {
-    await eventually(async () => {
-      expect(wifiSales.length).toBeGreaterThan(3);
-      const from = Date.now();
-      const unfiltered = (await main.client.get<Summary>("/v1/summary")).data;
-      const bySource: Record<string, Summary> = {};
-      for (const source of ["all", "", "pwf", "wifi"])
-        bySource[source] = (await main.client.get<Summary>(`/v1/summary?source=${source}`)).data;
-      const to = Date.now();
-      expect(bySource.all).toEqual(unfiltered);
-      expect(bySource[""]).toEqual(unfiltered);
-      expectSalesFigures(unfiltered, everySale(), from, to);
-      expectSalesFigures(bySource.pwf as Summary, pwfSales(), from, to);
-      expectSalesFigures(bySource.wifi as Summary, wifiSales, from, to);
-      for (const s of Object.values(bySource))
-        expect(s).toMatchObject({
-          active_merchants: 3,
-          total_merchants: 3,
-          unique_products: unfiltered.unique_products,
-        });
-      expect(unfiltered.unique_products).toBeGreaterThan(0);
-    });
+    expect(wifiSales.length).toBeGreaterThan(3);
+    const from = Date.now();
+    const unfiltered = (await main.client.get<Summary>("/v1/summary")).data;
+    const bySource: Record<string, Summary> = {};
+    for (const source of ["all", "", "pwf", "wifi"])
+      bySource[source] = (await main.client.get<Summary>(`/v1/summary?source=${source}`)).data;
+    const to = Date.now();
+    expect(bySource.all).toEqual(unfiltered);
+    expect(bySource[""]).toEqual(unfiltered);
+    expectSalesFigures(unfiltered, everySale(), from, to);
+    expectSalesFigures(bySource.pwf as Summary, pwfSales(), from, to);
+    expectSalesFigures(bySource.wifi as Summary, wifiSales, from, to);
+    for (const s of Object.values(bySource))
+      expect(s).toMatchObject({
+        active_merchants: 3,
+        total_merchants: 3,
+        unique_products: unfiltered.unique_products,
+      });
+    expect(unfiltered.unique_products).toBeGreaterThan(0);
   });
 
   it("any other source matches no sale: 200 with zero sales figures (a malformed one 400, as §3 allows)", async () => {
-    await eventually(async () => {
-      const unfiltered = (await main.client.get<Summary>("/v1/summary")).data;
-      const none = (await main.client.get<Summary>("/v1/summary?source=lnurl")).data;
-      expect(none).toMatchObject({
-        total_transactions: 0,
-        total_volume_sats: 0,
-        average_transaction_size: 0,
-        transactions_per_minute: 0,
-        volume_per_minute: 0,
-        active_merchants: unfiltered.active_merchants,
-        total_merchants: unfiltered.total_merchants,
-        unique_products: unfiltered.unique_products,
-      });
-      expect((await main.client.get<TickerRow[]>("/v1/ticker?limit=50&source=lnurl")).data).toEqual([]);
-      await expect(main.client.get("/v1/summary?source=WiFi")).rejects.toThrow(/^Request failed: 400$/);
+    const unfiltered = (await main.client.get<Summary>("/v1/summary")).data;
+    const none = (await main.client.get<Summary>("/v1/summary?source=lnurl")).data;
+    expect(none).toMatchObject({
+      total_transactions: 0,
+      total_volume_sats: 0,
+      average_transaction_size: 0,
+      transactions_per_minute: 0,
+      volume_per_minute: 0,
+      active_merchants: unfiltered.active_merchants,
+      total_merchants: unfiltered.total_merchants,
+      unique_products: unfiltered.unique_products,
     });
+    expect((await main.client.get<TickerRow[]>("/v1/ticker?limit=50&source=lnurl")).data).toEqual([]);
+    await expect(main.client.get("/v1/summary?source=WiFi")).rejects.toThrow(/^Request failed: 400$/);
   });
 
   it("/v1/admin/summary gives the same answers behind the token, 401 without it", async () => {
-    await eventually(async () => {
-      for (const q of ["", "?source=", "?source=all", "?source=pwf", "?source=wifi", "?source=lnurl"]) {
-        const pub = (await main.client.get<Summary>(`/v1/summary${q}`)).data;
-        expect((await main.client.admin<Summary>("GET", `/v1/admin/summary${q}`)).data, q).toEqual(pub);
-        const res = await fetch(`${main.base}/v1/admin/summary${q}`, {
-          headers: { Accept: "application/json" },
-        });
-        expect(res.status).toBe(401);
-        expect(await res.json()).toEqual({ error: expect.any(String) });
-      }
-    });
+    for (const q of ["", "?source=", "?source=all", "?source=pwf", "?source=wifi", "?source=lnurl"]) {
+      const pub = (await main.client.get<Summary>(`/v1/summary${q}`)).data;
+      expect((await main.client.admin<Summary>("GET", `/v1/admin/summary${q}`)).data, q).toEqual(pub);
+      const res = await fetch(`${main.base}/v1/admin/summary${q}`, {
+        headers: { Accept: "application/json" },
+      });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ error: expect.any(String) });
+    }
   });
 
   it("ticker: pwf leaves the wifi rows out, wifi lists only them; limit and newest-first unchanged", async () => {
-    await eventually(async () => {
-      const all = (await main.client.get<TickerRow[]>("/v1/ticker?limit=50")).data;
-      expect((await main.client.get<TickerRow[]>("/v1/ticker?limit=50&source=all")).data).toEqual(all);
-      expect((await main.client.get<TickerRow[]>("/v1/ticker?limit=50&source=")).data).toEqual(all);
-      expect(all).toHaveLength(everySale().length);
-      expect(all.filter((r) => r.merchant_id === "wifi")).toHaveLength(wifiSales.length);
-      const newestFirst = (rows: TickerRow[]) => {
-        const dates = rows.map((r) => Date.parse(r.sale_date));
-        expect(dates).toEqual([...dates].sort((a, b) => b - a));
-      };
-      newestFirst(all);
+    const all = (await main.client.get<TickerRow[]>("/v1/ticker?limit=50")).data;
+    expect((await main.client.get<TickerRow[]>("/v1/ticker?limit=50&source=all")).data).toEqual(all);
+    expect((await main.client.get<TickerRow[]>("/v1/ticker?limit=50&source=")).data).toEqual(all);
+    expect(all).toHaveLength(everySale().length);
+    expect(all.filter((r) => r.merchant_id === "wifi")).toHaveLength(wifiSales.length);
+    const newestFirst = (rows: TickerRow[]) => {
+      const dates = rows.map((r) => Date.parse(r.sale_date));
+      expect(dates).toEqual([...dates].sort((a, b) => b - a));
+    };
+    newestFirst(all);
 
-      const pwf = (await main.client.get<TickerRow[]>("/v1/ticker?limit=50&source=pwf")).data;
-      expect(pwf).toEqual(all.filter((r) => r.merchant_id !== "wifi"));
-      const wifi = (await main.client.get<TickerRow[]>("/v1/ticker?limit=50&source=wifi")).data;
-      expect(wifi).toEqual(all.filter((r) => r.merchant_id === "wifi"));
-      for (const [source, rows] of [
-        ["pwf", pwf],
-        ["wifi", wifi],
-      ] as const) {
-        newestFirst(rows);
-        const limited = (await main.client.get<TickerRow[]>(`/v1/ticker?limit=2&source=${source}`)).data;
-        expect(limited).toEqual(rows.slice(0, 2));
-      }
-    });
+    const pwf = (await main.client.get<TickerRow[]>("/v1/ticker?limit=50&source=pwf")).data;
+    expect(pwf).toEqual(all.filter((r) => r.merchant_id !== "wifi"));
+    const wifi = (await main.client.get<TickerRow[]>("/v1/ticker?limit=50&source=wifi")).data;
+    expect(wifi).toEqual(all.filter((r) => r.merchant_id === "wifi"));
+    for (const [source, rows] of [
+      ["pwf", pwf],
+      ["wifi", wifi],
+    ] as const) {
+      newestFirst(rows);
+      const limited = (await main.client.get<TickerRow[]>(`/v1/ticker?limit=2&source=${source}`)).data;
+      expect(limited).toEqual(rows.slice(0, 2));
+    }
   });
 
   it("leaderboards have no filter: the wifi merchant ranks like any other", async () => {
-    await eventually(async () => {
-      const volume = wifiSales.reduce((n, s) => n + s.sats, 0);
-      for (const metric of ["transactions", "volume"] as const) {
-        const { data } = await main.client.get<MerchantRank[]>(
-          `/v1/leaderboard/merchants?metric=${metric}&limit=10&window=all`,
-        );
-        expect(data.map((r) => r.merchant_id).sort()).toEqual(["100", "101", "wifi"]);
-        expect(data.find((r) => r.merchant_id === "wifi")).toEqual({
-          merchant_id: "wifi",
-          alias: "WiFi Upgrades",
-          transactions: wifiSales.length,
-          volume_sats: volume,
-        });
-        const key = metric === "transactions" ? "transactions" : "volume_sats";
-        const values = data.map((r) => r[key]);
-        expect(values).toEqual([...values].sort((a, b) => b - a));
-      }
-      // In a window only its sales in the window count, as for any merchant (one is dated 2025-11-10).
-      const recent = wifiSales.filter((s) => s.date > Date.now() - 5 * MIN);
-      const windowed = (
-        await main.client.get<MerchantRank[]>("/v1/leaderboard/merchants?metric=volume&limit=10&window=5m")
-      ).data;
-      expect(windowed.find((r) => r.merchant_id === "wifi")).toMatchObject({ transactions: recent.length });
-    });
+    const volume = wifiSales.reduce((n, s) => n + s.sats, 0);
+    for (const metric of ["transactions", "volume"] as const) {
+      const { data } = await main.client.get<MerchantRank[]>(
+        `/v1/leaderboard/merchants?metric=${metric}&limit=10&window=all`,
+      );
+      expect(data.map((r) => r.merchant_id).sort()).toEqual(["100", "101", "wifi"]);
+      expect(data.find((r) => r.merchant_id === "wifi")).toEqual({
+        merchant_id: "wifi",
+        alias: "WiFi Upgrades",
+        transactions: wifiSales.length,
+        volume_sats: volume,
+      });
+      const key = metric === "transactions" ? "transactions" : "volume_sats";
+      const values = data.map((r) => r[key]);
+      expect(values).toEqual([...values].sort((a, b) => b - a));
+    }
+    // In a window only its sales in the window count, as for any merchant (one is dated 2025-11-10).
+    const recent = wifiSales.filter((s) => s.date > Date.now() - 5 * MIN);
+    const windowed = (
+      await main.client.get<MerchantRank[]>("/v1/leaderboard/merchants?metric=volume&limit=10&window=5m")
+    ).data;
+    expect(windowed.find((r) => r.merchant_id === "wifi")).toMatchObject({ transactions: recent.length });
   });
 });

@@ -88,6 +88,10 @@ export function stepAfterChange(
   before: readonly SceneId[],
   after: readonly SceneId[],
 ): number {
+  // The screen's first scene (`scene=wifi`, `scene=merch`) was not in the playlist it started with
+  // (the built-in one, before /v1/scenes answered), so the top stood in for it. Once the playlist has
+  // it, a screen that has not moved on yet starts there: with `rotate=off` it would never get there.
+  if (step === 0 && !before.includes(first) && after.includes(first)) return 0;
   const showing = sceneAt(step, first, "auto", before).scene;
   if (!after.includes(showing)) return step;
   // From the first step of the cycle that holds `step`, so that the scene is found even when it moved up.

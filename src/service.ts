@@ -70,7 +70,13 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
     onChange: () => cache.invalidate(),
     onOutcome: feed.onOutcome,
     onSummary: feed.onSummary,
-    onWebhookSale: feed.onWebhookSale,
+    // Before its `sale` event goes out: the WiFi scene re-reads its figures on that event, and only then,
+    // so an answer cached from before the sale would stay on screen until the next one. Webhook sales
+    // are rare (a WiFi upgrade bought), so recomputing every answer once per sale costs little.
+    onWebhookSale: (result) => {
+      cache.invalidateNow();
+      feed.onWebhookSale(result);
+    },
     onStorage: (failure) => {
       storageFailure = failure;
     },

@@ -1,128 +1,39 @@
 /**
- * The server as the ORIGINAL frontend's API client uses it. The client below is written from
- * /work/shared/spec/original-later-api.md §1, not from our code: public reads send `Accept` only;
+ * The server as the ORIGINAL frontend's API client uses it (test/support/original-client.ts, written
+ * from /work/shared/spec/original-later-api.md §1, not from our code): public reads send `Accept` only;
  * admin calls always send Accept, `Content-Type: application/json` and the Bearer token, even on GET,
  * the body-less refetch and DELETE; every 2xx goes through response.json() (a 204 or an empty body
  * fails, as it does in the UI); failures throw the UI's exact messages. It runs against the real
  * service (ingest thread, real 127.0.0.1 port) polling the mock upstream, a real HTTP server.
  *
- * One describe per spec section. Scenes (§6), ?source= (§3), /v1/wifi/config (§4) and the wifi
- * webhook (§5) are being built on other branches: their sections go next to these when they land.
+ * One describe per spec section. The sections with their own database: sources, /v1/wifi/config and
+ * the wifi webhook (§2–§5) in original-frontend-wifi.test.ts, scenes (§6) in original-frontend-scenes.test.ts.
  */
-import type { AddressInfo } from "node:net";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MockUpstream, startMockUpstream } from "../src/mock/index.js";
-import type { createService as CreateService, Service } from "../src/service.js";
-import { TEST_TOKEN, testConfig } from "./support/app.js";
-
-// The ingest thread runs dist/ingest/thread.js: the service comes from the build (npx tsc -p tsconfig.build.json).
-const { createService } = (await import(new URL("../dist/service.js", import.meta.url).href)) as {
-  createService: typeof CreateService;
-};
-
-// ---- The original frontend's client, from spec §1 ----
-
-interface Answer<T> {
-  status: number;
-  data: T;
-}
-
-function originalClient(base: string, token: string) {
-  const json = async <T>(res: Response): Promise<Answer<T>> => ({
-    status: res.status,
-    data: (await res.json()) as T,
-  });
-  return {
-    /** Login: only `response.ok` matters (the body still goes through json() on a 2xx). */
-    async login(candidate: string): Promise<boolean> {
-      const res = await fetch(`${base}/v1/admin/auth/login`, {
-        method: "POST",
-        headers: { Accept: "application/json", "Content-Type": "application/json" },
-        body: JSON.stringify({ token: candidate }),
-      });
-      if (res.ok) await res.json();
-      return res.ok;
-    },
-    /** Public reads: GET with `Accept: application/json` only; non-2xx throws unread. */
-    async get<T>(path: string): Promise<Answer<T>> {
-      const res = await fetch(base + path, { headers: { Accept: "application/json" } });
-      if (!res.ok) throw new Error(`Request failed: ${res.status}`);
-      return json<T>(res);
-    },
-    /** Admin calls: all three headers on every method; non-2xx throws with the body text. */
-    async admin<T>(method: string, path: string, body?: unknown): Promise<Answer<T>> {
-      const res = await fetch(base + path, {
-        method,
-        headers: {
-          Accept: "application/json",
-          "Content-Type": "application/json",
-          Authorization: `Bearer ${token}`,
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      if (!res.ok) throw new Error(`Request failed (${res.status}): ${await res.text()}`);
-      return json<T>(res);
-    },
-  };
-}
-
-// ---- Shapes as the spec (and the seed README it extends) gives them ----
-
-interface Merchant {
-  id: string;
-  public_key: string;
-  alias: string;
-  enabled: boolean;
-}
-interface Milestone {
-  id: number;
-  name: string;
-  type: "transactions" | "volume";
-  threshold: number;
-  enabled: boolean;
-  triggered: boolean;
-  triggered_at?: string | null;
-}
-interface TickerRow {
-  sale_id: number;
-  merchant_id: string;
-  merchant_alias: string;
-  amount_sats: number;
-  sale_date: string;
-}
-interface MerchantRank {
-  merchant_id: string;
-  alias: string;
-  transactions: number;
-  volume_sats: number;
-}
-interface ProductRank {
-  merchant_id: string;
-  product_id: number;
-  name: string;
-  transactions: number;
-  volume_sats: number;
-}
-interface Summary {
-  total_transactions: number;
-  total_volume_sats: number;
-  total_merchants: number;
-  active_merchants: number;
-}
-interface Trigger {
-  milestone_id: number;
-  name: string;
-  triggered_at: string;
-}
+import { TEST_TOKEN } from "./support/app.js";
+import {
+  type Merchant,
+  type MerchantRank,
+  type Milestone,
+  type OriginalClient,
+  type ProductRank,
+  type Scene,
+  type Served,
+  type Summary,
+  serve,
+  type TickerRow,
+  type Trigger,
+  type WifiConfig,
+} from "./support/original-client.js";
 
 // ---- The real service on a real port, polling the mock upstream ----
 
 const MIN = 60_000;
 let mock: MockUpstream;
-let service: Service;
+let served: Served;
 let base: string;
-let client: ReturnType<typeof originalClient>;
+let client: OriginalClient;
 /** The mock's three merchants, with aliases whose byte order differs from their id order. */
 const ALIASES: Record<string, string> = { "100": "Zebra Café", "101": "Mango Bar", "102": "alpha shop" };
 
@@ -134,17 +45,12 @@ beforeAll(async () => {
     for (const ago of [1, 2, 12, 25, 45, 90]) mock.addSale(id, { date: now - ago * MIN });
   // More sales than the ticker's 50, spread over three hours.
   mock.addHistory("100", 40, { spanMs: 180 * MIN });
-  service = await createService(
-    testConfig({ sourceBaseUrl: mock.url, pollIntervalMs: 3_600_000, corsOrigins: ["*"] }),
-    { log: pino({ level: "silent" }) },
-  );
-  await service.start();
-  base = `http://127.0.0.1:${(service.app.server.address() as AddressInfo).port}`;
-  client = originalClient(base, TEST_TOKEN);
+  served = await serve({ sourceBaseUrl: mock.url });
+  ({ base, client } = served);
 }, 30_000);
 
 afterAll(async () => {
-  await service?.stop();
+  await served?.stop();
   await mock?.stop();
 });
 
@@ -318,6 +224,47 @@ describe("§1 public reads with the parameters the frontend sends", () => {
   });
 });
 
+describe("§1 the other parameters the frontend sends (wifi scene, playlist)", () => {
+  it("/v1/summary?source=wifi: no wifi sale yet, so zero sales figures; merchant counts stay everyone's", async () => {
+    const all = (await client.get<Summary>("/v1/summary")).data;
+    const { data } = await client.get<Summary>("/v1/summary?source=wifi");
+    expect(data).toMatchObject({
+      total_transactions: 0,
+      total_volume_sats: 0,
+      average_transaction_size: 0,
+      transactions_per_minute: 0,
+      volume_per_minute: 0,
+      total_merchants: all.total_merchants,
+      active_merchants: all.active_merchants,
+      unique_products: all.unique_products,
+    });
+    expect(all.total_transactions).toBeGreaterThan(0);
+  });
+
+  it("/v1/ticker?limit=50&source=wifi: [] while only polled sales exist", async () => {
+    expect((await client.get<TickerRow[]>("/v1/ticker?limit=50&source=wifi")).data).toEqual([]);
+  });
+
+  it("/v1/wifi/config: the four fields, all strings", async () => {
+    const { data } = await client.get<WifiConfig>("/v1/wifi/config");
+    expect(Object.keys(data).sort()).toEqual([
+      "description",
+      "duration_hours",
+      "lightning_address",
+      "price_sats",
+    ]);
+    for (const v of Object.values(data)) expect(typeof v).toBe("string");
+  });
+
+  it("/v1/scenes: the enabled scenes by order, the original's overview and merchants among them", async () => {
+    const { data } = await client.get<Scene[]>("/v1/scenes");
+    expect(data.every((s) => s.enabled)).toBe(true);
+    const orders = data.map((s) => s.order);
+    expect(orders).toEqual([...orders].sort((a, b) => a - b));
+    expect(data.map((s) => s.id)).toEqual(expect.arrayContaining(["overview", "merchants"]));
+  });
+});
+
 describe("§8 milestones (admin)", () => {
   let first: Milestone;
 
@@ -437,6 +384,11 @@ describe("§9 CORS, as a browser at another origin does it", () => {
     ["POST", "/v1/admin/merchants/100/refetch"],
     ["POST", "/v1/admin/milestones"],
     ["GET", "/v1/admin/milestones"],
+    // §6: the scenes panel's calls.
+    ["GET", "/v1/admin/scenes"],
+    ["POST", "/v1/admin/scenes"],
+    ["PUT", "/v1/admin/scenes/overview"],
+    ["DELETE", "/v1/admin/scenes/overview"],
   ])("allows the preflight of %s %s with authorization, content-type and accept", async (method, path) => {
     const res = await fetch(base + path, {
       method: "OPTIONS",

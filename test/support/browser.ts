@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { type Browser, chromium } from "playwright-core";
+import type { Config } from "../../src/config/config.js";
 import type { RefetchAnswer } from "../../src/ingest/thread-protocol.js";
 import { type MockUpstream, startMockUpstream } from "../../src/mock/index.js";
 import type { createService as CreateService } from "../../src/service.js";
@@ -41,7 +42,8 @@ export interface Summary {
   total_volume_sats: number;
 }
 
-export async function startStack(): Promise<Stack> {
+/** `config`: settings on top of the stack's own (e.g. WEBHOOK_SECRET, WIFI_LIGHTNING_ADDRESS). */
+export async function startStack(config: Partial<Config> = {}): Promise<Stack> {
   if (!existsSync(join(WEB_ROOT, "index.html"))) {
     throw new Error(`${WEB_ROOT}/index.html is missing: run \`npm run build:web\` (npm test builds first)`);
   }
@@ -70,6 +72,7 @@ export async function startStack(): Promise<Stack> {
         pollIntervalMs: 500,
         httpTimeoutMs: 5_000,
         maxStreamClients: 50,
+        ...config,
       }),
       { log: pino({ level: "silent" }), webRoot: WEB_ROOT },
     );

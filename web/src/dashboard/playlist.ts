@@ -80,9 +80,7 @@ export function sceneDuration(rotateMs: number | "playlist" | null, entry: Playl
 /**
  * The step to continue from when the playlist changes under a running screen: the scene on screen
  * stays if it is still in the playlist (its place may have moved); otherwise whatever now holds its
- * place comes next. A screen whose first scene (`scene=`) was not in the old list starts from it as
- * soon as it is in the new one: a screen pinned to merch would otherwise show the built-in overview
- * it started on until the read of the playlist, and go on from there.
+ * place comes next.
  */
 export function stepAfterChange(
   step: number,
@@ -90,7 +88,10 @@ export function stepAfterChange(
   before: readonly SceneId[],
   after: readonly SceneId[],
 ): number {
-  if (!before.includes(first) && after.includes(first)) return 0;
+  // The screen's first scene (`scene=wifi`, `scene=merch`) was not in the playlist it started with
+  // (the built-in one, before /v1/scenes answered), so the top stood in for it. Once the playlist has
+  // it, a screen that has not moved on yet starts there: with `rotate=off` it would never get there.
+  if (step === 0 && !before.includes(first) && after.includes(first)) return 0;
   const showing = sceneAt(step, first, "auto", before).scene;
   if (!after.includes(showing)) return step;
   // From the first step of the cycle that holds `step`, so that the scene is found even when it moved up.

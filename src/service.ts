@@ -64,23 +64,10 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   const cache = new ReadCache(opts.readCache ?? READ_CACHE);
   const hub = new LiveHub({ maxClients: config.maxStreamClients, coalesceMs: STREAM_COALESCE_MS });
   const feed = new LiveFeed({ hub });
-  // The one path by which a change reaches screens: cached answers refresh, and polls become live events.
   let storageFailure: WriteFailure | undefined;
-  const events: IngestEvents = {
-    onChange: () => cache.invalidate(),
-    onOutcome: feed.onOutcome,
-    onSummary: feed.onSummary,
-    // Before its `sale` event goes out: the WiFi scene re-reads its figures on that event, and only then,
-    // so an answer cached from before the sale would stay on screen until the next one. Webhook sales
-    // are rare (a WiFi upgrade bought), so recomputing every answer once per sale costs little.
-    onWebhookSale: (result) => {
-      cache.invalidateNow();
-      feed.onWebhookSale(result);
-    },
-    onStorage: (failure) => {
-      storageFailure = failure;
-    },
-  };
+  const events = ingestEvents(cache, feed, (failure) => {
+    storageFailure = failure;
+  });
   let inline: LocalIngest | undefined;
   let ingest: Ingest;
   if (opts.ingest === "inline") {
@@ -134,6 +121,27 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       feed.stop();
       await ingest.stop();
     },
+  };
+}
+
+/** The one path by which a change reaches screens: cached answers refresh, and polls become live events. */
+function ingestEvents(
+  cache: ReadCache,
+  feed: LiveFeed,
+  onStorage: (failure: WriteFailure | undefined) => void,
+): IngestEvents {
+  return {
+    onChange: () => cache.invalidate(),
+    onOutcome: feed.onOutcome,
+    onSummary: feed.onSummary,
+    // Before its `sale` event goes out: the WiFi scene re-reads its figures on that event, and only then,
+    // so an answer cached from before the sale would stay on screen until the next one. Webhook sales
+    // are rare (a WiFi upgrade bought), so recomputing every answer once per sale costs little.
+    onWebhookSale: (result) => {
+      cache.invalidateNow();
+      feed.onWebhookSale(result);
+    },
+    onStorage,
   };
 }
 

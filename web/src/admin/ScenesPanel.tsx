@@ -1,5 +1,6 @@
 // The scenes admin page: the venue screens' playlist (which scenes rotate, in which order, how long).
 import type { Scene, SceneUpdate } from "../api/types";
+import { contentLines } from "../dashboard/playlist";
 import { Field } from "./Dialog";
 import { enabledColumn, ResourcePanel } from "./ResourcePanel";
 import type { AdminResource, Column, FieldsProps } from "./resource";
@@ -33,7 +34,7 @@ const columns: Column<Scene>[] = [
         {s.name}
         {s.content ? (
           <span className="table__detail" title={s.content}>
-            {s.content.split("\n").filter(Boolean).length} lines of content
+            {contentLines(s.content).length} lines of content
           </span>
         ) : null}
       </th>

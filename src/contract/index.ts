@@ -7,5 +7,6 @@ export * from "./admin.js";
 export * from "./common.js";
 export * from "./dashboard.js";
 export * from "./scenes.js";
+export * from "./sources.js";
 export * from "./stream.js";
 export * from "./wifi.js";

@@ -24,6 +24,12 @@ export function logPollComplete(
     { merchant_id: merchantId, new_tx: result.storedCount, skipped: skippedCount },
     `merchant ${merchantId} poll complete (new_tx=${result.storedCount})`,
   );
+  const withdrawn = result.withdrawnCount ?? 0;
+  if (withdrawn > 0)
+    log.warn(
+      { merchant_id: merchantId, withdrawn },
+      `merchant ${merchantId}: ${withdrawn} stored sales were marked invalid by the source and removed`,
+    );
   for (const t of result.triggers) {
     log.info(
       { milestone_id: t.milestone_id, total_transactions: t.total_transactions },

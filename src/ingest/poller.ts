@@ -1,5 +1,4 @@
-import type { FastifyBaseLogger } from "fastify";
-import type { WriterDb } from "../store/db.js";
+import type { SourceHint } from "../sources/source-client.js";
 import {
   getMerchantCredentials,
   listEnabledMerchantCredentials,
@@ -7,49 +6,20 @@ import {
   recordPollFailure,
 } from "../store/merchants.js";
 import type { IncomingSale } from "../store/poll-contents.js";
+import { POLLED_SOURCE } from "../store/poll-statements.js";
 import { writePollTimes } from "../store/poll-times.js";
 import { applyPoll, type PollResult, storedBeforeFailure } from "../store/poll-transaction.js";
 import { nothingStoredYet, type StoredSales, storeSaleBatch } from "../store/sale-batches.js";
 import { formatDuration } from "../time/duration.js";
-import { type FetchMerchant, type FetchResult, UpstreamError } from "../upstream/client.js";
+import { UpstreamError } from "../upstream/client.js";
+import type { SkippedRow } from "../upstream/payload.js";
 import { backoffDelayMs } from "./backoff.js";
 import { describePollFailure, logPollComplete } from "./poll-log.js";
-import { forEachLimited } from "./pool.js";
+import type { PollerOptions } from "./poll-types.js";
+import { forEachLimited, Pauses } from "./pool.js";
+import { PollRequests, pollKeyedSource } from "./source-poll.js";
 
-/**
- * A finished poll. A failed one carries a `result` when it had stored sales all the same: a long
- * history's batches committed before its body was cut, which screens must show like any others.
- */
-export type PollOutcome =
-  | { kind: "ok"; merchantId: string; alias: string; polledAt: number; result: PollResult }
-  | {
-      kind: "failed";
-      merchantId: string;
-      alias: string;
-      error: string;
-      failures: number;
-      result?: PollResult;
-    };
-
-export interface PollerOptions {
-  db: WriterDb;
-  fetchMerchant: FetchMerchant;
-  intervalMs: number;
-  concurrency: number;
-  log: FastifyBaseLogger;
-  /** Told about every finished poll (the live stream listens here). */
-  onOutcome?: (outcome: PollOutcome) => void;
-  /** After each cycle, e.g. to refresh planner statistics. */
-  onCycleEnd?: () => void;
-  now?: () => number;
-  random?: () => number;
-  /**
-   * Scheduled cycles after the first start their polls evenly over this fraction of the interval
-   * instead of all at once (0, the default: all at once). A thousand merchants then cost upstream, the
-   * database and the machine a steady trickle, not a burst every interval that delays everything else.
-   */
-  spreadFraction?: number;
-}
+export type { PollerOptions, PollOutcome } from "./poll-types.js";
 
 /**
  * Polls every enabled merchant once per cycle, at most `concurrency` at once; a cycle starts only after
@@ -59,13 +29,15 @@ export interface PollerOptions {
 export class Poller {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly refetchAfter = new Set<string>();
+  /** Webhook hints and operators' full refetches waiting for keyed-source merchants' next polls. */
+  private readonly asked = new PollRequests();
   /** Refetches asked for by operators, from their lookup on: stop() waits for them too. */
   private readonly refetches = new Set<Promise<void>>();
   private readonly notBefore = new Map<string, number>();
   private readonly cancel = new AbortController();
   private timer: NodeJS.Timeout | undefined;
-  /** Waits between spread polls, with what ends each early. */
-  private readonly pauses = new Map<NodeJS.Timeout, () => void>();
+  /** Waits between spread polls; stop() ends them at once. */
+  private readonly pauses = new Pauses();
   private cyclesRun = 0;
   private cycle: Promise<void> | undefined;
   private running = false;
@@ -95,11 +67,7 @@ export class Poller {
     this.running = false;
     this.stopped = true;
     clearTimeout(this.timer);
-    for (const [t, resume] of this.pauses) {
-      clearTimeout(t);
-      resume();
-    }
-    this.pauses.clear();
+    this.pauses.endAll();
     this.cancel.abort();
     // A transaction being written when the signal came runs to its end before this resolves.
     await Promise.allSettled([this.cycle, ...this.inFlight.values(), ...this.refetches]);
@@ -117,9 +85,24 @@ export class Poller {
 
   /**
    * Polls one merchant now, outside the schedule, even if disabled or backing off. A refetch asked for
-   * while that merchant's poll runs is coalesced into one more poll right after it.
+   * while that merchant's poll runs is coalesced into one more poll right after it. A keyed source's
+   * refetch reads its whole history, not just what its state says can have changed.
    */
   refetch(merchantId: string): "started" | "coalesced" | "stopped" {
+    this.asked.full(merchantId);
+    return this.pollSoon(merchantId);
+  }
+
+  /**
+   * A webhook named this merchant: poll it now, coalesced with a poll in flight like a refetch, and
+   * hand the delivery's keys to its client. The poll, not the delivery, decides what is a sale.
+   */
+  hint(merchantId: string, hint: SourceHint): "started" | "coalesced" | "stopped" {
+    this.asked.hint(merchantId, hint);
+    return this.pollSoon(merchantId);
+  }
+
+  private pollSoon(merchantId: string): "started" | "coalesced" | "stopped" {
     this.notBefore.delete(merchantId);
     if (this.stopped) return "stopped";
     if (this.inFlight.has(merchantId)) {
@@ -162,7 +145,7 @@ export class Poller {
     let started = 0;
     await forEachLimited(due, this.opts.concurrency, async (m) => {
       const wait = startedAt + started++ * spacingMs - performance.now();
-      if (wait >= 1) await this.pause(wait);
+      if (wait >= 1) await this.pauses.wait(wait);
       if (this.stopped) return;
       await this.poll(m);
     });
@@ -172,17 +155,6 @@ export class Poller {
     } catch (e) {
       this.opts.log.warn({ err: e }, "after-cycle maintenance failed");
     }
-  }
-
-  /** A wait between spread polls; stop() ends it at once. */
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.pauses.delete(t);
-        resolve();
-      }, ms);
-      this.pauses.set(t, resolve);
-    });
   }
 
   private refetchById(merchantId: string): void {
@@ -211,15 +183,41 @@ export class Poller {
   }
 
   private async pollOnce(merchant: MerchantCredentialsRow): Promise<void> {
+    if (merchant.source !== POLLED_SOURCE) return this.pollKeyed(merchant);
     const stored = nothingStoredYet();
     try {
       const done = await this.fetchAndStore(merchant, stored);
-      if (done) this.succeeded(merchant, done.poll, done.polledAt, done.result);
+      if (done)
+        this.succeeded(
+          merchant,
+          done.poll.unchanged ? [] : done.poll.skipped,
+          done.poll.unchanged ? 0 : done.poll.skippedCount,
+          done.polledAt,
+          done.result,
+        );
       else this.opts.log.info(`merchant ${merchant.id} was deleted during its poll; nothing stored`);
     } catch (e) {
       // Shutting down is not the merchant's fault: leave its record alone.
       if (this.cancel.signal.aborted) return;
       await this.failed(merchant, e, stored);
+    }
+  }
+
+  /** A BTCPay or LNbits merchant's poll; what it was asked to look at is asked again if it fails. */
+  private async pollKeyed(merchant: MerchantCredentialsRow): Promise<void> {
+    const asked = this.asked.take(merchant.id);
+    try {
+      const { signal } = this.cancel;
+      const done = await pollKeyedSource(this.opts.db, this.opts.sourceClients ?? {}, merchant, {
+        ...asked,
+        signal,
+        now: this.now,
+      });
+      if (done) this.succeeded(merchant, done.skipped, done.skippedCount, done.polledAt, done.result);
+      else this.opts.log.info(`merchant ${merchant.id} was deleted during its poll; nothing stored`);
+    } catch (e) {
+      this.asked.putBack(merchant.id, asked);
+      if (!this.cancel.signal.aborted) await this.failed(merchant, e, nothingStoredYet());
     }
   }
 
@@ -253,13 +251,13 @@ export class Poller {
 
   private succeeded(
     merchant: MerchantCredentialsRow,
-    poll: FetchResult,
+    skipped: readonly SkippedRow[],
+    skippedCount: number,
     polledAt: number,
     result: PollResult,
   ) {
     this.notBefore.delete(merchant.id);
-    const skipped = poll.unchanged ? [] : poll.skipped;
-    logPollComplete(this.opts.log, merchant.id, skipped, poll.unchanged ? 0 : poll.skippedCount, result);
+    logPollComplete(this.opts.log, merchant.id, skipped, skippedCount, result);
     this.opts.onOutcome?.({ kind: "ok", merchantId: merchant.id, alias: merchant.alias, polledAt, result });
   }
 

@@ -17,3 +17,26 @@ export async function forEachLimited<T>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
+
+/** Timed waits that can all be ended at once (the poller's spread polls, when it stops). */
+export class Pauses {
+  private readonly waiting = new Map<NodeJS.Timeout, () => void>();
+
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.waiting.delete(t);
+        resolve();
+      }, ms);
+      this.waiting.set(t, resolve);
+    });
+  }
+
+  endAll(): void {
+    for (const [t, resume] of this.waiting) {
+      clearTimeout(t);
+      resume();
+    }
+    this.waiting.clear();
+  }
+}

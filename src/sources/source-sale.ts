@@ -5,24 +5,13 @@
  * keys want the same one is the store's job, as storeWebhookSale does for the WiFi webhook.
  */
 import { createHash } from "node:crypto";
-import type { IncomingSale } from "../store/poll-contents.js";
+import type { KeyedSale, WithdrawnSale } from "../store/poll-contents.js";
 import { saleIdOfHash } from "../store/webhook-sale.js";
 import { type SkippedRow, SkippedRows } from "../upstream/payload.js";
 
 /** A sale as a keyed source reports it: `saleId` is the preferred number for `externalId`. */
-export interface SourceSale extends IncomingSale {
-  externalId: string;
-}
-
-/**
- * A sale the source has taken back (a BTCPay invoice marked invalid, possibly after it was settled and
- * stored): the store removes it if it holds it, and ignores it otherwise.
- */
-export interface WithdrawnSale {
-  externalId: string;
-  saleId: number;
-  reason: string;
-}
+export type SourceSale = KeyedSale;
+export type { WithdrawnSale };
 
 /** One answer of a keyed source, parsed. */
 export interface SourceParse {

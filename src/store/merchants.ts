@@ -1,7 +1,9 @@
+import type { Selectable } from "kysely";
 import type { Merchant } from "../contract/index.js";
 import type { Db, WriterDb } from "./db.js";
-import { POLLED_SOURCE } from "./poll-statements.js";
+import { POLLED_SOURCES } from "./poll-statements.js";
 import { writePollTimes } from "./poll-times.js";
+import type { MerchantsTable } from "./schema.js";
 import { toMerchant } from "./shapes.js";
 
 const MERCHANT_COLUMNS = [
@@ -42,15 +44,43 @@ export interface MerchantCredentialsRow {
   publicKey: string;
   alias: string;
   bodyDigest: string | null;
+  /** "pwf", "btcpay" or "lnbits": which client polls it. */
+  source: string;
+  /** A BTCPay or LNbits merchant's settings, parsed from JSON (secrets included); null for PayWithFlash. */
+  settings: unknown;
+  /** Its client's state after the last successful poll, parsed from JSON; null: read the whole history. */
+  syncState: unknown;
 }
 
-const CREDENTIAL_COLUMNS = ["id", "public_key", "alias", "body_digest"] as const;
-const toCredentials = (r: { id: string; public_key: string; alias: string; body_digest: string | null }) => ({
+const CREDENTIAL_COLUMNS = [
+  "id",
+  "public_key",
+  "alias",
+  "body_digest",
+  "source",
+  "source_settings",
+  "sync_state",
+] as const;
+type CredentialColumns = Selectable<Pick<MerchantsTable, (typeof CREDENTIAL_COLUMNS)[number]>>;
+const toCredentials = (r: CredentialColumns): MerchantCredentialsRow => ({
   id: r.id,
   publicKey: r.public_key,
   alias: r.alias,
   bodyDigest: r.body_digest,
+  source: r.source,
+  settings: parseStoredJson(r.source_settings),
+  syncState: parseStoredJson(r.sync_state),
 });
+
+/** A JSON column as written by this service; text that does not parse reads as null (start over). */
+function parseStoredJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 /** What the poller needs to reach one merchant's upstream; disabled ones too, for an explicit refetch. */
 export async function getMerchantCredentials(
@@ -65,19 +95,19 @@ export async function getMerchantCredentials(
   return row && toCredentials(row);
 }
 
-/** Where a merchant's sales come from ("pwf" polled, "wifi" pushed by a webhook); undefined when unknown. */
+/** Where a merchant's sales come from ("pwf", "btcpay", "lnbits" polled, "wifi" pushed); undefined when unknown. */
 export async function getMerchantSource(db: Db, id: string): Promise<string | undefined> {
   const row = await db.selectFrom("merchants").select("source").where("id", "=", id).executeTakeFirst();
   return row?.source;
 }
 
-/** The merchants the poller reads: enabled, and PayWithFlash's (a webhook's merchant has nothing to poll). */
+/** The merchants the poller reads: enabled, of a polled source (a webhook's merchant has nothing to poll). */
 export async function listEnabledMerchantCredentials(db: Db): Promise<MerchantCredentialsRow[]> {
   const rows = await db
     .selectFrom("merchants")
     .select(CREDENTIAL_COLUMNS)
     .where("enabled", "=", 1)
-    .where("source", "=", POLLED_SOURCE)
+    .where("source", "in", POLLED_SOURCES)
     .orderBy("id")
     .execute();
   return rows.map(toCredentials);
@@ -88,11 +118,19 @@ export interface MerchantInput {
   public_key: string;
   alias: string;
   enabled?: boolean | undefined;
+  /** "pwf" when absent. A merchant keeps its source for life: the admin API refuses a change. */
+  source?: string | undefined;
+  /** A BTCPay or LNbits merchant's whole settings, secrets included (contract/sources.ts). */
+  source_settings?: object | null | undefined;
 }
 
-/** Creates or replaces a merchant's settings; its sales, totals and poll state stay. */
+/**
+ * Creates or replaces a merchant's settings; its sales, totals and poll state stay, except a keyed
+ * source's sync state: new settings may point at another store or wallet, so its next poll reads all.
+ */
 export async function upsertMerchant(db: Db, input: MerchantInput, now: number): Promise<Merchant> {
   const enabled = input.enabled === false ? 0 : 1;
+  const settings = input.source_settings ? JSON.stringify(input.source_settings) : null;
   await db
     .insertInto("merchants")
     .values({
@@ -102,18 +140,40 @@ export async function upsertMerchant(db: Db, input: MerchantInput, now: number):
       enabled,
       last_polled_at: null,
       last_error: null,
+      source: input.source ?? POLLED_SOURCES[0],
+      source_settings: settings,
+      sync_state: null,
       created_at: now,
       updated_at: now,
     })
     .onConflict((oc) =>
-      oc
-        .column("id")
-        .doUpdateSet({ public_key: input.public_key, alias: input.alias, enabled, updated_at: now }),
+      oc.column("id").doUpdateSet({
+        public_key: input.public_key,
+        alias: input.alias,
+        enabled,
+        ...(input.source_settings === undefined ? {} : { source_settings: settings, sync_state: null }),
+        updated_at: now,
+      }),
     )
     .execute();
   const merchant = await getMerchant(db, input.id);
   if (!merchant) throw new Error(`merchant ${input.id} vanished after upsert`);
   return merchant;
+}
+
+/** A merchant's source and its settings (secrets included: for the webhook routes and the admin API's merges). */
+export async function getMerchantSourceSettings(
+  db: Db,
+  id: string,
+): Promise<{ source: string; enabled: boolean; settings: unknown } | undefined> {
+  const row = await db
+    .selectFrom("merchants")
+    .select(["source", "enabled", "source_settings"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return (
+    row && { source: row.source, enabled: row.enabled === 1, settings: parseStoredJson(row.source_settings) }
+  );
 }
 
 export interface MerchantPatch {

@@ -7,8 +7,8 @@ export const NEWEST_SALES_KEPT = 100;
 const newerFirst = (a: IncomingSale, b: IncomingSale) => b.date - a.date || b.saleId - a.saleId;
 
 /** The `k` newest sales, newest first, in one pass: sorting a million sales to keep a hundred took a second. */
-export function newestOf(sales: readonly IncomingSale[], k: number): IncomingSale[] {
-  const top: IncomingSale[] = [];
+export function newestOf<T extends IncomingSale>(sales: readonly T[], k: number): T[] {
+  const top: T[] = [];
   for (const s of sales) {
     const last = top[top.length - 1];
     if (top.length === k && last && newerFirst(s, last) >= 0) continue;

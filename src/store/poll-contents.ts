@@ -25,6 +25,25 @@ export interface IncomingSale {
   lines: SaleLine[];
 }
 
+/**
+ * A sale of a source keyed by strings (a BTCPay invoice id, an LNbits payment hash): `externalId` is its
+ * identity, and `saleId` the number it would rather be stored under (the store picks the next free
+ * one when another key holds it).
+ */
+export interface KeyedSale extends IncomingSale {
+  externalId: string;
+}
+
+/**
+ * A sale the source has taken back (a BTCPay invoice marked invalid, possibly after it was settled and
+ * stored): the store removes it if it holds it, and ignores it otherwise.
+ */
+export interface WithdrawnSale {
+  externalId: string;
+  saleId: number;
+  reason: string;
+}
+
 /** A product with the source's cumulative figures, which replace the stored ones on every poll. */
 export interface ProductFigures {
   productId: number;

@@ -16,6 +16,10 @@ export type PollStatements = ReturnType<typeof preparePollStatements>;
 /** The source of every sale a poll stores: the poller reads PayWithFlash, and polls no other merchant. */
 export const POLLED_SOURCE = "pwf";
 
+/** Every source the poller reads, each through its own client (sources/registry.ts). */
+export const POLLED_SOURCES = ["pwf", "btcpay", "lnbits"] as const;
+export type PolledSourceName = (typeof POLLED_SOURCES)[number];
+
 /**
  * Every poll runs these, hundreds of times a second with many merchants: prepared once on the writer
  * connection instead of built and prepared by Kysely each time, which cost more than running them.

@@ -18,6 +18,8 @@ export interface PollResult {
   triggers: MilestoneTrigger[];
   /** Whether anything a dashboard shows changed (sales, products or milestones). */
   changed: boolean;
+  /** Stored sales the source took back and this poll removed (keyed sources, store/source-poll.ts). */
+  withdrawnCount?: number;
 }
 
 const nothingChanged = (): PollResult => ({ storedCount: 0, newSales: [], triggers: [], changed: false });

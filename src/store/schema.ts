@@ -14,8 +14,12 @@ export interface MerchantsTable {
   total_volume_sats: Generated<number>;
   /** Digest of the last upstream body stored; null until the first poll and after any settings change. */
   body_digest: string | null;
-  /** Where its sales come from: "pwf" (polled from PayWithFlash), "wifi" (the webhook); fixed for life. */
+  /** Where its sales come from: "pwf", "btcpay", "lnbits" (polled), "wifi" (the webhook); fixed for life. */
   source: Generated<string>;
+  /** A BTCPay or LNbits merchant's settings as JSON (secrets included: never answered unmasked). */
+  source_settings: string | null;
+  /** The source client's state after the last successful poll, as JSON; null: read everything. */
+  sync_state: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -142,9 +142,16 @@ describe("BTCPay client: what counts", () => {
         cart: [{ id: "a", title: "A", price: 5, count: 1 }],
       });
     f.mock.addInvoice(f.storeId, { createdTime: T0 + 9, status: "Expired" });
-    const { parse } = await client.poll(pollInput(f.settings));
+    const older = createBtcpayClient({ timeoutMs: 2000 });
+    const { parse, state } = await older.poll(pollInput(f.settings));
     expect(parse.sales.map((s) => s.amountSats)).toEqual([10000, 10000, 10000, 10000, 10000]);
-    expect(f.mock.requests().filter((r) => r.path.endsWith("/payment-methods")).length).toBe(5);
+    const methodRequests = () => f.mock.requests().filter((r) => r.path.endsWith("/payment-methods")).length;
+    expect(methodRequests()).toBe(5);
+    // A settled invoice's payments are final: the re-poll fetches only the new one's.
+    f.mock.addInvoice(f.storeId, { createdTime: T0 + 20 });
+    const again = await older.poll(pollInput(f.settings, state));
+    expect(again.parse.sales.length).toBe(6);
+    expect(methodRequests()).toBe(6);
   });
 });
 

@@ -18,8 +18,8 @@ import { GreenfieldError, type GreenfieldRequest, greenfieldGet } from "./greenf
 import {
   anyProducts,
   fetchHintedInvoices,
-  fetchPaymentMethods,
   hintedInvoiceIds,
+  PaymentMethods,
   PosTitles,
 } from "./invoice-lookups.js";
 import { readInvoicePages } from "./invoice-pages.js";
@@ -27,22 +27,28 @@ import { invoicesNeedingPaymentMethods, parseBtcpayInvoices } from "./invoices.j
 import { nextSyncState, readSyncState, startDateOf } from "./sync-state.js";
 
 export function createBtcpayClient(opts: SourceClientOptions): SourceClient<BtcpaySettings> {
-  const titles = new PosTitles();
+  const lookups: Lookups = { titles: new PosTitles(), methods: new PaymentMethods() };
   const request = (signal?: AbortSignal): GreenfieldRequest => ({
     timeoutMs: opts.timeoutMs,
     maxBytes: opts.maxBytes,
     signal,
   });
   return {
-    poll: (input) => poll(input, request(input.signal), titles),
+    poll: (input) => poll(input, request(input.signal), lookups),
     testConnection: (settings, signal) => testConnection(settings, request(signal)),
   };
+}
+
+/** What a client keeps between polls besides the state: answers that do not change. */
+interface Lookups {
+  titles: PosTitles;
+  methods: PaymentMethods;
 }
 
 async function poll(
   input: SourcePollInput<BtcpaySettings>,
   req: GreenfieldRequest,
-  titles: PosTitles,
+  { titles, methods: kept }: Lookups,
 ): Promise<SourcePollResult> {
   const { settings } = input;
   const state = readSyncState(input.state, settings.store_id);
@@ -51,7 +57,7 @@ async function poll(
   for (const raw of await fetchHintedInvoices(settings, hintedInvoiceIds(input.hints), req))
     if (isObj(raw) && typeof raw.id === "string") pages.byId.set(raw.id, raw);
   const invoices = [...pages.byId.values(), ...pages.unkeyed];
-  const methods = await fetchPaymentMethods(settings, invoicesNeedingPaymentMethods(invoices), req);
+  const methods = await kept.get(settings, invoicesNeedingPaymentMethods(invoices), req);
   const itemTitles = anyProducts(invoices) ? await titles.get(settings, req, input.now) : new Map();
   let parse: SourcePollResult["parse"];
   try {

@@ -41,20 +41,52 @@ export async function fetchHintedInvoices(
   return found.filter((raw) => raw !== null);
 }
 
-/** Payment methods by invoice id; an invoice whose endpoint answers 404 (archived meanwhile) is left out. */
-export async function fetchPaymentMethods(
-  settings: BtcpaySettings,
-  ids: readonly string[],
-  req: GreenfieldRequest,
-): Promise<Map<string, unknown>> {
-  const bodies = await mapLimited(ids, PARALLEL, (id) =>
-    greenfieldGet(settings, `${invoicePath(settings, id)}/payment-methods`, {}, "payment methods", req, true),
-  );
-  const byId = new Map<string, unknown>();
-  ids.forEach((id, i) => {
-    if (bodies[i] !== null) byId.set(id, bodies[i]);
-  });
-  return byId;
+/** Settled invoices' payment methods kept: a re-poll sees the same settled invoices for 24 h. */
+const KEPT_PAYMENT_METHODS = 20_000;
+
+/**
+ * Payment methods of settled invoices by id, fetched once each: a settled invoice's payments are final,
+ * and a server that does not inline them would otherwise cost a re-poll one request per settled
+ * invoice of its 24-hour window. An invoice whose endpoint answers 404 (archived meanwhile) is left out.
+ */
+export class PaymentMethods {
+  private readonly kept = new Map<string, unknown>();
+
+  async get(
+    settings: BtcpaySettings,
+    ids: readonly string[],
+    req: GreenfieldRequest,
+  ): Promise<Map<string, unknown>> {
+    const key = (id: string) => `${settings.base_url}\n${settings.store_id}\n${id}`;
+    const byId = new Map<string, unknown>();
+    const missing = ids.filter((id) => {
+      const kept = this.kept.get(key(id));
+      if (kept !== undefined) byId.set(id, kept);
+      return kept === undefined;
+    });
+    const bodies = await mapLimited(missing, PARALLEL, (id) =>
+      greenfieldGet(
+        settings,
+        `${invoicePath(settings, id)}/payment-methods`,
+        {},
+        "payment methods",
+        req,
+        true,
+      ),
+    );
+    missing.forEach((id, i) => {
+      if (bodies[i] === null || bodies[i] === undefined) return;
+      byId.set(id, bodies[i]);
+      this.keep(key(id), bodies[i]);
+    });
+    return byId;
+  }
+
+  private keep(key: string, body: unknown): void {
+    this.kept.set(key, body);
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.kept.size > KEPT_PAYMENT_METHODS) this.kept.delete(this.kept.keys().next().value as string);
+  }
 }
 
 /** Whether any of these invoices has a cart or single item, i.e. whether titles could matter. */

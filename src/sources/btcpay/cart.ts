@@ -9,6 +9,14 @@ import type { SaleLine } from "../../store/poll-contents.js";
 import { toDecimal } from "../../upstream/payload.js";
 import { isObj, type Obj, productIdOfKey } from "../source-sale.js";
 
+/**
+ * Item titles by item id from the store's Point of Sale app (`GET /api/v1/apps/pos/{appId}` `items[]`),
+ * for cart lines that carry none: 2.x single-item carts, and carts written by API clients.
+ */
+export type ItemTitles = ReadonlyMap<string, string>;
+
+const NO_TITLES: ItemTitles = new Map();
+
 /** The lines, and a short reason for each cart item that could not be read. */
 export interface CartLines {
   lines: SaleLine[];
@@ -28,7 +36,12 @@ interface CartItem {
  * round(amountSats × price / invoiceAmount), the list price at the rate the invoice was paid at. Tip
  * and discount are the invoice's, not a line's, so the lines need not add up to the invoice.
  */
-export function invoiceLines(metadata: unknown, amountSats: number, invoiceAmount: number | null): CartLines {
+export function invoiceLines(
+  metadata: unknown,
+  amountSats: number,
+  invoiceAmount: number | null,
+  titles: ItemTitles = NO_TITLES,
+): CartLines {
   const out: CartLines = { lines: [], problems: [] };
   if (!isObj(metadata)) return out;
   const cart = cartOf(metadata.posData);
@@ -39,7 +52,7 @@ export function invoiceLines(metadata: unknown, amountSats: number, invoiceAmoun
     if (itemCode !== null)
       out.lines.push({
         productId: productIdOfKey(itemCode),
-        name: itemDesc ?? itemCode,
+        name: itemDesc ?? titles.get(itemCode) ?? itemCode,
         quantity: 1,
         unitSats: amountSats,
       });
@@ -54,8 +67,9 @@ export function invoiceLines(metadata: unknown, amountSats: number, invoiceAmoun
   const subtotal = items.reduce((sum, i) => sum + i.price * i.count, 0);
   const base = invoiceAmount !== null && invoiceAmount > 0 ? invoiceAmount : subtotal;
   for (const item of items) {
-    // 2.x single-item invoices carry a one-line cart without a title; the title is in itemDesc.
-    const name = item.name ?? (items.length === 1 ? itemDesc : null) ?? item.key;
+    // 2.x single-item invoices carry a one-line cart without a title; the title is in itemDesc, and
+    // always in the POS app's item list when the merchant named the app.
+    const name = item.name ?? (items.length === 1 ? itemDesc : null) ?? titles.get(item.key) ?? item.key;
     const unitSats = base > 0 ? Math.round((amountSats * item.price) / base) : 0;
     out.lines.push({ productId: productIdOfKey(item.key), name, quantity: item.count, unitSats });
   }

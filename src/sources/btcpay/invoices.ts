@@ -19,24 +19,26 @@ import {
   saleIdOfKey,
   unixSecondsToMs,
 } from "../source-sale.js";
-import { invoiceLines } from "./cart.js";
+import { type ItemTitles, invoiceLines } from "./cart.js";
 import { btcToMsat, decimalToUnits, readPaymentMethods } from "./payment-methods.js";
 
 /** Payment-methods answers by invoice id, for invoices that do not carry theirs inlined. */
 export type PaymentMethodsById = ReadonlyMap<string, unknown>;
 
 const NO_METHODS: PaymentMethodsById = new Map();
+const NO_TITLES: ItemTitles = new Map();
 const SATS_TO_MSAT_DECIMALS = 3;
 
 /** The invoices list answer: a JSON array; anything else fails the poll, like a bad PayWithFlash envelope. */
 export function parseBtcpayInvoices(
   body: unknown,
   paymentMethods: PaymentMethodsById = NO_METHODS,
+  titles: ItemTitles = NO_TITLES,
 ): SourceParse {
   if (!Array.isArray(body)) throw new PayloadError("BTCPay invoices answer is not a JSON array");
   const builder = new SourceParseBuilder();
   for (const raw of body) {
-    const sale = readInvoice(raw, paymentMethods, builder);
+    const sale = readInvoice(raw, paymentMethods, titles, builder);
     if (sale !== null) builder.sales.push(sale);
   }
   return builder.result();
@@ -49,6 +51,7 @@ export function parseBtcpayInvoice(body: unknown, paymentMethods?: unknown): Sou
   const sale = readInvoice(
     body,
     paymentMethods === undefined ? NO_METHODS : new Map([[id, paymentMethods]]),
+    NO_TITLES,
     builder,
   );
   if (sale !== null) builder.sales.push(sale);
@@ -76,6 +79,7 @@ function isSettled(status: unknown): boolean {
 function readInvoice(
   raw: unknown,
   paymentMethods: PaymentMethodsById,
+  titles: ItemTitles,
   b: SourceParseBuilder,
 ): SourceSale | null {
   if (!isObj(raw)) return b.skip("?", "not an object");
@@ -100,7 +104,7 @@ function readInvoice(
   const amounts = settledAmounts(raw, currency, paymentMethods.get(id) ?? raw.paymentMethods);
   if (typeof amounts === "string") return b.skip(id, amounts);
 
-  const lines = invoiceLines(raw.metadata, amounts.amountSats, amounts.ownAmount);
+  const lines = invoiceLines(raw.metadata, amounts.amountSats, amounts.ownAmount, titles);
   for (const reason of lines.problems) b.skipped.push({ kind: "sale line", id, reason });
   const fiat = currency !== "btc" && currency !== "sats";
   return {

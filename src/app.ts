@@ -16,6 +16,7 @@ import { frameworkErrors, HttpError } from "./api/errors.js";
 import { publicRoutes } from "./api/public.js";
 import { ReadCache } from "./api/read-cache.js";
 import { scenePublicRoutes } from "./api/scenes.js";
+import { sourceWebhookRoutes } from "./api/source-webhooks.js";
 import { streamRoutes } from "./api/stream.js";
 import { isAppPath, registerWebApp } from "./api/web-app-files.js";
 import { webhookRoutes } from "./api/webhooks.js";
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes, { ctx, playlist });
   await app.register(streamRoutes, { hub });
   await app.register(webhookRoutes, { ctx });
+  await app.register(sourceWebhookRoutes, { ctx });
   return app;
 }
 

@@ -88,6 +88,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       now: opts.now,
       refetch: (id) => ingest.refetch(id),
       storeWebhookSale: (sale) => ingest.storeWebhookSale(sale),
+      hint: (id, hint) => ingest.hint(id, hint),
       limits: config,
       storageFailure: () => storageFailure,
     });

@@ -61,7 +61,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
  * The header `X-Webhook-Secret`, or `?secret=` when that header is absent or empty (an LNbits pay link
  * can set headers, a plain webhook URL only a query). Compared in constant time, lengths included.
  */
-function presentedSecretMatches(req: FastifyRequest, matches: (candidate: string) => boolean): boolean {
+export function presentedSecretMatches(
+  req: FastifyRequest,
+  matches: (candidate: string) => boolean,
+): boolean {
   const header = req.headers["x-webhook-secret"];
   if (typeof header === "string" && header !== "") return matches(header);
   const query = (req.query as Record<string, unknown> | undefined)?.secret;

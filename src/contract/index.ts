@@ -7,6 +7,7 @@ export * from "./admin.js";
 export * from "./common.js";
 export * from "./dashboard.js";
 export * from "./scenes.js";
+export * from "./source-webhooks.js";
 export * from "./sources.js";
 export * from "./stream.js";
 export * from "./wifi.js";

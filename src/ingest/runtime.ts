@@ -8,11 +8,12 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { Summary } from "../contract/index.js";
+import type { SourceHint } from "../sources/source-client.js";
 import type { ChangeArgs, ChangeName, ChangeResult, StoreAccess } from "../store/access.js";
 import { runChange, runRead } from "../store/access.js";
 import { getSummary } from "../store/dashboard.js";
 import { type OpenedDatabase, openDatabase, openReadConnection, type WriterDb } from "../store/db.js";
-import { getMerchantSource } from "../store/merchants.js";
+import { getMerchantSource, getMerchantSourceSettings } from "../store/merchants.js";
 import { POLLED_SOURCE } from "../store/poll-statements.js";
 import type { PollResult } from "../store/poll-transaction.js";
 import { storeWebhookSale, type WebhookSale, type WebhookStoreResult } from "../store/webhook-sale.js";
@@ -21,7 +22,7 @@ import { formatDuration } from "../time/duration.js";
 import { createUpstreamClient, type FetchMerchant } from "../upstream/client.js";
 import { Poller, type PollOutcome } from "./poller.js";
 import { SummaryTicker } from "./summary-ticker.js";
-import type { IngestThreadConfig, RefetchAnswer } from "./thread-protocol.js";
+import type { HintAnswer, IngestThreadConfig, RefetchAnswer } from "./thread-protocol.js";
 
 /** After the first cycle, polls start evenly over this part of the poll interval. */
 const POLL_SPREAD = 0.5;
@@ -53,6 +54,11 @@ export interface Ingest {
   refetch(merchantId: string): Promise<RefetchAnswer>;
   /** Stores a sale a webhook pushed, on the one writer, and announces it as a stored poll is announced. */
   storeWebhookSale(sale: WebhookSale): Promise<WebhookStoreResult>;
+  /**
+   * A BTCPay or LNbits webhook named this merchant: polls it now (poller.hint), unless it is of another
+   * source or disabled (a disabled merchant is not ingested, whoever asks).
+   */
+  hint(merchantId: string, hint: SourceHint): Promise<HintAnswer>;
   /** Stops polling (polls in flight are cancelled), then closes the database. */
   stop(): Promise<void>;
 }
@@ -135,6 +141,8 @@ export async function openIngest(
     refetch: async (merchantId) =>
       refetchIfPolled(await getMerchantSource(readDb, merchantId), poller, merchantId),
     storeWebhookSale: webhookSales(writer.db, log, events, () => summaries.poke(), now),
+    hint: async (merchantId, hint) =>
+      hintIfKeyed(await getMerchantSourceSettings(readDb, merchantId), poller, merchantId, hint),
     async stop() {
       if (stopping) return;
       stopping = true;
@@ -151,6 +159,21 @@ function refetchIfPolled(source: string | undefined, poller: Poller, merchantId:
   if (source !== POLLED_SOURCE) return "not polled";
   poller.refetch(merchantId);
   return true;
+}
+
+const HINTED_SOURCES: readonly string[] = ["btcpay", "lnbits"];
+
+function hintIfKeyed(
+  merchant: { source: string; enabled: boolean } | undefined,
+  poller: Poller,
+  merchantId: string,
+  hint: SourceHint,
+): HintAnswer {
+  if (merchant === undefined) return "unknown merchant";
+  if (!HINTED_SOURCES.includes(merchant.source)) return "not keyed";
+  if (!merchant.enabled) return "disabled";
+  // Only the keys cross: a delivery's other fields are never trusted, the poll reads the source.
+  return poller.hint(merchantId, { keys: [...hint.keys] });
 }
 
 /** Stores webhook sales and then does what a stored poll does (see the poller's onOutcome above). */

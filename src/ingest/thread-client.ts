@@ -36,6 +36,7 @@ export async function startIngestThread(opts: IngestThreadOptions): Promise<Inge
     startPolling: () => thread.startPolling(),
     refetch: (merchantId) => thread.call("refetch", merchantId),
     storeWebhookSale: (sale) => thread.call("webhookSale", sale),
+    hint: (merchantId, hint) => thread.call("hint", { merchantId, hint }),
     stop: () => thread.stop(),
   };
 }

@@ -1,5 +1,6 @@
 import type { Config } from "../config/config.js";
 import type { Summary } from "../contract/index.js";
+import type { SourceHint } from "../sources/source-client.js";
 import type { ChangeName, ReadName } from "../store/access.js";
 import type { PollResult } from "../store/poll-transaction.js";
 import type { WebhookSale, WebhookStoreResult } from "../store/webhook-sale.js";
@@ -24,12 +25,19 @@ export type IngestThreadConfig = Pick<
 /** What a refetch did: true, polling; false, no such merchant; "not polled", its sales come from a webhook. */
 export type RefetchAnswer = boolean | "not polled";
 
+/**
+ * What a webhook's hint did: "started" or "coalesced" (a poll of that merchant now, or right after the
+ * one in flight), "stopped" (shutting down), or why nothing was polled.
+ */
+export type HintAnswer = "started" | "coalesced" | "stopped" | "unknown merchant" | "not keyed" | "disabled";
+
 /** The calls the ingest thread answers (ingest/rpc.ts), by name. */
 export type IngestCalls = {
   read(a: { name: ReadName; args: unknown }): Promise<unknown>;
   change(a: { name: ChangeName; args: unknown }): Promise<unknown>;
   refetch(merchantId: string): Promise<RefetchAnswer>;
   webhookSale(sale: WebhookSale): Promise<WebhookStoreResult>;
+  hint(a: { merchantId: string; hint: SourceHint }): Promise<HintAnswer>;
 };
 
 export type ToIngestThread = Call | { kind: "startPolling" } | { kind: "stop" };

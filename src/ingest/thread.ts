@@ -39,6 +39,7 @@ const calls: IngestCalls = {
   change: ({ name, args }) => ingest.store.change(name as ChangeName, args as never),
   refetch: (merchantId) => ingest.refetch(merchantId),
   webhookSale: (sale) => ingest.storeWebhookSale(sale),
+  hint: ({ merchantId, hint }) => ingest.hint(merchantId, hint),
 };
 const answer = serveCalls(calls, send);
 

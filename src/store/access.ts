@@ -28,6 +28,7 @@ import {
   upsertScene,
 } from "./scenes.js";
 import { getTimeseries } from "./timeseries.js";
+import { getWebhookTarget } from "./webhook-target.js";
 
 /**
  * Every read the API makes, by name, so it can run where the database lives (the ingest thread's
@@ -48,6 +49,8 @@ export const READS = {
   /** The public playlist (enabled only); `adminScenes` lists every scene. Both by order, then id. */
   scenes: (db: Db, _args: Record<string, never>) => listScenes(db, { enabledOnly: true }),
   adminScenes: (db: Db, _args: Record<string, never>) => listScenes(db, { enabledOnly: false }),
+  /** A BTCPay or LNbits delivery's merchant: source, enabled and webhook secret (source-webhooks.ts). */
+  webhookTarget: (db: Db, args: { id: string }) => getWebhookTarget(db, args.id),
 };
 
 /** Every change an operator makes, by name: they run on the one writer connection, between polls' writes. */

@@ -13,7 +13,7 @@ import { captureLogger } from "./support/log.js";
  * The source webhooks through the service as main.ts builds it, on a real port: the route asks the
  * ingest thread for the merchant, and a valid delivery's hint crosses to the thread's poller, which
  * polls that merchant at once. No source client is wired yet, so the poll fails at once and its
- * `last_error` ("no client for source …") is what shows the hint arrived. A query's secret never
+ * `last_error` (the poll failing: the merchants' servers, port 9, are not listening) is what shows the hint arrived. A query's secret never
  * reaches a log line.
  */
 
@@ -98,7 +98,7 @@ describe("source webhooks on the running service", () => {
     expect(await ok.json()).toEqual({ status: "ok" });
     await until(async () => (await merchant("coffee")).last_error !== undefined);
     expect(await merchant("coffee")).toMatchObject({
-      last_error: "no client for source btcpay",
+      last_error: "BTCPay request failed: ECONNREFUSED",
       consecutive_failures: 1,
     });
   });

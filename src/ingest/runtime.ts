@@ -8,6 +8,7 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { Summary } from "../contract/index.js";
+import { createSourceClients } from "../sources/registry.js";
 import type { SourceHint } from "../sources/source-client.js";
 import type { ChangeArgs, ChangeName, ChangeResult, StoreAccess } from "../store/access.js";
 import { runChange, runRead } from "../store/access.js";
@@ -110,6 +111,10 @@ export async function openIngest(
   const poller = new Poller({
     db: writer.db,
     fetchMerchant,
+    sourceClients: createSourceClients({
+      timeoutMs: config.httpTimeoutMs,
+      maxBytes: config.maxUpstreamBytes,
+    }),
     intervalMs: config.pollIntervalMs,
     concurrency: config.pollConcurrency,
     log,

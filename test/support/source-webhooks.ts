@@ -1,9 +1,10 @@
 /**
  * The real app (makeTestApp: inject(), real SQLite, ingest in this thread) with BTCPay, LNbits and
  * PayWithFlash merchants made through the store, for the source webhooks' tests. A delivery is a hint:
- * a valid one makes the poller poll that merchant at once. No source client is wired yet (the runtime
- * passes none), so each poll a hint starts fails at once with `no client for source …`, counted in the
- * merchant's consecutive_failures: that count is the number of polls the deliveries caused.
+ * a valid one makes the poller poll that merchant at once. Their base_url (port 9) has nothing
+ * listening, so each poll a hint starts fails at once (ECONNREFUSED), counted in the merchant's
+ * consecutive_failures: that count is the number of polls the deliveries caused. End to end against
+ * the mocks: webhook-sources-e2e.test.ts.
  */
 import { expect } from "vitest";
 import { upsertMerchant } from "../../src/store/merchants.js";

@@ -1,0 +1,15 @@
+/**
+ * Every keyed source's client, by the `source` value merchants carry: the one place a new source
+ * (a folder beside btcpay/ and lnbits/) is added. The ingest thread polls through these and the HTTP
+ * thread tests settings with them ("test connection"); each builds its own, they hold only caches.
+ */
+import { createBtcpayClient } from "./btcpay/client.js";
+import type { SourceClient, SourceClientOptions } from "./source-client.js";
+
+export function createSourceClients(
+  opts: SourceClientOptions,
+): Readonly<Record<string, SourceClient<unknown>>> {
+  return {
+    btcpay: createBtcpayClient(opts) as SourceClient<unknown>,
+  };
+}

@@ -15,7 +15,7 @@ import { runChange, runRead } from "../store/access.js";
 import { getSummary } from "../store/dashboard.js";
 import { type OpenedDatabase, openDatabase, openReadConnection, type WriterDb } from "../store/db.js";
 import { getMerchantSource, getMerchantSourceSettings } from "../store/merchants.js";
-import { POLLED_SOURCE } from "../store/poll-statements.js";
+import { POLLED_SOURCES } from "../store/poll-statements.js";
 import type { PollResult } from "../store/poll-transaction.js";
 import { storeWebhookSale, type WebhookSale, type WebhookStoreResult } from "../store/webhook-sale.js";
 import type { WriteFailure } from "../store/write-health.js";
@@ -84,11 +84,6 @@ export async function openIngest(
   events: IngestEvents,
   clock: IngestClock = {},
 ): Promise<LocalIngest> {
-  const fetchMerchant: FetchMerchant = createUpstreamClient({
-    baseUrl: config.sourceBaseUrl,
-    timeoutMs: config.httpTimeoutMs,
-    maxBytes: config.maxUpstreamBytes,
-  });
   const writer = await openDatabase(config.dbPath);
   let reader: ReturnType<typeof openReadConnection> | undefined;
   try {
@@ -108,27 +103,7 @@ export async function openIngest(
     now,
     everyMs: SUMMARY_EVERY_MS,
   });
-  const poller = new Poller({
-    db: writer.db,
-    fetchMerchant,
-    sourceClients: createSourceClients({
-      timeoutMs: config.httpTimeoutMs,
-      maxBytes: config.maxUpstreamBytes,
-    }),
-    intervalMs: config.pollIntervalMs,
-    concurrency: config.pollConcurrency,
-    log,
-    onOutcome: (outcome) => {
-      // A failed poll may have stored sales too (a long history's batches before its body was cut).
-      if (outcome.result?.changed) events.onChange?.();
-      if ((outcome.result?.storedCount ?? 0) > 0) summaries.poke();
-      events.onOutcome?.(outcome);
-    },
-    onCycleEnd: writer.optimize,
-    // Every merchant is still polled once per interval, but not all in the same instant.
-    spreadFraction: POLL_SPREAD,
-    ...clock,
-  });
+  const poller = buildPoller(config, writer, log, events, summaries, clock);
   let stopping = false;
   const change = async <N extends ChangeName>(name: N, args: ChangeArgs<N>): Promise<ChangeResult<N>> => {
     const result = await runChange(writer.db, name, args);
@@ -159,9 +134,43 @@ export async function openIngest(
   };
 }
 
+/** The poller with every source's client, telling `events` and the summary ticker what each poll did. */
+function buildPoller(
+  config: IngestThreadConfig,
+  writer: OpenedDatabase,
+  log: FastifyBaseLogger,
+  events: IngestEvents,
+  summaries: SummaryTicker,
+  clock: IngestClock,
+): Poller {
+  const clientOptions = { timeoutMs: config.httpTimeoutMs, maxBytes: config.maxUpstreamBytes };
+  const fetchMerchant: FetchMerchant = createUpstreamClient({
+    baseUrl: config.sourceBaseUrl,
+    ...clientOptions,
+  });
+  return new Poller({
+    db: writer.db,
+    fetchMerchant,
+    sourceClients: createSourceClients(clientOptions),
+    intervalMs: config.pollIntervalMs,
+    concurrency: config.pollConcurrency,
+    log,
+    onOutcome: (outcome) => {
+      // A failed poll may have stored sales too (a long history's batches before its body was cut).
+      if (outcome.result?.changed) events.onChange?.();
+      if ((outcome.result?.storedCount ?? 0) > 0) summaries.poke();
+      events.onOutcome?.(outcome);
+    },
+    onCycleEnd: writer.optimize,
+    // Every merchant is still polled once per interval, but not all in the same instant.
+    spreadFraction: POLL_SPREAD,
+    ...clock,
+  });
+}
+
 function refetchIfPolled(source: string | undefined, poller: Poller, merchantId: string): RefetchAnswer {
   if (source === undefined) return false;
-  if (source !== POLLED_SOURCE) return "not polled";
+  if (!(POLLED_SOURCES as readonly string[]).includes(source)) return "not polled";
   poller.refetch(merchantId);
   return true;
 }

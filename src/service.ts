@@ -11,6 +11,7 @@ import { type Ingest, type IngestEvents, type LocalIngest, openIngest } from "./
 import { startIngestThread } from "./ingest/thread-client.js";
 import { LiveFeed } from "./live/feed.js";
 import { LiveHub } from "./live/hub.js";
+import { type KeyedSourceClients, sourceConnections } from "./sources/connections.js";
 import type { StoreAccess } from "./store/access.js";
 import type { WriteFailure } from "./store/write-health.js";
 
@@ -41,6 +42,11 @@ export interface ServiceOptions {
   ingest?: "thread" | "inline";
   /** How long dashboard answers are kept (tests turn caching off with maxStaleMs 0). */
   readCache?: ReadCacheOptions;
+  /**
+   * The BTCPay and LNbits clients the admin API's "test connection" calls (sources/registry.ts makes
+   * the real ones); a source without one answers 503 there.
+   */
+  sourceClients?: KeyedSourceClients;
 }
 
 export interface Service {
@@ -88,6 +94,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       now: opts.now,
       refetch: (id) => ingest.refetch(id),
       storeWebhookSale: (sale) => ingest.storeWebhookSale(sale),
+      sources: sourceConnections(opts.sourceClients ?? {}),
       limits: config,
       storageFailure: () => storageFailure,
     });

@@ -1,5 +1,6 @@
 import type { Config } from "../config/config.js";
 import type { RefetchAnswer } from "../ingest/thread-protocol.js";
+import type { SourceConnections } from "../sources/connections.js";
 import type { StoreAccess } from "../store/access.js";
 import type { WebhookSale, WebhookStoreResult } from "../store/webhook-sale.js";
 import type { WriteFailure } from "../store/write-health.js";
@@ -24,6 +25,8 @@ export interface AppContext {
   refetch: (merchantId: string) => Promise<RefetchAnswer>;
   /** Stores a webhook's sale on the one writer (ingest); the webhook answers 503 without it. */
   storeWebhookSale?: (sale: WebhookSale) => Promise<WebhookStoreResult>;
+  /** Tries a BTCPay or LNbits merchant's settings ("test connection"); answers 503 without it. */
+  sources?: SourceConnections;
   /** Why writes are failing now (a full disk), as ingest last reported; undefined while they succeed. */
   storageFailure?: () => WriteFailure | undefined;
 }

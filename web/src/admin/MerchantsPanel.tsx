@@ -146,7 +146,16 @@ function assumedMerchant(form: MerchantForm): AdminMerchant {
     consecutive_failures: 0,
     source: "pwf",
   };
-  return { ...placeholder, created_at: now, updated_at: now, ...merchantCreateBody(form) };
+  const { id, public_key, alias, enabled } = merchantCreateBody(form);
+  return {
+    ...placeholder,
+    created_at: now,
+    updated_at: now,
+    id,
+    public_key: public_key ?? "",
+    alias,
+    enabled: enabled ?? true,
+  };
 }
 
 export const merchantResource: AdminResource<AdminMerchant, MerchantForm, MerchantUpdate> = {

@@ -3,6 +3,9 @@
  * secrets kept when omitted, refusals that name the field, a source kept for life, and "test
  * connection" against a real BTCPay-like server on 127.0.0.1.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { expectError, get, send } from "./support/api-helpers.js";
@@ -410,4 +413,30 @@ describe("secrets never reach a log", () => {
       await logged.close();
     }
   });
+});
+
+test("a restart keeps a merchant's settings and secrets: the same answers, and its stored key still connects", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "merchant-sources-"));
+  const opts = { dbPath: join(dir, "dashboard.db"), sourceClients: { btcpay: testBtcpayClient() } };
+  try {
+    const first = await makeTestApp(opts);
+    await send(first, "POST", "/v1/admin/merchants", btcpayMerchant({}, { base_url: fake.url }));
+    const before = (await get(first, "/v1/admin/merchants", first.auth)).body;
+    await first.close();
+
+    const second = await makeTestApp(opts);
+    try {
+      expect((await get(second, "/v1/admin/merchants", second.auth)).body).toEqual(before);
+      const tested = await send(second, "POST", "/v1/admin/merchants/test-connection", {
+        source: "btcpay",
+        id: "coffee",
+      });
+      expect(tested.body).toEqual({ ok: true, message: "Connected to Coffee Stand Store" });
+      expect(fake.authorizations).toEqual([`token ${KEY}`]);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -66,21 +66,15 @@ const milestoneType: Field = (v) =>
 // Every merchant these requests make is a PayWithFlash one: `source` may be absent or "pwf"; BTCPay and
 // LNbits need settings these bodies never carry (and a merchant keeps its source), anything else is no source.
 const pwfSource: Field = (v) => (v === undefined ? "absent" : verdictOf(v === "pwf"));
+const SWITCH_AND_SOURCE = { enabled: bool, source: pwfSource };
 const MERCHANT = {
   id: str(1, 64, MERCHANT_ID),
   public_key: str(1, 512),
   alias: str(1, 200),
-  enabled: bool,
-  source: pwfSource,
+  ...SWITCH_AND_SOURCE,
 };
 // The edit form's whole merchant: an id (the path's, empty, or refused), empty strings meaning "keep".
-const MERCHANT_PATCH = {
-  id: str(0, 64),
-  public_key: str(0, 512),
-  alias: str(0, 200),
-  enabled: bool,
-  source: pwfSource,
-};
+const MERCHANT_PATCH = { id: str(0, 64), public_key: str(0, 512), alias: str(0, 200), ...SWITCH_AND_SOURCE };
 const MILESTONE = { name: str(1, 200), type: milestoneType, threshold: int, enabled: bool };
 const MILESTONE_PATCH = { ...MILESTONE, reset_trigger: bool };
 const LOGIN = { token: str(0, 4096) };

@@ -11,6 +11,8 @@ import { type Ingest, type IngestEvents, type LocalIngest, openIngest } from "./
 import { startIngestThread } from "./ingest/thread-client.js";
 import { LiveFeed } from "./live/feed.js";
 import { LiveHub } from "./live/hub.js";
+import { type KeyedSourceClients, sourceConnections } from "./sources/connections.js";
+import { createSourceClients } from "./sources/registry.js";
 import type { StoreAccess } from "./store/access.js";
 import type { WriteFailure } from "./store/write-health.js";
 
@@ -41,6 +43,11 @@ export interface ServiceOptions {
   ingest?: "thread" | "inline";
   /** How long dashboard answers are kept (tests turn caching off with maxStaleMs 0). */
   readCache?: ReadCacheOptions;
+  /**
+   * The BTCPay and LNbits clients the admin API's "test connection" calls; the real ones
+   * (sources/registry.ts) when absent. Polls always use the real ones, built in the ingest thread.
+   */
+  sourceClients?: KeyedSourceClients;
 }
 
 export interface Service {
@@ -89,6 +96,10 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       refetch: (id) => ingest.refetch(id),
       storeWebhookSale: (sale) => ingest.storeWebhookSale(sale),
       hint: (id, hint) => ingest.hint(id, hint),
+      sources: sourceConnections(
+        opts.sourceClients ??
+          createSourceClients({ timeoutMs: config.httpTimeoutMs, maxBytes: config.maxUpstreamBytes }),
+      ),
       limits: config,
       storageFailure: () => storageFailure,
     });

@@ -5,10 +5,16 @@ import type { PlaylistFeed } from "../live/playlist.js";
 import { FailedAuthLimiter, presentedTokens, tokenMatcher } from "./auth.js";
 import { knownFields } from "./body.js";
 import { summaryRead } from "./cached-read.js";
+import { connectionTestRoutes } from "./connection-test.js";
 import type { AppContext } from "./context.js";
 import { badRequest, HttpError, notFound } from "./errors.js";
+import { merchantInput, merchantSourcePatch } from "./merchant-source.js";
 import { rejectMistypedFields, rejectNonFiniteNumbers } from "./params.js";
 import { sceneAdminRoutes } from "./scenes.js";
+import { rejectMistypedSettings, sourceSchemaErrors } from "./source-body.js";
+
+/** Merchant bodies may carry a source's settings: refusals of those name the field in plain words. */
+const SETTINGS_CHECKS = { schemaErrorFormatter: sourceSchemaErrors, preValidation: rejectMistypedSettings };
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; playlist: PlaylistFeed }> = async (
   app,
@@ -66,12 +72,15 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; playlist:
 
     admin.post(
       "/v1/admin/merchants",
-      { schema: { body: S.MerchantBody, response: { 200: S.Merchant, 201: S.Merchant, ...errors } } },
+      {
+        schema: { body: S.MerchantBody, response: { 200: S.Merchant, 201: S.Merchant, ...errors } },
+        ...SETTINGS_CHECKS,
+      },
       async (req, reply) => {
-        const existed = (await store.read("merchant", { id: req.body.id })) !== undefined;
-        const input = knownFields(S.MerchantBody, req.body);
+        const stored = await store.read("merchantSourceSettings", { id: req.body.id });
+        const input = merchantInput(knownFields(S.MerchantBody, req.body), stored);
         const merchant = await store.change("upsertMerchant", { input, now: now() });
-        return reply.code(existed ? 200 : 201).send(merchant);
+        return reply.code(stored ? 200 : 201).send(merchant);
       },
     );
 
@@ -83,14 +92,20 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; playlist:
           body: S.MerchantPatchBody,
           response: { 200: S.Merchant, ...errors },
         },
+        ...SETTINGS_CHECKS,
       },
       async (req) => {
+        const { id } = req.params;
+        const body = knownFields(S.MerchantPatchBody, req.body);
+        const changes = merchantChanges(id, body);
+        const stored = await store.read("merchantSourceSettings", { id });
+        if (!stored) throw notFound(`merchant ${id} not found`);
         const merchant = await store.change("updateMerchant", {
-          id: req.params.id,
-          patch: merchantChanges(req.params.id, knownFields(S.MerchantPatchBody, req.body)),
+          id,
+          patch: merchantSourcePatch(id, body, changes, stored),
           now: now(),
         });
-        if (!merchant) throw notFound(`merchant ${req.params.id} not found`);
+        if (!merchant) throw notFound(`merchant ${id} not found`);
         return merchant;
       },
     );
@@ -163,11 +178,15 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; playlist:
     );
 
     await admin.register(sceneAdminRoutes, { ctx, playlist });
+    await admin.register(connectionTestRoutes, { ctx });
   });
 };
 
 /** What a merchant PUT changes: the edit form's unchanged id and empty fields are not changes. */
-export function merchantChanges(pathId: string, body: S.MerchantPatchBody): Omit<S.MerchantPatchBody, "id"> {
+export function merchantChanges(
+  pathId: string,
+  body: S.MerchantPatchBody,
+): Pick<S.MerchantPatchBody, "public_key" | "alias" | "enabled"> {
   const { id, public_key, alias, enabled } = body;
   if (id !== undefined && id !== "" && id !== pathId) {
     throw badRequest("cannot change merchant ID; please create a new merchant instead");

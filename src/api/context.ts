@@ -1,5 +1,6 @@
 import type { Config } from "../config/config.js";
 import type { HintAnswer, RefetchAnswer } from "../ingest/thread-protocol.js";
+import type { SourceConnections } from "../sources/connections.js";
 import type { SourceHint } from "../sources/source-client.js";
 import type { StoreAccess } from "../store/access.js";
 import type { WebhookSale, WebhookStoreResult } from "../store/webhook-sale.js";
@@ -30,6 +31,8 @@ export interface AppContext {
    * source webhooks answer 503 without it.
    */
   hint?: (merchantId: string, hint: SourceHint) => Promise<HintAnswer>;
+  /** Tries a BTCPay or LNbits merchant's settings ("test connection"); answers 503 without it. */
+  sources?: SourceConnections;
   /** Why writes are failing now (a full disk), as ingest last reported; undefined while they succeed. */
   storageFailure?: () => WriteFailure | undefined;
 }

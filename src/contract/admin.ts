@@ -1,5 +1,12 @@
 import { type Static, Type } from "typebox";
 import { CLOSED, Count, Instant, MerchantId, MilestoneId, MilestoneType, SaleSource } from "./common.js";
+import {
+  BtcpaySettingsBody,
+  BtcpaySettingsShown,
+  LnbitsSettingsBody,
+  LnbitsSettingsShown,
+  PolledSource,
+} from "./sources.js";
 
 /** The admin side: operator logins, merchants and milestones. */
 
@@ -14,6 +21,9 @@ export const Merchant = Type.Object(
     enabled: Type.Boolean(),
     /** Where its sales come from; set when it is created (pwf from the admin API, wifi by the webhook). */
     source: SaleSource,
+    /** A BTCPay or LNbits merchant's settings, secrets masked; absent for every other source. */
+    btcpay: Type.Optional(BtcpaySettingsShown),
+    lnbits: Type.Optional(LnbitsSettingsShown),
     last_polled_at: Type.Optional(Instant),
     consecutive_failures: Count,
     last_error: Type.Optional(Type.String()),
@@ -28,11 +38,18 @@ export const MerchantParams = Type.Object({ id: MerchantId });
 export type MerchantParams = Static<typeof MerchantParams>;
 const PublicKey = Type.String({ minLength: 1, maxLength: 512 });
 const Alias = Type.String({ minLength: 1, maxLength: 200 });
+/**
+ * `source` absent is `pwf`, which needs `public_key` (the route says so as validation would: a BTCPay or
+ * LNbits merchant has none, its settings say where it is). `btcpay` / `lnbits`: that source's settings.
+ */
 export const MerchantBody = Type.Object({
   id: MerchantId,
-  public_key: PublicKey,
+  public_key: Type.Optional(PublicKey),
   alias: Alias,
   enabled: Type.Optional(Type.Boolean()),
+  source: Type.Optional(PolledSource),
+  btcpay: Type.Optional(BtcpaySettingsBody),
+  lnbits: Type.Optional(LnbitsSettingsBody),
 });
 export type MerchantBody = Static<typeof MerchantBody>;
 /**
@@ -44,6 +61,10 @@ export const MerchantPatchBody = Type.Object({
   public_key: Type.Optional(Type.String({ maxLength: 512 })),
   alias: Type.Optional(Type.String({ maxLength: 200 })),
   enabled: Type.Optional(Type.Boolean()),
+  /** The merchant's own source, or absent: a merchant keeps its source for life. */
+  source: Type.Optional(PolledSource),
+  btcpay: Type.Optional(BtcpaySettingsBody),
+  lnbits: Type.Optional(LnbitsSettingsBody),
 });
 export type MerchantPatchBody = Static<typeof MerchantPatchBody>;
 

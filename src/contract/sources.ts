@@ -1,5 +1,5 @@
 import { type Static, Type } from "typebox";
-import { CLOSED } from "./common.js";
+import { CLOSED, MERCHANT_ID_PATTERN } from "./common.js";
 
 /**
  * How to reach a merchant that takes payments with BTCPay Server or LNbits (issue 15). The admin API
@@ -80,6 +80,23 @@ export type LnbitsSettingsShown = Static<typeof LnbitsSettingsShown>;
 /** The sources a merchant can be polled from; `wifi` merchants are made by the WiFi webhook only. */
 export const PolledSource = Type.Enum(["pwf", "btcpay", "lnbits"]);
 export type PolledSource = Static<typeof PolledSource>;
+
+/** The sources whose merchants have settings of their own (and can be tested). */
+export const KeyedSource = Type.Enum(["btcpay", "lnbits"]);
+export type KeyedSource = Static<typeof KeyedSource>;
+
+/**
+ * `POST /v1/admin/merchants/test-connection`: settings to try, as a merchant body has them. With `id`
+ * (an existing merchant of that source) an omitted secret, or the whole omitted settings, are the
+ * stored ones: the edit form tests without the key being typed again.
+ */
+export const ConnectionTestBody = Type.Object({
+  source: KeyedSource,
+  btcpay: Type.Optional(BtcpaySettingsBody),
+  lnbits: Type.Optional(LnbitsSettingsBody),
+  id: Type.Optional(Type.String({ pattern: MERCHANT_ID_PATTERN })),
+});
+export type ConnectionTestBody = Static<typeof ConnectionTestBody>;
 
 /** What "test connection" found: ok with what the source said (a store or wallet name), or why not. */
 export const ConnectionTest = Type.Object({ ok: Type.Boolean(), message: Type.String() }, CLOSED);

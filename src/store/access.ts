@@ -3,6 +3,7 @@ import type { Db, WriterDb } from "./db.js";
 import {
   deleteMerchant,
   getMerchant,
+  getMerchantSourceSettings,
   listMerchants,
   type MerchantInput,
   type MerchantPatch,
@@ -45,6 +46,8 @@ export const READS = {
   timeseries: getTimeseries,
   merchants: (db: Db, _args: Record<string, never>) => listMerchants(db),
   merchant: (db: Db, args: { id: string }) => getMerchant(db, args.id),
+  /** Its source and settings with their secrets: only for the admin API to merge omitted secrets. */
+  merchantSourceSettings: (db: Db, args: { id: string }) => getMerchantSourceSettings(db, args.id),
   milestones: (db: Db, _args: Record<string, never>) => listMilestones(db),
   /** The public playlist (enabled only); `adminScenes` lists every scene. Both by order, then id. */
   scenes: (db: Db, _args: Record<string, never>) => listScenes(db, { enabledOnly: true }),

@@ -5,6 +5,7 @@ import { POLLED_SOURCES } from "./poll-statements.js";
 import { writePollTimes } from "./poll-times.js";
 import type { MerchantsTable } from "./schema.js";
 import { toMerchant } from "./shapes.js";
+import { parseStoredJson } from "./source-settings.js";
 
 const MERCHANT_COLUMNS = [
   "id",
@@ -15,6 +16,7 @@ const MERCHANT_COLUMNS = [
   "last_error",
   "consecutive_failures",
   "source",
+  "source_settings",
   "created_at",
   "updated_at",
 ] as const;
@@ -71,16 +73,6 @@ const toCredentials = (r: CredentialColumns): MerchantCredentialsRow => ({
   settings: parseStoredJson(r.source_settings),
   syncState: parseStoredJson(r.sync_state),
 });
-
-/** A JSON column as written by this service; text that does not parse reads as null (start over). */
-function parseStoredJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
 
 /** What the poller needs to reach one merchant's upstream; disabled ones too, for an explicit refetch. */
 export async function getMerchantCredentials(
@@ -180,6 +172,11 @@ export interface MerchantPatch {
   public_key?: string | undefined;
   alias?: string | undefined;
   enabled?: boolean | undefined;
+  /**
+   * A BTCPay or LNbits merchant's new whole settings (secrets included). Its sync state is dropped with
+   * them, as upsertMerchant does: they may point at another store or wallet.
+   */
+  source_settings?: object | undefined;
 }
 
 export async function updateMerchant(
@@ -194,6 +191,9 @@ export async function updateMerchant(
       ...(patch.public_key === undefined ? {} : { public_key: patch.public_key }),
       ...(patch.alias === undefined ? {} : { alias: patch.alias }),
       ...(patch.enabled === undefined ? {} : { enabled: patch.enabled ? 1 : 0 }),
+      ...(patch.source_settings === undefined
+        ? {}
+        : { source_settings: JSON.stringify(patch.source_settings), sync_state: null }),
       updated_at: now,
     })
     .where("id", "=", id)

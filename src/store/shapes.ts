@@ -9,11 +9,12 @@ import type {
 } from "../contract/index.js";
 import { rfc3339 } from "../time/instant.js";
 import type { MerchantsTable, MilestonesTable, MilestoneTriggersTable, ScenesTable } from "./schema.js";
+import { parseStoredJson, shownSettings } from "./source-settings.js";
 
 type MerchantRow = Pick<
   MerchantsTable,
   "id" | "public_key" | "alias" | "enabled" | "last_polled_at" | "last_error" | "created_at" | "updated_at"
-> & { consecutive_failures: number; source: string };
+> & { consecutive_failures: number; source: string; source_settings: string | null };
 
 export function toMerchant(r: MerchantRow): Merchant {
   return {
@@ -22,6 +23,8 @@ export function toMerchant(r: MerchantRow): Merchant {
     alias: r.alias,
     enabled: r.enabled === 1,
     source: r.source,
+    // Secrets masked (source-settings.ts); nothing at all for a PayWithFlash or WiFi merchant.
+    ...(r.source_settings === null ? {} : shownSettings(r.source, parseStoredJson(r.source_settings))),
     ...(r.last_polled_at === null ? {} : { last_polled_at: rfc3339(r.last_polled_at) }),
     consecutive_failures: r.consecutive_failures,
     ...(r.last_error === null ? {} : { last_error: r.last_error }),

@@ -1,8 +1,9 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { pino } from "pino";
 import type { ReadCacheOptions } from "../../src/api/read-cache.js";
 import type { Config } from "../../src/config/config.js";
 import { createService } from "../../src/service.js";
+import type { KeyedSourceClients } from "../../src/sources/connections.js";
 import type { OpenedDatabase } from "../../src/store/db.js";
 import { startFakeUpstream } from "./upstream.js";
 
@@ -56,14 +57,20 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
  * unless given one. Nothing polls unless a test asks (refetch).
  */
 export async function makeTestApp(
-  overrides: Partial<Config> & { now?: number; cache?: ReadCacheOptions } = {},
+  overrides: Partial<Config> & {
+    now?: number;
+    cache?: ReadCacheOptions;
+    sourceClients?: KeyedSourceClients;
+    log?: FastifyBaseLogger;
+  } = {},
 ): Promise<TestApp> {
   const upstream = await startFakeUpstream();
   const clock = { now: overrides.now ?? Date.parse("2025-11-10T15:00:00Z") };
-  const { cache, now: _now, ...config } = overrides;
+  const { cache, now: _now, sourceClients, log, ...config } = overrides;
   const service = await createService(testConfig({ sourceBaseUrl: upstream.url, ...config }), {
-    log: pino({ level: "silent" }),
+    log: log ?? pino({ level: "silent" }),
     ingest: "inline",
+    ...(sourceClients ? { sourceClients } : {}),
     now: () => clock.now,
     readCache: cache ?? { maxStaleMs: 0, refreshAfterMs: 0 },
   });

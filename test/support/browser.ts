@@ -11,7 +11,7 @@ import { type Browser, chromium } from "playwright-core";
 import type { Config } from "../../src/config/config.js";
 import type { RefetchAnswer } from "../../src/ingest/thread-protocol.js";
 import { type MockUpstream, startMockUpstream } from "../../src/mock/index.js";
-import type { createService as CreateService } from "../../src/service.js";
+import type { createService as CreateService, ServiceOptions } from "../../src/service.js";
 import { testConfig } from "./app.js";
 
 // The ingest thread loads compiled JavaScript, so the service comes from the build (`npm test` builds first).
@@ -42,8 +42,14 @@ export interface Summary {
   total_volume_sats: number;
 }
 
-/** `config`: settings on top of the stack's own (e.g. WEBHOOK_SECRET, WIFI_LIGHTNING_ADDRESS). */
-export async function startStack(config: Partial<Config> = {}): Promise<Stack> {
+/**
+ * `config`: settings on top of the stack's own (e.g. WEBHOOK_SECRET, WIFI_LIGHTNING_ADDRESS);
+ * `service`: options of createService besides the log and web root (e.g. sourceClients).
+ */
+export async function startStack(
+  config: Partial<Config> = {},
+  serviceOptions: Pick<ServiceOptions, "sourceClients"> = {},
+): Promise<Stack> {
   if (!existsSync(join(WEB_ROOT, "index.html"))) {
     throw new Error(`${WEB_ROOT}/index.html is missing: run \`npm run build:web\` (npm test builds first)`);
   }
@@ -74,7 +80,7 @@ export async function startStack(config: Partial<Config> = {}): Promise<Stack> {
         maxStreamClients: 50,
         ...config,
       }),
-      { log: pino({ level: "silent" }), webRoot: WEB_ROOT },
+      { log: pino({ level: "silent" }), webRoot: WEB_ROOT, ...serviceOptions },
     );
     cleanups.push(() => service.stop());
     const { app } = service;

@@ -50,16 +50,28 @@ const bool = fc.boolean();
 const threshold = fc.oneof(fc.integer({ min: 0, max: 10_000 }), fc.constantFrom(0, Number.MAX_SAFE_INTEGER));
 const milestoneType = fc.constantFrom("transactions", "volume");
 
+/**
+ * A merchant's `source`: mostly absent (PayWithFlash, as before sources existed), else pwf, a source that
+ * needs settings none of these bodies carry, one that does not exist, or any value.
+ */
+const source = fc.oneof(
+  { weight: 8, arbitrary: fc.constant(undefined) },
+  { weight: 2, arbitrary: fc.constant("pwf") },
+  { weight: 2, arbitrary: fc.constantFrom("btcpay", "lnbits", "wifi", "PWF", "") },
+  { weight: 1, arbitrary: anyValue },
+);
 export const merchantBody = fc.record({
   id: field(fc.constantFrom(...MERCHANT_IDS)),
   public_key: field(text(512)),
   alias: field(text(200)),
   enabled: field(bool),
+  source,
 });
 export const merchantPatch = fc.record({
   public_key: field(text(512)),
   alias: field(text(200)),
   enabled: field(bool),
+  source,
 });
 export const milestoneBody = fc.record({
   name: field(text(200)),

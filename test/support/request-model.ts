@@ -63,9 +63,18 @@ const int: Field = (v) =>
 const milestoneType: Field = (v) =>
   v === undefined ? "absent" : verdictOf(v === "transactions" || v === "volume");
 
-const MERCHANT = { id: str(1, 64, MERCHANT_ID), public_key: str(1, 512), alias: str(1, 200), enabled: bool };
+// Every merchant these requests make is a PayWithFlash one: `source` may be absent or "pwf"; BTCPay and
+// LNbits need settings these bodies never carry (and a merchant keeps its source), anything else is no source.
+const pwfSource: Field = (v) => (v === undefined ? "absent" : verdictOf(v === "pwf"));
+const SWITCH_AND_SOURCE = { enabled: bool, source: pwfSource };
+const MERCHANT = {
+  id: str(1, 64, MERCHANT_ID),
+  public_key: str(1, 512),
+  alias: str(1, 200),
+  ...SWITCH_AND_SOURCE,
+};
 // The edit form's whole merchant: an id (the path's, empty, or refused), empty strings meaning "keep".
-const MERCHANT_PATCH = { id: str(0, 64), public_key: str(0, 512), alias: str(0, 200), enabled: bool };
+const MERCHANT_PATCH = { id: str(0, 64), public_key: str(0, 512), alias: str(0, 200), ...SWITCH_AND_SOURCE };
 const MILESTONE = { name: str(1, 200), type: milestoneType, threshold: int, enabled: bool };
 const MILESTONE_PATCH = { ...MILESTONE, reset_trigger: bool };
 const LOGIN = { token: str(0, 4096) };
@@ -225,6 +234,7 @@ export class RequestModel {
         const merchant = merchantOf({ ...body, enabled: body.enabled !== false });
         expectEqual(status, this.merchants.has(merchant.id) ? 200 : 201, "created or updated");
         expectEqual(merchantOf(answer()), merchant, "stored merchant");
+        expectEqual(pwfShape(answer()), true, "a PayWithFlash merchant's answer");
         this.merchants.set(merchant.id, merchant);
         return;
       }
@@ -240,6 +250,7 @@ export class RequestModel {
         for (const k of ["public_key", "alias"]) if (changes[k] === "") delete changes[k];
         const merchant = { ...before, ...changes };
         expectEqual(merchantOf(answer()), merchant, "updated merchant");
+        expectEqual(pwfShape(answer()), true, "a PayWithFlash merchant's answer");
         this.merchants.set(route.id, merchant);
         return;
       }
@@ -270,6 +281,8 @@ const pick = (o: Record<string, unknown>, keys: string[]) =>
   Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
 const merchantOf = (m: Record<string, unknown>) =>
   pick(m, ["id", "public_key", "alias", "enabled"]) as unknown as MerchantState;
+/** Source pwf, and none of the fields a BTCPay or LNbits merchant's answer adds. */
+const pwfShape = (m: Record<string, unknown>) => m.source === "pwf" && !("btcpay" in m) && !("lnbits" in m);
 const milestoneOf = (m: Record<string, unknown>) =>
   pick(m, ["id", "name", "type", "threshold", "enabled", "triggered"]) as unknown as MilestoneState;
 

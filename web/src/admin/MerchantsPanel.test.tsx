@@ -38,7 +38,10 @@ const refetch = merchantResource.actions.find((a) => a.testId === "merchant-refe
 describe("a webhook's merchant in the admin table", () => {
   it("shows where its sales come from instead of polling health", () => {
     expect(pushedBy(wifi)).toBe("WiFi webhook");
-    expect(pushedBy({ source: "btcpay" })).toBe("btcpay webhook");
+    // BTCPay and LNbits merchants are polled (their webhooks only make a poll come sooner).
+    expect(pushedBy({ source: "btcpay" })).toBeUndefined();
+    expect(pushedBy({ source: "lnbits" })).toBeUndefined();
+    expect(pushedBy({ source: "square" })).toBe("square webhook");
     expect(pushedBy(polled)).toBeUndefined();
     const html = cells(wifi);
     expect(one(html, "merchant-health")).toMatchObject({ "data-health": "webhook" });
@@ -54,5 +57,27 @@ describe("a webhook's merchant in the admin table", () => {
     expect(refetch?.disabled(wifi, false)).toBe(true);
     expect(refetch?.title(wifi)).toBe("Sales come from the WiFi webhook; there is nothing to poll");
     expect(refetch?.disabled(polled, false)).toBe(false);
+  });
+});
+
+describe("a BTCPay merchant in the admin table", () => {
+  const btcpay: AdminMerchant = {
+    ...polled,
+    id: "coffee",
+    public_key: "7Hn2cQx9",
+    source: "btcpay",
+    btcpay: { base_url: "https://btcpay.example.com", store_id: "7Hn2cQx9", api_key: "••••1a2b" },
+    consecutive_failures: 2,
+    last_error: "BTCPay answered 401: Authentication is required",
+  };
+
+  it("shows its source, store and masked key, and its polling health with the last error", () => {
+    const html = cells(btcpay);
+    expect(one(html, "merchant-source")["data-source"]).toBe("btcpay");
+    expect(html).toContain("BTCPay Server");
+    expect(html).toContain("7Hn2cQx9 @ btcpay.example.com · key ••••1a2b");
+    expect(one(html, "merchant-health")["data-health"]).toBe("failing");
+    expect(html).toContain("BTCPay answered 401: Authentication is required");
+    expect(refetch?.disabled(btcpay, false)).toBe(false);
   });
 });

@@ -13,6 +13,8 @@ import {
 } from "./logic";
 import { enabledColumn, ResourcePanel } from "./ResourcePanel";
 import type { AdminResource, Column, FieldsProps } from "./resource";
+import { SourceFields } from "./SourceFields";
+import { isKeyedSource, sourceLabel } from "./source-logic";
 
 const columns: Column<AdminMerchant>[] = [
   {
@@ -34,6 +36,7 @@ const columns: Column<AdminMerchant>[] = [
       </th>
     ),
   },
+  { header: "Source", cell: (m) => <SourceCell merchant={m} /> },
   enabledColumn("merchant", (m) => `Poll ${m.alias}`),
   {
     header: "Last polled",
@@ -48,11 +51,37 @@ const columns: Column<AdminMerchant>[] = [
 
 /** Sources whose sales are pushed to the server rather than polled, by what pushes them. */
 const PUSHED_BY: Record<string, string> = { wifi: "WiFi webhook" };
+/** Sources the server polls (BTCPay and LNbits webhooks only make a poll come sooner). */
+const POLLED = new Set(["pwf", "btcpay", "lnbits"]);
 
 /** What feeds a merchant that is not polled (its sales arrive by webhook); undefined for a polled one. */
 export function pushedBy(m: Pick<AdminMerchant, "source">): string | undefined {
-  if (m.source === "pwf") return undefined;
+  if (POLLED.has(m.source)) return undefined;
   return PUSHED_BY[m.source] ?? `${m.source} webhook`;
+}
+
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+};
+
+/** The source's name, and for BTCPay or LNbits where it is and the key's masked tail. */
+function SourceCell({ merchant: m }: { merchant: AdminMerchant }) {
+  const shown = m.btcpay ?? m.lnbits;
+  return (
+    <td data-label="Source" data-testid="merchant-source" data-source={m.source}>
+      {sourceLabel(m.source)}
+      {shown ? (
+        <span className="table__detail mono" title={shown.base_url}>
+          {m.btcpay ? `${m.btcpay.store_id} @ ` : ""}
+          {hostOf(shown.base_url)} · key {shown.api_key}
+        </span>
+      ) : null}
+    </td>
+  );
 }
 
 function HealthCell({ merchant: m }: { merchant: AdminMerchant }) {
@@ -82,9 +111,34 @@ function HealthCell({ merchant: m }: { merchant: AdminMerchant }) {
   );
 }
 
-function MerchantFields({ form, errors, update, isEdit }: FieldsProps<MerchantForm>) {
+function MerchantFields(props: FieldsProps<MerchantForm>) {
+  const { form, errors, update, isEdit } = props;
+  const source = form.source ?? "pwf";
   return (
     <>
+      <Field
+        label="Point of sale"
+        id="merchant-source"
+        hint={isEdit ? "A merchant keeps its source; add a new merchant for another one." : undefined}
+      >
+        {(a) => (
+          <select
+            {...a}
+            className="input"
+            value={source}
+            disabled={isEdit}
+            onChange={(e) => {
+              const next = e.target.value;
+              update({ source: next === "btcpay" || next === "lnbits" ? next : "pwf" });
+            }}
+            data-testid="merchant-form-source"
+          >
+            <option value="pwf">PayWithFlash</option>
+            <option value="btcpay">BTCPay Server</option>
+            <option value="lnbits">LNbits</option>
+          </select>
+        )}
+      </Field>
       <Field
         label="Merchant ID"
         id="merchant-id"
@@ -118,19 +172,23 @@ function MerchantFields({ form, errors, update, isEdit }: FieldsProps<MerchantFo
           />
         )}
       </Field>
-      <Field label="Public key" id="merchant-key" error={errors.public_key}>
-        {(a) => (
-          <input
-            {...a}
-            className="input mono"
-            value={form.public_key}
-            onChange={(e) => update({ public_key: e.target.value })}
-            autoComplete="off"
-            spellCheck={false}
-            data-testid="merchant-form-key"
-          />
-        )}
-      </Field>
+      {isKeyedSource(source) ? (
+        <SourceFields {...props} />
+      ) : (
+        <Field label="Public key" id="merchant-key" error={errors.public_key}>
+          {(a) => (
+            <input
+              {...a}
+              className="input mono"
+              value={form.public_key}
+              onChange={(e) => update({ public_key: e.target.value })}
+              autoComplete="off"
+              spellCheck={false}
+              data-testid="merchant-form-key"
+            />
+          )}
+        </Field>
+      )}
     </>
   );
 }
@@ -146,14 +204,24 @@ function assumedMerchant(form: MerchantForm): AdminMerchant {
     consecutive_failures: 0,
     source: "pwf",
   };
-  return { ...placeholder, created_at: now, updated_at: now, ...merchantCreateBody(form) };
+  const { id, public_key, alias, enabled, source } = merchantCreateBody(form);
+  return {
+    ...placeholder,
+    created_at: now,
+    updated_at: now,
+    id,
+    public_key: public_key ?? "",
+    alias,
+    enabled: enabled ?? true,
+    source: source ?? "pwf",
+  };
 }
 
 export const merchantResource: AdminResource<AdminMerchant, MerchantForm, MerchantUpdate> = {
   noun: "merchant",
   plural: "merchants",
   title: "Merchants",
-  subtitle: "Point-of-sale accounts the server polls for sales.",
+  subtitle: "Point-of-sale accounts the server polls for sales: PayWithFlash, BTCPay Server or LNbits.",
   addLabel: "Add merchant",
   loadingText: "Loading merchants…",
   emptyText: "No merchants yet. Add the first one to start polling.",

@@ -10,10 +10,19 @@ import type {
   MilestoneType,
   MilestoneUpdate,
 } from "../api/types";
+import {
+  isKeyedSource,
+  type SourceFormFields,
+  sourceChanges,
+  sourceCreateBody,
+  sourceFieldsOf,
+  validateSource,
+} from "./source-logic";
 
 export const MERCHANT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
-export interface MerchantForm {
+/** A PayWithFlash merchant's four fields, and a BTCPay or LNbits merchant's settings (source-logic.ts). */
+export interface MerchantForm extends SourceFormFields {
   id: string;
   alias: string;
   public_key: string;
@@ -23,11 +32,11 @@ export interface MerchantForm {
 export type FormErrors<T> = Partial<Record<keyof T, string>>;
 
 export function emptyMerchantForm(): MerchantForm {
-  return { id: "", alias: "", public_key: "", enabled: true };
+  return { id: "", alias: "", public_key: "", enabled: true, source: "pwf" };
 }
 
 export function merchantToForm(m: AdminMerchant): MerchantForm {
-  return { id: m.id, alias: m.alias, public_key: m.public_key, enabled: m.enabled };
+  return { id: m.id, alias: m.alias, public_key: m.public_key, enabled: m.enabled, ...sourceFieldsOf(m) };
 }
 
 export function validateMerchant(form: MerchantForm): FormErrors<MerchantForm> {
@@ -35,13 +44,15 @@ export function validateMerchant(form: MerchantForm): FormErrors<MerchantForm> {
   const id = form.id.trim();
   if (!id) errors.id = "Merchant ID is required.";
   else if (!MERCHANT_ID_PATTERN.test(id)) errors.id = "Use 1–64 letters, digits, “_” or “-” (no spaces).";
-  if (!form.public_key.trim()) errors.public_key = "Public key is required.";
+  if (isKeyedSource(form.source)) Object.assign(errors, validateSource(form));
+  else if (!form.public_key.trim()) errors.public_key = "Public key is required.";
   if (!form.alias.trim()) errors.alias = "Alias is required.";
   else if (form.alias.trim().length > 100) errors.alias = "Keep the alias under 100 characters.";
   return errors;
 }
 
 export function merchantCreateBody(form: MerchantForm): MerchantCreate {
+  if (isKeyedSource(form.source)) return sourceCreateBody(form);
   return {
     id: form.id.trim(),
     public_key: form.public_key.trim(),
@@ -54,8 +65,10 @@ export function merchantCreateBody(form: MerchantForm): MerchantCreate {
 export function merchantChanges(original: AdminMerchant, form: MerchantForm): MerchantUpdate {
   const changes: MerchantUpdate = {};
   if (form.alias.trim() !== original.alias) changes.alias = form.alias.trim();
-  if (form.public_key.trim() !== original.public_key) changes.public_key = form.public_key.trim();
   if (form.enabled !== original.enabled) changes.enabled = form.enabled;
+  // A BTCPay or LNbits merchant's public_key is derived from its settings by the server.
+  if (isKeyedSource(form.source)) return { ...changes, ...sourceChanges(original, form) };
+  if (form.public_key.trim() !== original.public_key) changes.public_key = form.public_key.trim();
   return changes;
 }
 

@@ -2,6 +2,8 @@
 import type {
   AdminMerchant,
   AdminMilestone,
+  ConnectionTest,
+  ConnectionTestBody,
   MerchantCreate,
   MerchantLeader,
   MerchantUpdate,
@@ -174,6 +176,9 @@ export function createAdminApi(token: string, options: ClientOptions = {}) {
       request<AdminMerchant>(`/v1/admin/merchants/${id(merchantId)}`, { ...o, method: "PUT", body }),
     deleteMerchant: (merchantId: string) =>
       request<void>(`/v1/admin/merchants/${id(merchantId)}`, { ...o, method: "DELETE" }),
+    /** Calls the merchant's source once with these settings; 200 either way, `ok` says which. */
+    testConnection: (body: ConnectionTestBody) =>
+      request<ConnectionTest>("/v1/admin/merchants/test-connection", { ...o, method: "POST", body }),
     refetchMerchant: (merchantId: string) =>
       request<{ status: string }>(`/v1/admin/merchants/${id(merchantId)}/refetch`, { ...o, method: "POST" }),
     milestones: async () => list(await request<AdminMilestone[]>("/v1/admin/milestones", o)),

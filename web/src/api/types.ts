@@ -3,7 +3,10 @@
 
 // The admin screens' names for the admin API's merchant and milestone.
 export type {
+  ConnectionTest,
+  ConnectionTestBody,
   FiatVolume,
+  KeyedSource,
   Merchant as AdminMerchant,
   MerchantBody as MerchantCreate,
   MerchantPatchBody as MerchantUpdate,
@@ -15,6 +18,7 @@ export type {
   MilestonePatchBody as MilestoneUpdate,
   MilestoneTrigger,
   MilestoneType,
+  PolledSource,
   ProductStanding as ProductLeader,
   Scene,
   SceneBody as SceneCreate,

@@ -12,7 +12,7 @@ import { startIngestThread } from "./ingest/thread-client.js";
 import { LiveFeed } from "./live/feed.js";
 import { LiveHub } from "./live/hub.js";
 import { type KeyedSourceClients, sourceConnections } from "./sources/connections.js";
-import { createSourceClients } from "./sources/registry.js";
+import { createSourceClients } from "./sources/registry/index.js";
 import type { StoreAccess } from "./store/access.js";
 import type { WriteFailure } from "./store/write-health.js";
 

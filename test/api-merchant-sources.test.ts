@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { type RunningBtcpayMock, startBtcpayMock } from "../src/mock/btcpay/index.js";
 import { expectError, get, send } from "./support/api-helpers.js";
 import { makeTestApp, type TestApp } from "./support/app.js";
-import { type FakeBtcpay, startFakeBtcpay, testBtcpayClient } from "./support/fake-btcpay.js";
 import { captureLogger } from "./support/log.js";
 
 const KEY = "Ab3kT9qZ7xW2mN5pR8sV1a2b";
@@ -33,14 +33,17 @@ const btcpayMerchant = (over: Record<string, unknown> = {}, settings: Record<str
 });
 
 let t: TestApp;
-let fake: FakeBtcpay;
+let fake: RunningBtcpayMock;
+/** What the mock BTCPay was asked for: test connection reads the store first. */
+const storeReads = () => fake.requests().filter((r) => r.path === "/api/v1/stores/7Hn2cQx9");
 beforeEach(async () => {
-  fake = await startFakeBtcpay([{ id: "7Hn2cQx9", name: "Coffee Stand Store", key: KEY }]);
-  t = await makeTestApp({ sourceClients: { btcpay: testBtcpayClient() } });
+  fake = await startBtcpayMock();
+  fake.addStore({ id: "7Hn2cQx9", name: "Coffee Stand Store", apiKey: KEY });
+  t = await makeTestApp();
 });
 afterEach(async () => {
   await t.close();
-  await fake.close();
+  await fake.stop();
 });
 
 const inject = (method: "POST" | "PUT", url: string, payload: object) =>
@@ -297,9 +300,9 @@ describe("test connection", () => {
     const ok = await testConnection({ source: "btcpay", btcpay: btcpay({ base_url: fake.url }) });
     expect([ok.statusCode, ok.json()]).toEqual([
       200,
-      { ok: true, message: "Connected to Coffee Stand Store" },
+      { ok: true, message: "Connected to store Coffee Stand Store" },
     ]);
-    expect(fake.authorizations).toEqual([`token ${KEY}`]);
+    expect(storeReads().map((r) => r.status)).toEqual([200]);
 
     const wrong = await testConnection({
       source: "btcpay",
@@ -307,7 +310,7 @@ describe("test connection", () => {
     });
     expect(wrong.json()).toEqual({
       ok: false,
-      message: "BTCPay answered 401: Authentication is required for accessing this endpoint",
+      message: "BTCPay refused the API key (401)",
     });
     const away = await testConnection({
       source: "btcpay",
@@ -320,10 +323,11 @@ describe("test connection", () => {
     await send(t, "POST", "/v1/admin/merchants", btcpayMerchant({}, { base_url: fake.url }));
     const { api_key: _k, ...withoutKey } = btcpay({ base_url: fake.url });
     const edited = await testConnection({ source: "btcpay", id: "coffee", btcpay: withoutKey });
-    expect(edited.json()).toEqual({ ok: true, message: "Connected to Coffee Stand Store" });
+    expect(edited.json()).toEqual({ ok: true, message: "Connected to store Coffee Stand Store" });
     const whole = await testConnection({ source: "btcpay", id: "coffee" });
-    expect(whole.json()).toEqual({ ok: true, message: "Connected to Coffee Stand Store" });
-    expect(fake.authorizations).toEqual([`token ${KEY}`, `token ${KEY}`]);
+    expect(whole.json()).toEqual({ ok: true, message: "Connected to store Coffee Stand Store" });
+    // Only the stored key could have been let in.
+    expect(storeReads().map((r) => r.status)).toEqual([200, 200]);
   });
 
   test("bad bodies → 400 naming the field; an unknown merchant → 404; no client for the source → 503", async () => {
@@ -355,7 +359,7 @@ describe("test connection", () => {
       503,
       "this service has no lnbits client to test with",
     );
-    expect(fake.authorizations).toEqual([]);
+    expect(fake.requests()).toEqual([]);
     const anonymous = await t.app.inject({
       method: "POST",
       url: "/v1/admin/merchants/test-connection",
@@ -368,7 +372,7 @@ describe("test connection", () => {
 describe("secrets never reach a log", () => {
   test("saving, editing, testing, refusing and failing with keys in the body leave none of them in the log", async () => {
     const captured = captureLogger();
-    const logged = await makeTestApp({ log: captured.log, sourceClients: { btcpay: testBtcpayClient() } });
+    const logged = await makeTestApp({ log: captured.log });
     try {
       const call = (method: "POST" | "PUT", url: string, payload: object) =>
         logged.app.inject({ method, url, headers: logged.auth, payload });
@@ -417,7 +421,7 @@ describe("secrets never reach a log", () => {
 
 test("a restart keeps a merchant's settings and secrets: the same answers, and its stored key still connects", async () => {
   const dir = await mkdtemp(join(tmpdir(), "merchant-sources-"));
-  const opts = { dbPath: join(dir, "dashboard.db"), sourceClients: { btcpay: testBtcpayClient() } };
+  const opts = { dbPath: join(dir, "dashboard.db") };
   try {
     const first = await makeTestApp(opts);
     await send(first, "POST", "/v1/admin/merchants", btcpayMerchant({}, { base_url: fake.url }));
@@ -431,8 +435,8 @@ test("a restart keeps a merchant's settings and secrets: the same answers, and i
         source: "btcpay",
         id: "coffee",
       });
-      expect(tested.body).toEqual({ ok: true, message: "Connected to Coffee Stand Store" });
-      expect(fake.authorizations).toEqual([`token ${KEY}`]);
+      expect(tested.body).toEqual({ ok: true, message: "Connected to store Coffee Stand Store" });
+      expect(storeReads().map((r) => r.status)).toEqual([200]);
     } finally {
       await second.close();
     }

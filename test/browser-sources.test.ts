@@ -1,31 +1,35 @@
 /**
  * A BTCPay Server merchant made through the admin form in headless Chromium (issue 15): the source's
  * fields, the masked key on edit, "Test connection" failing in plain words and then connecting,
- * against a BTCPay-like server on 127.0.0.1. Screenshots land in test-artifacts/ (git-ignored).
+ * against the mock's Greenfield API (src/mock/btcpay) through the real client, which the poller uses
+ * too. Screenshots land in test-artifacts/ (git-ignored).
  */
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningBtcpayMock, startBtcpayMock } from "../src/mock/btcpay/index.js";
 import { ADMIN_TOKEN, type Stack, startStack } from "./support/browser.js";
-import { type FakeBtcpay, startFakeBtcpay, testBtcpayClient } from "./support/fake-btcpay.js";
 
 const ARTIFACTS = resolve(import.meta.dirname, "../test-artifacts");
 const RIGHT_KEY = "Greenfield-Store-Key-0000c0de";
 const STALE_KEY = "Revoked-Store-Key-00009f3c";
 
 let stack: Stack;
-let btcpay: FakeBtcpay;
+let btcpay: RunningBtcpayMock;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  btcpay = await startFakeBtcpay([{ id: "7Hn2cQx9", name: "Coffee Stand Store", key: RIGHT_KEY }]);
-  stack = await startStack({}, { sourceClients: { btcpay: testBtcpayClient() } });
+  btcpay = await startBtcpayMock();
+  btcpay.addStore({ id: "7Hn2cQx9", name: "Coffee Stand Store", apiKey: RIGHT_KEY });
+  // A key BTCPay knows that may not read this store: its refusal shows the stored key was the one sent.
+  btcpay.addKey(STALE_KEY, ["7Hn2cQx9"], []);
+  stack = await startStack();
 });
 
 afterAll(async () => {
   await stack?.close();
-  await btcpay?.close();
+  await btcpay?.stop();
 });
 
 interface Merchant {
@@ -88,15 +92,14 @@ describe("browser: a BTCPay merchant", () => {
       await result.waitFor({ state: "visible" });
       expect(await result.getAttribute("data-ok")).toBe("false");
       expect(await result.textContent()).toBe(
-        "Connection failed: BTCPay answered 401: Authentication is required for accessing this endpoint",
+        "Connection failed: BTCPay refused access to store 7Hn2cQx9 (403): the API key lacks permission btcpay.store.canviewinvoices for it (or the store id is wrong)",
       );
-      expect(btcpay.authorizations).toEqual([`token ${STALE_KEY}`]);
       await page.screenshot({ path: resolve(ARTIFACTS, "admin-btcpay-test-failed.png") });
 
       await key.fill(RIGHT_KEY);
       await page.getByTestId("merchant-test-connection").click();
       await page.locator('[data-testid=merchant-test-result][data-ok="true"]').waitFor();
-      expect(await result.textContent()).toBe("Connected to Coffee Stand Store");
+      expect(await result.textContent()).toBe("Connected to store Coffee Stand Store");
       await page.getByTestId("merchant-form-submit").click();
       await page.getByTestId("merchant-dialog").waitFor({ state: "detached" });
       await page

@@ -8,7 +8,7 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { Summary } from "../contract/index.js";
-import { createSourceClients } from "../sources/registry.js";
+import { createSourceClients } from "../sources/registry/index.js";
 import type { SourceHint } from "../sources/source-client.js";
 import type { ChangeArgs, ChangeName, ChangeResult, StoreAccess } from "../store/access.js";
 import { runChange, runRead } from "../store/access.js";

@@ -3,8 +3,8 @@
  * (a folder beside btcpay/ and lnbits/) is added. The ingest thread polls through these and the HTTP
  * thread tests settings with them ("test connection"); each builds its own, they hold only caches.
  */
-import { createBtcpayClient } from "./btcpay/client.js";
-import type { SourceClient, SourceClientOptions } from "./source-client.js";
+import { createBtcpayClient } from "../btcpay/client.js";
+import type { SourceClient, SourceClientOptions } from "../source-client.js";
 
 export function createSourceClients(
   opts: SourceClientOptions,

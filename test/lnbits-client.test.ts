@@ -2,6 +2,8 @@
 // formats from its own code (src/mock/lnbits), so each quirk of shared/spec/pos-sources.md "LNbits"
 // is read end to end: carts, fiat, pending/failed/outgoing rows, paging while payments arrive, cheap
 // re-polls, webhook hints and every kind of failure in plain words.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LnbitsSettings } from "../src/contract/index.js";
 import { type StartedLnbitsMock, startLnbitsMock } from "../src/mock/lnbits/index.js";
@@ -224,6 +226,37 @@ describe("LNbits paging and re-polls", () => {
     mock.settle(inkey, longLived);
     const second = await poll(inkey, { state: first.state, client });
     expect(second.parse.sales.map((s) => s.externalId)).toContain(longLived);
+  });
+
+  it("a server that honours limit but ignores offset: the first page of repeats ends the read", async () => {
+    // Literal LNbits 1.x rows, the same page whatever the offset, one of them not a payment at all.
+    const row = (hash: string) => ({
+      checking_id: hash,
+      payment_hash: hash,
+      wallet_id: "c0ffee",
+      amount: 2_100_000,
+      fee: 0,
+      status: "success",
+      memo: "Invoice",
+      time: "2025-11-10T14:00:00.000000+00:00",
+      extra: {},
+    });
+    const page = JSON.stringify([null, row("a".repeat(64)), row("b".repeat(64))]);
+    let served = 0;
+    const stubborn = createServer((_req, res) => {
+      served++;
+      res.writeHead(200, { "content-type": "application/json" }).end(page);
+    });
+    await new Promise<void>((r) => stubborn.listen(0, "127.0.0.1", r));
+    try {
+      const baseUrl = `http://127.0.0.1:${(stubborn.address() as AddressInfo).port}`;
+      const { parse } = await poll("k", { baseUrl, client: { timeoutMs: 2000, pageSize: 3 } });
+      expect(parse.sales).toHaveLength(2);
+      expect(served).toBe(2);
+    } finally {
+      stubborn.closeAllConnections();
+      await new Promise<void>((r) => stubborn.close(() => r()));
+    }
   });
 
   it("a stored state from elsewhere is not trusted: the poll reads everything", async () => {

@@ -21,6 +21,8 @@ import { readSyncState, rowTime, SyncStateBuilder, windowStart } from "./sync-st
 export const MAX_PAGE_SIZE = 1000;
 /** Hinted payments looked up one by one per poll, at most; the rest wait for the list. */
 const MAX_HINT_LOOKUPS = 20;
+/** Ten million payments at the largest page: past that the server is not paging as LNbits does. */
+const MAX_PAGES = 10_000;
 const PAYMENTS = "/api/v1/payments";
 const HASH = /^[0-9a-f]{64}$/;
 
@@ -45,7 +47,8 @@ export function createLnbitsClient(opts: LnbitsClientOptions): SourceClient<Lnbi
     const from = windowStart(previous);
     const merge = new PageMerge();
     const state = new SyncStateBuilder(previous, input.now);
-    for (let offset = 0; ; ) {
+    for (let offset = 0, pages = 1; ; pages++) {
+      if (pages > MAX_PAGES) throw new UpstreamError(`LNbits kept answering full pages past ${MAX_PAGES}`);
       const path = `${PAYMENTS}?limit=${pageSize}&offset=${offset}&sortby=time&direction=desc`;
       const { status, body } = await get(input.settings, path, input.signal);
       const problem = answerProblem(status, body, PAYMENTS, input.settings.api_key);

@@ -17,9 +17,10 @@ export class PageMerge {
   private readonly seen = new Map<string, boolean>();
   private readonly hashes = new Set<string>();
 
-  /** Adds a page; returns how many of its rows were new. */
+  /** Adds a page; returns how many of its payments were new (a row that is no object never counts). */
   add(rows: unknown[]): number {
     const fresh: unknown[] = [];
+    let newPayments = 0;
     for (const row of rows) {
       if (!isObj(row)) {
         fresh.push(row);
@@ -32,9 +33,10 @@ export class PageMerge {
       this.seen.set(id, success);
       if (typeof row.payment_hash === "string") this.hashes.add(row.payment_hash.toLowerCase());
       fresh.push(row);
+      newPayments++;
     }
     if (fresh.length > 0) this.parse(fresh);
-    return fresh.length;
+    return newPayments;
   }
 
   /** Whether a row with this payment hash was read. */

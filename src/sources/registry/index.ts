@@ -4,6 +4,7 @@
  * thread tests settings with them ("test connection"); each builds its own, they hold only caches.
  */
 import { createBtcpayClient } from "../btcpay/client.js";
+import { createLnbitsClient } from "../lnbits/client.js";
 import type { SourceClient, SourceClientOptions } from "../source-client.js";
 
 export function createSourceClients(

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { type RunningBtcpayMock, startBtcpayMock } from "../src/mock/btcpay/index.js";
+import { createBtcpayClient } from "../src/sources/btcpay/client.js";
 import { expectError, get, send } from "./support/api-helpers.js";
 import { makeTestApp, type TestApp } from "./support/app.js";
 import { captureLogger } from "./support/log.js";
@@ -354,11 +355,21 @@ describe("test connection", () => {
       400,
       "merchant 173 is a pwf merchant, not btcpay",
     );
-    expectError(
-      await testConnection({ source: "lnbits", lnbits: { base_url: "https://l.example", api_key: LN_KEY } }),
-      503,
-      "this service has no lnbits client to test with",
-    );
+    // A service built without an LNbits client (the registry has one; a test may leave it out).
+    const btcpayOnly = await makeTestApp({
+      sourceClients: { btcpay: createBtcpayClient({ timeoutMs: 2000 }) },
+    });
+    try {
+      const answer = await btcpayOnly.app.inject({
+        method: "POST",
+        url: "/v1/admin/merchants/test-connection",
+        headers: btcpayOnly.auth,
+        payload: { source: "lnbits", lnbits: { base_url: "http://127.0.0.1:9", api_key: LN_KEY } },
+      });
+      expectError(answer, 503, "this service has no lnbits client to test with");
+    } finally {
+      await btcpayOnly.close();
+    }
     expect(fake.requests()).toEqual([]);
     const anonymous = await t.app.inject({
       method: "POST",

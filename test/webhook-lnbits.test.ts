@@ -75,7 +75,7 @@ describe("LNbits deliveries", () => {
     await expectPolls("tacos", 1);
     expect(await toLnbits("tacos", lnurlpBody, `?secret=${encodeURIComponent(LN_SECRET)}`, json)).toEqual(ok);
     await expectPolls("tacos", 2);
-    expect((await pollRecord("tacos")).last_error).toBe("no client for source lnbits");
+    expect((await pollRecord("tacos")).last_error).toBe("LNbits request failed: ECONNREFUSED");
     expect((await pollRecord("juice")).polls).toBe(0);
   });
 

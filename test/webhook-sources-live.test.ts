@@ -12,9 +12,9 @@ import { captureLogger } from "./support/log.js";
 /*
  * The source webhooks through the service as main.ts builds it, on a real port: the route asks the
  * ingest thread for the merchant, and a valid delivery's hint crosses to the thread's poller, which
- * polls that merchant at once. No source client is wired yet, so the poll fails at once and its
- * `last_error` (the poll failing: the merchants' servers, port 9, are not listening) is what shows the hint arrived. A query's secret never
- * reaches a log line.
+ * polls that merchant at once. The merchants' servers (port 9) are not listening, so the poll fails at
+ * once and its `last_error` is what shows the hint arrived (end to end against the mocks:
+ * webhook-sources-e2e.test.ts). A query's secret never reaches a log line.
  */
 
 // The ingest thread loads compiled JavaScript, so the threaded service comes from the build.
@@ -119,7 +119,7 @@ describe("source webhooks on the running service", () => {
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ status: "ok" });
     await until(async () => (await merchant("tacos")).last_error !== undefined);
-    expect((await merchant("tacos")).last_error).toBe("no client for source lnbits");
+    expect((await merchant("tacos")).last_error).toBe("LNbits request failed: ECONNREFUSED");
 
     const requests = lines.filter((l) => String(l.path ?? "").startsWith("/v1/webhooks/lnbits/"));
     expect(requests.map((l) => [l.path, l.status])).toEqual([

@@ -4,6 +4,7 @@
  * transaction (store/source-poll.ts). The poller wraps it with the schedule, backoff and logging that
  * every source shares.
  */
+import type { KeyedSourceClients } from "../sources/connections.js";
 import type { SourceClient, SourceHint } from "../sources/source-client.js";
 import type { WriterDb } from "../store/db.js";
 import type { MerchantCredentialsRow } from "../store/merchants.js";
@@ -11,8 +12,14 @@ import { applySourcePoll, type SourcePollResult } from "../store/source-poll.js"
 import { UpstreamError } from "../upstream/client.js";
 import type { SkippedRow } from "../upstream/payload.js";
 
-/** The clients of the keyed sources, by source name (sources/registry.ts builds them). */
-export type SourceClients = Readonly<Record<string, SourceClient<unknown> | undefined>>;
+/** The clients of the keyed sources, by source name (sources/registry/ builds them). */
+export type SourceClients = KeyedSourceClients;
+
+/** The merchant's source's client; undefined for a source without one. */
+function clientOf(clients: SourceClients, source: string): SourceClient<unknown> | undefined {
+  if (source !== "btcpay" && source !== "lnbits") return undefined;
+  return clients[source] as SourceClient<unknown> | undefined;
+}
 
 export interface KeyedPollDone {
   result: SourcePollResult;
@@ -28,7 +35,7 @@ export async function pollKeyedSource(
   merchant: MerchantCredentialsRow,
   opts: { hints: SourceHint[]; full: boolean; signal: AbortSignal; now: () => number },
 ): Promise<KeyedPollDone | undefined> {
-  const client = clients[merchant.source];
+  const client = clientOf(clients, merchant.source);
   if (!client) throw new UpstreamError(`no client for source ${merchant.source}`);
   if (merchant.settings === null) throw new UpstreamError(`merchant has no ${merchant.source} settings`);
   const polled = await client.poll({

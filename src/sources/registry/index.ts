@@ -4,13 +4,10 @@
  * thread tests settings with them ("test connection"); each builds its own, they hold only caches.
  */
 import { createBtcpayClient } from "../btcpay/client.js";
+import type { KeyedSourceClients } from "../connections.js";
 import { createLnbitsClient } from "../lnbits/client.js";
-import type { SourceClient, SourceClientOptions } from "../source-client.js";
+import type { SourceClientOptions } from "../source-client.js";
 
-export function createSourceClients(
-  opts: SourceClientOptions,
-): Readonly<Record<string, SourceClient<unknown>>> {
-  return {
-    btcpay: createBtcpayClient(opts) as SourceClient<unknown>,
-  };
+export function createSourceClients(opts: SourceClientOptions): KeyedSourceClients {
+  return { btcpay: createBtcpayClient(opts), lnbits: createLnbitsClient(opts) };
 }

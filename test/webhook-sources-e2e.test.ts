@@ -1,6 +1,6 @@
 /**
  * The source webhooks end to end (issue 15), through the service as main.ts builds it (ingest thread,
- * real port) against the mock BTCPay Server: a merchant made through the admin API, a signed delivery
+ * real port) against the mock BTCPay Server and LNbits: merchants made through the admin API, a delivery
  * that makes the poller read the mock at once, redeliveries and races that store nothing twice, and a
  * hand-marked invalid invoice taken back. What must be stored comes from the mock's ground truth.
  */
@@ -12,6 +12,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Summary, TickerRow } from "../src/contract/index.js";
 import { type RunningBtcpayMock, startBtcpayMock } from "../src/mock/btcpay/index.js";
+import { type StartedLnbitsMock, startLnbitsMock } from "../src/mock/lnbits/index.js";
 import type { createService as createInline, Service } from "../src/service.js";
 import { TEST_TOKEN, testConfig } from "./support/app.js";
 
@@ -94,8 +95,7 @@ describe("BTCPay webhooks end to end", () => {
     btcpay.settle("CoffeeStore1", pending.id);
     const delivery = await btcpay.sendWebhook(hook, "InvoiceSettled", "CoffeeStore1", pending.id);
     expect(delivery.status).toBe(200);
-    const { value: rows, ms } = await until(ticker, (r) => r.length === 3);
-    console.log(`webhook → ticker: ${ms} ms`);
+    const { value: rows } = await until(ticker, (r) => r.length === 3);
     expect(truth().count).toBe(3);
     expect(rows.every((r) => r.source === "btcpay" && r.merchant_id === "coffee")).toBe(true);
     expect(rows.map((r) => r.external_id).sort()).toEqual(
@@ -144,5 +144,64 @@ describe("BTCPay webhooks end to end", () => {
     const { value } = await until(summary, (s) => s.total_transactions === truth().count);
     expect(value.total_volume_sats).toBe(truth().sats);
     expect((await ticker()).some((r) => r.external_id === settled.invoiceId)).toBe(false);
+  });
+});
+
+describe("LNbits webhooks end to end", () => {
+  const LN_SECRET = "ln-e2e-secret-77c1";
+  let lnbits: StartedLnbitsMock;
+  let inkey = "";
+  const lnTicker = async () => (await api<TickerRow[]>("/v1/ticker?source=lnbits&limit=100")).body;
+  const lnTruth = () => lnbits.groundTruth(inkey);
+
+  beforeAll(async () => {
+    lnbits = await startLnbitsMock();
+    inkey = lnbits.addWallet({ name: "Tacos" }).inkey;
+  });
+  afterAll(() => lnbits?.stop());
+
+  it("a pay link's delivery (secret header) or core's (?secret=) polls at once; only paid incoming payments count", async () => {
+    const paid = lnbits.addPayment(inkey, { amountSats: 2100, lnurlp: { comment: "tacos" } });
+    lnbits.addPayment(inkey, { amountSats: 900, kind: "outgoing" });
+    const pending = lnbits.addPayment(inkey, { amountSats: 3300, status: "pending" });
+    const created = await api("/v1/admin/merchants", {
+      method: "POST",
+      body: JSON.stringify({
+        id: "tacos",
+        alias: "Tacos",
+        source: "lnbits",
+        lnbits: { base_url: lnbits.url, api_key: inkey, webhook_secret: LN_SECRET },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const url = `${base}/v1/webhooks/lnbits/tacos`;
+
+    const wrong = await lnbits.sendLnurlpWebhook(url, inkey, paid, {
+      headers: { "X-Webhook-Secret": "nope" },
+    });
+    expect(wrong.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await lnTicker()).toEqual([]);
+
+    await lnbits.sendLnurlpWebhook(url, inkey, paid, { headers: { "X-Webhook-Secret": LN_SECRET } });
+    const { value: first } = await until(lnTicker, (r) => r.length === 1);
+    expect(first[0]).toMatchObject({ source: "lnbits", external_id: paid, amount_sats: 2100 });
+
+    lnbits.settle(inkey, pending);
+    const core = await lnbits.sendInvoiceWebhook(`${url}?secret=${LN_SECRET}`, inkey, pending);
+    expect(core.status).toBe(200);
+    const { value: both } = await until(lnTicker, (r) => r.length === 2);
+    expect(both.map((r) => r.external_id).sort()).toEqual(
+      lnTruth()
+        .map((s) => s.hash)
+        .sort(),
+    );
+    const lnSummary = (await api<Summary>("/v1/summary?source=lnbits")).body;
+    expect(lnSummary.total_volume_sats).toBe(lnTruth().reduce((n, s) => n + s.amountSats, 0));
+
+    // The same delivery again changes nothing.
+    await lnbits.sendLnurlpWebhook(url, inkey, paid, { headers: { "X-Webhook-Secret": LN_SECRET } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await lnTicker()).length).toBe(2);
   });
 });

@@ -248,6 +248,8 @@ describe("windowed product leaderboard from the hourly product rollup", () => {
     await sql`drop index transactions_source_date`.execute(fileStore.db);
     await sql`drop index transactions_merchant_external`.execute(fileStore.db);
     for (const [table, column] of [
+      ["merchants", "source_settings"],
+      ["merchants", "sync_state"],
       ["merchants", "source"],
       ["transactions", "source"],
       ["transactions", "external_id"],

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only ingest,reads,push,memory,hostile]`: runs every section, prints one
+ * `npm run bench [-- --quick] [-- --only ingest,reads,push,memory,hostile,webhooks]`: runs every section, prints one
  * markdown table and writes it with the raw runs as JSON under bench/results/ (git-ignored).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -14,6 +14,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   push: async () => (await import("./push.js")).pushSection,
   memory: async () => (await import("./memory.js")).memorySection,
   hostile: async () => (await import("./hostile.js")).hostileSection,
+  webhooks: async () => (await import("./webhooks.js")).webhooksSection,
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {

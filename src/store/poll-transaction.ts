@@ -114,8 +114,13 @@ export function storedBeforeFailure(merchantId: string, alias: string, earlier: 
   };
 }
 
-/** The newest of the stored sales as the ticker shows them. */
-function tickerRows(merchantId: string, alias: string, fresh: readonly IncomingSale[]): TickerRow[] {
+/** The newest of the stored sales as the ticker shows them; keyed sources' sales carry their key. */
+export function tickerRows(
+  merchantId: string,
+  alias: string,
+  fresh: readonly (IncomingSale & { externalId?: string })[],
+  source: string = POLLED_SOURCE,
+): TickerRow[] {
   return newestOf(fresh, NEWEST_SALES_KEPT).map((s) =>
     toTickerRow({
       sale_id: s.saleId,
@@ -125,8 +130,8 @@ function tickerRows(merchantId: string, alias: string, fresh: readonly IncomingS
       sale_date: s.date,
       fiat_amount: s.fiatAmount,
       currency: s.currency,
-      source: POLLED_SOURCE,
-      external_id: null,
+      source,
+      external_id: s.externalId ?? null,
     }),
   );
 }

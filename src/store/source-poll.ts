@@ -6,15 +6,12 @@
  * it or none, so the state never runs ahead of the sales it stands for.
  */
 import type { Kysely } from "kysely";
-import type { TickerRow } from "../contract/index.js";
 import type { WriterDb } from "./db.js";
 import { fireDueMilestones } from "./due-milestones.js";
-import { NEWEST_SALES_KEPT, newestOf } from "./newest-sales.js";
 import type { KeyedSale, ProductFigures, WithdrawnSale } from "./poll-contents.js";
-import type { PollResult } from "./poll-transaction.js";
+import { type PollResult, tickerRows } from "./poll-transaction.js";
 import { addToRollups, recordPollTotals, upsertProducts } from "./poll-writes.js";
 import type { Database } from "./schema.js";
-import { toTickerRow } from "./shapes.js";
 import { addLinesToProducts, withdrawSales } from "./withdraw-sales.js";
 
 export interface SourcePollContents {
@@ -67,7 +64,7 @@ export function applySourcePoll(
       const triggers = st.armedMilestones.get() ? await fireDueMilestones(trx, now) : [];
       return {
         storedCount: fresh.length,
-        newSales: tickerRows(merchantId, merchant.alias, merchant.source, fresh),
+        newSales: tickerRows(merchantId, merchant.alias, fresh, merchant.source),
         triggers,
         changed: fresh.length > 0 || productsChanged || triggers.length > 0 || withdrawnCount > 0,
         withdrawnCount,
@@ -154,20 +151,4 @@ async function freeSaleId(trx: Kysely<Database>, merchantId: string, wanted: num
     if (!taken) return id;
   }
   throw new Error(`no free sale id left for merchant ${merchantId}`);
-}
-
-function tickerRows(merchantId: string, alias: string, source: string, fresh: KeyedSale[]): TickerRow[] {
-  return newestOf(fresh, NEWEST_SALES_KEPT).map((s) =>
-    toTickerRow({
-      sale_id: s.saleId,
-      merchant_id: merchantId,
-      merchant_alias: alias,
-      amount_sats: s.amountSats,
-      sale_date: s.date,
-      fiat_amount: s.fiatAmount,
-      currency: s.currency,
-      source,
-      external_id: s.externalId,
-    }),
-  );
 }

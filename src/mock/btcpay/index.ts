@@ -3,8 +3,7 @@
  * 127.0.0.1; `new BtcpayMock()` gives the same without a socket, for a server that mounts its `handle`.
  * Written from BTCPay's behaviour on its own: it imports nothing from the dashboard's server.
  */
-import { createServer } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenMock } from "../listen.js";
 import { BtcpayMock, type BtcpayMockOptions } from "./mock.js";
 
 export type { SeenRequest, StoreFault } from "./handler.js";
@@ -31,35 +30,13 @@ export async function startBtcpayMock(
   opts: BtcpayMockOptions & { host?: string; port?: number } = {},
 ): Promise<RunningBtcpayMock> {
   const mock = new BtcpayMock(opts);
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    if (!mock.handle(req, res)) {
-      res.writeHead(404, { "content-type": "application/json" });
-      res.end('{"code":"not-found","message":"Not found"}');
-    }
-  });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  const host = opts.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  let stopping: Promise<void> | undefined;
+  const listening = await listenMock(mock.handle, '{"code":"not-found","message":"Not found"}', opts);
   return Object.assign(mock, {
-    url: `http://${host}:${port}`,
-    port,
+    url: listening.url,
+    port: listening.port,
     stop() {
-      stopping ??= new Promise<void>((resolve) => {
-        mock.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-      });
-      return stopping;
+      mock.close();
+      return listening.close();
     },
   });
 }

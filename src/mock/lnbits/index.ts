@@ -5,8 +5,8 @@
  * ground truth a correct client must store. `createLnbitsMock()` gives a handler to mount in another
  * server; `startLnbitsMock()` serves it alone on 127.0.0.1.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenMock } from "../listen.js";
 import { LnbitsApi, type LnbitsFault, type LnbitsRequestRecord } from "./api.js";
 import {
   type LnbitsTruthSale,
@@ -161,35 +161,14 @@ export async function startLnbitsMock(
   opts: { port?: number; host?: string; now?: () => number } = {},
 ): Promise<StartedLnbitsMock> {
   const mock = createLnbitsMock(opts.now ? { now: opts.now } : {});
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    if (mock.handle(req, res)) return;
-    req.resume();
-    res.writeHead(404, { "content-type": "application/json" }).end('{"detail":"Not Found"}');
-  });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  const host = opts.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  let stopping: Promise<void> | undefined;
+  const listening = await listenMock(mock.handle, '{"detail":"Not Found"}', opts);
   return {
     ...mock,
-    url: `http://${host}:${port}`,
-    port,
+    url: listening.url,
+    port: listening.port,
     stop() {
       mock.stop();
-      stopping ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-      });
-      return stopping;
+      return listening.close();
     },
   };
 }

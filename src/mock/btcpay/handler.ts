@@ -58,14 +58,18 @@ export class BtcpayHandler {
     const route = this.route(req, url);
     const storeId = route.storeId;
     const fault = storeId === null ? undefined : this.faults.get(storeId);
-    const record = (a: Answer) =>
-      this.seen.push({
+    const record = (a: Answer) => {
+      const seen: SeenRequest = {
         path: url.pathname,
         query: url.searchParams,
         storeId,
         status: a.status,
         invoices: a.invoices ?? 0,
-      });
+      };
+      this.seen.push(seen);
+      // Before the answer goes out: a test can change the store between two pages of one poll.
+      this.onRequest?.(seen);
+    };
     if (fault?.hang) {
       this.hanging.add(res);
       res.on("close", () => this.hanging.delete(res));

@@ -140,3 +140,31 @@ describe("mock webhook deliveries", () => {
     expect(JSON.parse(received[2]?.body ?? "{}").invoiceId).toMatch(/^__test__.+__test__$/);
   });
 });
+
+describe("mock Greenfield request hook", () => {
+  it("tells onRequest of each request once its answer is decided, before it is sent, hung ones included", async () => {
+    mock.addInvoice(storeId, { createdTime: T0 });
+    const told: [string, number, number][] = [];
+    mock.handler.onRequest = (r) => {
+      told.push([r.path, r.status, r.invoices]);
+      // A change made here is not in this answer: it was decided already.
+      if (told.length === 1) mock.addInvoice(storeId, { createdTime: T0 + 1 });
+    };
+    const first = await get(`/api/v1/stores/${storeId}/invoices`);
+    expect(first.body).toHaveLength(1);
+    expect((await get(`/api/v1/stores/${storeId}/invoices`)).body).toHaveLength(2);
+    mock.setFault(storeId, { hang: true });
+    const hung = fetch(`${mock.url}/api/v1/stores/${storeId}/invoices`, {
+      headers: { authorization: `token ${key}` },
+    }).catch(() => "closed");
+    for (let i = 0; i < 200 && told.length < 3; i++) await new Promise((r) => setTimeout(r, 5));
+    mock.handler.onRequest = undefined;
+    expect(told).toEqual([
+      [`/api/v1/stores/${storeId}/invoices`, 200, 1],
+      [`/api/v1/stores/${storeId}/invoices`, 200, 2],
+      [`/api/v1/stores/${storeId}/invoices`, 0, 0],
+    ]);
+    await mock.stop();
+    expect(await hung).toBe("closed");
+  });
+});

@@ -85,13 +85,93 @@ describe("npm run demo", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function runOnce(db: string, expectSales: boolean): Promise<void> {
-    const port = await freePort();
-    const mockPort = await freePort();
+  interface MerchantRow {
+    id: string;
+    source?: string;
+    last_error?: string;
+    last_polled_at?: string;
+    btcpay?: { api_key: string; webhook_secret?: string };
+    lnbits?: { api_key: string; webhook_secret?: string };
+  }
+  const MIXED = { btcpay: ["bratwurst", "books", "swag"], lnbits: ["latte", "raffle"] };
+
+  /** Every source has sales of its own, on the ticker and in its summary, its merchants healthy. */
+  type Totals = { btcpay: number; lnbits: number };
+  const totals = async (base: string): Promise<Totals> => {
+    const total = async (source: string) =>
+      ((await getJson(`${base}/v1/summary?source=${source}`)) as { total_transactions: number })
+        .total_transactions;
+    return { btcpay: await total("btcpay"), lnbits: await total("lnbits") };
+  };
+
+  /** Sales beyond `above` of BTCPay and LNbits, all three sources on the ticker, merchants polled since `since`. */
+  async function mixedEventIsLive(base: string, since: number, above: Totals): Promise<boolean> {
+    const now = await totals(base);
+    const ticker = (await getJson(`${base}/v1/ticker?limit=1000`)) as { source: string }[];
+    const sources = new Set(ticker.map((r) => r.source));
+    const merchants = (await getJson(`${base}/v1/admin/merchants`)) as MerchantRow[];
+    const polled = merchants.filter((m) => m.source === "btcpay" || m.source === "lnbits");
+    return (
+      now.btcpay > above.btcpay &&
+      now.lnbits > above.lnbits &&
+      ["pwf", "btcpay", "lnbits"].every((s) => sources.has(s)) &&
+      polled.length === 5 &&
+      polled.every((m) => Date.parse(m.last_polled_at ?? "") >= since)
+    );
+  }
+
+  /** The BTCPay/LNbits merchants as an operator registers them: settings shown, secrets masked, healthy. */
+  async function expectMixedMerchants(base: string): Promise<void> {
+    const merchants = (await getJson(`${base}/v1/admin/merchants`)) as MerchantRow[];
+    for (const [source, ids] of Object.entries(MIXED)) {
+      const mine = merchants.filter((m) => m.source === source);
+      expect(mine.map((m) => m.id).sort()).toEqual([...ids].sort());
+      for (const m of mine) {
+        expect(m.last_error, `${m.id}: ${m.last_error}`).toBeUndefined();
+        const settings = (source === "btcpay" ? m.btcpay : m.lnbits) as {
+          api_key: string;
+          webhook_secret?: string;
+        };
+        expect(settings.api_key).toMatch(/^••••.{4}$/);
+        if (settings.webhook_secret !== undefined) expect(settings.webhook_secret).toMatch(/^••••.{4}$/);
+      }
+    }
+    expect(merchants.filter((m) => (m.source ?? "pwf") === "pwf")).toHaveLength(20);
+  }
+
+  interface Ports {
+    port: number;
+    mockPort: number;
+    btcpayPort: number;
+    lnbitsPort: number;
+  }
+  async function freePorts(): Promise<Ports> {
+    const ports = new Set<number>();
+    while (ports.size < 4) ports.add(await freePort());
+    const [port, mockPort, btcpayPort, lnbitsPort] = [...ports] as [number, number, number, number];
+    return { port, mockPort, btcpayPort, lnbitsPort };
+  }
+
+  /** One run of the demo until every source sells; the BTCPay/LNbits totals it ended with. */
+  async function runOnce(
+    db: string,
+    ports: Ports,
+    expectSales: boolean,
+    signal: NodeJS.Signals,
+    above: Totals = { btcpay: 0, lnbits: 0 },
+  ): Promise<Totals> {
+    const { port, mockPort, btcpayPort, lnbitsPort } = ports;
+    const started = Date.now();
+    let reached: Totals = above;
     let output = "";
     const child = spawn(
       process.execPath,
-      [DEMO, "--port", String(port), "--mock-port", String(mockPort), "--db", db, "--speed", "20"],
+      [
+        DEMO,
+        ...["--port", String(port), "--mock-port", String(mockPort)],
+        ...["--btcpay-port", String(btcpayPort), "--lnbits-port", String(lnbitsPort)],
+        ...["--db", db, "--speed", "20"],
+      ],
       { env: { ...process.env, ADMIN_TOKEN: TOKEN }, stdio: ["ignore", "pipe", "pipe"] },
     );
     child.stdout?.on("data", (d) => {
@@ -108,35 +188,49 @@ describe("npm run demo", () => {
           const merchants = (await getJson(`${base}/v1/admin/merchants`)) as unknown[];
           const milestones = (await getJson(`${base}/v1/admin/milestones`)) as unknown[];
           const summary = (await getJson(`${base}/v1/summary`)) as { total_transactions: number };
-          expect(merchants.length).toBeLessThanOrEqual(20);
+          expect(merchants.length).toBeLessThanOrEqual(25);
           expect(milestones.length).toBeLessThanOrEqual(5);
           return (
-            merchants.length === 20 &&
+            merchants.length === 25 &&
             milestones.length === 5 &&
             (!expectSales || summary.total_transactions > 0) &&
             output.includes("Press Ctrl-C")
           );
         },
         30_000,
-        "20 merchants, 5 milestones and some sales",
+        "25 merchants, 5 milestones and some sales",
       );
       expect(output).toContain(`${base}/`);
       expect(output).toContain(TOKEN);
+      expect(output).toMatch(/BTCPay Server +Bratwurst Brothers, Sound Money Books, Satoshi Swag/);
+      expect(output).toMatch(/LNbits +Lightning Latte \(TPoS\), Lucky Sats Raffle \(pay link\)/);
+      // BTCPay and LNbits pay link sales come by webhook at once, TPoS ones by the 3 s poll.
+      await waitUntil(() => mixedEventIsLive(base, started, above), 30_000, "sales of all three sources");
+      await expectMixedMerchants(base);
+      reached = await totals(base);
     } finally {
-      child.kill("SIGTERM");
+      child.kill(signal);
     }
     expect(await exitOf(child), output).toBe(0);
+    expect(output).toContain("demo: stopped");
+    expect(output).not.toMatch(/webhook .* (failed|answered)|sale failed/);
     expect(await portIsFree(port), `server port ${port} still taken after the demo exited`).toBe(true);
-    expect(await portIsFree(mockPort), `mock port ${mockPort} still taken after the demo exited`).toBe(true);
+    for (const p of [mockPort, btcpayPort, lnbitsPort]) {
+      expect(await portIsFree(p), `mock port ${p} still taken after the demo exited`).toBe(true);
+    }
+    return reached;
   }
 
-  it("brings up mock + server, registers merchants and milestones, stops cleanly; reruns add nothing", async () => {
+  it("brings up a mixed event (PayWithFlash, BTCPay, LNbits), stops cleanly on SIGINT and SIGTERM; reruns add no merchant twice", async () => {
     const db = join(dir, "sub", "demo.db");
-    await runOnce(db, true);
-    await runOnce(db, false);
+    // The same ports again, as a rerun with the defaults: the merchants keep their settings.
+    const ports = await freePorts();
+    // The BTCPay/LNbits mocks start empty with new invoice ids: a rerun's sales add to the first run's.
+    const first = await runOnce(db, ports, true, "SIGINT");
+    await runOnce(db, ports, false, "SIGTERM", first);
     const final = await runOnceCounts(db);
-    expect(final).toEqual({ merchants: 20, milestones: 5 });
-  }, 90_000);
+    expect(final).toEqual({ merchants: 25, milestones: 5 });
+  }, 150_000);
 
   async function runOnceCounts(db: string): Promise<{ merchants: number; milestones: number }> {
     const { openDatabase } = await import("../src/store/db.js");

@@ -1,7 +1,9 @@
 /**
- * `npm run demo`: the whole system in one process tree. Starts the mock upstream in-process, runs the
- * server (dist/main.js) as a child against it, registers the mock's merchants and a milestone ladder
- * through the admin API, prints where to look, and stops everything on Ctrl-C / SIGTERM.
+ * `npm run demo`: the whole system in one process tree, a mixed event. Starts the PayWithFlash mock and
+ * the BTCPay and LNbits mocks (pos-sources.ts) in-process, runs the server (dist/main.js) as a child,
+ * registers every mock's merchants and a milestone ladder through the admin API, then sells at the
+ * BTCPay/LNbits stands and sends their webhooks, prints where to look, and stops everything on
+ * Ctrl-C / SIGTERM.
  * Reads ADMIN_TOKEN from the environment (a random one is generated when unset) and passes the
  * server its configuration as the child's environment.
  */
@@ -14,33 +16,19 @@ import { type MockUpstream, startMockUpstream } from "../mock/index.js";
 import { SERVER_ENV, SERVER_NODE_FLAGS } from "../server-flags.js";
 import { missingMilestones } from "./milestones.js";
 import { type DemoOptions, DemoOptionsError, parseDemoOptions } from "./options.js";
+import { type PosSources, startPosSources } from "./pos-sources.js";
 
 const HOST = "127.0.0.1";
 const HEALTH_TIMEOUT_MS = 30_000;
 
 async function main(): Promise<void> {
-  let opts: DemoOptions;
-  try {
-    opts = parseDemoOptions(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof DemoOptionsError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const opts = optionsOrExit();
   const dbPath = resolve(opts.db);
   mkdirSync(dirname(dbPath), { recursive: true });
   const envToken = process.env.ADMIN_TOKEN;
   const token = envToken !== undefined && envToken.trim() !== "" ? envToken : randomBytes(24).toString("hex");
-
-  let mock: MockUpstream;
-  try {
-    mock = await startMockUpstream({ host: HOST, port: opts.mockPort, speed: opts.speed, intervalMs: 2000 });
-  } catch (e) {
-    console.error(`cannot start the mock upstream on ${HOST}:${opts.mockPort}: ${(e as Error).message}`);
-    process.exit(1);
-  }
+  const { mock, pos } = await startMocksOrExit(opts);
+  const stopMocks = () => Promise.all([mock.stop(), pos.close()]);
 
   const child = startServer(opts, dbPath, mock.url, token);
 
@@ -49,16 +37,18 @@ async function main(): Promise<void> {
   child.once("exit", (code, signal) => {
     if (stopping) return;
     stopping = true;
-    console.error(`demo: the server exited unexpectedly (${signal ?? `code ${code}`}); stopping the mock`);
-    void mock.stop().finally(() => process.exit(1));
+    console.error(`demo: the server exited unexpectedly (${signal ?? `code ${code}`}); stopping the mocks`);
+    void stopMocks().finally(() => process.exit(1));
   });
 
   const stop = async (why: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\ndemo: ${why}; stopping the server and the mock...`);
+    console.log(`\ndemo: ${why}; stopping the server and the mocks...`);
+    // Sales first, so no webhook is on its way; the mocks last, so the server's last polls are answered.
+    await pos.stopSales();
     await stopChild(child, childExited);
-    await mock.stop();
+    await stopMocks();
     console.log("demo: stopped");
     process.exit(0);
   };
@@ -69,18 +59,58 @@ async function main(): Promise<void> {
   try {
     await waitForHealth(base, () => stopping);
     if (stopping) return;
-    await setUp(base, token, mock);
+    await setUp(base, token, mock, pos);
   } catch (e) {
     if (stopping) return;
     console.error(`demo: setup failed: ${(e as Error).message}`);
     stopping = true;
     await stopChild(child, childExited);
-    await mock.stop();
+    await stopMocks();
     process.exit(1);
   }
   if (stopping) return;
+  pos.startSales(base);
+  printWelcome(base, token, { mock, pos }, opts, dbPath);
+}
 
-  printWelcome(base, token, mock, opts, dbPath);
+function optionsOrExit(): DemoOptions {
+  try {
+    return parseDemoOptions(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof DemoOptionsError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+/** The PayWithFlash mock, then the BTCPay and LNbits mocks, each on its port. */
+async function startMocksOrExit(opts: DemoOptions): Promise<{ mock: MockUpstream; pos: PosSources }> {
+  let mock: MockUpstream;
+  try {
+    mock = await startMockUpstream({ host: HOST, port: opts.mockPort, speed: opts.speed, intervalMs: 2000 });
+  } catch (e) {
+    console.error(`cannot start the mock upstream on ${HOST}:${opts.mockPort}: ${(e as Error).message}`);
+    process.exit(1);
+  }
+  try {
+    const pos = await startPosSources({
+      host: HOST,
+      btcpayPort: opts.btcpayPort,
+      lnbitsPort: opts.lnbitsPort,
+      speed: opts.speed,
+      intervalMs: 2000,
+      runId: Date.now(),
+      log: (line) => console.error(line),
+    });
+    return { mock, pos };
+  } catch (e) {
+    const where = `${HOST}:${opts.btcpayPort} and :${opts.lnbitsPort}`;
+    console.error(`cannot start the BTCPay/LNbits mocks on ${where}: ${(e as Error).message}`);
+    await mock.stop();
+    process.exit(1);
+  }
 }
 
 /** The server as `npm start` runs it, polling the mock every 3 s, quiet but for warnings. */
@@ -107,24 +137,45 @@ function startServer(opts: DemoOptions, dbPath: string, mockUrl: string, token: 
 function printWelcome(
   base: string,
   token: string,
-  mock: MockUpstream,
+  mocks: { mock: MockUpstream; pos: PosSources },
   opts: DemoOptions,
   dbPath: string,
 ): void {
   console.log(`
-Live POS dashboard demo is running.
+Live POS dashboard demo is running: one event, three kinds of point of sale.
 
   Dashboard:   ${base}/
   Admin:       ${base}/admin
   Admin token: ${token}
-  Mock:        ${mock.url} (20 merchants, speed ${opts.speed}x)
   Database:    ${dbPath}
+${merchantLines(mocks.mock, mocks.pos, opts).join("\n")}
 
-What to expect: sales appear within a few seconds (the server polls every 3 s) on the ticker,
-leaderboards and charts; the milestones (100k sats, 100 / 500 / 1,000 sales, 1M sats) fire
-within the first minutes. Rerunning the demo on the same database adds nothing twice.
-Press Ctrl-C to stop.
+What to expect: sales appear within a few seconds on the ticker, leaderboards and charts, every
+source side by side (filter with ?source=pwf|btcpay|lnbits). PayWithFlash merchants are polled every
+3 s; BTCPay sales arrive at once by signed webhook, LNbits pay link sales by webhook with its secret,
+LNbits TPoS sales by polling (TPoS sends no webhooks). Now and then an invoice expires unpaid or is
+paid after expiry (BTCPay Expired/PaidLate) and rightly never counts. The milestones (100k sats,
+100 / 500 / 1,000 sales, 1M sats) fire within the first minutes. Rerunning the demo on the same
+database adds nothing twice. Press Ctrl-C to stop.
 `);
+}
+
+/** Which merchant is on which source, for the welcome text. */
+function merchantLines(mock: MockUpstream, pos: PosSources, opts: DemoOptions): string[] {
+  const names = (source: string) =>
+    pos.stands
+      .filter((s) => s.source === source)
+      .map((s) =>
+        s.source === "lnbits" ? `${s.alias} (${s.kind === "tpos" ? "TPoS" : "pay link"})` : s.alias,
+      )
+      .join(", ");
+  const count = (source: string) => pos.stands.filter((s) => s.source === source).length;
+  return [
+    "  Merchants, by point of sale:",
+    `    PayWithFlash   ${mock.merchants().length} merchants (mock ${mock.url}, speed ${opts.speed}x)`,
+    `    BTCPay Server  ${names("btcpay")} (mock ${pos.btcpayUrl}, ${count("btcpay")} stores)`,
+    `    LNbits         ${names("lnbits")} (mock ${pos.lnbitsUrl}, ${count("lnbits")} wallets)`,
+  ];
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
@@ -149,7 +200,7 @@ async function waitForHealth(base: string, cancelled: () => boolean): Promise<vo
   }
 }
 
-async function setUp(base: string, token: string, mock: MockUpstream): Promise<void> {
+async function setUp(base: string, token: string, mock: MockUpstream, pos: PosSources): Promise<void> {
   const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const res = await fetch(`${base}${path}`, {
       method,
@@ -171,11 +222,14 @@ async function setUp(base: string, token: string, mock: MockUpstream): Promise<v
   for (const m of merchants) {
     await admin("POST", "/v1/admin/merchants", { id: m.id, public_key: m.publicKey, alias: m.name });
   }
+  // As an operator would: the same POST again on a rerun is an update of the same merchant.
+  const others = pos.merchants();
+  for (const m of others) await admin("POST", "/v1/admin/merchants", m);
   const existing = (await admin("GET", "/v1/admin/milestones")) as { name: string }[];
   const toCreate = missingMilestones(existing);
   for (const m of toCreate) await admin("POST", "/v1/admin/milestones", m);
   console.log(
-    `demo: registered ${merchants.length} merchants; created ${toCreate.length} milestones (${existing.length} already there)`,
+    `demo: registered ${merchants.length} PayWithFlash and ${others.length} BTCPay/LNbits merchants; created ${toCreate.length} milestones (${existing.length} already there)`,
   );
 }
 

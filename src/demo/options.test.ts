@@ -8,10 +8,23 @@ describe("parseDemoOptions", () => {
   });
   it("reads every option, spaced or with =", () => {
     expect(
-      parseDemoOptions(["--port", "8081", "--mock-port=9998", "--speed", "2.5", "--db", "/tmp/x.db"]),
+      parseDemoOptions([
+        "--port",
+        "8081",
+        "--mock-port=9996",
+        "--btcpay-port",
+        "9995",
+        "--lnbits-port=9994",
+        "--speed",
+        "2.5",
+        "--db",
+        "/tmp/x.db",
+      ]),
     ).toEqual({
       port: 8081,
-      mockPort: 9998,
+      mockPort: 9996,
+      btcpayPort: 9995,
+      lnbitsPort: 9994,
       speed: 2.5,
       db: "/tmp/x.db",
     });
@@ -26,6 +39,9 @@ describe("parseDemoOptions", () => {
     [["--db", ""], "--db"],
     [["--nope"], "unknown option"],
     [["--port", "9999"], "must differ"],
+    [["--btcpay-port", "9997"], "must differ"],
+    [["--lnbits-port", "8080"], "must differ"],
+    [["--btcpay-port", "x"], "invalid --btcpay-port"],
   ])("rejects %j", (argv, message) => {
     expect(() => parseDemoOptions(argv)).toThrow(DemoOptionsError);
     expect(() => parseDemoOptions(argv)).toThrow(message);

@@ -3,13 +3,30 @@
 export interface DemoOptions {
   port: number;
   mockPort: number;
+  /** The BTCPay and LNbits mocks: fixed ports, so a rerun's merchants keep their base_url. */
+  btcpayPort: number;
+  lnbitsPort: number;
   speed: number;
   db: string;
 }
 
-export const DEMO_DEFAULTS: DemoOptions = { port: 8080, mockPort: 9999, speed: 5, db: ".demo/demo.db" };
+export const DEMO_DEFAULTS: DemoOptions = {
+  port: 8080,
+  mockPort: 9999,
+  btcpayPort: 9998,
+  lnbitsPort: 9997,
+  speed: 5,
+  db: ".demo/demo.db",
+};
 export const DEMO_USAGE =
-  "usage: npm run demo -- [--port 8080] [--mock-port 9999] [--speed 5] [--db .demo/demo.db]";
+  "usage: npm run demo -- [--port 8080] [--mock-port 9999] [--btcpay-port 9998] [--lnbits-port 9997] [--speed 5] [--db .demo/demo.db]";
+
+const PORTS = {
+  "--port": "port",
+  "--mock-port": "mockPort",
+  "--btcpay-port": "btcpayPort",
+  "--lnbits-port": "lnbitsPort",
+} as const;
 
 export class DemoOptionsError extends Error {}
 
@@ -20,20 +37,18 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     const eq = arg.indexOf("=");
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
     let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : undefined;
-    if (!["--port", "--mock-port", "--speed", "--db"].includes(name)) {
+    if (!Object.hasOwn(PORTS, name) && name !== "--speed" && name !== "--db") {
       throw new DemoOptionsError(`unknown option ${JSON.stringify(arg)}\n${DEMO_USAGE}`);
     }
     if (value === undefined) {
       value = argv[++i];
       if (value === undefined) throw new DemoOptionsError(`${name} needs a value\n${DEMO_USAGE}`);
     }
+    if (Object.hasOwn(PORTS, name)) {
+      opts[PORTS[name as keyof typeof PORTS]] = parsePort(name, value);
+      continue;
+    }
     switch (name) {
-      case "--port":
-        opts.port = parsePort(name, value);
-        break;
-      case "--mock-port":
-        opts.mockPort = parsePort(name, value);
-        break;
       case "--speed": {
         const n = Number(value);
         if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
@@ -47,7 +62,10 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
         opts.db = value;
     }
   }
-  if (opts.port === opts.mockPort) throw new DemoOptionsError("--port and --mock-port must differ");
+  const ports = [opts.port, opts.mockPort, opts.btcpayPort, opts.lnbitsPort];
+  if (new Set(ports).size !== ports.length) {
+    throw new DemoOptionsError("--port, --mock-port, --btcpay-port and --lnbits-port must differ");
+  }
   return opts;
 }
 

@@ -136,4 +136,42 @@ describe("BTCPay merchant through the poller", () => {
       .executeTakeFirst();
     expect(taco?.total_units_sold).toBe(1);
   });
+
+  it("looks up a burst of webhook-hinted invoices side by side without Node's listener warning", async () => {
+    const s = f.storeId;
+    const invoices = Array.from({ length: 15 }, (_, i) =>
+      f.mock.addInvoice(s, { createdTime: T0 - 10 * 86_400 + i, currency: "SATS", amount: String(100 + i) }),
+    );
+    // Three merchants reading the same store, hinted at once: their lookups (4 at a time each) all
+    // listen on the poller's one signal.
+    for (const id of ["taco", "taco-2", "taco-3"])
+      await upsertMerchant(
+        store.db,
+        { id, public_key: "-", alias: id, source: "btcpay", source_settings: f.settings },
+        1,
+      );
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const p = makePoller();
+      await p.poller.pollAll();
+      const keys = invoices.map((inv) => inv.id);
+      const before = p.messages().length;
+      for (const id of ["taco", "taco-2", "taco-3"]) p.poller.hint(id, { keys });
+      const done = () =>
+        p
+          .messages()
+          .slice(before)
+          .filter((m) => m.includes("poll complete (new_tx=0)"));
+      const end = Date.now() + 5000;
+      while (done().length < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(done()).toHaveLength(3);
+      // Warnings are emitted on the next tick.
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.map((w) => w.name)).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { SourceHint } from "../sources/source-client.js";
 import {
   getMerchantCredentials,
@@ -46,6 +47,9 @@ export class Poller {
 
   constructor(private readonly opts: PollerOptions) {
     this.now = opts.now ?? Date.now;
+    // Every request in flight listens on this one signal (a BTCPay poll's hinted lookups run side by
+    // side): more than Node's default of 10 is expected, and each removes its listener when it ends.
+    setMaxListeners(0, this.cancel.signal);
   }
 
   start(): void {

@@ -69,7 +69,11 @@ const CLOSE_GRACE_MS = 1000;
 export async function createService(config: Config, opts: ServiceOptions): Promise<Service> {
   const { log } = opts;
   const cache = new ReadCache(opts.readCache ?? READ_CACHE);
-  const hub = new LiveHub({ maxClients: config.maxStreamClients, coalesceMs: STREAM_COALESCE_MS });
+  const hub = new LiveHub({
+    maxClients: config.maxStreamClients,
+    coalesceMs: STREAM_COALESCE_MS,
+    heartbeatMs: config.streamHeartbeatMs,
+  });
   const feed = new LiveFeed({ hub });
   let storageFailure: WriteFailure | undefined;
   const events = ingestEvents(cache, feed, (failure) => {

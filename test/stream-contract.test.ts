@@ -49,7 +49,7 @@ afterEach(async () => {
 async function streamOfOnePollCycle() {
   upstream = await startFakeUpstream();
   cleanups.push(() => upstream.close());
-  const service = await createService(testConfig({ sourceBaseUrl: upstream.url }), {
+  const service = await createService(testConfig({ sourceBaseUrl: upstream.url, streamHeartbeatMs: 20 }), {
     log: captureLogger().log,
     ingest: "inline",
   });
@@ -87,6 +87,9 @@ async function streamOfOnePollCycle() {
   });
   expect(edit.statusCode).toBe(200);
   await waitFor(() => framesOf(watching.text()).some((f) => f.event === "scenes"));
+  // The heartbeat (the service is not started here: its timer is).
+  hub.start();
+  await waitFor(() => framesOf(watching.text()).some((f) => f.event === "ping"));
   // A screen back from a long sleep (an id the hub never gave) is told to start over.
   const resuming = fakeStreamClient();
   hub.attach(resuming.res, {}, "stale");

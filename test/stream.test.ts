@@ -1,7 +1,8 @@
 import { type AddressInfo, connect } from "node:net";
+import { Compile } from "typebox/compile";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
-import type { MilestoneTrigger } from "../src/contract/index.js";
+import { LiveEvents, type MilestoneTrigger } from "../src/contract/index.js";
 import { LiveFeed } from "../src/live/feed.js";
 import { LiveHub } from "../src/live/hub.js";
 import { inlineStore } from "../src/store/access.js";
@@ -169,10 +170,13 @@ describe("GET /v1/stream", () => {
     expect(body10.length).toBeGreaterThan(0);
   });
 
-  it("sends heartbeats", async () => {
+  it("sends heartbeats as a named ping event a page can hear, saying how often, without an id", async () => {
     const { open } = await serve({ heartbeatMs: 30 });
     const c = await open();
-    await waitFor(() => c.events.some((e) => e.comment === "heartbeat"));
+    await waitFor(() => c.events.some((e) => e.event === "ping"));
+    const ping = c.events.find((e) => e.event === "ping");
+    expect(ping).toEqual({ event: "ping", data: '{"interval_ms":30}' });
+    expect(Compile(LiveEvents.ping).Check(JSON.parse(ping?.data ?? ""))).toBe(true);
   });
 
   it("closes every stream on shutdown", async () => {

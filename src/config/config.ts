@@ -17,6 +17,8 @@ export interface Config {
   readonly leaderboardLimit: number;
   readonly rateWindowMs: number;
   readonly maxStreamClients: number;
+  /** How often every stream gets a `ping` event: screens take silence past two of them for a dead feed. */
+  readonly streamHeartbeatMs: number;
   /** Bounds on client connections; see server-limits.ts (src/http) for how each is applied. */
   readonly requestTimeoutMs: number;
   readonly headersTimeoutMs: number;
@@ -73,6 +75,7 @@ export function loadConfig(env: Env): ConfigResult {
     leaderboardLimit: intInRange(env, "LEADERBOARD_LIMIT", "10", 1, 1000),
     rateWindowMs: positiveDuration(env, "RATE_WINDOW", "5m"),
     maxStreamClients,
+    streamHeartbeatMs: positiveDuration(env, "STREAM_HEARTBEAT", "15s"),
     ...connectionLimits(env, maxStreamClients),
     logLevel: oneOf(env, "LOG_LEVEL", "info", LOG_LEVELS),
     logFormat: oneOf(env, "LOG_FORMAT", "json", ["json", "pretty"] as const),

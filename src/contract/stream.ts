@@ -26,6 +26,10 @@ export type MerchantStatus = Static<typeof MerchantStatus>;
 export const Reset = Type.Object({}, CLOSED);
 export type Reset = Static<typeof Reset>;
 
+/** Every STREAM_HEARTBEAT (15 s): the stream is alive; a screen that hears nothing for two is not live. */
+export const Ping = Type.Object({ interval_ms: Type.Integer({ minimum: 1 }) }, CLOSED);
+export type Ping = Static<typeof Ping>;
+
 /** Each event's schema by name; the type of the same name maps each name to that event's data. */
 export const LiveEvents = {
   sale: TickerRow,
@@ -35,6 +39,7 @@ export const LiveEvents = {
   /** The venue playlist changed: the enabled scenes, by order, as GET /v1/scenes lists them. */
   scenes: ScenesEvent,
   reset: Reset,
+  ping: Ping,
 } as const;
 export type LiveEventName = keyof typeof LiveEvents;
 // A map, so that a publisher cannot send one event's payload under another's name.

@@ -8,4 +8,11 @@ export function sseFrame(id: number, event: string, data: unknown): string {
   return `id: ${id}\nevent: ${event}\ndata: ${json}\n\n`;
 }
 
-export const HEARTBEAT_FRAME = ": heartbeat\n\n";
+/**
+ * The heartbeat: a named event, not a comment, because a browser's EventSource hides comments from
+ * the page, and a screen can only tell a frozen server from a quiet one by what it receives. It says
+ * how often it comes; it has no id, so it never moves a client's Last-Event-ID.
+ */
+export function heartbeatFrame(intervalMs: number): string {
+  return `event: ping\ndata: ${JSON.stringify({ interval_ms: intervalMs })}\n\n`;
+}

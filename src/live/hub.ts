@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { LiveEventName, LiveEvents } from "../contract/index.js";
 import { FanOut } from "./fanout.js";
-import { HEARTBEAT_FRAME, sseFrame } from "./frame.js";
+import { heartbeatFrame, sseFrame } from "./frame.js";
 
 export interface LiveHubOptions {
   maxClients: number;
@@ -62,7 +62,8 @@ export class LiveHub {
   }
 
   start(): void {
-    this.heartbeat ??= setInterval(() => this.clients.push(HEARTBEAT_FRAME), this.opts.heartbeatMs);
+    const frame = heartbeatFrame(this.opts.heartbeatMs);
+    this.heartbeat ??= setInterval(() => this.clients.push(frame), this.opts.heartbeatMs);
   }
 
   /** Ends every stream (shutdown) so that the HTTP server can close. */

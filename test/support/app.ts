@@ -37,6 +37,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     leaderboardLimit: 10,
     rateWindowMs: 5 * 60_000,
     maxStreamClients: 100,
+    streamHeartbeatMs: 15_000,
     requestTimeoutMs: 30_000,
     headersTimeoutMs: 10_000,
     keepAliveTimeoutMs: 10_000,

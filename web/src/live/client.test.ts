@@ -425,4 +425,44 @@ describe("LiveClient: reset and milestones", () => {
     expect(seen).not.toContain("reconnecting");
     client.stop();
   });
+
+  it("stops calling a silent stream live after two heartbeats, reopens it, and falls back to polling", async () => {
+    const { client } = setup();
+    client.start();
+    const first = FakeEventSource.last();
+    first.open();
+    first.emit("ping", { interval_ms: 1000 });
+    expect(client.getState().status).toBe("live");
+    // Pings keep it live however long nothing else happens.
+    for (let i = 0; i < 20; i++) {
+      await vi.advanceTimersByTimeAsync(1000);
+      first.emit("ping", { interval_ms: 1000 });
+    }
+    expect(client.getState().status).toBe("live");
+    const heardAt = Date.now();
+    // Then nothing, while the browser still holds the connection open (a frozen server).
+    await vi.advanceTimersByTimeAsync(7000);
+    expect(client.getState().status).toBe("live");
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(client.getState()).toMatchObject({ status: "reconnecting", freshAt: heardAt });
+    expect(first.closed).toBe(true);
+    // A new stream is opened; if it stays silent too, the third silence means polling.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(FakeEventSource.instances).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(client.getState().status).toBe("polling");
+    client.stop();
+  });
+
+  it("does not redraw for a ping: it changes no data", async () => {
+    const { client } = setup();
+    client.start();
+    FakeEventSource.last().open();
+    await vi.advanceTimersByTimeAsync(0);
+    const states: unknown[] = [];
+    client.subscribe((st) => states.push(st));
+    FakeEventSource.last().emit("ping", { interval_ms: 15000 });
+    expect(states).toEqual([]);
+    client.stop();
+  });
 });

@@ -6,14 +6,24 @@
 // itself and sends Last-Event-ID; this client leaves such a source alone (it only counts the
 // error). Only when it replaces the EventSource object (the browser gave up, or after polling)
 // is continuity lost — then the first `open` of the new source triggers a REST refetch.
-import type { MerchantStatus, MilestoneTrigger, Scene, ScenesEvent, Summary, TickerRow } from "../api/types";
+import type { MilestoneTrigger, Scene, ScenesEvent } from "../api/types";
+import { dataPatch } from "./events";
 import { Listeners } from "./listeners";
-import type { EventSourceCtor, EventSourceLike, LiveApi, LiveClientOptions } from "./options";
+import {
+  type EventSourceCtor,
+  type EventSourceLike,
+  type LiveApi,
+  type LiveClientOptions,
+  type Timing,
+  timingOf,
+} from "./options";
 import { SeenSales, SeenTriggers } from "./seen";
-import { addSale, initialLiveState, type LiveState, mergeTicker, saleKey } from "./state";
+import { fetchSnapshot } from "./snapshot";
+import { initialLiveState, type LiveState, mergeTicker } from "./state";
+import { DEFAULT_HEARTBEAT_MS, pingInterval, silenceLimitMs } from "./watchdog";
 
 const CLOSED = 2;
-const EVENTS = ["sale", "summary", "milestone", "merchant", "scenes", "reset"] as const;
+const EVENTS = ["sale", "summary", "milestone", "merchant", "scenes", "reset", "ping"] as const;
 
 type Listener = (state: LiveState) => void;
 
@@ -26,10 +36,7 @@ export class LiveClient {
   private readonly Ctor: EventSourceCtor | null;
   private readonly url: string;
   private readonly tickerLimit: number;
-  private readonly pollIntervalMs: number;
-  private readonly maxStreamErrors: number;
-  private readonly streamRetryMs: number;
-  private readonly maxStreamRetryMs: number;
+  private readonly timing: Timing;
   private readonly now: () => number;
 
   private source: EventSourceLike | null = null;
@@ -42,6 +49,10 @@ export class LiveClient {
   private running = false;
   private inflight: Promise<void> | null = null;
   private refetchAgain = false;
+  /** When the current stream was last heard from (opened, or any event), and how often it pings. */
+  private heardAt = 0;
+  private heartbeatMs = DEFAULT_HEARTBEAT_MS;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
   private readonly seenSales = new SeenSales();
   private readonly seenTriggers = new SeenTriggers();
 
@@ -51,11 +62,8 @@ export class LiveClient {
     this.Ctor = options.EventSource === undefined ? (globalCtor ?? null) : options.EventSource;
     this.url = options.url ?? "/v1/stream";
     this.tickerLimit = options.tickerLimit ?? 20;
-    this.pollIntervalMs = options.pollIntervalMs ?? 5000;
-    this.maxStreamErrors = options.maxStreamErrors ?? 3;
-    this.streamRetryMs = options.streamRetryMs ?? 10_000;
-    this.maxStreamRetryMs = options.maxStreamRetryMs ?? 60_000;
-    this.retryDelay = this.streamRetryMs;
+    this.timing = timingOf(options);
+    this.retryDelay = this.timing.streamRetryMs;
     this.now = options.now ?? Date.now;
     this.state = initialLiveState(this.Ctor !== null);
   }
@@ -83,10 +91,13 @@ export class LiveClient {
     void this.refetch();
     if (this.Ctor) this.openStream();
     else this.startPolling();
+    this.watchdog = setInterval(() => this.checkSilence(), 1000);
   }
 
   stop(): void {
     this.running = false;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
     this.closeSource();
     this.stopPolling();
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -119,6 +130,7 @@ export class LiveClient {
     const source = new this.Ctor(this.url);
     this.source = source;
     this.sourceOpened = false;
+    this.heardAt = this.now();
     source.addEventListener("open", () => this.handleOpen(source));
     source.addEventListener("error", () => this.handleError(source));
     for (const type of EVENTS)
@@ -134,8 +146,9 @@ export class LiveClient {
     if (source !== this.source) return;
     const fresh = !this.sourceOpened;
     this.sourceOpened = true;
+    this.heardAt = this.now();
     this.streamErrors = 0;
-    this.retryDelay = this.streamRetryMs;
+    this.retryDelay = this.timing.streamRetryMs;
     this.stopPolling();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
@@ -157,7 +170,7 @@ export class LiveClient {
     }
     const wasLive = this.state.status === "live";
     this.streamErrors++;
-    if (this.streamErrors >= this.maxStreamErrors) {
+    if (this.streamErrors >= this.timing.maxStreamErrors) {
       this.closeSource();
       this.startPolling();
       return;
@@ -166,63 +179,63 @@ export class LiveClient {
     if (source.readyState === CLOSED) {
       // The browser gave up on this source (HTTP error, wrong content type): open a new one.
       this.source = null;
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        this.openStream();
-      }, 1000 * this.streamErrors);
+      this.reopenLater();
     }
     // Otherwise the browser reconnects by itself, sending Last-Event-ID: leave it alone.
   }
 
   private handleEvent(source: EventSourceLike, type: (typeof EVENTS)[number], event: MessageEvent): void {
     if (source !== this.source) return;
+    this.heardAt = this.now();
     let data: unknown;
     try {
       data = typeof event.data === "string" && event.data ? JSON.parse(event.data) : {};
     } catch {
       return; // ignore a malformed event rather than break the screen
     }
+    if (type === "ping") {
+      // Only says the stream is alive: no data changed, so nothing on screen is redrawn.
+      this.heartbeatMs = pingInterval(data) ?? this.heartbeatMs;
+      return;
+    }
     const patch: Partial<LiveState> = { freshAt: this.now() };
     if (event.lastEventId) patch.lastEventId = event.lastEventId;
-    switch (type) {
-      case "sale":
-        this.applySale(data as TickerRow, patch);
-        break;
-      case "summary":
-        patch.summary = data as Summary;
-        patch.version = this.state.version + 1;
-        break;
-      case "merchant": {
-        const m = data as MerchantStatus;
-        if (m && typeof m.id === "string") patch.merchants = { ...this.state.merchants, [m.id]: m };
-        break;
-      }
-      case "milestone":
-        this.setState(patch);
-        this.announce(data as MilestoneTrigger);
-        return;
-      case "scenes": {
-        const scenes = (data as ScenesEvent | null)?.scenes;
-        this.setState(patch);
-        if (Array.isArray(scenes)) this.scenes.emit(scenes);
-        return;
-      }
-      case "reset":
-        patch.resyncs = this.state.resyncs + 1;
-        this.setState(patch);
-        void this.refetch();
-        return;
+    this.setState({ ...patch, ...dataPatch(type, data, this.state, this.seenSales, this.tickerLimit) });
+    if (type === "milestone") this.announce(data as MilestoneTrigger);
+    if (type === "scenes") {
+      const scenes = (data as ScenesEvent | null)?.scenes;
+      if (Array.isArray(scenes)) this.scenes.emit(scenes);
     }
-    this.setState(patch);
+    if (type === "reset") {
+      this.setState({ resyncs: this.state.resyncs + 1 });
+      void this.refetch();
+    }
   }
 
-  private applySale(row: TickerRow, patch: Partial<LiveState>): void {
-    if (!row || typeof row.merchant_id !== "string" || typeof row.sale_id !== "number") return;
-    const key = saleKey(row);
-    if (this.seenSales.has(key)) return;
-    this.seenSales.add(key);
-    patch.ticker = addSale(this.state.ticker, row, this.tickerLimit);
-    patch.version = this.state.version + 1;
+  /**
+   * A stream that has said nothing for two heartbeats is as good as failed, though the browser still
+   * holds it open (a frozen server, a stalled proxy): the screen says so and a new one is opened,
+   * falling back to polling (and its offline banner) as after any stream error.
+   */
+  private checkSilence(): void {
+    if (!this.source || this.polling || this.now() - this.heardAt <= silenceLimitMs(this.heartbeatMs)) return;
+    const wasLive = this.state.status === "live";
+    this.closeSource();
+    this.streamErrors++;
+    if (this.streamErrors >= this.timing.maxStreamErrors) {
+      this.startPolling();
+      return;
+    }
+    // The data was current when the stream was last heard from, not now.
+    this.setState({ status: "reconnecting", ...(wasLive ? { freshAt: this.heardAt } : {}) });
+    this.reopenLater();
+  }
+
+  private reopenLater(): void {
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.openStream();
+    }, 1000 * this.streamErrors);
   }
 
   private announce(trigger: MilestoneTrigger): void {
@@ -250,14 +263,14 @@ export class LiveClient {
       this.pollTimer = null;
       if (!this.polling || !this.running) return;
       await this.refetch();
-      if (this.polling && this.running && !this.pollTimer) this.schedulePoll(this.pollIntervalMs);
+      if (this.polling && this.running && !this.pollTimer) this.schedulePoll(this.timing.pollIntervalMs);
     }, delay);
   }
 
   private scheduleStreamRetry(): void {
     if (this.retryTimer || !this.running) return;
     const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, this.maxStreamRetryMs);
+    this.retryDelay = Math.min(this.retryDelay * 2, this.timing.maxStreamRetryMs);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.polling && !this.source) this.openStream();
@@ -267,29 +280,12 @@ export class LiveClient {
   // ---- REST ----
 
   private async fetchOnce(): Promise<void> {
-    const [summary, ticker, triggers] = await Promise.allSettled([
-      this.api.summary(),
-      this.api.ticker(this.tickerLimit),
-      this.api.triggers(),
-    ]);
+    const seen = { sales: this.seenSales, triggers: this.seenTriggers };
+    const got = await fetchSnapshot(this.api, this.state.version, seen, this.tickerLimit, this.now);
     if (!this.running) return;
-    if (triggers.status === "fulfilled") {
-      for (const trigger of this.seenTriggers.newInList(triggers.value)) this.milestones.emit(trigger);
-    }
-    const failure = [summary, ticker].find((r) => r.status === "rejected");
-    if (failure) {
-      const reason = (failure as PromiseRejectedResult).reason;
-      this.setState({ error: reason instanceof Error ? reason.message : "Request failed" });
-      return;
-    }
-    const patch: Partial<LiveState> = { error: null, freshAt: this.now(), version: this.state.version + 1 };
-    if (summary.status === "fulfilled" && summary.value) patch.summary = summary.value;
-    if (ticker.status === "fulfilled") {
-      const rows = Array.isArray(ticker.value) ? ticker.value : [];
-      for (const row of rows) this.seenSales.add(saleKey(row));
-      patch.ticker = mergeTicker(this.state.ticker, rows, this.tickerLimit);
-    }
-    this.setState(patch);
+    for (const trigger of got.newTriggers) this.milestones.emit(trigger);
+    const ticker = got.ticker && mergeTicker(this.state.ticker, got.ticker, this.tickerLimit);
+    this.setState(ticker ? { ...got.patch, ticker } : got.patch);
   }
 
   private setState(patch: Partial<LiveState>): void {

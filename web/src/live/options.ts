@@ -31,3 +31,17 @@ export interface LiveClientOptions {
   maxStreamRetryMs?: number;
   now?: () => number;
 }
+
+/** The client's timings, defaults filled in. */
+export type Timing = Required<
+  Pick<LiveClientOptions, "pollIntervalMs" | "maxStreamErrors" | "streamRetryMs" | "maxStreamRetryMs">
+>;
+
+export function timingOf(o: LiveClientOptions): Timing {
+  return {
+    pollIntervalMs: o.pollIntervalMs ?? 5000,
+    maxStreamErrors: o.maxStreamErrors ?? 3,
+    streamRetryMs: o.streamRetryMs ?? 10_000,
+    maxStreamRetryMs: o.maxStreamRetryMs ?? 60_000,
+  };
+}

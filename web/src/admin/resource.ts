@@ -4,6 +4,7 @@
 import type { ReactNode } from "react";
 import type { AdminApi } from "../api/client";
 import type { AdminTools } from "./context";
+import type { ConfirmRequest } from "./Dialog";
 import type { FormErrors } from "./logic";
 
 /** Every admin resource has an id and can be switched on and off from its row. */
@@ -37,6 +38,8 @@ export interface ActionTools<T> {
   notify(message: string): void;
   replace(item: T): void;
   reload(quiet?: boolean): Promise<void>;
+  /** Asks in the confirmation dialog first; its `action` runs only on "yes". */
+  confirm(request: ConfirmRequest): void;
 }
 
 /** A row button between Edit and Delete (Refetch, Re-arm); a failure shows above the table. */

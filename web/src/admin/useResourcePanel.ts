@@ -59,7 +59,9 @@ export function useResourcePanel<T extends AdminItem, F extends AdminFormValues,
     });
 
   const runAction = (action: RowAction<T>, item: T) =>
-    withBusy(item, () => action.run(item, { call: admin.call, notify: admin.notify, replace, reload }));
+    withBusy(item, () =>
+      action.run(item, { call: admin.call, notify: admin.notify, replace, reload, confirm: confirm.ask }),
+    );
 
   const askDelete = (item: T) =>
     confirm.ask({

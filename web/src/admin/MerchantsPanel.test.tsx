@@ -1,9 +1,11 @@
 // The merchants table's cells and refetch action for a polled merchant and for a webhook's merchant.
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import type { AdminApi } from "../api/client";
 import type { AdminMerchant } from "../api/types";
 import { one } from "../testing/markup";
 import { merchantResource, pushedBy } from "./MerchantsPanel";
+import { deletedSalesText, salesOf } from "./merchant-messages";
 
 const polled: AdminMerchant = {
   id: "173",
@@ -79,5 +81,43 @@ describe("a BTCPay merchant in the admin table", () => {
     expect(one(html, "merchant-health")["data-health"]).toBe("failing");
     expect(html).toContain("BTCPay answered 401: Authentication is required");
     expect(refetch?.disabled(btcpay, false)).toBe(false);
+  });
+});
+
+describe("adding a merchant whose id is taken", () => {
+  const replace = merchantResource.form.replace;
+
+  it("finds the merchant it would replace, and says what replacing does", async () => {
+    const api = { merchants: async () => [polled, wifi] } as unknown as AdminApi;
+    const form = { ...merchantResource.form.empty(), id: " 173 ", alias: "New", public_key: "k" };
+    const existing = await replace?.existing(api, form);
+    expect(existing?.alias).toBe("Bitcoin Coffee");
+    expect(await replace?.existing(api, { ...form, id: "999" })).toBeUndefined();
+    const warning = renderToStaticMarkup(<div>{replace?.warning(polled)}</div>);
+    expect(warning).toContain("already exists");
+    expect(warning).toContain("its sales stay");
+    expect(replace?.confirmLabel(polled)).toBe("Replace Bitcoin Coffee");
+    expect(replace?.notice(polled)).toContain("replaced");
+  });
+});
+
+describe("the delete confirmation", () => {
+  it("says the merchant's sales and their share of the totals go too", () => {
+    const html = renderToStaticMarkup(<div>{merchantResource.remove.message(polled)}</div>);
+    expect(html).toContain("Bitcoin Coffee");
+    expect(html).toContain("All its sales are deleted with it");
+    expect(html).toContain("totals, leaderboards and charts drop");
+  });
+
+  it("counts them from the all-time leaderboard once it is read", () => {
+    const standings = [
+      { merchant_id: "173", alias: "Bitcoin Coffee", transactions: 1234, volume_sats: 5_600_000 },
+    ];
+    expect(deletedSalesText(salesOf("173", standings))).toContain(
+      "Its 1,234 sales (5,600,000 sats) are deleted",
+    );
+    expect(deletedSalesText(salesOf("9", standings))).toContain("It has no sales yet");
+    // Not in a full list: unknown, so the words without a number.
+    expect(salesOf("9", standings, 1)).toBeUndefined();
   });
 });

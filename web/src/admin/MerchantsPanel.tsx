@@ -11,6 +11,7 @@ import {
   merchantToForm,
   validateMerchant,
 } from "./logic";
+import { deleteMerchantMessage, merchantReplace } from "./merchant-messages";
 import { enabledColumn, ResourcePanel } from "./ResourcePanel";
 import type { AdminResource, Column, FieldsProps } from "./resource";
 import { SourceFields } from "./SourceFields";
@@ -255,11 +256,7 @@ export const merchantResource: AdminResource<AdminMerchant, MerchantForm, Mercha
   remove: {
     title: "Delete merchant?",
     confirmLabel: "Delete merchant",
-    message: (m) => (
-      <p>
-        <strong>{m.alias}</strong> (ID {m.id}) will be removed and no longer polled.
-      </p>
-    ),
+    message: (m) => deleteMerchantMessage(m),
     run: (api, id) => api.deleteMerchant(id),
     notice: (m) => `${m.alias} deleted.`,
   },
@@ -273,6 +270,7 @@ export const merchantResource: AdminResource<AdminMerchant, MerchantForm, Mercha
     createLabel: "Add merchant",
     enabledLabel: "Poll this merchant",
     savedNotice: (m, created) => (created ? `${m.alias} added.` : `${m.alias} saved.`),
+    replace: merchantReplace,
     Fields: MerchantFields,
   },
 };

@@ -60,6 +60,9 @@ export interface FieldsProps<F> {
   isEdit: boolean;
 }
 
+/** How the dialog's submit ended: a new item, an edit, or a create that replaced an existing one. */
+export type SaveKind = "created" | "saved" | "replaced";
+
 export interface ResourceForm<T, F, U> {
   empty(): F;
   fromItem(item: T): F;
@@ -72,6 +75,16 @@ export interface ResourceForm<T, F, U> {
   createLabel: string;
   enabledLabel: string;
   savedNotice(item: T, created: boolean): string;
+  /**
+   * Where creating is an upsert (merchants): the item this form would silently replace, read fresh
+   * from the server. The dialog then warns with `replace.warning` and only a second submit replaces it.
+   */
+  replace?: {
+    existing(api: AdminApi, form: F): Promise<T | undefined>;
+    warning(item: T): ReactNode;
+    confirmLabel(item: T): string;
+    notice(item: T): string;
+  };
   Fields(props: FieldsProps<F>): ReactNode;
 }
 

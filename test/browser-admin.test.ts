@@ -109,4 +109,45 @@ describe("browser: admin merchants", () => {
       await page.context().close();
     }
   });
+
+  it("shows a new failing merchant as failing, first in the list, from the stream without a refresh", async () => {
+    const page = await openAdmin();
+    try {
+      await page.getByTestId("add-merchant").click();
+      await page.getByTestId("merchant-form-id").fill("ghost-1");
+      // "A" sorts it first by alias too; failing must put it first even with the last alias.
+      await page.getByTestId("merchant-form-alias").fill("Zz Ghost Stand");
+      await page.getByTestId("merchant-form-key").fill("pk_the_upstream_does_not_know");
+      await page.getByTestId("merchant-form-submit").click();
+      const row = page.locator('[data-testid=merchant-row][data-merchant-id="ghost-1"]');
+      await row.waitFor({ state: "visible" });
+      await waitUntil(
+        () => merchant("ghost-1"),
+        (m) => (m?.consecutive_failures ?? 0) > 0,
+        {
+          what: "the server to record the new merchant's failed poll",
+        },
+      );
+      // The list's own refresh comes every 15 s: well inside that, only the stream can have told it.
+      await row.locator('[data-testid=merchant-health][data-health="failing"]').waitFor({ timeout: 5_000 });
+      expect(await row.getByTestId("merchant-health").textContent()).toMatch(/^Failing ×\d+$/);
+      // Failing merchants come first (the replaced one above fails too: the mock knows neither key).
+      const order = await page
+        .getByTestId("merchant-row")
+        .evaluateAll((rows) =>
+          rows.map((r) => [
+            r.getAttribute("data-merchant-id"),
+            r.querySelector("[data-testid=merchant-health]")?.getAttribute("data-health"),
+          ]),
+        );
+      const firstHealthy = order.findIndex(([, health]) => health !== "failing");
+      const ghostAt = order.findIndex(([id]) => id === "ghost-1");
+      expect(firstHealthy).toBeGreaterThan(0);
+      expect(ghostAt).toBeLessThan(firstHealthy);
+      expect(order.slice(firstHealthy).every(([, health]) => health !== "failing")).toBe(true);
+      await page.screenshot({ path: resolve(ARTIFACTS, "admin-merchant-failing-live.png") });
+    } finally {
+      await page.context().close();
+    }
+  });
 });

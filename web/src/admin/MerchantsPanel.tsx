@@ -11,6 +11,7 @@ import {
   merchantToForm,
   validateMerchant,
 } from "./logic";
+import { liveMerchants, merchantOrder } from "./merchant-live";
 import { deleteMerchantMessage, merchantReplace } from "./merchant-messages";
 import { enabledColumn, ResourcePanel } from "./ResourcePanel";
 import type { AdminResource, Column, FieldsProps } from "./resource";
@@ -227,7 +228,7 @@ export const merchantResource: AdminResource<AdminMerchant, MerchantForm, Mercha
   loadingText: "Loading merchants…",
   emptyText: "No merchants yet. Add the first one to start polling.",
   load: (api) => api.merchants(),
-  order: (a, b) => a.alias.localeCompare(b.alias),
+  order: merchantOrder,
   name: (m) => m.alias,
   columns,
   rowData: (m) => ({ "data-merchant-id": m.id }),
@@ -273,6 +274,7 @@ export const merchantResource: AdminResource<AdminMerchant, MerchantForm, Mercha
     replace: merchantReplace,
     Fields: MerchantFields,
   },
+  live: (tools) => liveMerchants(tools),
 };
 
 export function MerchantsPanel() {

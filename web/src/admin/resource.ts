@@ -52,6 +52,12 @@ export interface RowAction<T> {
   run(item: T, tools: ActionTools<T>): Promise<void>;
 }
 
+/** What a resource's live updates may do to its open list. */
+export interface LiveListTools<T> {
+  patch(update: (list: T[] | null) => T[] | null): void;
+  reload(quiet?: boolean): Promise<void>;
+}
+
 /** What the dialog's resource-specific fields get. */
 export interface FieldsProps<F> {
   form: F;
@@ -117,4 +123,6 @@ export interface AdminResource<T extends AdminItem, F extends AdminFormValues, U
     notice(item: T): string;
   };
   form: ResourceForm<T, F, U>;
+  /** Keeps the open list current from the live stream; returns the function that stops it. */
+  live?(tools: LiveListTools<T>): () => void;
 }

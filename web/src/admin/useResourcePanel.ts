@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { describeError } from "./logic";
 import type { AdminFormValues, AdminItem, AdminResource, RowAction } from "./resource";
 import { useAdminList, useConfirm } from "./useAdminList";
@@ -29,6 +29,8 @@ export function useResourcePanel<T extends AdminItem, F extends AdminFormValues,
   const confirm = useConfirm();
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [rowError, setRowError] = useState<string | null>(null);
+
+  useEffect(() => resource.live?.({ patch: setItems, reload }), [resource, reload, setItems]);
 
   const replace = (item: T) =>
     setItems((list) => {

@@ -24,7 +24,7 @@ describe("what re-arming a milestone will do", () => {
   it("fires at once when the totals are already past an enabled milestone's threshold", () => {
     const o = rearmOutcome(fired, totals(1234));
     expect(o.firesAtOnce).toBe(true);
-    expect(o.message).toContain("fires at once: totals are already past it (1,234 of 1,000 transactions)");
+    expect(o.message).toContain("fires at once: totals are already past it (1,234 now, threshold 1,000 transactions)");
     expect(o.confirmLabel).toBe("Re-arm and fire now");
     expect(o.notice).not.toContain("when the threshold is crossed");
     // Exactly at the threshold counts as reached, as the server's rule says.
@@ -39,7 +39,7 @@ describe("what re-arming a milestone will do", () => {
     expect(off.firesAtOnce).toBe(false);
     expect(off.message).toContain("fires as soon as you enable it");
     const volume = rearmOutcome({ ...fired, type: "volume", threshold: 4_000_000 }, totals(1));
-    expect(volume.message).toContain("5,000,000 of 4,000,000 sats");
+    expect(volume.message).toContain("5,000,000 now, threshold 4,000,000 sats");
   });
 
   it("says it as a condition when the totals cannot be read", () => {

@@ -33,7 +33,7 @@ export function rearmOutcome(
     };
   }
   const now = m.type === "volume" ? totals.total_volume_sats : totals.total_transactions;
-  const standing = `${formatInteger(now)} of ${target}`;
+  const standing = `${formatInteger(now)} now, threshold ${target}`;
   if (now >= m.threshold && m.enabled) {
     return {
       firesAtOnce: true,

@@ -24,7 +24,9 @@ describe("what re-arming a milestone will do", () => {
   it("fires at once when the totals are already past an enabled milestone's threshold", () => {
     const o = rearmOutcome(fired, totals(1234));
     expect(o.firesAtOnce).toBe(true);
-    expect(o.message).toContain("fires at once: totals are already past it (1,234 now, threshold 1,000 transactions)");
+    expect(o.message).toContain(
+      "fires at once: totals are already past it (1,234 now, threshold 1,000 transactions)",
+    );
     expect(o.confirmLabel).toBe("Re-arm and fire now");
     expect(o.notice).not.toContain("when the threshold is crossed");
     // Exactly at the threshold counts as reached, as the server's rule says.

@@ -218,6 +218,16 @@ describe("browser: admin", () => {
         .waitFor();
       await page.screenshot({ path: resolve(ARTIFACTS, "admin-milestones.png") });
       await triggeredRow.getByTestId("milestone-rearm").click();
+      // The totals are past the threshold: the confirmation says it fires at once, and nothing is
+      // re-armed until the operator says yes.
+      const outcome = page.getByTestId("rearm-outcome");
+      await outcome.waitFor({ state: "visible" });
+      expect(await outcome.getAttribute("data-fires-at-once")).toBe("true");
+      expect(await outcome.textContent()).toContain("fires at once: totals are already past it");
+      const waiting = (await stack.api<AdminMilestone[]>("/v1/admin/milestones")).find((m) => m.id === id);
+      expect(waiting?.triggered_at).toBe(firstTriggeredAt);
+      await page.screenshot({ path: resolve(ARTIFACTS, "admin-milestone-rearm-confirm.png") });
+      await page.getByTestId("confirm-ok").click();
       await page
         .locator(`[data-testid=milestone-row][data-milestone-id="${id}"][data-triggered="false"]`)
         .waitFor();

@@ -11,6 +11,8 @@ import {
   merchantToForm,
   validateMerchant,
 } from "./logic";
+import { liveMerchants, merchantOrder } from "./merchant-live";
+import { deleteMerchantMessage, merchantReplace } from "./merchant-messages";
 import { enabledColumn, ResourcePanel } from "./ResourcePanel";
 import type { AdminResource, Column, FieldsProps } from "./resource";
 import { SourceFields } from "./SourceFields";
@@ -226,7 +228,7 @@ export const merchantResource: AdminResource<AdminMerchant, MerchantForm, Mercha
   loadingText: "Loading merchants…",
   emptyText: "No merchants yet. Add the first one to start polling.",
   load: (api) => api.merchants(),
-  order: (a, b) => a.alias.localeCompare(b.alias),
+  order: merchantOrder,
   name: (m) => m.alias,
   columns,
   rowData: (m) => ({ "data-merchant-id": m.id }),
@@ -255,11 +257,7 @@ export const merchantResource: AdminResource<AdminMerchant, MerchantForm, Mercha
   remove: {
     title: "Delete merchant?",
     confirmLabel: "Delete merchant",
-    message: (m) => (
-      <p>
-        <strong>{m.alias}</strong> (ID {m.id}) will be removed and no longer polled.
-      </p>
-    ),
+    message: (m) => deleteMerchantMessage(m),
     run: (api, id) => api.deleteMerchant(id),
     notice: (m) => `${m.alias} deleted.`,
   },
@@ -273,8 +271,10 @@ export const merchantResource: AdminResource<AdminMerchant, MerchantForm, Mercha
     createLabel: "Add merchant",
     enabledLabel: "Poll this merchant",
     savedNotice: (m, created) => (created ? `${m.alias} added.` : `${m.alias} saved.`),
+    replace: merchantReplace,
     Fields: MerchantFields,
   },
+  live: (tools) => liveMerchants(tools),
 };
 
 export function MerchantsPanel() {

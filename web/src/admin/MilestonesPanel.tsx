@@ -12,6 +12,7 @@ import {
   validateMilestone,
 } from "./logic";
 import { enabledColumn, ResourcePanel } from "./ResourcePanel";
+import { rearmOutcome } from "./rearm";
 import type { AdminResource, Column, FieldsProps } from "./resource";
 
 function thresholdText(m: Pick<AdminMilestone, "type" | "threshold">): string {
@@ -146,10 +147,24 @@ export const milestoneResource: AdminResource<AdminMilestone, MilestoneForm, Mil
       ariaLabel: (m) => `Re-arm ${m.name}`,
       title: (m) => (m.triggered ? "Let it fire again" : "Not triggered yet"),
       disabled: (m, busy) => !m.triggered || busy,
-      run: async (m, { call, notify, replace }) => {
-        const updated = await call((api) => api.updateMilestone(m.id, { reset_trigger: true }));
-        replace(updated ?? { ...m, triggered: false, triggered_at: undefined });
-        notify(`“${m.name}” re-armed: it will fire again when the threshold is crossed.`);
+      run: async (m, { call, confirm, notify, replace }) => {
+        // Past its threshold it fires on the next poll: say so, and ask, before the big screen celebrates.
+        const totals = await call((api) => api.summary()).catch(() => null);
+        const outcome = rearmOutcome(m, totals ?? null);
+        confirm({
+          title: `Re-arm “${m.name}”?`,
+          message: (
+            <p data-testid="rearm-outcome" data-fires-at-once={outcome.firesAtOnce}>
+              {outcome.message}
+            </p>
+          ),
+          confirmLabel: outcome.confirmLabel,
+          action: async () => {
+            const updated = await call((api) => api.updateMilestone(m.id, { reset_trigger: true }));
+            replace(updated ?? { ...m, triggered: false, triggered_at: undefined });
+            notify(outcome.notice);
+          },
+        });
       },
     },
   ],

@@ -1,6 +1,7 @@
+import { useState } from "react";
 import { useAdmin } from "./context";
 import { Dialog } from "./Dialog";
-import type { AdminFormValues, AdminItem, AdminResource } from "./resource";
+import type { AdminFormValues, AdminItem, AdminResource, SaveKind } from "./resource";
 import { useValidatedForm } from "./useValidatedForm";
 
 /** Create (`item` null) or edit one item of a resource: its fields, "enabled", the server's refusal. */
@@ -13,7 +14,7 @@ export function ResourceDialog<T extends AdminItem, F extends AdminFormValues, U
   resource: AdminResource<T, F, U>;
   item: T | null;
   onClose: () => void;
-  onSaved: (item: T, created: boolean) => void;
+  onSaved: (item: T, how: SaveKind) => void;
 }) {
   const { call } = useAdmin();
   const spec = resource.form;
@@ -21,10 +22,22 @@ export function ResourceDialog<T extends AdminItem, F extends AdminFormValues, U
     () => (item ? spec.fromItem(item) : spec.empty()),
     spec.validate,
   );
+  // The existing item a create would replace, once the operator has been warned; any change asks again.
+  const [replacing, setReplacing] = useState<T | null>(null);
+  const change = (patch: Partial<F>) => {
+    setReplacing(null);
+    update(patch);
+  };
 
   const submit = handleSubmit(async (values) => {
     if (!item) {
-      onSaved(await call((api) => spec.create(api, values)), true);
+      const { replace } = spec;
+      const existing = replace ? await call((api) => replace.existing(api, values)) : undefined;
+      if (existing && existing.id !== replacing?.id) {
+        setReplacing(existing);
+        return;
+      }
+      onSaved(await call((api) => spec.create(api, values)), existing ? "replaced" : "created");
       return;
     }
     const changes = spec.changes(item, values);
@@ -33,7 +46,7 @@ export function ResourceDialog<T extends AdminItem, F extends AdminFormValues, U
       return;
     }
     const saved = await call((api) => resource.update(api, item.id, changes));
-    onSaved(saved ?? { ...item, ...changes }, false);
+    onSaved(saved ?? { ...item, ...changes }, "saved");
   });
 
   const isEdit = item !== null;
@@ -42,17 +55,22 @@ export function ResourceDialog<T extends AdminItem, F extends AdminFormValues, U
   return (
     <Dialog title={spec.title(item)} onClose={onClose} testId={`${noun}-dialog`}>
       <form className="form" onSubmit={submit} noValidate data-testid={`${noun}-form`}>
-        <Fields form={form} errors={errors} update={update} isEdit={isEdit} />
+        <Fields form={form} errors={errors} update={change} isEdit={isEdit} />
         <label className="checkbox">
           <input
             type="checkbox"
             checked={form.enabled}
             // Every F has `enabled: boolean` (F extends AdminFormValues); TypeScript cannot see that through Partial<F>.
-            onChange={(e) => update({ enabled: e.target.checked } as Partial<F>)}
+            onChange={(e) => change({ enabled: e.target.checked } as Partial<F>)}
             data-testid={`${noun}-form-enabled`}
           />
           {spec.enabledLabel}
         </label>
+        {replacing && spec.replace ? (
+          <div className="notice notice--warn" role="alert" data-testid={`${noun}-form-replace`}>
+            {spec.replace.warning(replacing)}
+          </div>
+        ) : null}
         {serverError ? (
           <p className="form-error" role="alert" data-testid={`${noun}-form-error`}>
             {serverError}
@@ -68,7 +86,13 @@ export function ResourceDialog<T extends AdminItem, F extends AdminFormValues, U
             disabled={saving}
             data-testid={`${noun}-form-submit`}
           >
-            {saving ? "Saving…" : isEdit ? "Save changes" : spec.createLabel}
+            {saving
+              ? "Saving…"
+              : isEdit
+                ? "Save changes"
+                : replacing && spec.replace
+                  ? spec.replace.confirmLabel(replacing)
+                  : spec.createLabel}
           </button>
         </div>
       </form>

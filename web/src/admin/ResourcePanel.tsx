@@ -30,10 +30,13 @@ export function ResourcePanel<T extends AdminItem, F extends AdminFormValues, U 
           resource={resource}
           item={editing.item}
           onClose={() => setEditing(null)}
-          onSaved={(item, created) => {
+          onSaved={(item, how) => {
             panel.replace(item);
             setEditing(null);
-            panel.notify(resource.form.savedNotice(item, created));
+            const { savedNotice, replace } = resource.form;
+            panel.notify(
+              how === "replaced" && replace ? replace.notice(item) : savedNotice(item, how === "created"),
+            );
           }}
         />
       ) : null}

@@ -4,6 +4,7 @@
 import type { ReactNode } from "react";
 import type { AdminApi } from "../api/client";
 import type { AdminTools } from "./context";
+import type { ConfirmRequest } from "./Dialog";
 import type { FormErrors } from "./logic";
 
 /** Every admin resource has an id and can be switched on and off from its row. */
@@ -37,6 +38,8 @@ export interface ActionTools<T> {
   notify(message: string): void;
   replace(item: T): void;
   reload(quiet?: boolean): Promise<void>;
+  /** Asks in the confirmation dialog first; its `action` runs only on "yes". */
+  confirm(request: ConfirmRequest): void;
 }
 
 /** A row button between Edit and Delete (Refetch, Re-arm); a failure shows above the table. */
@@ -49,6 +52,12 @@ export interface RowAction<T> {
   run(item: T, tools: ActionTools<T>): Promise<void>;
 }
 
+/** What a resource's live updates may do to its open list. */
+export interface LiveListTools<T> {
+  patch(update: (list: T[] | null) => T[] | null): void;
+  reload(quiet?: boolean): Promise<void>;
+}
+
 /** What the dialog's resource-specific fields get. */
 export interface FieldsProps<F> {
   form: F;
@@ -56,6 +65,9 @@ export interface FieldsProps<F> {
   update(patch: Partial<F>): void;
   isEdit: boolean;
 }
+
+/** How the dialog's submit ended: a new item, an edit, or a create that replaced an existing one. */
+export type SaveKind = "created" | "saved" | "replaced";
 
 export interface ResourceForm<T, F, U> {
   empty(): F;
@@ -69,6 +81,16 @@ export interface ResourceForm<T, F, U> {
   createLabel: string;
   enabledLabel: string;
   savedNotice(item: T, created: boolean): string;
+  /**
+   * Where creating is an upsert (merchants): the item this form would silently replace, read fresh
+   * from the server. The dialog then warns with `replace.warning` and only a second submit replaces it.
+   */
+  replace?: {
+    existing(api: AdminApi, form: F): Promise<T | undefined>;
+    warning(item: T): ReactNode;
+    confirmLabel(item: T): string;
+    notice(item: T): string;
+  };
   Fields(props: FieldsProps<F>): ReactNode;
 }
 
@@ -101,4 +123,6 @@ export interface AdminResource<T extends AdminItem, F extends AdminFormValues, U
     notice(item: T): string;
   };
   form: ResourceForm<T, F, U>;
+  /** Keeps the open list current from the live stream; returns the function that stops it. */
+  live?(tools: LiveListTools<T>): () => void;
 }

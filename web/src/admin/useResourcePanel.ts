@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { describeError } from "./logic";
 import type { AdminFormValues, AdminItem, AdminResource, RowAction } from "./resource";
 import { useAdminList, useConfirm } from "./useAdminList";
@@ -30,6 +30,8 @@ export function useResourcePanel<T extends AdminItem, F extends AdminFormValues,
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [rowError, setRowError] = useState<string | null>(null);
 
+  useEffect(() => resource.live?.({ patch: setItems, reload }), [resource, reload, setItems]);
+
   const replace = (item: T) =>
     setItems((list) => {
       const rows = list ?? [];
@@ -59,7 +61,9 @@ export function useResourcePanel<T extends AdminItem, F extends AdminFormValues,
     });
 
   const runAction = (action: RowAction<T>, item: T) =>
-    withBusy(item, () => action.run(item, { call: admin.call, notify: admin.notify, replace, reload }));
+    withBusy(item, () =>
+      action.run(item, { call: admin.call, notify: admin.notify, replace, reload, confirm: confirm.ask }),
+    );
 
   const askDelete = (item: T) =>
     confirm.ask({

@@ -30,6 +30,8 @@ export function useValidatedForm<F extends object>(initial: () => F, validate: (
       await save(form);
     } catch (err) {
       setServerError(describeError(err));
+    } finally {
+      // Usually the dialog is gone by now; when it stays (asking before replacing), it is usable again.
       setSaving(false);
     }
   };

@@ -181,6 +181,8 @@ export function createAdminApi(token: string, options: ClientOptions = {}) {
       request<ConnectionTest>("/v1/admin/merchants/test-connection", { ...o, method: "POST", body }),
     refetchMerchant: (merchantId: string) =>
       request<{ status: string }>(`/v1/admin/merchants/${id(merchantId)}/refetch`, { ...o, method: "POST" }),
+    /** The public totals, for saying what a change will do (a re-armed milestone fires at once if passed). */
+    summary: () => request<Summary>("/v1/summary", options),
     milestones: async () => list(await request<AdminMilestone[]>("/v1/admin/milestones", o)),
     createMilestone: (body: MilestoneCreate) =>
       request<AdminMilestone>("/v1/admin/milestones", { ...o, method: "POST", body }),

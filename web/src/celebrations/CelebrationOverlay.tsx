@@ -45,7 +45,8 @@ export function CelebrationOverlay({
     <div
       className={`celebration celebration--${celebration.motion}`}
       data-testid="celebration"
-      data-milestone-id={t.id}
+      data-milestone-id={t.milestone_id}
+      data-trigger-id={t.id}
       data-motion={celebration.motion}
       role="alertdialog"
       aria-modal="false"

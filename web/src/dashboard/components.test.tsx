@@ -213,7 +213,11 @@ describe("CelebrationOverlay", () => {
     const html = renderToStaticMarkup(
       <CelebrationOverlay celebration={celebration("animated")} waiting={2} onDismiss={noop} interactive />,
     );
-    expect(one(html, "celebration")).toMatchObject({ "data-milestone-id": "9", "data-motion": "animated" });
+    expect(one(html, "celebration")).toMatchObject({
+      "data-milestone-id": "5",
+      "data-trigger-id": "9",
+      "data-motion": "animated",
+    });
     expect(one(html, "celebration-value")["data-value"]).toBe("1000000");
     expect(html).toContain("1 Million Sats");
     expect(html).toContain("1,000,000");

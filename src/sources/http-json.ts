@@ -8,7 +8,7 @@ import { get as httpGet, type IncomingMessage } from "node:http";
 import { get as httpsGet } from "node:https";
 import { formatByteSize } from "../config/byte-size.js";
 import { formatDuration } from "../time/duration.js";
-import { UpstreamError } from "../upstream/client.js";
+import { describeNetworkError, UpstreamError } from "../upstream/client.js";
 import { UpstreamTimer } from "../upstream/upstream-timer.js";
 
 export interface JsonRequest {
@@ -41,7 +41,7 @@ export async function getJson(url: string, req: JsonRequest): Promise<JsonAnswer
     if (timer.timedOut)
       throw new UpstreamError(`${req.sourceName} timed out after ${formatDuration(req.timeoutMs)}`);
     if (req.signal?.aborted) throw new UpstreamError("poll cancelled: shutting down");
-    throw new UpstreamError(`${req.sourceName} request failed: ${networkError(e)}`);
+    throw new UpstreamError(`${req.sourceName} request failed: ${describeNetworkError(e)}`);
   } finally {
     timer.clear();
     req.signal?.removeEventListener("abort", cancel);
@@ -87,12 +87,6 @@ function parseOrUndefined(bytes: Buffer): unknown {
   } catch {
     return undefined;
   }
-}
-
-function networkError(e: unknown): string {
-  const code = (e as { code?: unknown })?.code;
-  if (typeof code === "string") return code;
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** A base URL and a path joined with one slash: operators paste URLs with and without a trailing one. */

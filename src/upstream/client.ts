@@ -149,7 +149,8 @@ async function get(url: string, signal: AbortSignal, reading: BodyReading): Prom
   return readBody(res, reading);
 }
 
-function describeNetworkError(e: unknown): string {
+/** A failed request in operators' words: the socket's code when it has one. */
+export function describeNetworkError(e: unknown): string {
   // The socket's code (ECONNREFUSED, ECONNRESET) is what helps operators.
   const code = (e as { code?: unknown })?.code;
   if (typeof code === "string") return code;

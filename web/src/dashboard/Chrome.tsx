@@ -26,7 +26,8 @@ export function VenueHeader({
       <div className="brand">
         <BrandMark />
         <div className="brand__text">
-          <h1 className="brand__event" data-testid="event-name">
+          {/* Cut with an ellipsis when long (the URL allows 80 characters); the title keeps it whole. */}
+          <h1 className="brand__event" data-testid="event-name" title={settings.event}>
             {settings.event}
           </h1>
           <p className="brand__sub" data-testid="window-label">

@@ -1,6 +1,7 @@
 import { type CSSProperties, type ReactNode, useLayoutEffect, useRef, useState } from "react";
 import type { Summary } from "../api/types";
 import { formatCompact, formatFiat, formatInteger, formatRate } from "../format/number";
+import { formatWindowLabel, toGoDuration } from "../format/time";
 import { useTweenedNumber } from "../hooks/useTweenedNumber";
 
 type Size = "hero" | "primary" | "secondary";
@@ -185,7 +186,15 @@ function totalTiles(
   };
 }
 
+/** "avg · last 5 min": the window the summary's rates cover (the server's RATE_WINDOW). */
+export function rateWindowLabel(s: Summary | null): string | undefined {
+  if (!s || !(s.rate_window_seconds > 0)) return undefined;
+  return `avg · last ${formatWindowLabel(toGoDuration(s.rate_window_seconds))}`;
+}
+
 function rateTiles(s: Summary | null, options: KpiOptions): Pick<KpiSet, "txRate" | "satsRate"> {
+  const window = rateWindowLabel(s);
+  const sub = window ? <span data-testid="kpi-rate-window">{window}</span> : undefined;
   return {
     txRate: (
       <KpiTile
@@ -197,6 +206,7 @@ function rateTiles(s: Summary | null, options: KpiOptions): Pick<KpiSet, "txRate
         size="secondary"
         animate={options.animate}
         className="kpi--rate"
+        sub={sub}
       >
         {options.txSpark}
       </KpiTile>
@@ -212,6 +222,7 @@ function rateTiles(s: Summary | null, options: KpiOptions): Pick<KpiSet, "txRate
         accent
         animate={options.animate}
         className="kpi--rate"
+        sub={sub}
       >
         {options.satsSpark}
       </KpiTile>
@@ -220,26 +231,40 @@ function rateTiles(s: Summary | null, options: KpiOptions): Pick<KpiSet, "txRate
 }
 
 function countTiles(s: Summary | null, options: KpiOptions): Pick<KpiSet, "merchants" | "products"> {
+  // Enabled merchants include failing ones (the seed's active_merchants): the tile counts those that
+  // report, out of those enabled, so a dead upstream shows as "12 / 20", never as "20 / 20".
+  const missing = s ? s.active_merchants - s.reporting_merchants : 0;
   return {
     merchants: (
       <KpiTile
         testId="kpi-active-merchants"
-        label="Active merchants"
-        value={s?.active_merchants}
+        label="Merchants reporting"
+        value={s?.reporting_merchants}
         format={full}
-        exact={s ? `${formatInteger(s.active_merchants)} of ${formatInteger(s.total_merchants)}` : undefined}
-        unit={s ? `/ ${formatInteger(s.total_merchants)}` : undefined}
+        exact={
+          s
+            ? `${formatInteger(s.reporting_merchants)} of ${formatInteger(s.active_merchants)} enabled merchants reporting`
+            : undefined
+        }
+        unit={s ? `/ ${formatInteger(s.active_merchants)}` : undefined}
         size="secondary"
         animate={options.animate}
-        className="kpi--merchants"
-        data={s ? { "data-total": String(s.total_merchants) } : undefined}
-        sub={options.topMerchant ? <TopLine name={options.topMerchant} /> : undefined}
+        className={`kpi--merchants${missing > 0 ? " kpi--warn" : ""}`}
+        data={s ? { "data-total": String(s.active_merchants), "data-missing": String(missing) } : undefined}
+        sub={
+          missing > 0 ? (
+            <span data-testid="kpi-merchants-missing">{formatInteger(missing)} not reporting</span>
+          ) : options.topMerchant ? (
+            <TopLine name={options.topMerchant} />
+          ) : undefined
+        }
       />
     ),
+    // The catalogue's active products (the seed's unique_products), not units sold: the label says so.
     products: (
       <KpiTile
         testId="kpi-products"
-        label="Products sold"
+        label="Products on sale"
         value={s?.unique_products}
         format={full}
         size="secondary"

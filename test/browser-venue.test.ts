@@ -119,6 +119,12 @@ describe("browser: venue screen layout", () => {
           expect(box.right, id).toBeLessThanOrEqual(viewport.width);
           expect(box.bottom, id).toBeLessThanOrEqual(viewport.height);
         }
+        // The rates' window line is there to be read, not squeezed to nothing by the sparkline.
+        for (const window of await page.getByTestId("kpi-rate-window").all()) {
+          const r = await window.boundingBox();
+          expect(r?.height ?? 0).toBeGreaterThan(8);
+          expect(await window.textContent()).toBe("avg · last 5 min");
+        }
         // The name gave way (cut with an ellipsis) rather than the clock and status.
         const name = await boxOf(page, "event-name");
         expect(name.right).toBeLessThanOrEqual((await boxOf(page, "connection-status")).left);
@@ -174,6 +180,11 @@ describe("browser: venue figures", () => {
       expect(await page.locator(".trend--tx .trend__stats dt").first().textContent()).toBe(
         "Now · avg · last 5 min",
       );
+      // Every figure says its window: the charts theirs, the header only the charts'.
+      expect(await page.locator("#trend-tx-title").textContent()).toBe(
+        "Transactions per minute · last 60 min",
+      );
+      expect(await page.getByTestId("window-label").textContent()).toBe("Live · charts: last 60 min");
       await page.screenshot({ path: resolve(ARTIFACTS, "venue-trends-now.png") });
     } finally {
       await page.context().close();

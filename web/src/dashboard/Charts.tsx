@@ -119,6 +119,7 @@ export function TrendChart(props: TrendChartProps) {
       <header className="trend__header">
         <h2 className="trend__title section-title" id={props.headingId}>
           {props.title}
+          <span className="trend__window"> · last {props.windowLabel}</span>
         </h2>
         <dl className="trend__stats">
           <div>

@@ -35,7 +35,9 @@ export function VenueHeader({
               className={`live-dot${state.status === "live" ? "" : " live-dot--off"}`}
               aria-hidden="true"
             />
-            {state.status === "live" ? "Live · last" : "Last"} {formatWindowLabel(settings.window)}
+            {/* The trend window only: tiles and boards say their own (all time, last 24 h, …). */}
+            {state.status === "live" ? "Live · charts: last" : "Charts: last"}{" "}
+            {formatWindowLabel(settings.window)}
           </p>
         </div>
       </div>

@@ -53,6 +53,8 @@ export interface KpiTileProps {
   accent?: boolean;
   animate: boolean;
   className?: string;
+  /** The time the figure covers ("all time"), said beside the label: the screen mixes windows. */
+  window?: string;
   /** Extra data-* attributes on the number element (e.g. data-total). */
   data?: Record<`data-${string}`, string>;
   children?: ReactNode;
@@ -67,9 +69,12 @@ export function KpiTile(props: KpiTileProps) {
   return (
     <section
       className={`kpi kpi--${size}${props.accent ? " kpi--accent" : ""} ${props.className ?? ""}`}
-      aria-label={props.label}
+      aria-label={props.window ? `${props.label}, ${props.window}` : props.label}
     >
-      <h3 className="kpi__label">{props.label}</h3>
+      <h3 className="kpi__label">
+        {props.label}
+        {props.window ? <span className="kpi__window"> · {props.window}</span> : null}
+      </h3>
       <p className="kpi__value" ref={box} style={{ "--fit": fit.toFixed(3) } as CSSProperties}>
         <span className="kpi__fitbox" ref={content}>
           <span
@@ -151,6 +156,7 @@ function totalTiles(
         value={s?.total_volume_sats}
         format={full}
         unit="sats"
+        window="all time"
         size="hero"
         accent
         animate={options.animate}
@@ -164,10 +170,10 @@ function totalTiles(
         label="Transactions"
         value={s?.total_transactions}
         format={full}
+        window="all time"
         size="primary"
         animate={options.animate}
         className="kpi--transactions"
-        sub="all time"
       />
     ),
     average: (
@@ -178,6 +184,7 @@ function totalTiles(
         format={full}
         exact={s ? formatInteger(s.average_transaction_size) : undefined}
         unit="sats"
+        window="all time"
         size="secondary"
         animate={options.animate}
         className="kpi--average"

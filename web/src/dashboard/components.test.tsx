@@ -62,6 +62,13 @@ describe("KPI tiles", () => {
     expect(one(html, "kpi-volume-per-minute")["data-value"]).toBe("7200.5");
   });
 
+  it("say the window of each total: all time", () => {
+    for (const label of ["Total volume", "Transactions", "Average sale"]) {
+      expect(html).toContain(`aria-label="${label}, all time"`);
+      expect(html).toContain(`${label}<span class="kpi__window"> · all time</span>`);
+    }
+  });
+
   it("say the rates' window, from the summary's rate_window_seconds", () => {
     expect(byTestId(html, "kpi-rate-window")).toHaveLength(2);
     expect(html).toContain('<span data-testid="kpi-rate-window">avg · last 5 min</span>');

@@ -249,10 +249,12 @@ describe("merchants", () => {
       total_volume_sats: 700,
       average_transaction_size: 700,
       active_merchants: 1,
+      reporting_merchants: 1,
       total_merchants: 1,
       unique_products: 1,
       transactions_per_minute: 0.2,
       volume_per_minute: 140,
+      rate_window_seconds: 300,
       fiat_volume: [{ currency: "eur", amount: 0.65 }],
     });
     const bistro = { merchant_id: "174", alias: "Lightning Bistro", transactions: 1, volume_sats: 700 };

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { recordPollFailure } from "../src/store/merchants.js";
 import { addMerchant, get, ingest, line, product, sale, upstreamDate } from "./support/api-helpers.js";
 import { makeTestApp, type TestApp } from "./support/app.js";
 
@@ -114,10 +115,12 @@ describe("empty database", () => {
         total_volume_sats: 0,
         average_transaction_size: 0,
         active_merchants: 0,
+        reporting_merchants: 0,
         total_merchants: 0,
         unique_products: 0,
         transactions_per_minute: 0,
         volume_per_minute: 0,
+        rate_window_seconds: 300,
         fiat_volume: [],
       },
     });
@@ -162,16 +165,30 @@ describe("with the shop's sales", () => {
         total_volume_sats: 8653, // 2100 + 1000 + 50 + 2 + 1501 + 4000
         average_transaction_size: 1442.17, // 8653 / 6 = 1442.1666…
         active_merchants: 2, // 175 is disabled
+        reporting_merchants: 2, // no poll of 173 or 174 failed
         total_merchants: 3,
         unique_products: 4, // 173/480, 173/481, 174/480, 174/481; not the inactive or the deleted one
         transactions_per_minute: 0.4, // 1001 and 2001 since 14:55:00, over 5 minutes; 1002 is 1 s too old
         volume_per_minute: 720.2, // (2100 + 1501) / 5
+        rate_window_seconds: 300, // RATE_WINDOW
         fiat_volume: [
           { currency: "eur", amount: 4.05 }, // 1.35 + 2.70
           { currency: "usd", amount: 3.15 }, // 2.10 + 1.00 + 0.05 + 0.00
         ],
       },
     });
+  });
+
+  test("GET /v1/summary: a merchant whose last poll failed is enabled but not reporting, until a poll succeeds", async () => {
+    await recordPollFailure(t.store.db, "174", "upstream timed out");
+    await recordPollFailure(t.store.db, "175", "upstream timed out"); // disabled: counted by neither
+    expect((await get(t, "/v1/summary")).body).toMatchObject({
+      active_merchants: 2,
+      reporting_merchants: 1,
+      total_merchants: 3,
+    });
+    await ingest(t, "174", []);
+    expect((await get(t, "/v1/summary")).body).toMatchObject({ active_merchants: 2, reporting_merchants: 2 });
   });
 
   test("GET /v1/summary: the rates follow the clock", async () => {

@@ -71,10 +71,12 @@ test("restart keeps merchants, sales, products, totals, milestones and triggers;
     total_volume_sats: 5500, // 1200 + 800 + 3000 + 500
     average_transaction_size: 1375,
     active_merchants: 2,
+    reporting_merchants: 2,
     total_merchants: 3,
     unique_products: 2,
     transactions_per_minute: 0.4, // 11 at 173 (14:58) and 11 at 174 (14:57)
     volume_per_minute: 340, // (1200 + 500) / 5
+    rate_window_seconds: 300,
     fiat_volume: [
       { currency: "eur", amount: 0.45 },
       { currency: "usd", amount: 5 }, // 1.20 + 0.80 + 3.00

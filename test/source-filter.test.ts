@@ -106,8 +106,14 @@ const ok = async (url: string, headers: Record<string, string> = {}) => {
   return res.body as never;
 };
 
-/** The merchant and product counts every filtered summary keeps: everyone's. */
-const COUNTS = { active_merchants: 2, total_merchants: 3, unique_products: 3 };
+/** The merchant and product counts (and the rates' window) every filtered summary keeps: everyone's. */
+const COUNTS = {
+  active_merchants: 2,
+  reporting_merchants: 2,
+  total_merchants: 3,
+  unique_products: 3,
+  rate_window_seconds: 300,
+};
 
 describe("source filter on the summary", () => {
   it("counts only the source's sales; merchant and product counts stay everyone's", async () => {

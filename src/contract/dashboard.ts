@@ -53,17 +53,26 @@ export type TimeseriesQuery = Static<typeof TimeseriesQuery>;
 export const FiatVolume = Type.Object({ currency: Type.String(), amount: Type.Number() }, CLOSED);
 export type FiatVolume = Static<typeof FiatVolume>;
 
-/** Headline figures; also the stream's `summary` event. `fiat_volume` is always sent, maybe empty. */
+/**
+ * Headline figures; also the stream's `summary` event. `fiat_volume` is always sent, maybe empty.
+ * `active_merchants` counts enabled merchants (the seed's meaning), failing ones included; a public
+ * screen needs how many of them are actually reporting, and the `merchant` stream events only tell of
+ * changes, never the state a screen finds on load: hence `reporting_merchants`. The rates' window is
+ * the server's `RATE_WINDOW`, sent as `rate_window_seconds` so a screen can say what its rates cover.
+ */
 export const Summary = Type.Object(
   {
     total_transactions: Count,
     total_volume_sats: Sats,
     average_transaction_size: Type.Number(),
     active_merchants: Count,
+    /** Enabled merchants whose latest poll did not fail (one not polled yet counts). */
+    reporting_merchants: Count,
     total_merchants: Count,
     unique_products: Count,
     transactions_per_minute: Type.Number(),
     volume_per_minute: Type.Number(),
+    rate_window_seconds: Type.Number(),
     fiat_volume: Type.Array(FiatVolume),
   },
   CLOSED,

@@ -144,6 +144,9 @@ function buildPoller(
   clock: IngestClock,
 ): Poller {
   const clientOptions = { timeoutMs: config.httpTimeoutMs, maxBytes: config.maxUpstreamBytes };
+  // Whether each merchant's latest poll succeeded: the summary counts the reporting ones, so a merchant
+  // that starts or stops failing changes it even when no sale is stored.
+  const healthy = new Map<string, boolean>();
   const fetchMerchant: FetchMerchant = createUpstreamClient({
     baseUrl: config.sourceBaseUrl,
     ...clientOptions,
@@ -158,7 +161,10 @@ function buildPoller(
     onOutcome: (outcome) => {
       // A failed poll may have stored sales too (a long history's batches before its body was cut).
       if (outcome.result?.changed) events.onChange?.();
-      if ((outcome.result?.storedCount ?? 0) > 0) summaries.poke();
+      const ok = outcome.kind === "ok";
+      const turned = healthy.get(outcome.merchantId) !== ok;
+      healthy.set(outcome.merchantId, ok);
+      if ((outcome.result?.storedCount ?? 0) > 0 || turned) summaries.poke();
       events.onOutcome?.(outcome);
     },
     onCycleEnd: writer.optimize,

@@ -23,6 +23,7 @@ export async function getSummary(
     .select((eb) => [
       eb.fn.countAll<number>().as("total"),
       eb.fn.coalesce(eb.fn.sum<number>("enabled"), eb.lit(0)).as("active"),
+      sql<number>`coalesce(sum(case when enabled = 1 and last_error is null then 1 end), 0)`.as("reporting"),
       sql<number>`coalesce(sum(case when ${mine} then total_transactions end), 0)`.as("transactions"),
       sql<number>`coalesce(sum(case when ${mine} then total_volume_sats end), 0)`.as("volume"),
     ])
@@ -50,10 +51,12 @@ export async function getSummary(
     total_volume_sats: volume,
     average_transaction_size: transactions === 0 ? 0 : round2(volume / transactions),
     active_merchants: Number(merchants.active),
+    reporting_merchants: Number(merchants.reporting),
     total_merchants: Number(merchants.total),
     unique_products: Number(products.n),
     transactions_per_minute: round2(recent.transactions / minutes),
     volume_per_minute: round2(recent.volumeSats / minutes),
+    rate_window_seconds: opts.rateWindowMs / 1000,
     fiat_volume: fiat.map((f) => ({ currency: f.currency, amount: round2(Number(f.amount)) })),
   };
 }

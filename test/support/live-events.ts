@@ -16,10 +16,12 @@ export const summaryEvent = (totalTransactions: number): LiveEvents["summary"] =
   total_volume_sats: 0,
   average_transaction_size: 0,
   active_merchants: 0,
+  reporting_merchants: 0,
   total_merchants: 0,
   unique_products: 0,
   transactions_per_minute: 0,
   volume_per_minute: 0,
+  rate_window_seconds: 300,
   fiat_volume: [],
 });
 

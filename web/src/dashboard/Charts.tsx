@@ -52,6 +52,11 @@ export interface TrendChartProps {
   tone: ChartTone;
   headingId: string;
   windowLabel: string;
+  /**
+   * The "Now" figure: the summary's rate, the very number the rate tile shows (with its window's label),
+   * so the two never disagree; without one, the last finished bucket's rate.
+   */
+  current?: { value: number; label: string } | undefined;
 }
 
 const PAD_TOP = 16;
@@ -96,6 +101,7 @@ export function TrendChart(props: TrendChartProps) {
   const plotH = VB_H - PAD_BOTTOM - PAD_TOP;
   const g = chartGeometry(values, plotW, plotH);
   const stats = seriesStats(props.points);
+  const nowValue = props.current?.value ?? stats.latest;
   const fmt = (n: number) => (props.tone === "sats" ? formatCompact(n) : formatRate(n));
   const ticks = axisTicks(g.max, 4);
   const first = props.points[0]?.t;
@@ -104,7 +110,7 @@ export function TrendChart(props: TrendChartProps) {
   const lastPoint = g.points[g.points.length - 1];
   const peakIndex = values.indexOf(stats.peak);
   const peakPoint = stats.peak > 0 ? g.points[peakIndex] : undefined;
-  const description = `${props.title} over the last ${props.windowLabel}: latest ${fmt(stats.latest)}, peak ${fmt(
+  const description = `${props.title} over the last ${props.windowLabel}: now ${fmt(nowValue)}, peak ${fmt(
     stats.peak,
   )}, average ${fmt(stats.average)} ${props.unit}.`;
 
@@ -113,11 +119,16 @@ export function TrendChart(props: TrendChartProps) {
       <header className="trend__header">
         <h2 className="trend__title section-title" id={props.headingId}>
           {props.title}
+          <span className="trend__window"> · last {props.windowLabel}</span>
         </h2>
         <dl className="trend__stats">
           <div>
-            <dt>Now</dt>
-            <dd className="trend__now">{fmt(stats.latest)}</dd>
+            <dt>
+              Now{props.current ? <span className="trend__window"> · {props.current.label}</span> : null}
+            </dt>
+            <dd className="trend__now" data-testid={`${props.testId}-now`} data-value={String(nowValue)}>
+              {fmt(nowValue)}
+            </dd>
           </div>
           <div>
             <dt>Peak</dt>
@@ -140,6 +151,7 @@ export function TrendChart(props: TrendChartProps) {
           aria-label={description}
           data-testid={props.testId}
           data-points={props.points.length}
+          data-last-start={last === undefined ? "" : new Date(last).toISOString()}
         >
           <defs>
             <linearGradient id={gradient} x1="0" x2="0" y1="0" y2="1">

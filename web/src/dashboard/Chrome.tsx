@@ -26,7 +26,8 @@ export function VenueHeader({
       <div className="brand">
         <BrandMark />
         <div className="brand__text">
-          <h1 className="brand__event" data-testid="event-name">
+          {/* Cut with an ellipsis when long (the URL allows 80 characters); the title keeps it whole. */}
+          <h1 className="brand__event" data-testid="event-name" title={settings.event}>
             {settings.event}
           </h1>
           <p className="brand__sub" data-testid="window-label">
@@ -34,7 +35,9 @@ export function VenueHeader({
               className={`live-dot${state.status === "live" ? "" : " live-dot--off"}`}
               aria-hidden="true"
             />
-            {state.status === "live" ? "Live · last" : "Last"} {formatWindowLabel(settings.window)}
+            {/* The trend window only: tiles and boards say their own (all time, last 24 h, …). */}
+            {state.status === "live" ? "Live · charts: last" : "Charts: last"}{" "}
+            {formatWindowLabel(settings.window)}
           </p>
         </div>
       </div>

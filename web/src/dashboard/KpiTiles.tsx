@@ -1,6 +1,7 @@
 import { type CSSProperties, type ReactNode, useLayoutEffect, useRef, useState } from "react";
 import type { Summary } from "../api/types";
 import { formatCompact, formatFiat, formatInteger, formatRate } from "../format/number";
+import { formatWindowLabel, toGoDuration } from "../format/time";
 import { useTweenedNumber } from "../hooks/useTweenedNumber";
 
 type Size = "hero" | "primary" | "secondary";
@@ -52,6 +53,8 @@ export interface KpiTileProps {
   accent?: boolean;
   animate: boolean;
   className?: string;
+  /** The time the figure covers ("all time"), said beside the label: the screen mixes windows. */
+  window?: string;
   /** Extra data-* attributes on the number element (e.g. data-total). */
   data?: Record<`data-${string}`, string>;
   children?: ReactNode;
@@ -66,9 +69,12 @@ export function KpiTile(props: KpiTileProps) {
   return (
     <section
       className={`kpi kpi--${size}${props.accent ? " kpi--accent" : ""} ${props.className ?? ""}`}
-      aria-label={props.label}
+      aria-label={props.window ? `${props.label}, ${props.window}` : props.label}
     >
-      <h3 className="kpi__label">{props.label}</h3>
+      <h3 className="kpi__label">
+        {props.label}
+        {props.window ? <span className="kpi__window"> · {props.window}</span> : null}
+      </h3>
       <p className="kpi__value" ref={box} style={{ "--fit": fit.toFixed(3) } as CSSProperties}>
         <span className="kpi__fitbox" ref={content}>
           <span
@@ -150,6 +156,7 @@ function totalTiles(
         value={s?.total_volume_sats}
         format={full}
         unit="sats"
+        window="all time"
         size="hero"
         accent
         animate={options.animate}
@@ -163,10 +170,10 @@ function totalTiles(
         label="Transactions"
         value={s?.total_transactions}
         format={full}
+        window="all time"
         size="primary"
         animate={options.animate}
         className="kpi--transactions"
-        sub="all time"
       />
     ),
     average: (
@@ -177,6 +184,7 @@ function totalTiles(
         format={full}
         exact={s ? formatInteger(s.average_transaction_size) : undefined}
         unit="sats"
+        window="all time"
         size="secondary"
         animate={options.animate}
         className="kpi--average"
@@ -185,7 +193,15 @@ function totalTiles(
   };
 }
 
+/** "avg · last 5 min": the window the summary's rates cover (the server's RATE_WINDOW). */
+export function rateWindowLabel(s: Summary | null): string | undefined {
+  if (!s || !(s.rate_window_seconds > 0)) return undefined;
+  return `avg · last ${formatWindowLabel(toGoDuration(s.rate_window_seconds))}`;
+}
+
 function rateTiles(s: Summary | null, options: KpiOptions): Pick<KpiSet, "txRate" | "satsRate"> {
+  const window = rateWindowLabel(s);
+  const sub = window ? <span data-testid="kpi-rate-window">{window}</span> : undefined;
   return {
     txRate: (
       <KpiTile
@@ -197,6 +213,7 @@ function rateTiles(s: Summary | null, options: KpiOptions): Pick<KpiSet, "txRate
         size="secondary"
         animate={options.animate}
         className="kpi--rate"
+        sub={sub}
       >
         {options.txSpark}
       </KpiTile>
@@ -212,6 +229,7 @@ function rateTiles(s: Summary | null, options: KpiOptions): Pick<KpiSet, "txRate
         accent
         animate={options.animate}
         className="kpi--rate"
+        sub={sub}
       >
         {options.satsSpark}
       </KpiTile>
@@ -220,26 +238,40 @@ function rateTiles(s: Summary | null, options: KpiOptions): Pick<KpiSet, "txRate
 }
 
 function countTiles(s: Summary | null, options: KpiOptions): Pick<KpiSet, "merchants" | "products"> {
+  // Enabled merchants include failing ones (the seed's active_merchants): the tile counts those that
+  // report, out of those enabled, so a dead upstream shows as "12 / 20", never as "20 / 20".
+  const missing = s ? s.active_merchants - s.reporting_merchants : 0;
   return {
     merchants: (
       <KpiTile
         testId="kpi-active-merchants"
-        label="Active merchants"
-        value={s?.active_merchants}
+        label="Merchants reporting"
+        value={s?.reporting_merchants}
         format={full}
-        exact={s ? `${formatInteger(s.active_merchants)} of ${formatInteger(s.total_merchants)}` : undefined}
-        unit={s ? `/ ${formatInteger(s.total_merchants)}` : undefined}
+        exact={
+          s
+            ? `${formatInteger(s.reporting_merchants)} of ${formatInteger(s.active_merchants)} enabled merchants reporting`
+            : undefined
+        }
+        unit={s ? `/ ${formatInteger(s.active_merchants)}` : undefined}
         size="secondary"
         animate={options.animate}
-        className="kpi--merchants"
-        data={s ? { "data-total": String(s.total_merchants) } : undefined}
-        sub={options.topMerchant ? <TopLine name={options.topMerchant} /> : undefined}
+        className={`kpi--merchants${missing > 0 ? " kpi--warn" : ""}`}
+        data={s ? { "data-total": String(s.active_merchants), "data-missing": String(missing) } : undefined}
+        sub={
+          missing > 0 ? (
+            <span data-testid="kpi-merchants-missing">{formatInteger(missing)} not reporting</span>
+          ) : options.topMerchant ? (
+            <TopLine name={options.topMerchant} />
+          ) : undefined
+        }
       />
     ),
+    // The catalogue's active products (the seed's unique_products), not units sold: the label says so.
     products: (
       <KpiTile
         testId="kpi-products"
-        label="Products sold"
+        label="Products on sale"
         value={s?.unique_products}
         format={full}
         size="secondary"

@@ -3,7 +3,7 @@ import { formatWindowLabel } from "../format/time";
 import type { Resource } from "../hooks/useResource";
 import { Sparkline, TrendChart } from "./Charts";
 import { perMinute } from "./chart";
-import { kpiTiles } from "./KpiTiles";
+import { kpiTiles, rateWindowLabel } from "./KpiTiles";
 import { Leaderboard, merchantRows, productRows } from "./Leaderboard";
 import type { BoardWindow } from "./settings";
 import { Ticker } from "./Ticker";
@@ -120,8 +120,19 @@ export function ProductsScene({
   );
 }
 
-export function TrendsScene({ timeseries, window }: { timeseries: Resource<Timeseries>; window: string }) {
+export function TrendsScene({
+  timeseries,
+  window,
+  summary,
+}: {
+  timeseries: Resource<Timeseries>;
+  window: string;
+  summary: Summary | null;
+}) {
   const label = formatWindowLabel(window);
+  // "Now" is the rate tiles' own figure, so the trends and the overview never disagree.
+  const rateLabel = rateWindowLabel(summary) ?? "avg";
+  const now = (value: number | undefined) => (value === undefined ? undefined : { value, label: rateLabel });
   return (
     <section className="scene scene--trends" data-scene="trends" aria-label={`Trends over the last ${label}`}>
       <TrendChart
@@ -132,6 +143,7 @@ export function TrendsScene({ timeseries, window }: { timeseries: Resource<Times
         tone="tx"
         points={perMinute(timeseries.data, "transactions")}
         windowLabel={label}
+        current={now(summary?.transactions_per_minute)}
       />
       <TrendChart
         testId="trend-volume"
@@ -141,6 +153,7 @@ export function TrendsScene({ timeseries, window }: { timeseries: Resource<Times
         tone="sats"
         points={perMinute(timeseries.data, "volume_sats")}
         windowLabel={label}
+        current={now(summary?.volume_per_minute)}
       />
     </section>
   );

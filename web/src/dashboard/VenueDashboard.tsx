@@ -148,7 +148,9 @@ function Stage({
             animate={animate}
           />
         ) : null}
-        {current.scene === "trends" ? <TrendsScene timeseries={timeseries} window={settings.window} /> : null}
+        {current.scene === "trends" ? (
+          <TrendsScene timeseries={timeseries} window={settings.window} summary={state.summary} />
+        ) : null}
         {current.scene === "merch" ? <MerchScene name={entry.name} content={entry.content} /> : null}
         {current.scene === "wifi" ? (
           <LiveWifiScene api={wifiApi} live={state} now={now} animate={animate} />

@@ -18,10 +18,12 @@ const summary = (transactions: number, sats: number): Summary => ({
   total_volume_sats: sats,
   average_transaction_size: transactions === 0 ? 0 : sats / transactions,
   active_merchants: 1,
+  reporting_merchants: 1,
   total_merchants: 3,
   unique_products: 0,
   transactions_per_minute: 0,
   volume_per_minute: 0,
+  rate_window_seconds: 300,
   fiat_volume: [],
 });
 const wifiSale = (saleId: number, date: string): TickerRow => ({

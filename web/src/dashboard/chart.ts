@@ -6,14 +6,21 @@ export interface SeriesPoint {
   v: number;
 }
 
-/** A timeseries as per-minute rates: transactions/min or sats/min, whatever the bucket size. */
+/**
+ * A timeseries as per-minute rates (transactions/min or sats/min, whatever the bucket size), finished
+ * buckets only. The server's last bucket is always the one holding its "now" (store/timeseries.ts), so
+ * it covers only the part of the bucket that has elapsed: plotted as a whole bucket, every chart dove at
+ * its right edge. It is left out rather than scaled up to its elapsed part, since a few seconds of a
+ * minute scaled to a minute swing wildly (one sale 3 s in would read 20/min), and dropping it needs no
+ * clock of ours to agree with the server's.
+ */
 export function perMinute(
   ts: Timeseries | null | undefined,
   key: "transactions" | "volume_sats",
 ): SeriesPoint[] {
   if (!ts || !Array.isArray(ts.buckets) || ts.bucket_seconds <= 0) return [];
   const factor = 60 / ts.bucket_seconds;
-  return ts.buckets.map((b) => ({ t: Date.parse(b.start), v: (Number(b[key]) || 0) * factor }));
+  return ts.buckets.slice(0, -1).map((b) => ({ t: Date.parse(b.start), v: (Number(b[key]) || 0) * factor }));
 }
 
 /** Rounds up to 1, 2, 2.5 or 5 × 10^k so axis labels are round numbers. */

@@ -17,10 +17,12 @@ const summary: Summary = {
   total_volume_sats: 4567890,
   average_transaction_size: 2998.61,
   active_merchants: 5,
+  reporting_merchants: 3,
   total_merchants: 7,
   unique_products: 42,
   transactions_per_minute: 2.4,
   volume_per_minute: 7200.5,
+  rate_window_seconds: 300,
   fiat_volume: [{ currency: "usd", amount: 4567.89 }],
 };
 
@@ -41,15 +43,40 @@ describe("KPI tiles", () => {
   it("expose the raw number and the exact integer for each KPI", () => {
     expect(one(html, "kpi-total-transactions")).toMatchObject({ "data-value": "1523", title: "1,523" });
     expect(one(html, "kpi-total-volume")).toMatchObject({ "data-value": "4567890", title: "4,567,890" });
+    // Reporting out of enabled (active_merchants, failing ones included), not enabled out of all.
     expect(one(html, "kpi-active-merchants")).toMatchObject({
-      "data-value": "5",
-      "data-total": "7",
-      title: "5 of 7",
+      "data-value": "3",
+      "data-total": "5",
+      "data-missing": "2",
+      title: "3 of 5 enabled merchants reporting",
     });
+    expect(one(html, "kpi-merchants-missing").tag).toBe("span");
+    expect(html).toContain(">2 not reporting<");
+    expect(html).toContain(">Merchants reporting<");
+    // The catalogue's active products, labelled as such (the seed's unique_products is not units sold).
     expect(one(html, "kpi-products")).toMatchObject({ "data-value": "42", title: "42" });
+    expect(html).toContain(">Products on sale<");
+    expect(html).not.toContain("Products sold");
     expect(one(html, "kpi-average-sale")).toMatchObject({ "data-value": "2998.61", title: "2,999" });
     expect(one(html, "kpi-transactions-per-minute")["data-value"]).toBe("2.4");
     expect(one(html, "kpi-volume-per-minute")["data-value"]).toBe("7200.5");
+  });
+
+  it("say the window of each total: all time", () => {
+    for (const label of ["Total volume", "Transactions", "Average sale"]) {
+      expect(html).toContain(`aria-label="${label}, all time"`);
+      expect(html).toContain(`${label}<span class="kpi__window"> · all time</span>`);
+    }
+  });
+
+  it("say the rates' window, from the summary's rate_window_seconds", () => {
+    expect(byTestId(html, "kpi-rate-window")).toHaveLength(2);
+    expect(html).toContain('<span data-testid="kpi-rate-window">avg · last 5 min</span>');
+    const all = kpiTiles({ ...summary, reporting_merchants: 5 }, { animate: false, topMerchant: "Bar" });
+    const markup = renderToStaticMarkup(<div>{all.merchants}</div>);
+    expect(one(markup, "kpi-active-merchants")["data-missing"]).toBe("0");
+    expect(markup).not.toContain("not reporting");
+    expect(markup).toContain("Top seller");
   });
 
   it("show separators in the visible text and fiat beside sats", () => {

@@ -97,18 +97,37 @@ describe("scene rotation", () => {
 });
 
 describe("chart geometry", () => {
-  it("converts buckets to per-minute rates", () => {
+  it("converts finished buckets to per-minute rates", () => {
     const ts = {
-      window_seconds: 60,
+      window_seconds: 90,
       bucket_seconds: 30,
       buckets: [
         { start: "2025-11-10T14:00:00Z", transactions: 2, volume_sats: 1000 },
         { start: "2025-11-10T14:00:30Z", transactions: 0, volume_sats: 0 },
+        { start: "2025-11-10T14:01:00Z", transactions: 1, volume_sats: 50 },
       ],
     };
     expect(perMinute(ts, "transactions").map((p) => p.v)).toEqual([4, 0]);
     expect(perMinute(ts, "volume_sats")[0]).toEqual({ t: Date.parse("2025-11-10T14:00:00Z"), v: 2000 });
     expect(perMinute(null, "transactions")).toEqual([]);
+  });
+
+  it("leaves out the server's last bucket, the unfinished one holding its now", () => {
+    // 81 sales a minute, and 6 so far in the minute under way: plotted whole, it read "now 6.0".
+    const ts = {
+      window_seconds: 180,
+      bucket_seconds: 60,
+      buckets: [
+        { start: "2025-11-10T14:00:00Z", transactions: 81, volume_sats: 81_000 },
+        { start: "2025-11-10T14:01:00Z", transactions: 81, volume_sats: 81_000 },
+        { start: "2025-11-10T14:02:00Z", transactions: 6, volume_sats: 6_000 },
+      ],
+    };
+    const points = perMinute(ts, "transactions");
+    expect(points.map((p) => p.v)).toEqual([81, 81]);
+    expect(points.at(-1)?.t).toBe(Date.parse("2025-11-10T14:01:00Z"));
+    expect(seriesStats(points).latest).toBe(81);
+    expect(perMinute({ ...ts, buckets: ts.buckets.slice(0, 1) }, "transactions")).toEqual([]);
   });
 
   it("rounds axis maxima up to round numbers", () => {

@@ -38,8 +38,12 @@ export function useProductBoard(
 
 export function useTimeseries(api: PublicApi, live: LiveState, window: string): Resource<Timeseries> {
   const seconds = parseDuration(window) ?? 3600;
-  const bucket = toGoDuration(pickBucketSeconds(seconds));
-  return useResource(`ts:${window}:${bucket}`, () => api.timeseries({ window, bucket }), {
+  const bucketSeconds = pickBucketSeconds(seconds);
+  const bucket = toGoDuration(bucketSeconds);
+  // One bucket more than the window: the charts leave out the last, unfinished one (chart.ts perMinute),
+  // so what they plot still spans the whole window.
+  const asked = toGoDuration(seconds + bucketSeconds);
+  return useResource(`ts:${window}:${bucket}`, () => api.timeseries({ window: asked, bucket }), {
     version: live.version,
     minGapMs: 5000,
   });

@@ -54,10 +54,12 @@ const summary = (total: number): Summary => ({
   total_volume_sats: total * 1000,
   average_transaction_size: 1000,
   active_merchants: 2,
+  reporting_merchants: 2,
   total_merchants: 3,
   unique_products: 4,
   transactions_per_minute: 1.5,
   volume_per_minute: 1500,
+  rate_window_seconds: 300,
   fiat_volume: [],
 });
 

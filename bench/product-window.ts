@@ -125,7 +125,7 @@ async function median(run: () => Promise<unknown>, runs = RUNS): Promise<number>
       `window ${name}: products raw ${before.toFixed(1)} ms, rollup ${after.toFixed(1)} ms; merchants ${merchants.toFixed(1)} ms`,
     );
   }
-  t = await median(() => getSummary(db, { now: NOW, rateWindowMs: 5 * MINUTE }));
+  t = await median(() => getSummary(db, { now: NOW, rateWindowMs: 5 * MINUTE, pollIntervalMs: 30_000 }));
   console.log(`summary (5m rate): ${t.toFixed(1)} ms`);
   await reader.close();
 }

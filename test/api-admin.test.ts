@@ -256,6 +256,7 @@ describe("merchants", () => {
       volume_per_minute: 140,
       rate_window_seconds: 300,
       fiat_volume: [{ currency: "eur", amount: 0.65 }],
+      last_polled_at: "2025-11-10T15:00:00Z",
     });
     const bistro = { merchant_id: "174", alias: "Lightning Bistro", transactions: 1, volume_sats: 700 };
     expect((await get(t, "/v1/leaderboard/merchants")).body).toEqual([bistro]);

@@ -175,8 +175,41 @@ describe("with the shop's sales", () => {
           { currency: "eur", amount: 4.05 }, // 1.35 + 2.70
           { currency: "usd", amount: 3.15 }, // 2.10 + 1.00 + 0.05 + 0.00
         ],
+        last_polled_at: "2025-11-10T15:00:00Z", // the seed's polls; nobody is failing, so no not_reporting_*
       },
     });
+  });
+
+  test("GET /v1/summary: 'updated' is the last successful poll, and merchants failing for over two poll intervals are not reporting", async () => {
+    // POLL_INTERVAL is 60 s here. 173 and 174 were last polled at 15:00 (seedShop); both now fail.
+    t.clock.now = Date.parse("2025-11-10T15:01:30Z");
+    await recordPollFailure(t.store.db, "173", "upstream timed out");
+    await recordPollFailure(t.store.db, "174", "upstream timed out");
+    const early = (await get(t, "/v1/summary")).body as Record<string, unknown>;
+    // Failed attempts do not move it; 90 s of silence is not yet two intervals.
+    expect(early).toMatchObject({ last_polled_at: "2025-11-10T15:00:00Z", reporting_merchants: 0 });
+    expect(early).not.toHaveProperty("not_reporting_merchants");
+    expect(early).not.toHaveProperty("not_reporting_since");
+
+    t.clock.now = Date.parse("2025-11-10T15:02:01Z");
+    await recordPollFailure(t.store.db, "173", "upstream timed out");
+    expect((await get(t, "/v1/summary")).body).toMatchObject({
+      last_polled_at: "2025-11-10T15:00:00Z",
+      not_reporting_merchants: 2,
+      not_reporting_since: "2025-11-10T15:00:00Z",
+    });
+
+    await ingest(t, "174", []); // 174 recovers at 15:02:01
+    expect((await get(t, "/v1/summary")).body).toMatchObject({
+      last_polled_at: "2025-11-10T15:02:01Z",
+      reporting_merchants: 1,
+      not_reporting_merchants: 1,
+      not_reporting_since: "2025-11-10T15:00:00Z",
+    });
+    await ingest(t, "173", []);
+    const healthy = (await get(t, "/v1/summary")).body as Record<string, unknown>;
+    expect(healthy).not.toHaveProperty("not_reporting_merchants");
+    expect(healthy).not.toHaveProperty("not_reporting_since");
   });
 
   test("GET /v1/summary: a merchant whose last poll failed is enabled but not reporting, until a poll succeeds", async () => {

@@ -117,7 +117,7 @@ async function expectSameAsRaw(db: Db) {
       }
   for (const since of windowStarts) {
     const now = T0 + 6 * HOUR;
-    const summary = await getSummary(db, { now, rateWindowMs: now - since });
+    const summary = await getSummary(db, { now, rateWindowMs: now - since, pollIntervalMs: 30_000 });
     const raw = await sql<{
       n: number;
     }>`select count(*) as n from transactions where sale_date >= ${since}`.execute(db);

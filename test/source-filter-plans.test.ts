@@ -109,8 +109,14 @@ const windows: [string, number | null][] = [
   ["5m", NOW - 5 * 60_000],
 ];
 const reads: [string, () => Promise<unknown>][] = [
-  ["summary", () => getSummary(db, { now: NOW, rateWindowMs: 5 * 60_000, source: "wifi" })],
-  ["summary, 1h rate", () => getSummary(db, { now: NOW, rateWindowMs: HOUR, source: "wifi" })],
+  [
+    "summary",
+    () => getSummary(db, { now: NOW, rateWindowMs: 5 * 60_000, pollIntervalMs: 30_000, source: "wifi" }),
+  ],
+  [
+    "summary, 1h rate",
+    () => getSummary(db, { now: NOW, rateWindowMs: HOUR, pollIntervalMs: 30_000, source: "wifi" }),
+  ],
   ...windows.flatMap(([name, sinceMs]): [string, () => Promise<unknown>][] => [
     [
       `merchants ${name}`,
@@ -152,7 +158,7 @@ describe("filtered reads do not scan sales", () => {
     }
     // The summary's one statement on sales is its rate's raw leading part (checked above).
     const summary = await plansOf(() =>
-      getSummary(db, { now: NOW, rateWindowMs: 5 * 60_000, source: "wifi" }),
+      getSummary(db, { now: NOW, rateWindowMs: 5 * 60_000, pollIntervalMs: 30_000, source: "wifi" }),
     );
     expect(summary.filter((p) => salesRows(p).length > 0).length).toBe(1);
   });
@@ -169,9 +175,14 @@ describe("filtered reads do not scan sales", () => {
   });
 
   it("the filtered answers are the unfiltered ones' share (sanity of the data the plans ran on)", async () => {
-    const wifi = await getSummary(db, { now: NOW, rateWindowMs: HOUR, source: "wifi" });
-    const pwf = await getSummary(db, { now: NOW, rateWindowMs: HOUR, source: "pwf" });
-    const all = await getSummary(db, { now: NOW, rateWindowMs: HOUR });
+    const wifi = await getSummary(db, {
+      now: NOW,
+      rateWindowMs: HOUR,
+      pollIntervalMs: 30_000,
+      source: "wifi",
+    });
+    const pwf = await getSummary(db, { now: NOW, rateWindowMs: HOUR, pollIntervalMs: 30_000, source: "pwf" });
+    const all = await getSummary(db, { now: NOW, rateWindowMs: HOUR, pollIntervalMs: 30_000 });
     expect(wifi.total_transactions).toBe(50);
     expect(pwf.total_transactions + wifi.total_transactions).toBe(all.total_transactions);
     expect(pwf.transactions_per_minute + wifi.transactions_per_minute).toBeCloseTo(

@@ -28,6 +28,7 @@ async function serve(hubOpts: Partial<ConstructorParameters<typeof LiveHub>[0]> 
       tickerLimit: 20,
       leaderboardLimit: 10,
       rateWindowMs: 300_000,
+      pollIntervalMs: 30_000,
       maxStreamClients: 10,
     },
     refetch: async () => true,
@@ -257,7 +258,11 @@ describe("LiveFeed", () => {
     });
     // Ingest reads the summary after stored sales (summary-ticker.test.ts); the feed pushes it on.
     feed.onSummary(
-      await getSummary(store.db, { now: Date.parse("2025-11-10T12:00:10Z"), rateWindowMs: 300_000 }),
+      await getSummary(store.db, {
+        now: Date.parse("2025-11-10T12:00:10Z"),
+        rateWindowMs: 300_000,
+        pollIntervalMs: 30_000,
+      }),
     );
     expect(published.map((p) => p.event)).toEqual([
       "sale",

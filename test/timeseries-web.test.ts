@@ -143,6 +143,7 @@ describe("the built web app", () => {
         tickerLimit: 20,
         leaderboardLimit: 10,
         rateWindowMs: 300_000,
+        pollIntervalMs: 30_000,
         maxStreamClients: 10,
       },
       refetch: async () => true,

@@ -45,6 +45,7 @@ export function summaryRead(
   return cachedRead(ctx, reply, "summary", source ?? null, () => ({
     now: ctx.now(),
     rateWindowMs: ctx.config.rateWindowMs,
+    pollIntervalMs: ctx.config.pollIntervalMs,
     source,
   }));
 }

@@ -14,7 +14,13 @@ export interface AppContext {
   cache: ReadCache;
   config: Pick<
     Config,
-    "adminToken" | "corsOrigins" | "tickerLimit" | "leaderboardLimit" | "rateWindowMs" | "maxStreamClients"
+    | "adminToken"
+    | "corsOrigins"
+    | "tickerLimit"
+    | "leaderboardLimit"
+    | "rateWindowMs"
+    | "pollIntervalMs"
+    | "maxStreamClients"
   > &
     Partial<Pick<Config, "webhookSecret" | "wifiLightningAddress">>;
   now: () => number;

@@ -50,6 +50,9 @@ export const TimeseriesQuery = Type.Object({
 });
 export type TimeseriesQuery = Static<typeof TimeseriesQuery>;
 
+/** A merchant counts as not reporting once its polls have failed for longer than this many poll intervals. */
+export const NOT_REPORTING_AFTER_POLLS = 2;
+
 export const FiatVolume = Type.Object({ currency: Type.String(), amount: Type.Number() }, CLOSED);
 export type FiatVolume = Static<typeof FiatVolume>;
 
@@ -59,6 +62,12 @@ export type FiatVolume = Static<typeof FiatVolume>;
  * screen needs how many of them are actually reporting, and the `merchant` stream events only tell of
  * changes, never the state a screen finds on load: hence `reporting_merchants`. The rates' window is
  * the server's `RATE_WINDOW`, sent as `rate_window_seconds` so a screen can say what its rates cover.
+ *
+ * Freshness, so that a dead upstream is not mistaken for a quiet one: `last_polled_at` is the newest
+ * successful poll (what "Updated" on a screen means; a failed attempt never moves it), and
+ * `not_reporting_merchants` / `not_reporting_since` count the enabled merchants whose polls have failed
+ * and that have been silent for longer than NOT_REPORTING_AFTER_POLLS poll intervals. A summary is
+ * pushed at the end of every poll cycle as well as after stored sales, so these follow the clock.
  */
 export const Summary = Type.Object(
   {
@@ -74,6 +83,15 @@ export const Summary = Type.Object(
     volume_per_minute: Type.Number(),
     rate_window_seconds: Type.Number(),
     fiat_volume: Type.Array(FiatVolume),
+    /** The newest successful poll of an enabled merchant; absent before the first. */
+    last_polled_at: Type.Optional(Instant),
+    /** Enabled merchants failing and silent for longer than NOT_REPORTING_AFTER_POLLS poll intervals; absent when none. */
+    not_reporting_merchants: Type.Optional(Count),
+    /**
+     * With `not_reporting_merchants`: every one of them has been silent at least since then (the newest
+     * of their last successful polls, or when a merchant never polled successfully was added).
+     */
+    not_reporting_since: Type.Optional(Instant),
   },
   CLOSED,
 );

@@ -97,7 +97,12 @@ export async function openIngest(
   writer.db.writeHealth.onChange = storageReporter(log, events);
   const now = clock.now ?? Date.now;
   const summaries = new SummaryTicker({
-    read: () => getSummary(readDb, { now: now(), rateWindowMs: config.rateWindowMs }),
+    read: () =>
+      getSummary(readDb, {
+        now: now(),
+        rateWindowMs: config.rateWindowMs,
+        pollIntervalMs: config.pollIntervalMs,
+      }),
     emit: (summary) => events.onSummary?.(summary),
     log,
     now,
@@ -167,7 +172,12 @@ function buildPoller(
       if ((outcome.result?.storedCount ?? 0) > 0 || turned) summaries.poke();
       events.onOutcome?.(outcome);
     },
-    onCycleEnd: writer.optimize,
+    onCycleEnd: () => {
+      writer.optimize();
+      // Once a cycle even when nothing was stored: screens learn of the last successful poll, and of
+      // merchants that have now been silent for long enough to count as not reporting (contract/dashboard.ts).
+      summaries.poke();
+    },
     // Every merchant is still polled once per interval, but not all in the same instant.
     spreadFraction: POLL_SPREAD,
     ...clock,

@@ -20,7 +20,11 @@ async function start(everyMs: number) {
   ticker = new SummaryTicker({
     read: () => {
       reads++;
-      return getSummary(db, { now: Date.parse("2025-11-10T12:00:10Z"), rateWindowMs: 300_000 });
+      return getSummary(db, {
+        now: Date.parse("2025-11-10T12:00:10Z"),
+        rateWindowMs: 300_000,
+        pollIntervalMs: 30_000,
+      });
     },
     emit: (s) => emitted.push(s),
     everyMs,

@@ -1,5 +1,12 @@
 import { sql } from "kysely";
-import type { MerchantStanding, Metric, Summary, TickerRow } from "../contract/index.js";
+import {
+  type MerchantStanding,
+  type Metric,
+  NOT_REPORTING_AFTER_POLLS,
+  type Summary,
+  type TickerRow,
+} from "../contract/index.js";
+import { rfc3339 } from "../time/instant.js";
 import type { Db } from "./db.js";
 import { rankingColumns } from "./product-leaderboard.js";
 import { round2, toTickerRow } from "./shapes.js";
@@ -15,15 +22,23 @@ export { getProductLeaderboard } from "./product-leaderboard.js";
  */
 export async function getSummary(
   db: Db,
-  opts: { now: number; rateWindowMs: number; source?: Source },
+  opts: { now: number; rateWindowMs: number; pollIntervalMs: number; source?: Source },
 ): Promise<Summary> {
   const mine = ofSource(opts.source);
+  // Heard from last: a merchant that never polled successfully has been silent since it was added.
+  const heard = sql<number>`coalesce(last_polled_at, created_at)`;
+  const silent = sql<boolean>`enabled = 1 and last_error is not null and ${heard} < ${
+    opts.now - NOT_REPORTING_AFTER_POLLS * opts.pollIntervalMs
+  }`;
   const merchants = await db
     .selectFrom("merchants")
     .select((eb) => [
       eb.fn.countAll<number>().as("total"),
       eb.fn.coalesce(eb.fn.sum<number>("enabled"), eb.lit(0)).as("active"),
       sql<number>`coalesce(sum(case when enabled = 1 and last_error is null then 1 end), 0)`.as("reporting"),
+      sql<number | null>`max(case when enabled = 1 then last_polled_at end)`.as("lastPolled"),
+      sql<number>`coalesce(sum(case when ${silent} then 1 end), 0)`.as("silent"),
+      sql<number | null>`max(case when ${silent} then ${heard} end)`.as("silentSince"),
       sql<number>`coalesce(sum(case when ${mine} then total_transactions end), 0)`.as("transactions"),
       sql<number>`coalesce(sum(case when ${mine} then total_volume_sats end), 0)`.as("volume"),
     ])
@@ -58,6 +73,18 @@ export async function getSummary(
     volume_per_minute: round2(recent.volumeSats / minutes),
     rate_window_seconds: opts.rateWindowMs / 1000,
     fiat_volume: fiat.map((f) => ({ currency: f.currency, amount: round2(Number(f.amount)) })),
+    ...freshness(merchants),
+  };
+}
+
+/** The summary's optional freshness fields, each present only when it has a value. */
+function freshness(m: { lastPolled: number | null; silent: number; silentSince: number | null }) {
+  const silent = Number(m.silent);
+  return {
+    ...(m.lastPolled === null ? {} : { last_polled_at: rfc3339(Number(m.lastPolled)) }),
+    ...(silent === 0 || m.silentSince === null
+      ? {}
+      : { not_reporting_merchants: silent, not_reporting_since: rfc3339(Number(m.silentSince)) }),
   };
 }
 

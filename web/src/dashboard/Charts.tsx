@@ -1,7 +1,7 @@
 import { useId, useLayoutEffect, useRef, useState } from "react";
 import { formatCompact, formatInteger, formatRate } from "../format/number";
 import { formatClock } from "../format/time";
-import { axisTicks, chartGeometry, type SeriesPoint, seriesStats } from "./chart";
+import { chartGeometry, niceAxis, type SeriesPoint, seriesStats } from "./chart";
 
 export type ChartTone = "sats" | "tx";
 
@@ -99,11 +99,12 @@ export function TrendChart(props: TrendChartProps) {
   const values = props.points.map((p) => p.v);
   const plotW = VB_W - PAD_LEFT - 20;
   const plotH = VB_H - PAD_BOTTOM - PAD_TOP;
-  const g = chartGeometry(values, plotW, plotH);
+  const axis = niceAxis(Math.max(0, ...values));
+  const g = chartGeometry(values, plotW, plotH, axis.max);
   const stats = seriesStats(props.points);
   const nowValue = props.current?.value ?? stats.latest;
   const fmt = (n: number) => (props.tone === "sats" ? formatCompact(n) : formatRate(n));
-  const ticks = axisTicks(g.max, 4);
+  const { ticks } = axis;
   const first = props.points[0]?.t;
   const last = props.points[props.points.length - 1]?.t;
   const mid = first !== undefined && last !== undefined ? (first + last) / 2 : undefined;

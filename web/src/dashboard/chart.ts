@@ -23,14 +23,34 @@ export function perMinute(
   return ts.buckets.slice(0, -1).map((b) => ({ t: Date.parse(b.start), v: (Number(b[key]) || 0) * factor }));
 }
 
-/** Rounds up to 1, 2, 2.5 or 5 × 10^k so axis labels are round numbers. */
-export function niceCeil(value: number): number {
-  if (!(value > 0)) return 1;
-  const exp = 10 ** Math.floor(Math.log10(value));
-  for (const m of [1, 2, 2.5, 5, 10]) {
-    if (value <= m * exp * (1 + 1e-9)) return m * exp;
-  }
-  return 10 * exp;
+export interface AxisScale {
+  /** The axis maximum: a whole number of steps, at least the data maximum. */
+  max: number;
+  /** 0, step, 2 × step, … max. */
+  ticks: number[];
+}
+
+/**
+ * A value axis from 0 with about `count` steps of 1, 2 or 5 × 10^k, so that every label is a round
+ * number ("600K", "2M"): dividing a round maximum into four gave "625K" and "1.88M" (issue 16, 13).
+ */
+export function niceAxis(dataMax: number, count = 4): AxisScale {
+  const top = dataMax > 0 ? dataMax : 1;
+  const exp = 10 ** Math.floor(Math.log10(top / count));
+  // The 1-2-5 step whose number of steps is nearest `count`; of two as near, the tighter axis.
+  let best = { step: exp, steps: Math.ceil(top / exp), score: Number.POSITIVE_INFINITY };
+  for (const e of [exp / 10, exp, exp * 10])
+    for (const m of [1, 2, 5]) {
+      const step = m * e;
+      const steps = Math.max(1, Math.ceil(top / step - 1e-9));
+      const score = Math.abs(steps - count);
+      if (score < best.score || (score === best.score && steps * step < best.steps * best.step))
+        best = { step, steps, score };
+    }
+  const { step, steps } = best;
+  // Multiplied, not added up, so that 0.1 + 0.2 never shows up as 0.30000000000000004.
+  const ticks = Array.from({ length: steps + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  return { max: ticks[steps] as number, ticks };
 }
 
 export interface ChartGeometry {
@@ -48,7 +68,7 @@ export interface ChartGeometry {
  * `max` defaults to a round number above the data so the line never touches the top.
  */
 export function chartGeometry(values: number[], width: number, height: number, max?: number): ChartGeometry {
-  const top = max ?? niceCeil(Math.max(0, ...values));
+  const top = max ?? niceAxis(Math.max(0, ...values)).max;
   if (values.length === 0) return { line: "", area: "", max: top, points: [] };
   const step = values.length > 1 ? width / (values.length - 1) : 0;
   const points = values.map((v, i) => ({
@@ -64,11 +84,6 @@ export function chartGeometry(values: number[], width: number, height: number, m
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
-}
-
-/** `count` + 1 evenly spaced axis values from 0 to max. */
-export function axisTicks(max: number, count = 4): number[] {
-  return Array.from({ length: count + 1 }, (_, i) => (max * i) / count);
 }
 
 export function seriesStats(points: SeriesPoint[]): { peak: number; average: number; latest: number } {

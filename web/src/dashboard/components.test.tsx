@@ -7,6 +7,7 @@ import { CelebrationOverlay } from "../celebrations/CelebrationOverlay";
 import type { Celebration } from "../celebrations/queue";
 import { initialLiveState, type LiveState } from "../live/state";
 import { byTestId, one } from "../testing/markup";
+import { TrendChart } from "./Charts";
 import { kpiTiles } from "./KpiTiles";
 import { Leaderboard, merchantRows, productRows } from "./Leaderboard";
 import { ConnectionStatus, StaleBanner } from "./Status";
@@ -285,5 +286,27 @@ describe("connection status", () => {
     );
     expect(one(html, "stale-banner").role).toBe("status");
     expect(html).toContain("showing data from 60s ago");
+  });
+});
+
+describe("trend chart axis", () => {
+  it("labels the value axis with round numbers (1-2-5 steps), not 625K and 1.88M", () => {
+    const t0 = Date.parse("2025-11-10T14:00:00Z");
+    const points = [1_200_000, 2_300_000, 1_900_000].map((v, i) => ({ t: t0 + i * 60_000, v }));
+    const html = renderToStaticMarkup(
+      <TrendChart
+        testId="trend-volume"
+        title="Sats per minute"
+        unit="sats/min"
+        points={points}
+        tone="sats"
+        headingId="h"
+        windowLabel="60 min"
+      />,
+    );
+    const labels = [...html.matchAll(/<g class="trend__grid">.*?<text[^>]*>([^<]*)<\/text>/g)].map(
+      (m) => m[1],
+    );
+    expect(labels).toEqual(["0", "500K", "1M", "1.5M", "2M", "2.5M"]);
   });
 });

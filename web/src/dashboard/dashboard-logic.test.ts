@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { formatCompact } from "../format/number";
 import { easeOutCubic, tweenAt } from "../motion/tween";
-import { axisTicks, chartGeometry, niceCeil, perMinute, seriesStats } from "./chart";
+import { chartGeometry, niceAxis, perMinute, seriesStats } from "./chart";
 import {
   DEFAULT_SETTINGS,
   parseRotate,
@@ -130,14 +131,34 @@ describe("chart geometry", () => {
     expect(perMinute({ ...ts, buckets: ts.buckets.slice(0, 1) }, "transactions")).toEqual([]);
   });
 
-  it("rounds axis maxima up to round numbers", () => {
-    expect(niceCeil(0)).toBe(1);
-    expect(niceCeil(7)).toBe(10);
-    expect(niceCeil(1.8)).toBe(2);
-    expect(niceCeil(2.2)).toBe(2.5);
-    expect(niceCeil(4100)).toBe(5000);
-    expect(niceCeil(100)).toBe(100);
-    expect(axisTicks(100, 4)).toEqual([0, 25, 50, 75, 100]);
+  it("steps the value axis by 1, 2 or 5 × 10^k, so every label is a round number", () => {
+    expect(niceAxis(100)).toEqual({ max: 100, ticks: [0, 20, 40, 60, 80, 100] });
+    expect(niceAxis(7).ticks).toEqual([0, 2, 4, 6, 8]);
+    expect(niceAxis(1.8).ticks).toEqual([0, 0.5, 1, 1.5, 2]);
+    expect(niceAxis(0.3).ticks).toEqual([0, 0.1, 0.2, 0.3]);
+    expect(niceAxis(4100).ticks).toEqual([0, 1000, 2000, 3000, 4000, 5000]);
+    expect(niceAxis(0)).toEqual({ max: 1, ticks: [0, 0.2, 0.4, 0.6, 0.8, 1] });
+    // A 2.5M maximum cut in four read 625K and 1.88M.
+    expect(niceAxis(2_300_000).ticks.map(formatCompact)).toEqual(["0", "500K", "1M", "1.5M", "2M", "2.5M"]);
+    expect(niceAxis(1_700_000).ticks.map(formatCompact)).toEqual(["0", "500K", "1M", "1.5M", "2M"]);
+    expect(niceAxis(560_000).ticks.map(formatCompact)).toEqual(["0", "200K", "400K", "600K"]);
+    expect(niceAxis(2_400_000, 6).ticks.map(formatCompact)).toEqual([
+      "0",
+      "500K",
+      "1M",
+      "1.5M",
+      "2M",
+      "2.5M",
+    ]);
+    expect(niceAxis(1_150_000).ticks.map(formatCompact)).toEqual(["0", "500K", "1M", "1.5M"]);
+    for (const max of [3, 17, 999, 1234, 625_000, 1_875_000, 9_999_999]) {
+      const { ticks } = niceAxis(max);
+      expect(ticks.at(-1)).toBeGreaterThanOrEqual(max);
+      expect(ticks.length).toBeGreaterThanOrEqual(3);
+      expect(ticks.length).toBeLessThanOrEqual(9);
+      const step = (ticks[1] ?? 0) / 10 ** Math.floor(Math.log10(ticks[1] ?? 1));
+      expect([1, 2, 5]).toContain(Math.round(step * 1e9) / 1e9);
+    }
   });
 
   it("maps values into the box, zero at the bottom", () => {

@@ -142,11 +142,42 @@ describe("LiveClient: stream", () => {
     expect(FakeEventSource.instances).toHaveLength(1);
     expect(FakeEventSource.last().url).toBe("/v1/stream");
     expect(client.getState().status).toBe("connecting");
+    FakeEventSource.last().open();
+    expect(client.getState().status).toBe("live");
     await vi.advanceTimersByTimeAsync(0);
     expect(client.getState().summary?.total_transactions).toBe(1);
     expect(client.getState().ticker.map((r) => r.sale_id)).toEqual([2, 1]);
+    client.stop();
+  });
+
+  it("fetches summary, ticker and triggers once on load, when the stream opens", async () => {
+    const { api, client } = setup();
+    client.start();
+    await vi.advanceTimersByTimeAsync(0);
     FakeEventSource.last().open();
-    expect(client.getState().status).toBe("live");
+    await vi.advanceTimersByTimeAsync(0);
+    // Also when the stream opens while the first answers are still on their way.
+    const slow = setup();
+    slow.client.start();
+    FakeEventSource.last().open();
+    await vi.advanceTimersByTimeAsync(0);
+    for (const a of [api, slow.api]) {
+      expect(a.summary).toHaveBeenCalledTimes(1);
+      expect(a.ticker).toHaveBeenCalledTimes(1);
+      expect(a.triggers).toHaveBeenCalledTimes(1);
+    }
+    expect(slow.client.getState().summary?.total_transactions).toBe(1);
+    client.stop();
+    slow.client.stop();
+  });
+
+  it("shows the data of a stream refused from the start", async () => {
+    const { api, client } = setup();
+    client.start();
+    FakeEventSource.last().failClosed();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(api.summary).toHaveBeenCalledTimes(1);
+    expect(client.getState().summary?.total_transactions).toBe(1);
     client.stop();
   });
 

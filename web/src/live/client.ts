@@ -49,6 +49,8 @@ export class LiveClient {
   private running = false;
   private inflight: Promise<void> | null = null;
   private refetchAgain = false;
+  /** Whether a REST snapshot was ever asked for (on load it waits for the stream to open). */
+  private fetched = false;
   /** When the current stream was last heard from (opened, or any event), and how often it pings. */
   private heardAt = 0;
   private heartbeatMs = DEFAULT_HEARTBEAT_MS;
@@ -88,7 +90,9 @@ export class LiveClient {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.refetch();
+    // With a stream, the snapshot is fetched when it opens (handleOpen), not now as well: fetched after
+    // the server has attached the stream, it misses nothing published in between, and each of summary,
+    // ticker and triggers is asked for once on load instead of twice (issue 16, 13).
     if (this.Ctor) this.openStream();
     else this.startPolling();
     this.watchdog = setInterval(() => this.checkSilence(), 1000);
@@ -106,6 +110,7 @@ export class LiveClient {
 
   /** Refetches summary, ticker and milestone triggers over REST. Concurrent calls coalesce. */
   refetch(): Promise<void> {
+    this.fetched = true;
     if (this.inflight) {
       this.refetchAgain = true;
       return this.inflight;
@@ -162,6 +167,8 @@ export class LiveClient {
 
   private handleError(source: EventSourceLike): void {
     if (source !== this.source) return;
+    // A stream refused from the start (too many screens, a proxy): the data is shown meanwhile.
+    if (!this.fetched) void this.refetch();
     if (this.polling) {
       // A retry while polling failed: drop it and try again later.
       this.closeSource();

@@ -38,7 +38,7 @@ export function AttendeePage({ api, settings }: { api: PublicApi; settings: Dash
             <h1 className="brand__event" data-testid="event-name">
               {settings.event}
             </h1>
-            <LastUpdated state={state} />
+            <LastUpdated state={state} now={now} />
           </div>
         </div>
         <ConnectionStatus state={state} compact />

@@ -47,7 +47,7 @@ export function VenueHeader({
           <time className="clock" data-testid="clock" dateTime={new Date(now).toISOString()}>
             {formatClock(now)}
           </time>
-          <LastUpdated state={state} />
+          <LastUpdated state={state} now={now} />
         </div>
       </div>
     </header>

@@ -1,4 +1,5 @@
 import { formatClock } from "../format/time";
+import { dataUpdatedAt, lastSaleText, notReporting } from "../live/freshness";
 import { connectionBanner, type LiveState, type ConnectionStatus as Status } from "../live/state";
 
 const LABELS: Record<Status, string> = {
@@ -37,10 +38,13 @@ export function ConnectionStatus({ state, compact = false }: { state: LiveState;
   );
 }
 
-/** The small banner that makes frozen data obvious. */
+/**
+ * The small banner that makes frozen data obvious: the connection's trouble first (nothing newer can
+ * arrive), else most merchants not reporting (the server is fine, the point of sale is not).
+ */
 export function StaleBanner({ state, now }: { state: LiveState; now: number }) {
   const banner = connectionBanner(state, now);
-  if (!banner) return null;
+  if (!banner) return <NotReportingNotice state={state} />;
   return (
     <div className={`stale-banner stale-banner--${banner.kind}`} role="status" data-testid="stale-banner">
       <span className="stale-banner__icon" aria-hidden="true">
@@ -51,10 +55,45 @@ export function StaleBanner({ state, now }: { state: LiveState; now: number }) {
   );
 }
 
-export function LastUpdated({ state }: { state: LiveState }) {
+function NotReportingNotice({ state }: { state: LiveState }) {
+  const notice = notReporting(state.summary);
+  if (!notice) return null;
   return (
-    <p className="last-updated" data-testid="last-updated" data-fresh-at={state.freshAt ?? ""}>
-      {state.freshAt === null ? "Waiting for data" : `Updated ${formatClock(state.freshAt, true)}`}
+    <div
+      className="stale-banner stale-banner--upstream"
+      role="status"
+      data-testid="not-reporting"
+      data-missing={notice.missing}
+      data-since={new Date(notice.since).toISOString()}
+    >
+      <span className="stale-banner__icon" aria-hidden="true">
+        !
+      </span>
+      {notice.text}
+    </div>
+  );
+}
+
+/**
+ * "Updated 14:02:05 · last sale 3m ago": when the data last changed or was confirmed by a successful
+ * poll (not when the screen last heard from the server: a screen hears every failed poll cycle too).
+ */
+export function LastUpdated({ state, now }: { state: LiveState; now: number }) {
+  const at = state.summary ? dataUpdatedAt(state.summary, state.ticker) : null;
+  const sale = lastSaleText(state.ticker, now);
+  return (
+    <p className="last-updated" data-testid="last-updated" data-updated-at={at ?? ""}>
+      {state.summary === null
+        ? "Waiting for data"
+        : at === null
+          ? "No data yet"
+          : `Updated ${formatClock(at, true)}`}
+      {sale ? (
+        <span data-testid="last-sale">
+          <span aria-hidden="true"> · </span>
+          {sale}
+        </span>
+      ) : null}
     </p>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef } from "react";
 import { formatInteger } from "../format/number";
 import { formatClock } from "../format/time";
 import { runConfetti } from "./confetti";
-import { type Celebration, milestoneValue } from "./queue";
+import { type Celebration, milestoneValue, nameStatesValue } from "./queue";
 
 export interface CelebrationOverlayProps {
   celebration: Celebration | null;
@@ -40,7 +40,7 @@ export function CelebrationOverlay({
 
   if (!celebration) return null;
   const t = celebration.trigger;
-  const { value, unit } = milestoneValue(t);
+
   return (
     <div
       className={`celebration celebration--${celebration.motion}`}
@@ -65,20 +65,7 @@ export function CelebrationOverlay({
           </span>
           Milestone reached
         </p>
-        <h2 className="celebration__name" id="celebration-name">
-          {t.name}
-        </h2>
-        <p className="celebration__value" data-testid="celebration-value" data-value={value}>
-          {formatInteger(value)}
-          <span className="celebration__unit"> {unit}</span>
-        </p>
-        <p className="celebration__detail" id="celebration-detail">
-          at <time dateTime={t.triggered_at}>{formatClock(t.triggered_at, true)}</time>
-          <span aria-hidden="true"> · </span>
-          {formatInteger(t.total_transactions)} transactions
-          <span aria-hidden="true"> · </span>
-          {formatInteger(t.total_volume_sats)} sats in total
-        </p>
+        <Headline trigger={t} />
         {waiting > 0 ? (
           <p className="celebration__more">
             +{waiting} more milestone{waiting > 1 ? "s" : ""}
@@ -101,5 +88,48 @@ export function CelebrationOverlay({
         </button>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * The name, the number and the time. The number once (issue 16, 13): as the name's own words when it
+ * states it, else beneath the name; the totals line then gives only the other total, the one the
+ * milestone does not count.
+ */
+function Headline({ trigger: t }: { trigger: Celebration["trigger"] }) {
+  const { value, unit } = milestoneValue(t);
+  const named = nameStatesValue(t.name, value);
+  const otherTotal =
+    t.type === "volume"
+      ? `${formatInteger(t.total_transactions)} transactions`
+      : `${formatInteger(t.total_volume_sats)} sats`;
+  return (
+    <>
+      {named ? (
+        <h2
+          className="celebration__value celebration__value--named"
+          id="celebration-name"
+          data-testid="celebration-value"
+          data-value={value}
+        >
+          {t.name}
+        </h2>
+      ) : (
+        <>
+          <h2 className="celebration__name" id="celebration-name">
+            {t.name}
+          </h2>
+          <p className="celebration__value" data-testid="celebration-value" data-value={value}>
+            {formatInteger(value)}
+            <span className="celebration__unit"> {unit}</span>
+          </p>
+        </>
+      )}
+      <p className="celebration__detail" id="celebration-detail">
+        at <time dateTime={t.triggered_at}>{formatClock(t.triggered_at, true)}</time>
+        <span aria-hidden="true"> · </span>
+        {otherTotal} in total
+      </p>
+    </>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MilestoneTrigger } from "../api/types";
-import { CelebrationQueue, milestoneValue } from "./queue";
+import { CelebrationQueue, milestoneValue, nameStatesValue } from "./queue";
 
 const trigger = (id: number, type: "volume" | "transactions" = "volume"): MilestoneTrigger => ({
   id,
@@ -103,5 +103,20 @@ describe("milestoneValue", () => {
       value: 10_000,
       unit: "transactions",
     });
+  });
+});
+
+describe("nameStatesValue", () => {
+  it("finds the threshold however the name writes it", () => {
+    expect(nameStatesValue("1,000 sales", 1000)).toBe(true);
+    expect(nameStatesValue("1000 sales", 1000)).toBe(true);
+    expect(nameStatesValue("10 000 coffees", 10_000)).toBe(true);
+    expect(nameStatesValue("1M sats!", 1_000_000)).toBe(true);
+    expect(nameStatesValue("2.5k sales", 2500)).toBe(true);
+    expect(nameStatesValue("Sale 10000", 1000)).toBe(false);
+    expect(nameStatesValue("Doors rush", 1000)).toBe(false);
+    expect(nameStatesValue("5 minutes to 1000", 1000)).toBe(true);
+    expect(nameStatesValue("1 more", 1_000_000)).toBe(false);
+    expect(nameStatesValue("1 mile", 1_000_000)).toBe(false);
   });
 });

@@ -111,3 +111,20 @@ export function milestoneValue(trigger: Pick<MilestoneTrigger, "type" | "thresho
     unit: trigger.type === "volume" ? "sats" : trigger.threshold === 1 ? "transaction" : "transactions",
   };
 }
+
+const SCALE: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9 };
+
+/**
+ * Whether a milestone's name already states its threshold ("1,000 sales", "1M sats", "10 000 coffees"
+ * for 1000, 1,000,000 and 10,000): the overlay then shows the name as its headline instead of
+ * repeating the number beneath it.
+ */
+export function nameStatesValue(name: string, value: number): boolean {
+  const numbers = /(\d+(?:[.,\u00a0\u202f ]\d+)*)\s*([kmb](?![a-z]))?/gi;
+  for (const m of name.matchAll(numbers)) {
+    const digits = (m[1] ?? "").replace(/[,\u00a0\u202f ]/g, "");
+    const n = Number(digits) * (SCALE[(m[2] ?? "").toLowerCase()] ?? 1);
+    if (Math.abs(n - value) < 1e-6) return true;
+  }
+  return false;
+}

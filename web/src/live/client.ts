@@ -49,8 +49,7 @@ export class LiveClient {
   private running = false;
   private inflight: Promise<void> | null = null;
   private refetchAgain = false;
-  /** Whether a REST snapshot was ever asked for (on load it waits for the stream to open). */
-  private fetched = false;
+  private fetched = false; // a REST snapshot was asked for (on load it waits for the stream to open)
   /** When the current stream was last heard from (opened, or any event), and how often it pings. */
   private heardAt = 0;
   private heartbeatMs = DEFAULT_HEARTBEAT_MS;
@@ -90,9 +89,8 @@ export class LiveClient {
   start(): void {
     if (this.running) return;
     this.running = true;
-    // With a stream, the snapshot is fetched when it opens (handleOpen), not now as well: fetched after
-    // the server has attached the stream, it misses nothing published in between, and each of summary,
-    // ticker and triggers is asked for once on load instead of twice (issue 16, 13).
+    // With a stream, the snapshot is fetched once it opens (handleOpen), not now too: once on load, not
+    // twice (issue 16, 13), and after the stream is attached, so nothing published in between is missed.
     if (this.Ctor) this.openStream();
     else this.startPolling();
     this.watchdog = setInterval(() => this.checkSilence(), 1000);

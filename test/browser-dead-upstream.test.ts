@@ -140,6 +140,22 @@ describe("browser: the venue screen and a dead upstream", () => {
     expect(await page.getByTestId("last-sale").isVisible()).toBe(true);
     await page.screenshot({ path: resolve(ARTIFACTS, "venue-dead-upstream.png") });
 
+    // The attendee page, opened now, says the same from its first load, inside a 360 px phone screen.
+    const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await phone.goto(`${server.url}/?mode=attendee`);
+    const phoneNotice = phone.getByTestId("not-reporting");
+    await phoneNotice.waitFor({ state: "visible", timeout: 20_000 });
+    expect(await phoneNotice.textContent()).toContain("20 of 20 merchants not reporting since");
+    const box = await phoneNotice.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 360).toBe(true);
+    expect(Number(await phone.getByTestId("last-updated").getAttribute("data-updated-at"))).toBe(frozen);
+    // "Updated … · last sale … ago" wraps rather than running under the status pill.
+    const updatedBox = await phone.getByTestId("last-sale").boundingBox();
+    const pill = await phone.getByTestId("connection-status").boundingBox();
+    expect(updatedBox && pill && updatedBox.x + updatedBox.width <= pill.x).toBe(true);
+    await phone.screenshot({ path: resolve(ARTIFACTS, "attendee-dead-upstream.png") });
+    await phone.close();
+
     process.kill(mock.pid as number, "SIGCONT");
     await notice.waitFor({ state: "detached", timeout: 60_000 });
     await expect.poll(() => updatedAt(page), { timeout: 30_000 }).toBeGreaterThan(frozen);

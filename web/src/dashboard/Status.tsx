@@ -83,16 +83,20 @@ export function LastUpdated({ state, now }: { state: LiveState; now: number }) {
   const sale = lastSaleText(state.ticker, now);
   return (
     <p className="last-updated" data-testid="last-updated" data-updated-at={at ?? ""}>
-      {state.summary === null
-        ? "Waiting for data"
-        : at === null
-          ? "No data yet"
-          : `Updated ${formatClock(at, true)}`}
+      <span className="last-updated__part">
+        {state.summary === null
+          ? "Waiting for data"
+          : at === null
+            ? "No data yet"
+            : `Updated ${formatClock(at, true)}`}
+      </span>
       {sale ? (
-        <span data-testid="last-sale">
+        <>
           <span aria-hidden="true"> · </span>
-          {sale}
-        </span>
+          <span className="last-updated__part" data-testid="last-sale">
+            {sale}
+          </span>
+        </>
       ) : null}
     </p>
   );

@@ -106,13 +106,17 @@ const ok = async (url: string, headers: Record<string, string> = {}) => {
   return res.body as never;
 };
 
-/** The merchant and product counts (and the rates' window) every filtered summary keeps: everyone's. */
+/**
+ * The merchant and product counts (and the rates' window, and the last successful poll) every filtered
+ * summary keeps: everyone's.
+ */
 const COUNTS = {
   active_merchants: 2,
   reporting_merchants: 2,
   total_merchants: 3,
   unique_products: 3,
   rate_window_seconds: 300,
+  last_polled_at: "2025-11-10T15:30:30Z",
 };
 
 describe("source filter on the summary", () => {

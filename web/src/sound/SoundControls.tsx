@@ -4,6 +4,25 @@ import type { Celebration } from "../celebrations/queue";
 import { saleKey } from "../live/state";
 import type { Sound } from "./useSound";
 
+/** A speaker, with waves when on and a cross when off: drawn, since no emoji font is shipped. */
+function SpeakerIcon({ on }: { on: boolean }) {
+  return (
+    <svg className="sound-icon" viewBox="0 0 24 24" width="1.1em" height="1.1em" aria-hidden="true">
+      <path d="M4 9h4l5-4v14l-5-4H4z" fill="currentColor" />
+      {on ? (
+        <path
+          d="M16 8.5a5 5 0 0 1 0 7M18.5 6a8.5 8.5 0 0 1 0 12"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+        />
+      ) : (
+        <path d="M16 9l6 6M22 9l-6 6" fill="none" stroke="currentColor" strokeWidth="2" />
+      )}
+    </svg>
+  );
+}
+
 /** The screen's one sound switch (in its controls); `sound=1` in the URL sets it too. */
 export function SoundToggle({ on, onChange }: { on: boolean; onChange: (on: boolean) => void }) {
   return (
@@ -15,7 +34,7 @@ export function SoundToggle({ on, onChange }: { on: boolean; onChange: (on: bool
       data-testid="sound-toggle"
       title={on ? "Turn sound off" : "Play a tone on each sale and milestone"}
     >
-      <span aria-hidden="true">{on ? "🔊" : "🔇"}</span> Sound {on ? "on" : "off"}
+      <SpeakerIcon on={on} /> Sound {on ? "on" : "off"}
     </button>
   );
 }
@@ -28,9 +47,7 @@ export function SoundPrompt({ sound }: { sound: Sound }) {
   if (sound.state !== "suspended") return null;
   return (
     <button type="button" className="sound-prompt" onClick={sound.unlock} data-testid="sound-prompt">
-      <span className="sound-prompt__icon" aria-hidden="true">
-        🔈
-      </span>
+      <SpeakerIcon on={false} />
       Click to enable sound
     </button>
   );

@@ -115,7 +115,7 @@ describe("ingest thread", () => {
     }
     expect(
       (await t.store.read("summary", { now: NOW, rateWindowMs: 60_000, pollIntervalMs: 30_000 }))
-        .total_transactions,
+        ?.total_transactions,
     ).toBe(8);
   });
 
@@ -142,7 +142,7 @@ describe("ingest thread", () => {
     );
     expect(outcomes[1]).toMatchObject({ kind: "ok", result: { storedCount: 2 } });
     const summary = await t.store.read("summary", { now: NOW, rateWindowMs: 60_000, pollIntervalMs: 30_000 });
-    expect(summary.total_transactions).toBe(5);
+    expect(summary?.total_transactions).toBe(5);
     const rows = await store.db.selectFrom("transactions").select("sale_id").execute();
     expect(rows.map((r) => r.sale_id).sort()).toEqual([1, 2, 3, 4, 5]);
   });
@@ -174,7 +174,7 @@ describe("ingest thread", () => {
     const { thread: t, outcomes } = await start();
     const count = async () =>
       (await t.store.read("summary", { now: NOW, rateWindowMs: 60_000, pollIntervalMs: 30_000 }))
-        .total_transactions;
+        ?.total_transactions ?? -1;
     t.startPolling();
     const seen = new Set<number>();
     while (outcomes.length === 0) seen.add(await count());

@@ -61,7 +61,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; playlist:
     admin.get(
       "/v1/admin/summary",
       { schema: { querystring: S.SummaryQuery, response: { 200: S.Summary, ...errors } } },
-      (req, reply) => summaryRead(ctx, reply, req.query.source),
+      (req, reply) => summaryRead(ctx, reply, req.query.source, req.query.merchant_id),
     );
 
     admin.get(

@@ -1,6 +1,7 @@
 import type { FastifyReply } from "fastify";
 import type { ReadArgs, ReadName } from "../store/access.js";
 import type { AppContext } from "./context.js";
+import { notFound } from "./errors.js";
 import { sourceFilter } from "./params.js";
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -13,6 +14,9 @@ const JSON_TYPE = "application/json; charset=utf-8";
  *
  * The cached answer is the response body itself, serialised once by the route's response schema:
  * every screen asks for the same few queries, so serialising per request would be most of the work.
+ *
+ * A read answering null (a merchant filter naming no merchant) is a 404 saying `missing`; that answer
+ * is cached like any other, and an operator adding the merchant clears it (invalidateNow).
  */
 export function cachedRead<N extends ReadName>(
   ctx: Pick<AppContext, "store" | "cache">,
@@ -20,12 +24,16 @@ export function cachedRead<N extends ReadName>(
   name: N,
   params: unknown,
   args: () => ReadArgs<N>,
+  missing = "not found",
 ): Promise<void> | undefined {
   const key = `${name} ${JSON.stringify(params)}`;
   const compute = () =>
-    ctx.store.read(name, args()).then((value) => Buffer.from(reply.serialize(value) as string));
+    ctx.store
+      .read(name, args())
+      .then((value) => (value === null ? null : Buffer.from(reply.serialize(value) as string)));
   // A Buffer with a JSON type is sent as it is, not serialised again; its length is known.
-  const send = (body: Buffer): void => {
+  const send = (body: Buffer | null): void => {
+    if (body === null) throw notFound(missing);
     reply.type(JSON_TYPE).send(body);
   };
   const body = ctx.cache.get(key, compute);
@@ -35,17 +43,29 @@ export function cachedRead<N extends ReadName>(
   return undefined;
 }
 
-/** The summary, public and admin alike: one cached query per source filter, shared by both routes. */
+/**
+ * The summary, public and admin alike: one cached query per source and merchant filter, shared by both
+ * routes. Without a merchant the key is the source's alone, as before the merchant filter.
+ */
 export function summaryRead(
   ctx: Pick<AppContext, "store" | "cache" | "now" | "config">,
   reply: FastifyReply,
   rawSource: string | undefined,
+  merchantId?: string,
 ): Promise<void> | undefined {
   const source = sourceFilter(rawSource);
-  return cachedRead(ctx, reply, "summary", source ?? null, () => ({
+  const params = merchantId === undefined ? (source ?? null) : [source ?? null, merchantId];
+  const read = () => ({
     now: ctx.now(),
     rateWindowMs: ctx.config.rateWindowMs,
     pollIntervalMs: ctx.config.pollIntervalMs,
     source,
-  }));
+    merchantId,
+  });
+  return cachedRead(ctx, reply, "summary", params, read, unknownMerchant(merchantId));
+}
+
+/** The 404 of a merchant filter naming no merchant. */
+export function unknownMerchant(merchantId: string | undefined): string {
+  return `unknown merchant ${JSON.stringify(merchantId ?? "")}`;
 }

@@ -4,7 +4,7 @@ import { Type } from "typebox";
 import * as S from "../contract/index.js";
 import type { ReadArgs, ReadName } from "../store/access.js";
 import { rfc3339 } from "../time/instant.js";
-import { cachedRead, summaryRead } from "./cached-read.js";
+import { cachedRead, summaryRead, unknownMerchant } from "./cached-read.js";
 import type { AppContext } from "./context.js";
 import { badRequest } from "./errors.js";
 import { parseBucket, parseSince, rejectNonFiniteNumbers, sourceFilter, windowStart } from "./params.js";
@@ -16,13 +16,20 @@ const MAX_BUCKETS = 1440;
 /**
  * Read-only endpoints for dashboards: thin, one cached read each (see cachedRead). Parameters are
  * validated here, before the cache. `source` filters the sales every read counts (not the summary's
- * merchant and product counts); all, empty and absent are one query, every source's.
+ * merchant and product counts); all, empty and absent are one query, every source's. `merchant_id`
+ * (summary, ticker, product leaderboard, timeseries) keeps one merchant's figures, for its booth screen;
+ * absent, the cache keys are what they were without it.
  */
 export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { config, now } = ctx;
-  const read = <N extends ReadName>(reply: FastifyReply, name: N, params: unknown, args: () => ReadArgs<N>) =>
-    cachedRead(ctx, reply, name, params, args);
-  const errors = { 400: S.ErrorBody };
+  const read = <N extends ReadName>(
+    reply: FastifyReply,
+    name: N,
+    params: unknown,
+    args: () => ReadArgs<N>,
+    merchantId?: string,
+  ) => cachedRead(ctx, reply, name, params, args, unknownMerchant(merchantId));
+  const errors = { 400: S.ErrorBody, 404: S.ErrorBody };
   app.addHook("preHandler", rejectNonFiniteNumbers);
 
   app.get("/v1/health", { schema: { response: { 200: S.Health } } }, async (): Promise<S.Health> => {
@@ -36,16 +43,17 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     "/v1/summary",
     { schema: { querystring: S.SummaryQuery, response: { 200: S.Summary, ...errors } } },
-    (req, reply) => summaryRead(ctx, reply, req.query.source),
+    (req, reply) => summaryRead(ctx, reply, req.query.source, req.query.merchant_id),
   );
 
   app.get(
     "/v1/ticker",
     { schema: { querystring: S.TickerQuery, response: { 200: Type.Array(S.TickerRow), ...errors } } },
     (req, reply) => {
-      const limit = req.query.limit ?? config.tickerLimit;
+      const { limit = config.tickerLimit, merchant_id: merchantId } = req.query;
       const source = sourceFilter(req.query.source);
-      return read(reply, "ticker", [limit, source ?? null], () => ({ limit, source }));
+      const params = merchantId === undefined ? [limit, source ?? null] : [limit, source ?? null, merchantId];
+      return read(reply, "ticker", params, () => ({ limit, source, merchantId }), merchantId);
     },
   );
 
@@ -82,12 +90,16 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       const { window = "all", metric = "transactions", limit = config.leaderboardLimit } = req.query;
       windowStart(window, null, now());
       const source = sourceFilter(req.query.source);
-      return read(reply, "productLeaderboard", [window, metric, limit, source ?? null], () => ({
+      const merchantId = req.query.merchant_id;
+      const params = [
+        window,
         metric,
-        sinceMs: windowStart(window, null, now()),
         limit,
-        source,
-      }));
+        source ?? null,
+        ...(merchantId === undefined ? [] : [merchantId]),
+      ];
+      const args = () => ({ metric, sinceMs: windowStart(window, null, now()), limit, source, merchantId });
+      return read(reply, "productLeaderboard", params, args, merchantId);
     },
   );
 
@@ -104,6 +116,12 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         limit,
       }));
     },
+  );
+
+  app.get(
+    "/v1/milestones/upcoming",
+    { schema: { response: { 200: Type.Array(S.UpcomingMilestone) } } },
+    (_req, reply) => read(reply, "upcomingMilestones", null, () => ({})),
   );
 
   app.get(

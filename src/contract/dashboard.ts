@@ -22,11 +22,23 @@ export const SourceFilter = Type.String({
   pattern: "^[a-z0-9_-]{0,32}$",
   description: "all (default), pwf, wifi, …",
 });
-export const SummaryQuery = Type.Object({ source: Type.Optional(SourceFilter) });
+/**
+ * `merchant_id`: only that merchant's figures (a booth screen); the pattern is the merchant id's, so a
+ * malformed one is a 400 and one no merchant has is a 404. Absent: every merchant's, as before.
+ */
+export const MerchantFilter = Type.String({ pattern: MERCHANT_ID_PATTERN, description: "e.g. 173" });
+export const SummaryQuery = Type.Object({
+  source: Type.Optional(SourceFilter),
+  merchant_id: Type.Optional(MerchantFilter),
+});
 export type SummaryQuery = Static<typeof SummaryQuery>;
 export const LimitQuery = Type.Object({ limit: Type.Optional(Limit) });
 export type LimitQuery = Static<typeof LimitQuery>;
-export const TickerQuery = Type.Object({ limit: Type.Optional(Limit), source: Type.Optional(SourceFilter) });
+export const TickerQuery = Type.Object({
+  limit: Type.Optional(Limit),
+  source: Type.Optional(SourceFilter),
+  merchant_id: Type.Optional(MerchantFilter),
+});
 export type TickerQuery = Static<typeof TickerQuery>;
 export const MerchantLeaderboardQuery = Type.Object({
   metric: Type.Optional(Metric),
@@ -35,7 +47,10 @@ export const MerchantLeaderboardQuery = Type.Object({
   source: Type.Optional(SourceFilter),
 });
 export type MerchantLeaderboardQuery = Static<typeof MerchantLeaderboardQuery>;
-export const ProductLeaderboardQuery = MerchantLeaderboardQuery;
+export const ProductLeaderboardQuery = Type.Object({
+  ...MerchantLeaderboardQuery.properties,
+  merchant_id: Type.Optional(MerchantFilter),
+});
 export type ProductLeaderboardQuery = Static<typeof ProductLeaderboardQuery>;
 export const TriggersQuery = Type.Object({
   since: Type.Optional(Type.String({ description: "RFC 3339; default 24 h ago" })),
@@ -45,7 +60,7 @@ export type TriggersQuery = Static<typeof TriggersQuery>;
 export const TimeseriesQuery = Type.Object({
   window: Type.Optional(Type.String({ description: "Go duration, default 60m" })),
   bucket: Type.Optional(Type.String({ description: "Go duration, default 1m" })),
-  merchant_id: Type.Optional(Type.String({ pattern: MERCHANT_ID_PATTERN })),
+  merchant_id: Type.Optional(MerchantFilter),
   source: Type.Optional(SourceFilter),
 });
 export type TimeseriesQuery = Static<typeof TimeseriesQuery>;
@@ -153,6 +168,16 @@ export const MilestoneTrigger = Type.Object(
   CLOSED,
 );
 export type MilestoneTrigger = Static<typeof MilestoneTrigger>;
+
+/**
+ * A milestone still to come (enabled, not fired yet), as a public screen shows its progress towards
+ * it: no timestamps or enabled flag, which are the operator's business.
+ */
+export const UpcomingMilestone = Type.Object(
+  { id: Type.Integer(), name: Type.String(), type: MilestoneType, threshold: Type.Integer() },
+  CLOSED,
+);
+export type UpcomingMilestone = Static<typeof UpcomingMilestone>;
 
 export const TimeseriesBucket = Type.Object(
   { start: Instant, transactions: Count, volume_sats: Sats },

@@ -1,4 +1,4 @@
-import { getMerchantLeaderboard, getProductLeaderboard, getSummary, getTicker } from "./dashboard.js";
+import { getMerchantLeaderboard, readSummary, readTicker } from "./dashboard.js";
 import type { Db, WriterDb } from "./db.js";
 import {
   deleteMerchant,
@@ -15,11 +15,13 @@ import {
   deleteMilestone,
   listMilestones,
   listTriggers,
+  listUpcomingMilestones,
   type MilestoneInput,
   type MilestonePatch,
   updateMilestone,
 } from "./milestones.js";
 import { writePollTimes } from "./poll-times.js";
+import { readProductLeaderboard } from "./product-leaderboard.js";
 import {
   deleteScene,
   listScenes,
@@ -37,12 +39,13 @@ import { getWebhookTarget } from "./webhook-target.js";
  * committed state.
  */
 export const READS = {
-  summary: getSummary,
-  ticker: (db: Db, args: { limit: number; source?: string | undefined }) =>
-    getTicker(db, args.limit, args.source),
+  /** Summary, ticker and product leaderboard answer null for a merchant filter naming no merchant. */
+  summary: readSummary,
+  ticker: readTicker,
   merchantLeaderboard: getMerchantLeaderboard,
-  productLeaderboard: getProductLeaderboard,
+  productLeaderboard: readProductLeaderboard,
   triggers: listTriggers,
+  upcomingMilestones: (db: Db, _args: Record<string, never>) => listUpcomingMilestones(db),
   timeseries: getTimeseries,
   merchants: (db: Db, _args: Record<string, never>) => listMerchants(db),
   merchant: (db: Db, args: { id: string }) => getMerchant(db, args.id),

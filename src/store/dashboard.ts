@@ -10,10 +10,16 @@ import { rfc3339 } from "../time/instant.js";
 import type { Db } from "./db.js";
 import { rankingColumns } from "./product-leaderboard.js";
 import { round2, toTickerRow } from "./shapes.js";
-import { ofSource, ofSourceMerchants, type Source } from "./source-filter.js";
+import { merchantExists, ofMerchant, ofSource, ofSourceMerchants, type Source } from "./source-filter.js";
 import { windowSplit } from "./windows.js";
 
 export { getProductLeaderboard } from "./product-leaderboard.js";
+
+/** Which sales a read counts: one source's and/or one merchant's (undefined: every one). */
+export interface Only {
+  source?: Source;
+  merchantId?: string | undefined;
+}
 
 /**
  * Totals come from the running totals (O(merchants)); only the rate looks at sales, through sale_date.
@@ -24,6 +30,25 @@ export async function getSummary(
   db: Db,
   opts: { now: number; rateWindowMs: number; pollIntervalMs: number; source?: Source },
 ): Promise<Summary> {
+  return (await summaryOf(db, { ...opts, merchantId: undefined })) as Summary;
+}
+
+/**
+ * The summary as `/v1/summary` reads it: with a merchant, every figure is that merchant's alone (its
+ * sales, its products, the merchant counts 1 or 0: a booth screen's), and null when there is no such
+ * merchant.
+ */
+export function readSummary(
+  db: Db,
+  opts: { now: number; rateWindowMs: number; pollIntervalMs: number } & Only,
+): Promise<Summary | null> {
+  return summaryOf(db, opts);
+}
+
+async function summaryOf(
+  db: Db,
+  opts: { now: number; rateWindowMs: number; pollIntervalMs: number } & Only,
+): Promise<Summary | null> {
   const mine = ofSource(opts.source);
   // Heard from last: a merchant that never polled successfully has been silent since it was added.
   const heard = sql<number>`coalesce(last_polled_at, created_at)`;
@@ -42,18 +67,22 @@ export async function getSummary(
       sql<number>`coalesce(sum(case when ${mine} then total_transactions end), 0)`.as("transactions"),
       sql<number>`coalesce(sum(case when ${mine} then total_volume_sats end), 0)`.as("volume"),
     ])
+    .where(ofMerchant(opts.merchantId, sql.ref("id")))
     .executeTakeFirstOrThrow();
+  if (opts.merchantId !== undefined && Number(merchants.total) === 0) return null;
   const products = await db
     .selectFrom("products")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("active", "=", 1)
     .where("deleted", "=", 0)
+    .where(ofMerchant(opts.merchantId))
     .executeTakeFirstOrThrow();
-  const recent = await salesTotalSince(db, opts.now - opts.rateWindowMs, opts.source);
+  const recent = await salesTotalSince(db, opts.now - opts.rateWindowMs, opts);
   const fiat = await db
     .selectFrom("fiat_totals")
     .select((eb) => ["currency", eb.fn.sum<number>("amount").as("amount")])
     .where(ofSourceMerchants(opts.source))
+    .where(ofMerchant(opts.merchantId))
     .groupBy("currency")
     .orderBy("currency")
     .execute();
@@ -92,7 +121,7 @@ function freshness(m: { lastPolled: number | null; silent: number; silentSince: 
 async function salesTotalSince(
   db: Db,
   sinceMs: number,
-  source: Source,
+  { source, merchantId }: Only,
 ): Promise<{ transactions: number; volumeSats: number }> {
   const w = windowSplit(sinceMs);
   const raw = db
@@ -100,7 +129,8 @@ async function salesTotalSince(
     .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.sum<number>("amount_sats").as("volume")])
     .where("sale_date", ">=", sinceMs)
     .where("sale_date", "<", w.rawUntil)
-    .where(ofSource(source));
+    .where(ofSource(source))
+    .where(ofMerchant(merchantId));
   const minutes = db
     .selectFrom("sales_by_minute")
     .select((eb) => [
@@ -110,7 +140,8 @@ async function salesTotalSince(
     .where("minute", ">=", w.minutesFrom)
     .where("minute", "<", w.hoursFrom)
     .where(w.minutesCovered)
-    .where(ofSourceMerchants(source));
+    .where(ofSourceMerchants(source))
+    .where(ofMerchant(merchantId));
   const hours = db
     .selectFrom("sales_by_hour")
     .select((eb) => [
@@ -118,7 +149,8 @@ async function salesTotalSince(
       eb.fn.sum<number>("volume_sats").as("volume"),
     ])
     .where("hour", ">=", w.hoursFrom)
-    .where(ofSourceMerchants(source));
+    .where(ofSourceMerchants(source))
+    .where(ofMerchant(merchantId));
   const row = await db
     .selectFrom(raw.unionAll(minutes).unionAll(hours).as("w"))
     .select((eb) => [
@@ -129,8 +161,22 @@ async function salesTotalSince(
   return { transactions: Number(row.n), volumeSats: Number(row.volume) };
 }
 
-/** Newest sales first; a source's through its (source, sale_date) index, as far as `limit` rows. */
-export async function getTicker(db: Db, limit: number, source?: Source): Promise<TickerRow[]> {
+/** The ticker as `/v1/ticker` reads it: null when the merchant asked for does not exist. */
+export async function readTicker(db: Db, args: { limit: number } & Only): Promise<TickerRow[] | null> {
+  if (args.merchantId !== undefined && !(await merchantExists(db, args.merchantId))) return null;
+  return getTicker(db, args.limit, args.source, args.merchantId);
+}
+
+/**
+ * Newest sales first; a source's through its (source, sale_date) index, a merchant's through its
+ * (merchant_id, sale_date) one, as far as `limit` rows.
+ */
+export async function getTicker(
+  db: Db,
+  limit: number,
+  source?: Source,
+  merchantId?: string,
+): Promise<TickerRow[]> {
   const rows = await db
     .selectFrom("transactions as t")
     .innerJoin("merchants as m", "m.id", "t.merchant_id")
@@ -146,6 +192,7 @@ export async function getTicker(db: Db, limit: number, source?: Source): Promise
       "t.external_id",
     ])
     .where(ofSource(source, sql.ref("t.source")))
+    .where(ofMerchant(merchantId, sql.ref("t.merchant_id")))
     .orderBy("t.sale_date", "desc")
     .orderBy("t.id", "desc")
     .limit(limit)

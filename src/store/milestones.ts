@@ -1,4 +1,4 @@
-import type { Milestone, MilestoneTrigger } from "../contract/index.js";
+import type { Milestone, MilestoneTrigger, UpcomingMilestone } from "../contract/index.js";
 import type { Db } from "./db.js";
 import { toMilestone, toTrigger } from "./shapes.js";
 
@@ -87,4 +87,17 @@ export async function listTriggers(
     .limit(opts.limit)
     .execute();
   return rows.map(toTrigger);
+}
+
+/** Enabled milestones that have not fired, in the order they will (threshold, then id). */
+export async function listUpcomingMilestones(db: Db): Promise<UpcomingMilestone[]> {
+  const rows = await db
+    .selectFrom("milestones")
+    .select(["id", "name", "type", "threshold"])
+    .where("enabled", "=", 1)
+    .where("triggered_at", "is", null)
+    .orderBy("threshold")
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => ({ ...r, type: r.type as UpcomingMilestone["type"] }));
 }

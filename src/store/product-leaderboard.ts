@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Metric, ProductStanding } from "../contract/index.js";
 import type { Db } from "./db.js";
-import { ofSource, ofSourceMerchants, type Source } from "./source-filter.js";
+import { merchantExists, ofMerchant, ofSource, ofSourceMerchants, type Source } from "./source-filter.js";
 import { windowSplit } from "./windows.js";
 
 /** Leaderboards sort by the chosen metric, then by the other one (before the id) to break ties. */
@@ -15,11 +15,17 @@ export function rankingColumns(metric: Metric) {
  * Active products ranked by the metric. All time: the upstream's cumulative figures. With a window:
  * recounted from stored sale lines (sales containing the product; quantity × unit sats), up to a
  * minute from the lines themselves, the rest from the product rollups (see windowSplit). With a
- * source: the products of that source's merchants.
+ * source: the products of that source's merchants; with a merchant, its own products.
  */
 export async function getProductLeaderboard(
   db: Db,
-  opts: { metric: Metric; sinceMs: number | null; limit: number; source?: Source },
+  opts: {
+    metric: Metric;
+    sinceMs: number | null;
+    limit: number;
+    source?: Source;
+    merchantId?: string | undefined;
+  },
 ): Promise<ProductStanding[]> {
   const [first, second] = rankingColumns(opts.metric);
   if (opts.sinceMs === null) {
@@ -36,6 +42,7 @@ export async function getProductLeaderboard(
       .where("deleted", "=", 0)
       .where("total_transactions", ">", 0)
       .where(ofSourceMerchants(opts.source))
+      .where(ofMerchant(opts.merchantId))
       .orderBy(first, "desc")
       .orderBy(second, "desc")
       .orderBy("merchant_id")
@@ -44,7 +51,7 @@ export async function getProductLeaderboard(
       .execute();
   }
   const rows = await db
-    .selectFrom(productSalesSince(db, opts.sinceMs, opts.source).as("w"))
+    .selectFrom(productSalesSince(db, opts.sinceMs, opts.source, opts.merchantId).as("w"))
     .innerJoin("products as p", (j) =>
       j.onRef("p.merchant_id", "=", "w.merchant_id").onRef("p.product_id", "=", "w.product_id"),
     )
@@ -76,7 +83,7 @@ export async function getProductLeaderboard(
  * the rollups' whole minutes and hours (the same split as the summary's rate). A source's raw sales
  * are found by (source, sale_date); its rollup rows are those of its merchants.
  */
-function productSalesSince(db: Db, sinceMs: number, source: Source) {
+function productSalesSince(db: Db, sinceMs: number, source: Source, merchantId: string | undefined) {
   const w = windowSplit(sinceMs);
   const raw = db
     .selectFrom("transactions as t")
@@ -92,6 +99,7 @@ function productSalesSince(db: Db, sinceMs: number, source: Source) {
     .where("t.sale_date", ">=", sinceMs)
     .where("t.sale_date", "<", w.rawUntil)
     .where(ofSource(source, sql.ref("t.source")))
+    .where(ofMerchant(merchantId, sql.ref("t.merchant_id")))
     .groupBy(["l.merchant_id", "l.product_id"]);
   const minutes = db
     .selectFrom("product_sales_by_minute")
@@ -99,11 +107,22 @@ function productSalesSince(db: Db, sinceMs: number, source: Source) {
     .where("minute", ">=", w.minutesFrom)
     .where("minute", "<", w.hoursFrom)
     .where(w.minutesCovered)
-    .where(ofSourceMerchants(source));
+    .where(ofSourceMerchants(source))
+    .where(ofMerchant(merchantId));
   const hours = db
     .selectFrom("product_sales_by_hour")
     .select(["merchant_id", "product_id", "transactions", "volume_sats"])
     .where("hour", ">=", w.hoursFrom)
-    .where(ofSourceMerchants(source));
+    .where(ofSourceMerchants(source))
+    .where(ofMerchant(merchantId));
   return raw.unionAll(minutes).unionAll(hours);
+}
+
+/** The leaderboard as `/v1/leaderboard/products` reads it: null when the merchant asked for does not exist. */
+export async function readProductLeaderboard(
+  db: Db,
+  opts: Parameters<typeof getProductLeaderboard>[1],
+): Promise<ProductStanding[] | null> {
+  if (opts.merchantId !== undefined && !(await merchantExists(db, opts.merchantId))) return null;
+  return getProductLeaderboard(db, opts);
 }

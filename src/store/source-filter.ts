@@ -1,4 +1,5 @@
 import { type RawBuilder, type SqlBool, sql } from "kysely";
+import type { Db } from "./db.js";
 
 /**
  * Reads filtered by a sale's source (pwf, wifi, …); undefined means every source. A merchant has one
@@ -22,4 +23,21 @@ export function ofSourceMerchants(source: Source, column = sql.ref("merchant_id"
 /** Sales (a `transactions` row, its `source` column) of the source; always true for every source. */
 export function ofSource(source: Source, column = sql.ref("source")): RawBuilder<SqlBool> {
   return source === undefined ? sql<SqlBool>`1` : sql<SqlBool>`${column} = ${source}`;
+}
+
+/**
+ * Rows of one merchant (a booth screen's), through each table's (merchant_id, …) index; always true
+ * for every merchant.
+ */
+export function ofMerchant(
+  merchantId: string | undefined,
+  column = sql.ref("merchant_id"),
+): RawBuilder<SqlBool> {
+  return merchantId === undefined ? sql<SqlBool>`1` : sql<SqlBool>`${column} = ${merchantId}`;
+}
+
+/** Whether a merchant of that id exists: a filter naming one that does not is a 404, not zeros. */
+export async function merchantExists(db: Db, id: string): Promise<boolean> {
+  const row = await db.selectFrom("merchants").select("id").where("id", "=", id).executeTakeFirst();
+  return row !== undefined;
 }

@@ -18,6 +18,7 @@ import type {
   Summary,
   TickerRow,
   Timeseries,
+  UpcomingMilestone,
 } from "./types";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -124,14 +125,20 @@ export interface LeaderboardQuery {
   /** Go duration or "all". */
   window?: string;
   limit?: number;
+  /** One merchant's (a booth screen's); the product leaderboard only. */
+  merchantId?: string | undefined;
 }
 
 export function createPublicApi(options: ClientOptions = {}) {
   return {
     health: () => request<{ status: string }>("/v1/health", options),
-    summary: () => request<Summary>("/v1/summary", options),
-    ticker: async (limit = 20) =>
-      list(await request<TickerRow[]>("/v1/ticker", { ...options, query: { limit } })),
+    /** Everyone's totals, or one merchant's (a booth screen's). */
+    summary: (merchantId?: string) =>
+      request<Summary>("/v1/summary", { ...options, query: { merchant_id: merchantId } }),
+    ticker: async (limit = 20, merchantId?: string) =>
+      list(
+        await request<TickerRow[]>("/v1/ticker", { ...options, query: { limit, merchant_id: merchantId } }),
+      ),
     merchantLeaderboard: async (q: LeaderboardQuery = {}) =>
       list(
         await request<MerchantLeader[]>("/v1/leaderboard/merchants", {
@@ -144,11 +151,19 @@ export function createPublicApi(options: ClientOptions = {}) {
         await request<ProductLeader[]>("/v1/leaderboard/products", {
           ...options,
           // Products default to all-time; "all" is expressed by leaving the window out.
-          query: { metric: q.metric, window: q.window === "all" ? undefined : q.window, limit: q.limit },
+          query: {
+            metric: q.metric,
+            window: q.window === "all" ? undefined : q.window,
+            limit: q.limit,
+            merchant_id: q.merchantId,
+          },
         }),
       ),
     triggers: async (since?: string) =>
       list(await request<MilestoneTrigger[]>("/v1/milestones/triggers", { ...options, query: { since } })),
+    /** Enabled milestones not fired yet, by threshold: what the progress bar heads for. */
+    upcomingMilestones: async () =>
+      list(await request<UpcomingMilestone[]>("/v1/milestones/upcoming", options)),
     timeseries: async (q: { window: string; bucket: string; merchantId?: string }) => {
       const ts = await request<Timeseries>("/v1/timeseries", {
         ...options,

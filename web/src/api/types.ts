@@ -28,4 +28,5 @@ export type {
   TickerRow,
   Timeseries,
   TimeseriesBucket,
+  UpcomingMilestone,
 } from "../../../src/contract/index.js";

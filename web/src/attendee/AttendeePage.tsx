@@ -1,5 +1,7 @@
 import type { PublicApi } from "../api/client";
 import { BrandMark } from "../brand/BrandMark";
+import { CelebrationOverlay } from "../celebrations/CelebrationOverlay";
+import { useCelebrations } from "../celebrations/useCelebrations";
 import { kpiTiles } from "../dashboard/KpiTiles";
 import { Leaderboard, merchantRows, productRows } from "../dashboard/Leaderboard";
 import { boardWindowLabel, metricLabel } from "../dashboard/Scenes";
@@ -11,11 +13,35 @@ import { useNow } from "../hooks/useNow";
 import { usePrefersReducedMotion } from "../hooks/usePrefersReducedMotion";
 import { isStale } from "../live/state";
 import { useLiveFeed } from "../live/useLiveFeed";
+import { MilestoneProgress, useUpcomingMilestones } from "../milestones/MilestoneProgress";
+import { nextMilestone } from "../milestones/progress";
+import { SoundPrompt, SoundToggle, useScreenSounds } from "../sound/SoundControls";
+import { soundData, useSound } from "../sound/useSound";
 
-/** One light, read-only page for phones: KPIs, a compact ticker, top merchants and products. */
-export function AttendeePage({ api, settings }: { api: PublicApi; settings: DashboardSettings }) {
-  const { state } = useLiveFeed(api, 8);
-  const animate = !usePrefersReducedMotion();
+/** A phone's celebration is shorter than the wall's 9 s: it covers part of a page someone is reading. */
+const CELEBRATION_MS = 6000;
+
+/**
+ * One light page for phones: KPIs, progress to the next milestone, a compact ticker, top merchants and
+ * products; milestones celebrated with a lighter card; sound only when switched on (`sound=1` or the
+ * switch in the footer).
+ */
+export function AttendeePage({
+  api,
+  settings,
+  onSettings,
+}: {
+  api: PublicApi;
+  settings: DashboardSettings;
+  onSettings?: (next: DashboardSettings) => void;
+}) {
+  const { state, client } = useLiveFeed(api, 8);
+  const reducedMotion = usePrefersReducedMotion();
+  const animate = !reducedMotion;
+  const celebrations = useCelebrations(client, reducedMotion, CELEBRATION_MS);
+  const upcoming = useUpcomingMilestones(api, state);
+  const sound = useSound(settings.sound);
+  useScreenSounds(sound, { ticker: state.ticker, loaded: state.version > 0 }, celebrations.current);
   const now = useNow(1000);
   const metric = settings.metric === "auto" ? "transactions" : settings.metric;
   const merchants = useMerchantBoard(api, state, metric, settings.board, 5);
@@ -30,6 +56,7 @@ export function AttendeePage({ api, settings }: { api: PublicApi; settings: Dash
       className={`attendee${stale ? " is-stale" : ""}`}
       data-testid="attendee"
       data-stale={stale ? "true" : "false"}
+      {...soundData(sound)}
     >
       <header className="attendee__header">
         <div className="brand brand--small">
@@ -57,6 +84,11 @@ export function AttendeePage({ api, settings }: { api: PublicApi; settings: Dash
           {tiles.merchants}
           {tiles.products}
         </section>
+        {nextMilestone(upcoming.data, state.summary) ? (
+          <div className="card">
+            <MilestoneProgress upcoming={upcoming.data} summary={state.summary} variant="compact" />
+          </div>
+        ) : null}
         <div className="card">
           <Ticker rows={state.ticker} now={now} limit={8} variant="compact" headingId="attendee-ticker" />
         </div>
@@ -92,7 +124,18 @@ export function AttendeePage({ api, settings }: { api: PublicApi; settings: Dash
       </main>
       <footer className="attendee__footer">
         <p>Live sales from the event's bitcoin point-of-sale terminals.</p>
+        {onSettings ? (
+          <SoundToggle on={settings.sound} onChange={(on) => onSettings({ ...settings, sound: on })} />
+        ) : null}
       </footer>
+      <SoundPrompt sound={sound} />
+      <CelebrationOverlay
+        celebration={celebrations.current}
+        waiting={celebrations.waiting}
+        onDismiss={celebrations.dismiss}
+        interactive
+        variant="light"
+      />
     </div>
   );
 }

@@ -9,7 +9,15 @@ export interface CelebrationOverlayProps {
   waiting: number;
   onDismiss: () => void;
   interactive: boolean;
+  /**
+   * "full": the wall's full-screen moment. "light": a phone's (the attendee page), a card over the page
+   * with a fraction of the confetti, which the page stays usable around.
+   */
+  variant?: "full" | "light";
 }
+
+/** Share of the wall's confetti a light celebration throws. */
+const LIGHT_CONFETTI = 0.2;
 
 /** The full-screen milestone moment. Under reduced motion: the same content as a still frame. */
 export function CelebrationOverlay({
@@ -17,6 +25,7 @@ export function CelebrationOverlay({
   waiting,
   onDismiss,
   interactive,
+  variant = "full",
 }: CelebrationOverlayProps) {
   const canvas = useRef<HTMLCanvasElement | null>(null);
   const animated = celebration?.motion === "animated";
@@ -26,8 +35,8 @@ export function CelebrationOverlay({
   // biome-ignore lint/correctness/useExhaustiveDependencies: restart the confetti for each new trigger id
   useEffect(() => {
     if (!animated || !canvas.current) return;
-    return runConfetti(canvas.current, duration);
-  }, [id, animated, duration]);
+    return runConfetti(canvas.current, duration, variant === "light" ? LIGHT_CONFETTI : 1);
+  }, [id, animated, duration, variant]);
 
   useEffect(() => {
     if (!celebration || !interactive) return;
@@ -43,8 +52,9 @@ export function CelebrationOverlay({
 
   return (
     <div
-      className={`celebration celebration--${celebration.motion}`}
+      className={`celebration celebration--${celebration.motion} celebration--${variant}`}
       data-testid="celebration"
+      data-variant={variant}
       data-milestone-id={t.milestone_id}
       data-trigger-id={t.id}
       data-motion={celebration.motion}

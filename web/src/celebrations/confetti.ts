@@ -56,8 +56,11 @@ export function step(particles: Particle[], height: number, scale = 1): Particle
   return next;
 }
 
-/** Runs confetti on `canvas` for `durationMs`; returns a stop function. */
-export function runConfetti(canvas: HTMLCanvasElement, durationMs: number): () => void {
+/**
+ * Runs confetti on `canvas` for `durationMs`; returns a stop function. `amount` scales the particles
+ * (1: the wall's full burst; a phone's lighter moment throws a fraction of them and no rain).
+ */
+export function runConfetti(canvas: HTMLCanvasElement, durationMs: number, amount = 1): () => void {
   const ctx = canvas.getContext("2d");
   if (!ctx) return () => {};
   const dpr = Math.min(2, window.devicePixelRatio || 1);
@@ -69,17 +72,18 @@ export function runConfetti(canvas: HTMLCanvasElement, durationMs: number): () =
   const w = () => canvas.width;
   const h = () => canvas.height;
   const scale = dpr * Math.max(0.6, canvas.clientWidth / 1920);
+  const n = (count: number) => Math.round(count * amount);
   let particles = [
-    ...burst(140, w() * 0.15, h() * 1.02, 1.0),
-    ...burst(140, w() * 0.85, h() * 1.02, 1.0),
-    ...burst(90, w() * 0.5, h() * 1.02, 0.7),
+    ...burst(n(140), w() * 0.15, h() * 1.02, 1.0),
+    ...burst(n(140), w() * 0.85, h() * 1.02, 1.0),
+    ...burst(n(90), w() * 0.5, h() * 1.02, 0.7),
   ].map((p) => ({ ...p, vx: p.vx * scale * 1.6, vy: p.vy * scale * 2.2, size: p.size * scale }));
   const start = performance.now();
   let lastRain = start;
   let frame = 0;
   const draw = (t: number) => {
     const elapsed = t - start;
-    if (elapsed < durationMs * 0.6 && t - lastRain > 90) {
+    if (amount >= 1 && elapsed < durationMs * 0.6 && t - lastRain > 90) {
       lastRain = t;
       const rain = burst(6, Math.random() * w(), -20, Math.PI * 2).map((p) => ({
         ...p,

@@ -1,4 +1,5 @@
 // The venue screen's frame: header (event, window, status, clock), scene navigation and controls.
+import type { ReactNode } from "react";
 import { BrandMark } from "../brand/BrandMark";
 import { formatClock, formatWindowLabel } from "../format/time";
 import type { LiveState } from "../live/state";
@@ -171,11 +172,14 @@ export function Controls({
   paused,
   onPause,
   onChange,
+  children,
 }: {
   settings: DashboardSettings;
   paused: boolean;
   onPause: (paused: boolean) => void;
   onChange: (next: DashboardSettings) => void;
+  /** More controls of the screen's own, after these (the sound switch). */
+  children?: ReactNode;
 }) {
   const rotateOptions =
     typeof settings.rotateMs === "number" && !ROTATE_OPTIONS.includes(settings.rotateMs)
@@ -240,6 +244,7 @@ export function Controls({
         options={METRICS}
         onChange={(metric) => onChange({ ...settings, metric })}
       />
+      {children}
     </section>
   );
 }

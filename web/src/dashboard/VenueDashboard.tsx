@@ -6,6 +6,9 @@ import { useNow } from "../hooks/useNow";
 import { usePrefersReducedMotion } from "../hooks/usePrefersReducedMotion";
 import { isStale, type LiveState } from "../live/state";
 import { useLiveFeed } from "../live/useLiveFeed";
+import { MilestoneProgress, useUpcomingMilestones } from "../milestones/MilestoneProgress";
+import { SoundPrompt, SoundToggle, useScreenSounds } from "../sound/SoundControls";
+import { soundData, useSound } from "../sound/useSound";
 import { Controls, SceneNav, VenueHeader } from "./Chrome";
 import { MerchScene } from "./MerchScene";
 import type { PlaylistEntry } from "./playlist";
@@ -39,6 +42,9 @@ export function VenueDashboard({
   const interactive = !settings.kiosk;
   const stale = isStale(state, now);
   const { current } = rotation;
+  const upcoming = useUpcomingMilestones(api, state);
+  const sound = useSound(settings.sound);
+  useScreenSounds(sound, { ticker: state.ticker, loaded: state.version > 0 }, celebrations.current);
 
   return (
     <div
@@ -46,8 +52,10 @@ export function VenueDashboard({
       data-testid="venue"
       data-scene={current.scene}
       data-stale={stale ? "true" : "false"}
+      {...soundData(sound)}
     >
       <VenueHeader settings={settings} state={state} now={now} />
+      <MilestoneProgress upcoming={upcoming.data} summary={state.summary} />
       <StaleBanner state={state} now={now} />
       <Stage
         api={api}
@@ -74,9 +82,12 @@ export function VenueDashboard({
             paused={rotation.paused}
             onPause={rotation.setPaused}
             onChange={onSettings}
-          />
+          >
+            <SoundToggle on={settings.sound} onChange={(on) => onSettings({ ...settings, sound: on })} />
+          </Controls>
         ) : null}
       </footer>
+      <SoundPrompt sound={sound} />
       <CelebrationOverlay
         celebration={celebrations.current}
         waiting={celebrations.waiting}

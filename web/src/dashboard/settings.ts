@@ -1,5 +1,6 @@
 // Dashboard settings live in the URL so a screen nobody touches can be configured once:
-//   /?rotate=20s&window=60m&event=Adopting%20Bitcoin&board=1h&metric=auto&scene=trends&kiosk=1
+//   /?rotate=20s&window=60m&event=Adopting%20Bitcoin&board=1h&metric=auto&scene=trends&kiosk=1&sound=1
+//   /?merchant=173 is one merchant's booth screen.
 // Pure parsing/serialising; invalid values fall back to defaults.
 import type { Metric } from "../api/types";
 import { parseDuration } from "../format/time";
@@ -32,6 +33,10 @@ export interface DashboardSettings {
   event: string;
   /** First scene to show. */
   scene: SceneId;
+  /** A tone on each sale and a fanfare on each milestone (`sound=1`); browsers still want a click first. */
+  sound: boolean;
+  /** `merchant=ID`: the booth screen of that one merchant instead of the venue's; null = the venue's. */
+  merchant: string | null;
 }
 
 export const DEFAULT_SETTINGS: DashboardSettings = {
@@ -43,7 +48,12 @@ export const DEFAULT_SETTINGS: DashboardSettings = {
   metric: "auto",
   event: "Live POS Dashboard",
   scene: "overview",
+  sound: false,
+  merchant: null,
 };
+
+/** A merchant id as the API's MERCHANT_ID_PATTERN has it; anything else is ignored, not sent. */
+const MERCHANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const MIN_ROTATE_MS = 5_000;
 const MAX_WINDOW_SECONDS = 30 * 86400;
@@ -63,9 +73,16 @@ export function parseRotate(value: string | null): number | "playlist" | null | 
   return Math.max(MIN_ROTATE_MS, Math.round(seconds * 1000));
 }
 
-export function parseSettings(search: string): DashboardSettings {
+/**
+ * `defaults`: what a parameter the URL leaves out means: DEFAULT_SETTINGS, or the event's own settings
+ * from the server (e.g. its `sound`) laid over them; the URL still overrides for this one screen.
+ */
+export function parseSettings(
+  search: string,
+  defaults: DashboardSettings = DEFAULT_SETTINGS,
+): DashboardSettings {
   const p = new URLSearchParams(search);
-  const s: DashboardSettings = { ...DEFAULT_SETTINGS };
+  const s: DashboardSettings = { ...defaults };
   if (p.get("mode")?.toLowerCase() === "attendee") s.mode = "attendee";
   if (p.has("kiosk")) s.kiosk = truthy(p.get("kiosk"));
   const rotate = parseRotate(p.get("rotate"));
@@ -83,6 +100,9 @@ export function parseSettings(search: string): DashboardSettings {
   if (event) s.event = event.slice(0, 80);
   const scene = p.get("scene")?.trim().toLowerCase();
   if (scene && (SCENE_IDS as readonly string[]).includes(scene)) s.scene = scene as SceneId;
+  if (p.has("sound")) s.sound = truthy(p.get("sound"));
+  const merchant = p.get("merchant")?.trim();
+  if (merchant && MERCHANT_ID.test(merchant)) s.merchant = merchant;
   return s;
 }
 
@@ -93,9 +113,11 @@ function formatRotate(ms: number | "playlist" | null): string {
 }
 
 /** The query string for `settings`, listing only what differs from the defaults. */
-export function settingsToSearch(settings: DashboardSettings): string {
+export function settingsToSearch(
+  settings: DashboardSettings,
+  d: DashboardSettings = DEFAULT_SETTINGS,
+): string {
   const p = new URLSearchParams();
-  const d = DEFAULT_SETTINGS;
   if (settings.mode !== d.mode) p.set("mode", settings.mode);
   if (settings.kiosk) p.set("kiosk", "1");
   if (settings.rotateMs !== d.rotateMs) p.set("rotate", formatRotate(settings.rotateMs));
@@ -104,6 +126,8 @@ export function settingsToSearch(settings: DashboardSettings): string {
   if (settings.metric !== d.metric) p.set("metric", settings.metric);
   if (settings.event !== d.event) p.set("event", settings.event);
   if (settings.scene !== d.scene) p.set("scene", settings.scene);
+  if (settings.sound !== d.sound) p.set("sound", settings.sound ? "1" : "0");
+  if (settings.merchant !== null) p.set("merchant", settings.merchant);
   const text = p.toString().replace(/\+/g, "%20");
   return text ? `?${text}` : "";
 }

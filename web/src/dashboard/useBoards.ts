@@ -36,14 +36,21 @@ export function useProductBoard(
   );
 }
 
-export function useTimeseries(api: PublicApi, live: LiveState, window: string): Resource<Timeseries> {
+/** The trend over `window`: everyone's, or one merchant's (a booth screen's). */
+export function useTimeseries(
+  api: PublicApi,
+  live: LiveState,
+  window: string,
+  merchantId?: string,
+): Resource<Timeseries> {
   const seconds = parseDuration(window) ?? 3600;
   const bucketSeconds = pickBucketSeconds(seconds);
   const bucket = toGoDuration(bucketSeconds);
   // One bucket more than the window: the charts leave out the last, unfinished one (chart.ts perMinute),
   // so what they plot still spans the whole window.
   const asked = toGoDuration(seconds + bucketSeconds);
-  return useResource(`ts:${window}:${bucket}`, () => api.timeseries({ window: asked, bucket }), {
+  const key = `ts:${window}:${bucket}:${merchantId ?? ""}`;
+  return useResource(key, () => api.timeseries({ window: asked, bucket, merchantId }), {
     version: live.version,
     minGapMs: 5000,
   });

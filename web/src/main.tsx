@@ -1,6 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
+import "./styles/fonts.css";
 import "./styles/base.css";
 import "./styles/venue.css";
 import "./styles/celebration.css";

@@ -3,6 +3,7 @@ import { createWifiApi } from "../api/wifi";
 import { CelebrationOverlay } from "../celebrations/CelebrationOverlay";
 import { useCelebrations } from "../celebrations/useCelebrations";
 import { useNow } from "../hooks/useNow";
+import { usePointerIdle } from "../hooks/usePointerIdle";
 import { usePrefersReducedMotion } from "../hooks/usePrefersReducedMotion";
 import { isStale, type LiveState } from "../live/state";
 import { useLiveFeed } from "../live/useLiveFeed";
@@ -37,15 +38,18 @@ export function VenueDashboard({
   const playlist = usePlaylist(api, client, state.resyncs);
   const rotation = useRotation(settings, playlist, celebrations.busy);
   const interactive = !settings.kiosk;
+  // On the wall (kiosk or not) the controls and the cursor hide while nobody touches the mouse.
+  const idle = usePointerIdle();
   const stale = isStale(state, now);
   const { current } = rotation;
 
   return (
     <div
-      className={`venue${stale ? " is-stale" : ""}${settings.kiosk ? " is-kiosk" : ""}`}
+      className={`venue${stale ? " is-stale" : ""}${settings.kiosk ? " is-kiosk" : ""}${idle ? " is-idle" : ""}`}
       data-testid="venue"
       data-scene={current.scene}
       data-stale={stale ? "true" : "false"}
+      data-idle={idle ? "true" : "false"}
     >
       <VenueHeader settings={settings} state={state} now={now} />
       <StaleBanner state={state} now={now} />

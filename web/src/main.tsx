@@ -7,6 +7,7 @@ import "./styles/venue.css";
 import "./styles/celebration.css";
 import "./styles/attendee.css";
 import "./styles/admin.css";
+import "./styles/themes.css";
 
 const root = document.getElementById("root");
 if (root) {

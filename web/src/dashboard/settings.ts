@@ -1,5 +1,5 @@
 // Dashboard settings live in the URL so a screen nobody touches can be configured once:
-//   /?rotate=20s&window=60m&event=Adopting%20Bitcoin&board=1h&metric=auto&scene=trends&kiosk=1
+//   /?rotate=20s&window=60m&event=Adopting%20Bitcoin&board=1h&metric=auto&scene=trends&kiosk=1&theme=light
 // Pure parsing/serialising; invalid values fall back to defaults.
 import type { Metric } from "../api/types";
 import { parseDuration } from "../format/time";
@@ -14,6 +14,10 @@ export const BOARD_WINDOWS = ["5m", "1h", "24h", "all"] as const;
 export type BoardWindow = (typeof BOARD_WINDOWS)[number];
 
 export type MetricSetting = "auto" | Metric;
+
+/** Colour themes: dark for a dim hall, light and high contrast for daylight (styles/themes.css). */
+export const THEMES = ["dark", "light", "contrast"] as const;
+export type Theme = (typeof THEMES)[number];
 
 export interface DashboardSettings {
   mode: "venue" | "attendee";
@@ -32,6 +36,8 @@ export interface DashboardSettings {
   event: string;
   /** First scene to show. */
   scene: SceneId;
+  /** The screen's colours; App puts it on <html data-theme>, from wherever the settings came. */
+  theme: Theme;
 }
 
 export const DEFAULT_SETTINGS: DashboardSettings = {
@@ -43,6 +49,7 @@ export const DEFAULT_SETTINGS: DashboardSettings = {
   metric: "auto",
   event: "Live POS Dashboard",
   scene: "overview",
+  theme: "dark",
 };
 
 export const MIN_ROTATE_MS = 5_000;
@@ -83,6 +90,8 @@ export function parseSettings(search: string): DashboardSettings {
   if (event) s.event = event.slice(0, 80);
   const scene = p.get("scene")?.trim().toLowerCase();
   if (scene && (SCENE_IDS as readonly string[]).includes(scene)) s.scene = scene as SceneId;
+  const theme = p.get("theme")?.trim().toLowerCase();
+  if (theme && (THEMES as readonly string[]).includes(theme)) s.theme = theme as Theme;
   return s;
 }
 
@@ -104,6 +113,7 @@ export function settingsToSearch(settings: DashboardSettings): string {
   if (settings.metric !== d.metric) p.set("metric", settings.metric);
   if (settings.event !== d.event) p.set("event", settings.event);
   if (settings.scene !== d.scene) p.set("scene", settings.scene);
+  if (settings.theme !== d.theme) p.set("theme", settings.theme);
   const text = p.toString().replace(/\+/g, "%20");
   return text ? `?${text}` : "";
 }

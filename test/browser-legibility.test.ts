@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, settle, startStack } from "./support/browser.js";
-import { openVenue, overflowing, smallestVisibleText, VIEWPORTS } from "./support/look.js";
+import { openVenue, overflowing, smallestVisibleText, spilling, VIEWPORTS } from "./support/look.js";
 
 const ARTIFACTS = resolve(import.meta.dirname, "../test-artifacts");
 const SCENES = ["overview", "merchants", "products", "trends"] as const;
@@ -59,6 +59,9 @@ describe("browser: venue text reads from the back of the room", () => {
             min - 0.05,
           );
           expect({ scene, overflowing: await overflowing(page) }).toEqual({ scene, overflowing: [] });
+          // Larger type must still fit its row or tile, not run into the next one.
+          const boxes = "[data-testid=leaderboard-row], .kpi, [data-testid=ticker-row], .trend__header";
+          expect({ scene, spilling: await spilling(page, boxes) }).toEqual({ scene, spilling: [] });
           await page.screenshot({
             path: resolve(ARTIFACTS, `legibility-${scene}-${viewport.width}x${viewport.height}.png`),
           });

@@ -84,6 +84,48 @@ export function overflowing(page: Page): Promise<Box[]> {
   })()`);
 }
 
+/**
+ * Text that spills out of the box it belongs to, above or below: for each element matching
+ * `boxSelector` (a leaderboard row, a tile), every visible text inside it whose rendered box reaches
+ * past that element's top or bottom. Rows drawn over each other's text pass the viewport check; this
+ * one sees them. (Sideways, a label cut with an ellipsis is meant to run past its box.)
+ */
+export function spilling(page: Page, boxSelector: string): Promise<Box[]> {
+  return page.evaluate(`(() => {
+    ${HIDDEN}
+    const out = [];
+    for (const box of document.querySelectorAll(${JSON.stringify(boxSelector)})) {
+      const b = box.getBoundingClientRect();
+      const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.textContent.trim() || !node.parentElement || hidden(node.parentElement)) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const r = range.getBoundingClientRect();
+        if (r.width < 1 || r.height < 1) continue;
+        // A glyph's box is taller than a tight line (Inter's is 1.21 em): that much is not a spill.
+        const slack = 0.12 * parseFloat(getComputedStyle(node.parentElement).fontSize) + 0.5;
+        if (r.top < b.top - slack || r.bottom > b.bottom + slack) {
+          const what = node.textContent.trim().slice(0, 40);
+          out.push({ what, left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+        }
+      }
+    }
+    return out;
+  })()`);
+}
+
+/** In-page: whether an element is out of sight (not displayed, hidden, transparent or clipped away). */
+const HIDDEN = `const hidden = (el) => {
+      for (let a = el; a; a = a.parentElement) {
+        const s = getComputedStyle(a);
+        if (s.display === "none" || s.visibility === "hidden" || Number(s.opacity) === 0) return true;
+        if (s.clip !== "auto" && s.clip !== "") return true;
+        if (s.clipPath !== "none") return true;
+      }
+      return false;
+    };`;
+
 export interface SmallestText {
   /** Rendered font size in CSS px (SVG text scaled by its viewBox, which rounds the box: ±0.05 px). */
   px: number;
@@ -101,15 +143,7 @@ export function smallestVisibleText(page: Page): Promise<SmallestText | null> {
     const root = document.querySelector("[data-testid=venue]");
     const vw = document.documentElement.clientWidth;
     const vh = document.documentElement.clientHeight;
-    const hidden = (el) => {
-      for (let a = el; a; a = a.parentElement) {
-        const s = getComputedStyle(a);
-        if (s.display === "none" || s.visibility === "hidden" || Number(s.opacity) === 0) return true;
-        if (s.clip !== "auto" && s.clip !== "") return true;
-        if (s.clipPath !== "none") return true;
-      }
-      return false;
-    };
+    ${HIDDEN}
     let best = null;
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {

@@ -1,7 +1,9 @@
-// The venue screen's frame: header (event, window, status, clock), scene navigation and controls.
+// The venue screen's frame: header (event, window, status, clock, QR code to the attendee page), scene
+// navigation and controls.
 import { BrandMark } from "../brand/BrandMark";
 import { formatClock, formatWindowLabel } from "../format/time";
 import type { LiveState } from "../live/state";
+import { AttendeeQr } from "./AttendeeQr";
 import type { PlaylistEntry } from "./playlist";
 import { ConnectionStatus, LastUpdated } from "./Status";
 import {
@@ -16,10 +18,13 @@ export function VenueHeader({
   settings,
   state,
   now,
+  attendeeUrl,
 }: {
   settings: DashboardSettings;
   state: LiveState;
   now: number;
+  /** The page the QR code opens; the attendee page on this origin when not given. */
+  attendeeUrl?: string | undefined;
 }) {
   return (
     <header className="venue-header">
@@ -49,6 +54,7 @@ export function VenueHeader({
           </time>
           <LastUpdated state={state} />
         </div>
+        <AttendeeQr attendeeUrl={attendeeUrl} />
       </div>
     </header>
   );

@@ -26,10 +26,13 @@ export function VenueDashboard({
   api,
   settings,
   onSettings,
+  attendeeUrl,
 }: {
   api: PublicApi;
   settings: DashboardSettings;
   onSettings: (next: DashboardSettings) => void;
+  /** Where the QR code sends phones: the attendee page on this origin unless an event's public URL. */
+  attendeeUrl?: string | undefined;
 }) {
   const { state, client } = useLiveFeed(api, 20);
   const reducedMotion = usePrefersReducedMotion();
@@ -51,7 +54,7 @@ export function VenueDashboard({
       data-stale={stale ? "true" : "false"}
       data-idle={idle ? "true" : "false"}
     >
-      <VenueHeader settings={settings} state={state} now={now} />
+      <VenueHeader settings={settings} state={state} now={now} attendeeUrl={attendeeUrl} />
       <StaleBanner state={state} now={now} />
       <Stage
         api={api}

@@ -25,7 +25,8 @@ let stack: Stack;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startStack();
+  // With a WiFi offer, so its scene can be measured too (the last test enables it in the playlist).
+  stack = await startStack({ wifiLightningAddress: "wifi@pay.example" });
   await settle(stack);
 });
 
@@ -119,4 +120,36 @@ describe("browser: the wall hides its controls and cursor when the pointer rests
       await page.context().close();
     }
   });
+});
+
+describe("browser: the WiFi scene and a milestone celebration keep to the floor", () => {
+  it("sets no text on them below 24 px at 1920×1080", async () => {
+    const viewport = { width: 1920, height: 1080 };
+    await stack.api("/v1/admin/scenes/wifi", { method: "PUT", body: { enabled: true } });
+    const { page } = await openVenue(stack, "/?rotate=off&scene=wifi", viewport);
+    try {
+      await page.getByTestId("wifi-empty").waitFor({ timeout: 10_000 });
+      const wifi = await smallestVisibleText(page);
+      expect(wifi?.px ?? 0, `wifi: ${JSON.stringify(wifi)}`).toBeGreaterThanOrEqual(
+        minimumPx(viewport) - 0.05,
+      );
+      await page.screenshot({ path: resolve(ARTIFACTS, "legibility-wifi-1920x1080.png") });
+
+      const { total_transactions } = await settle(stack);
+      await stack.api("/v1/admin/milestones", {
+        method: "POST",
+        body: { name: "Legible celebration", type: "transactions", threshold: total_transactions + 1 },
+      });
+      stack.mock.addSale("100", { amountSats: 1_000 });
+      await stack.refetch("100");
+      await page.getByTestId("celebration").waitFor({ state: "visible", timeout: 10_000 });
+      const celebration = await smallestVisibleText(page);
+      expect(celebration?.px ?? 0, `celebration: ${JSON.stringify(celebration)}`).toBeGreaterThanOrEqual(
+        minimumPx(viewport) - 0.05,
+      );
+      await page.screenshot({ path: resolve(ARTIFACTS, "legibility-celebration-1920x1080.png") });
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
 });

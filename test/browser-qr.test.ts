@@ -39,7 +39,9 @@ function expectedRows(text: string): string[] {
 
 /**
  * What the screen shows: a screenshot of the code, decoded in the page's canvas and sampled at the
- * centre of each of the `modules`² modules (quiet zone around them), dark where the pixel is.
+ * centre of each of the `modules`² modules, dark where the pixel is. The symbol's edges are found in
+ * the pixels (the finder patterns reach its corners), so a fractional module size, a box that does not
+ * start on a whole pixel or the page showing through its blended edge cannot shift the grid.
  */
 async function paintedRows(page: Page, modules: number): Promise<string[]> {
   const png = (await page.getByTestId("attendee-qr-code").screenshot()).toString("base64");
@@ -53,16 +55,27 @@ async function paintedRows(page: Page, modules: number): Promise<string[]> {
     const ctx = canvas.getContext("2d");
     ctx.drawImage(img, 0, 0);
     const { data } = ctx.getImageData(0, 0, img.width, img.height);
+    const dark = (x, y) => {
+      const i = (y * img.width + x) * 4;
+      return data[i] + data[i + 1] + data[i + 2] < 3 * 128;
+    };
+    let left = img.width, top = img.height, right = -1, bottom = -1;
+    // Modules are ≥ 2 px: a 2×2 dark block is a module, a 1 px line is the box's blended edge.
+    for (let y = 0; y + 1 < img.height; y++) {
+      for (let x = 0; x + 1 < img.width; x++) {
+        if (!dark(x, y) || !dark(x + 1, y) || !dark(x, y + 1) || !dark(x + 1, y + 1)) continue;
+        left = Math.min(left, x); right = Math.max(right, x + 1);
+        top = Math.min(top, y); bottom = Math.max(bottom, y + 1);
+      }
+    }
     const n = ${modules};
-    const step = img.width / (n + ${2 * QUIET_ZONE});
+    const stepX = (right - left + 1) / n;
+    const stepY = (bottom - top + 1) / n;
     const rows = [];
     for (let r = 0; r < n; r++) {
       let row = "";
       for (let c = 0; c < n; c++) {
-        const x = Math.floor((${QUIET_ZONE} + c + 0.5) * step);
-        const y = Math.floor((${QUIET_ZONE} + r + 0.5) * step);
-        const i = (y * img.width + x) * 4;
-        row += data[i] + data[i + 1] + data[i + 2] < 3 * 128 ? "1" : "0";
+        row += dark(Math.floor(left + (c + 0.5) * stepX), Math.floor(top + (r + 0.5) * stepY)) ? "1" : "0";
       }
       rows.push(row);
     }

@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, settle, startStack, waitUntil } from "./support/browser.js";
+import { type Box, overflowing } from "./support/look.js";
 
 const ARTIFACTS = resolve(import.meta.dirname, "../test-artifacts");
 /** The longest name the URL keeps (settings.ts cuts `event` at 80 characters), in wide letters. */
@@ -40,43 +41,6 @@ async function openPage(path: string, viewport = { width: 1920, height: 1080 }):
   await page.goto(stack.baseUrl + path);
   await page.locator('[data-testid=connection-status][data-status="live"]').waitFor({ timeout: 10_000 });
   return page;
-}
-
-interface Box {
-  what: string;
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-}
-
-/**
- * Every visible element of the venue screen whose box reaches past the viewport's right edge. An
- * element inside a box that clips (overflow not visible, below the screen's own root) counts only as far
- * as that box shows it: a label cut with an ellipsis is fine, a header pushed off screen is not.
- */
-function overflowing(page: Page): Promise<Box[]> {
-  return page.evaluate(`(() => {
-    const root = document.querySelector("[data-testid=venue]");
-    const width = document.documentElement.clientWidth;
-    const out = [];
-    for (const el of root.querySelectorAll("*")) {
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0) continue;
-      const style = getComputedStyle(el);
-      if (style.visibility === "hidden" || style.display === "none") continue;
-      let right = r.right;
-      for (let a = el.parentElement; a && a !== root; a = a.parentElement) {
-        const s = getComputedStyle(a);
-        if (s.overflowX !== "visible") right = Math.min(right, a.getBoundingClientRect().right);
-      }
-      if (right > width + 0.5) {
-        const id = el.getAttribute("data-testid") || el.className.baseVal || el.className || el.tagName;
-        out.push({ what: String(id), left: r.left, top: r.top, right, bottom: r.bottom });
-      }
-    }
-    return out;
-  })()`);
 }
 
 async function boxOf(page: Page, testId: string): Promise<Box> {

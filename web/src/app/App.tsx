@@ -34,6 +34,14 @@ export function App() {
     if (route !== "admin") document.title = `${settings.event} · Live`;
   }, [route, settings.mode, settings.event]);
 
+  // The screens' theme comes from the settings object (today the URL; an event setting can feed the
+  // same field). The admin area keeps its own dark styling.
+  useEffect(() => {
+    const root = document.documentElement;
+    if (route === "admin") delete root.dataset.theme;
+    else root.dataset.theme = settings.theme;
+  }, [route, settings.theme]);
+
   if (route === "admin") return <AdminApp />;
   // Settings live in the URL, so a configured screen survives a reload.
   const update = (next: DashboardSettings) =>

@@ -61,8 +61,11 @@ export interface TrendChartProps {
 
 const PAD_TOP = 16;
 
-/** The element's pixel size, tracked with ResizeObserver (a fallback before layout). */
-function useBoxSize(fallback: { width: number; height: number }) {
+/**
+ * The element's pixel size, tracked with ResizeObserver (a fallback before layout), and its CSS font
+ * size: the smallest text the screen allows (venue.css's floor), which the axis labels keep to.
+ */
+function useBoxSize(fallback: { width: number; height: number; font: number }) {
   const ref = useRef<HTMLDivElement | null>(null);
   const [size, setSize] = useState(fallback);
   useLayoutEffect(() => {
@@ -70,7 +73,10 @@ function useBoxSize(fallback: { width: number; height: number }) {
     if (!el) return;
     const measure = () => {
       const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.height > 0) setSize({ width: Math.round(r.width), height: Math.round(r.height) });
+      const font = Number.parseFloat(getComputedStyle(el).fontSize) || 12;
+      if (r.width > 0 && r.height > 0) {
+        setSize({ width: Math.round(r.width), height: Math.round(r.height), font });
+      }
     };
     measure();
     if (typeof ResizeObserver !== "function") return;
@@ -89,11 +95,11 @@ function tickLabel(value: number, tone: ChartTone): string {
 /** Per-minute rate over the window as an SVG area chart with a round-number axis. */
 export function TrendChart(props: TrendChartProps) {
   const gradient = useId();
-  const { ref, size } = useBoxSize({ width: 1600, height: 340 });
+  const { ref, size } = useBoxSize({ width: 1600, height: 340, font: 12 });
   const VB_W = size.width;
   const VB_H = size.height;
-  // Axis label sizes follow the viewport, like the rest of the venue type.
-  const font = Math.max(12, Math.round(VB_W / 95));
+  // Axis label sizes follow the viewport, like the rest of the venue type, and keep to its floor.
+  const font = Math.max(size.font, Math.round(VB_W / 95));
   const PAD_LEFT = Math.round(font * 5);
   const PAD_BOTTOM = Math.round(font * 2.4);
   const values = props.points.map((p) => p.v);

@@ -1,8 +1,10 @@
-// The venue screen's frame: header (event, window, status, clock), scene navigation and controls.
+// The venue screen's frame: header (event, window, status, clock, QR code to the attendee page), scene
+// navigation and controls.
 import type { ReactNode } from "react";
 import { BrandMark } from "../brand/BrandMark";
 import { formatClock, formatWindowLabel } from "../format/time";
 import type { LiveState } from "../live/state";
+import { AttendeeQr } from "./AttendeeQr";
 import type { PlaylistEntry } from "./playlist";
 import { ConnectionStatus, LastUpdated } from "./Status";
 import {
@@ -17,10 +19,13 @@ export function VenueHeader({
   settings,
   state,
   now,
+  attendeeUrl,
 }: {
   settings: DashboardSettings;
   state: LiveState;
   now: number;
+  /** The page the QR code opens; the attendee page on this origin when not given. */
+  attendeeUrl?: string | undefined;
 }) {
   return (
     <header className="venue-header">
@@ -50,6 +55,7 @@ export function VenueHeader({
           </time>
           <LastUpdated state={state} now={now} />
         </div>
+        <AttendeeQr attendeeUrl={attendeeUrl} />
       </div>
     </header>
   );

@@ -3,6 +3,7 @@ import { createWifiApi } from "../api/wifi";
 import { CelebrationOverlay } from "../celebrations/CelebrationOverlay";
 import { useCelebrations } from "../celebrations/useCelebrations";
 import { useNow } from "../hooks/useNow";
+import { usePointerIdle } from "../hooks/usePointerIdle";
 import { usePrefersReducedMotion } from "../hooks/usePrefersReducedMotion";
 import { isStale, type LiveState } from "../live/state";
 import { useLiveFeed } from "../live/useLiveFeed";
@@ -28,10 +29,13 @@ export function VenueDashboard({
   api,
   settings,
   onSettings,
+  attendeeUrl,
 }: {
   api: PublicApi;
   settings: DashboardSettings;
   onSettings: (next: DashboardSettings) => void;
+  /** Where the QR code sends phones: the attendee page on this origin unless an event's public URL. */
+  attendeeUrl?: string | undefined;
 }) {
   const { state, client } = useLiveFeed(api, 20);
   const reducedMotion = usePrefersReducedMotion();
@@ -40,6 +44,8 @@ export function VenueDashboard({
   const playlist = usePlaylist(api, client, state.resyncs);
   const rotation = useRotation(settings, playlist, celebrations.busy);
   const interactive = !settings.kiosk;
+  // On the wall (kiosk or not) the controls and the cursor hide while nobody touches the mouse.
+  const idle = usePointerIdle();
   const stale = isStale(state, now);
   const { current } = rotation;
   const upcoming = useUpcomingMilestones(api, state);
@@ -48,13 +54,14 @@ export function VenueDashboard({
 
   return (
     <div
-      className={`venue${stale ? " is-stale" : ""}${settings.kiosk ? " is-kiosk" : ""}`}
+      className={`venue${stale ? " is-stale" : ""}${settings.kiosk ? " is-kiosk" : ""}${idle ? " is-idle" : ""}`}
       data-testid="venue"
       data-scene={current.scene}
       data-stale={stale ? "true" : "false"}
+      data-idle={idle ? "true" : "false"}
       {...soundData(sound)}
     >
-      <VenueHeader settings={settings} state={state} now={now} />
+      <VenueHeader settings={settings} state={state} now={now} attendeeUrl={attendeeUrl} />
       <MilestoneProgress upcoming={upcoming.data} summary={state.summary} />
       <StaleBanner state={state} now={now} />
       <Stage

@@ -41,6 +41,15 @@ describe("parseSettings", () => {
     expect(parseSettings("?window=999h").window).toBe("60m"); // above 30 days
   });
 
+  it("reads the theme, falling back to dark", () => {
+    expect(parseSettings("?theme=light").theme).toBe("light");
+    expect(parseSettings("?theme=CONTRAST").theme).toBe("contrast");
+    expect(parseSettings("?theme=neon").theme).toBe("dark");
+    expect(parseSettings("").theme).toBe("dark");
+    expect(settingsToSearch({ ...DEFAULT_SETTINGS, theme: "contrast" })).toBe("?theme=contrast");
+    expect(parseSettings(settingsToSearch({ ...DEFAULT_SETTINGS, theme: "light" })).theme).toBe("light");
+  });
+
   it("round-trips through the query string, listing only changes", () => {
     const s = { ...DEFAULT_SETTINGS, rotateMs: 60_000, event: "Adopting Bitcoin", board: "5m" as const };
     const search = settingsToSearch(s);

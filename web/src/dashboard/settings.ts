@@ -1,5 +1,5 @@
 // Dashboard settings live in the URL so a screen nobody touches can be configured once:
-//   /?rotate=20s&window=60m&event=Adopting%20Bitcoin&board=1h&metric=auto&scene=trends&kiosk=1&sound=1
+//   /?rotate=20s&window=60m&event=Adopting%20Bitcoin&board=1h&metric=auto&scene=trends&kiosk=1&sound=1&theme=light
 //   /?merchant=173 is one merchant's booth screen.
 // Pure parsing/serialising; invalid values fall back to defaults.
 import type { Metric } from "../api/types";
@@ -15,6 +15,10 @@ export const BOARD_WINDOWS = ["5m", "1h", "24h", "all"] as const;
 export type BoardWindow = (typeof BOARD_WINDOWS)[number];
 
 export type MetricSetting = "auto" | Metric;
+
+/** Colour themes: dark for a dim hall, light and high contrast for daylight (styles/themes.css). */
+export const THEMES = ["dark", "light", "contrast"] as const;
+export type Theme = (typeof THEMES)[number];
 
 export interface DashboardSettings {
   mode: "venue" | "attendee";
@@ -37,6 +41,8 @@ export interface DashboardSettings {
   sound: boolean;
   /** `merchant=ID`: the booth screen of that one merchant instead of the venue's; null = the venue's. */
   merchant: string | null;
+  /** The screen's colours; App puts it on <html data-theme>, from wherever the settings came. */
+  theme: Theme;
 }
 
 export const DEFAULT_SETTINGS: DashboardSettings = {
@@ -50,6 +56,7 @@ export const DEFAULT_SETTINGS: DashboardSettings = {
   scene: "overview",
   sound: false,
   merchant: null,
+  theme: "dark",
 };
 
 /** A merchant id as the API's MERCHANT_ID_PATTERN has it; anything else is ignored, not sent. */
@@ -103,6 +110,8 @@ export function parseSettings(
   if (p.has("sound")) s.sound = truthy(p.get("sound"));
   const merchant = p.get("merchant")?.trim();
   if (merchant && MERCHANT_ID.test(merchant)) s.merchant = merchant;
+  const theme = p.get("theme")?.trim().toLowerCase();
+  if (theme && (THEMES as readonly string[]).includes(theme)) s.theme = theme as Theme;
   return s;
 }
 
@@ -128,6 +137,7 @@ export function settingsToSearch(
   if (settings.scene !== d.scene) p.set("scene", settings.scene);
   if (settings.sound !== d.sound) p.set("sound", settings.sound ? "1" : "0");
   if (settings.merchant !== null) p.set("merchant", settings.merchant);
+  if (settings.theme !== d.theme) p.set("theme", settings.theme);
   const text = p.toString().replace(/\+/g, "%20");
   return text ? `?${text}` : "";
 }

@@ -3,6 +3,7 @@ import type { MerchantStanding, Metric, Summary, TickerRow } from "../contract/i
 import type { Db } from "./db.js";
 import { rankingColumns } from "./product-leaderboard.js";
 import { round2, toTickerRow } from "./shapes.js";
+import { sinceDoors } from "./since-doors.js";
 import { ofSource, ofSourceMerchants, type Source } from "./source-filter.js";
 import { windowSplit } from "./windows.js";
 
@@ -43,6 +44,7 @@ export async function getSummary(
     .orderBy("currency")
     .execute();
 
+  const doors = await sinceDoors(db, opts.source, salesTotalSince);
   const transactions = Number(merchants.transactions);
   const volume = Number(merchants.volume);
   const minutes = opts.rateWindowMs / 60_000;
@@ -58,6 +60,7 @@ export async function getSummary(
     volume_per_minute: round2(recent.volumeSats / minutes),
     rate_window_seconds: opts.rateWindowMs / 1000,
     fiat_volume: fiat.map((f) => ({ currency: f.currency, amount: round2(Number(f.amount)) })),
+    ...(doors ? { since_doors: doors } : {}),
   };
 }
 

@@ -14,10 +14,10 @@ export function App() {
   const route = routeFor(pathname);
   const settings = useMemo(() => parseSettings(search), [search]);
 
+  // The screens' title follows the event's name (useEventSettings).
   useEffect(() => {
     document.documentElement.dataset.route = route === "admin" ? "admin" : settings.mode;
-    if (route !== "admin") document.title = `${settings.event} · Live`;
-  }, [route, settings.mode, settings.event]);
+  }, [route, settings.mode]);
 
   if (route === "admin") return <AdminApp />;
   if (settings.mode === "attendee") return <AttendeePage api={api} settings={settings} />;

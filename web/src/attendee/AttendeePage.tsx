@@ -7,6 +7,7 @@ import { ConnectionStatus, LastUpdated, StaleBanner } from "../dashboard/Status"
 import type { DashboardSettings } from "../dashboard/settings";
 import { Ticker } from "../dashboard/Ticker";
 import { useAliases, useMerchantBoard, useProductBoard } from "../dashboard/useBoards";
+import { useEventSettings } from "../event/useEventSettings";
 import { useNow } from "../hooks/useNow";
 import { usePrefersReducedMotion } from "../hooks/usePrefersReducedMotion";
 import { isStale } from "../live/state";
@@ -14,7 +15,8 @@ import { useLiveFeed } from "../live/useLiveFeed";
 
 /** One light, read-only page for phones: KPIs, a compact ticker, top merchants and products. */
 export function AttendeePage({ api, settings }: { api: PublicApi; settings: DashboardSettings }) {
-  const { state } = useLiveFeed(api, 8);
+  const { state, client } = useLiveFeed(api, 8);
+  const event = useEventSettings(api, client, state.resyncs);
   const animate = !usePrefersReducedMotion();
   const now = useNow(1000);
   const metric = settings.metric === "auto" ? "transactions" : settings.metric;
@@ -22,7 +24,7 @@ export function AttendeePage({ api, settings }: { api: PublicApi; settings: Dash
   const products = useProductBoard(api, state, metric, settings.board, 5);
   const aliases = useAliases(state, merchants.data);
   // No "top seller" lines here: the leaderboards just below carry them.
-  const tiles = kpiTiles(state.summary, { animate, compactFiat: true });
+  const tiles = kpiTiles(state.summary, { animate, compactFiat: true, currency: event.currency, now });
   const stale = isStale(state, now);
 
   return (
@@ -33,10 +35,10 @@ export function AttendeePage({ api, settings }: { api: PublicApi; settings: Dash
     >
       <header className="attendee__header">
         <div className="brand brand--small">
-          <BrandMark />
+          <BrandMark logoUrl={event.logoUrl} />
           <div className="brand__text">
             <h1 className="brand__event" data-testid="event-name">
-              {settings.event}
+              {event.name}
             </h1>
             <LastUpdated state={state} />
           </div>

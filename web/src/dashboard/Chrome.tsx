@@ -1,5 +1,6 @@
 // The venue screen's frame: header (event, window, status, clock), scene navigation and controls.
 import { BrandMark } from "../brand/BrandMark";
+import type { ScreenEvent } from "../event/screen-event";
 import { formatClock, formatWindowLabel } from "../format/time";
 import type { LiveState } from "../live/state";
 import type { PlaylistEntry } from "./playlist";
@@ -14,21 +15,23 @@ import {
 
 export function VenueHeader({
   settings,
+  event,
   state,
   now,
 }: {
   settings: DashboardSettings;
+  event: ScreenEvent;
   state: LiveState;
   now: number;
 }) {
   return (
     <header className="venue-header">
       <div className="brand">
-        <BrandMark />
+        <BrandMark logoUrl={event.logoUrl} />
         <div className="brand__text">
-          {/* Cut with an ellipsis when long (the URL allows 80 characters); the title keeps it whole. */}
-          <h1 className="brand__event" data-testid="event-name" title={settings.event}>
-            {settings.event}
+          {/* Cut with an ellipsis when long (80 characters are allowed); the title keeps it whole. */}
+          <h1 className="brand__event" data-testid="event-name" title={event.name}>
+            {event.name}
           </h1>
           <p className="brand__sub" data-testid="window-label">
             <span
@@ -44,7 +47,12 @@ export function VenueHeader({
       <div className="venue-header__right">
         <ConnectionStatus state={state} />
         <div className="clockbox">
-          <time className="clock" data-testid="clock" dateTime={new Date(now).toISOString()}>
+          <time
+            className="clock"
+            data-testid="clock"
+            data-time-zone={event.timeZone ?? ""}
+            dateTime={new Date(now).toISOString()}
+          >
             {formatClock(now)}
           </time>
           <LastUpdated state={state} />

@@ -2,6 +2,8 @@ import type { PublicApi } from "../api/client";
 import { createWifiApi } from "../api/wifi";
 import { CelebrationOverlay } from "../celebrations/CelebrationOverlay";
 import { useCelebrations } from "../celebrations/useCelebrations";
+import type { ScreenEvent } from "../event/screen-event";
+import { useEventSettings } from "../event/useEventSettings";
 import { useNow } from "../hooks/useNow";
 import { usePrefersReducedMotion } from "../hooks/usePrefersReducedMotion";
 import { isStale, type LiveState } from "../live/state";
@@ -33,7 +35,8 @@ export function VenueDashboard({
   const { state, client } = useLiveFeed(api, 20);
   const reducedMotion = usePrefersReducedMotion();
   const now = useNow(1000);
-  const celebrations = useCelebrations(client, reducedMotion);
+  const event = useEventSettings(api, client, state.resyncs);
+  const celebrations = useCelebrations(client, reducedMotion, event.celebrationMs);
   const playlist = usePlaylist(api, client, state.resyncs);
   const rotation = useRotation(settings, playlist, celebrations.busy);
   const interactive = !settings.kiosk;
@@ -46,13 +49,15 @@ export function VenueDashboard({
       data-testid="venue"
       data-scene={current.scene}
       data-stale={stale ? "true" : "false"}
+      data-theme={event.theme}
     >
-      <VenueHeader settings={settings} state={state} now={now} />
+      <VenueHeader settings={settings} event={event} state={state} now={now} />
       <StaleBanner state={state} now={now} />
       <Stage
         api={api}
         state={state}
         settings={settings}
+        event={event}
         current={current}
         entry={rotation.entry}
         now={now}
@@ -92,6 +97,7 @@ function Stage({
   api,
   state,
   settings,
+  event,
   current,
   entry,
   now,
@@ -100,6 +106,7 @@ function Stage({
   api: PublicApi;
   state: LiveState;
   settings: DashboardSettings;
+  event: ScreenEvent;
   current: SceneStep;
   entry: PlaylistEntry;
   now: number;
@@ -129,6 +136,7 @@ function Stage({
             animate={animate}
             topMerchant={merchantsTx.data?.[0]?.alias}
             topProduct={productsTx.data?.[0]?.name}
+            currency={event.currency}
           />
         ) : null}
         {current.scene === "merchants" ? (

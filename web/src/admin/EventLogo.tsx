@@ -11,6 +11,8 @@ function useLogoUpload(onChange: (s: EventSettings) => void) {
   const [preview, setPreview] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // A new file input after each upload or removal: the old one would still name the file sent.
+  const [inputKey, setInputKey] = useState(0);
 
   useEffect(() => {
     if (!file) return;
@@ -33,6 +35,7 @@ function useLogoUpload(onChange: (s: EventSettings) => void) {
       );
       setFile(null);
       setPreview(null);
+      setInputKey((k) => k + 1);
       onChange(saved);
       notify(action === "upload" ? "Logo uploaded; open screens show it now." : "Logo removed.");
     } catch (err) {
@@ -41,7 +44,7 @@ function useLogoUpload(onChange: (s: EventSettings) => void) {
       setBusy(false);
     }
   };
-  return { file, preview, error, busy, choose, run };
+  return { file, preview, error, busy, inputKey, choose, run };
 }
 
 /** The logo: a preview of the stored one (or of the file chosen), upload and remove. */
@@ -52,7 +55,7 @@ export function EventLogo({
   settings: EventSettings;
   onChange: (s: EventSettings) => void;
 }) {
-  const { file, preview, error, busy, choose, run } = useLogoUpload(onChange);
+  const { file, preview, error, busy, inputKey, choose, run } = useLogoUpload(onChange);
   const shown = preview ?? settings.logo_url;
   const canUpload = file !== null && logoFileProblem(file) === null && !busy;
 
@@ -70,6 +73,7 @@ export function EventLogo({
           Logo
         </label>
         <input
+          key={inputKey}
           id="event-logo-file"
           type="file"
           accept="image/png,image/jpeg,image/webp"

@@ -106,12 +106,15 @@ describe("event settings: read and change", () => {
       time_zone: null,
       doors_opened_at: null,
       sound: false,
+      public_url: "",
     });
     expect(cleared.body).toEqual({
       ...changed,
       time_zone: null,
       doors_opened_at: null,
       sound: false,
+      // "" clears as null does (the form's empty field).
+      public_url: null,
       updated_at: "2025-11-10T15:01:00Z",
     });
   });

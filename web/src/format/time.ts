@@ -116,12 +116,12 @@ export function formatDoors(value: string | number | null | undefined, now: numb
   return sameDay ? clock : `${then.day} ${MONTHS[then.month - 1] ?? ""} ${clock}`;
 }
 
-/** Local date and time for admin tables: "2025-11-10 14:23". */
+/** Date and time for admin tables, in the display time zone: "2025-11-10 14:23". */
 export function formatDateTime(value: string | number | Date | null | undefined): string {
   const ms = toMillis(value);
   if (ms === null) return EMPTY;
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatClock(ms)}`;
+  const d = wallTime(ms);
+  return `${d.year}-${pad(d.month)}-${pad(d.day)} ${formatClock(ms)}`;
 }
 
 /**

@@ -13,6 +13,7 @@ import { registerJsonBodyParser } from "./api/body.js";
 import { clientErrorHandler, keepConnectionAfterBodyError } from "./api/connection-errors.js";
 import type { AppContext } from "./api/context.js";
 import { frameworkErrors, HttpError } from "./api/errors.js";
+import { eventPublicRoutes } from "./api/event.js";
 import { publicRoutes } from "./api/public.js";
 import { ReadCache } from "./api/read-cache.js";
 import { scenePublicRoutes } from "./api/scenes.js";
@@ -22,7 +23,7 @@ import { isAppPath, registerWebApp } from "./api/web-app-files.js";
 import { webhookRoutes } from "./api/webhooks.js";
 import { limitConnections, type ServerLimits, serverTimeouts } from "./http/server-limits.js";
 import { LiveHub } from "./live/hub.js";
-import { PlaylistFeed } from "./live/playlist.js";
+import { ChangeFeed, PlaylistFeed } from "./live/playlist.js";
 import { logRequest, requestIds, withoutSecrets } from "./log/request-log.js";
 
 export interface AppDeps extends Omit<AppContext, "now" | "cache"> {
@@ -86,12 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onReady", async () => hub.start());
   // Open streams would otherwise keep close() waiting forever.
   app.addHook("preClose", async () => hub.stop());
-  const playlist = new PlaylistFeed({
-    read: () => ctx.store.read("scenes", {}),
-    publish: (scenes) => hub.publish("scenes", { scenes }),
-    onError: (err) => app.log.error({ err }, "could not read the scenes to announce a change"),
-  });
-  app.addHook("preClose", async () => playlist.stop());
+  const { playlist, eventFeed } = changeFeeds(app, ctx, hub);
 
   const webServed = deps.webRoot !== undefined && (await registerWebApp(app, deps.webRoot));
   app.setNotFoundHandler((req, reply) => {
@@ -105,16 +101,46 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cors, corsOptions(deps.config.corsOrigins));
   await app.register(publicRoutes, { ctx });
   await app.register(scenePublicRoutes, { ctx });
-  await app.register(adminRoutes, { ctx, playlist });
+  await app.register(eventPublicRoutes, { ctx });
+  await app.register(adminRoutes, { ctx, playlist, eventFeed });
   await app.register(streamRoutes, { hub });
   await app.register(webhookRoutes, { ctx });
   await app.register(sourceWebhookRoutes, { ctx });
   return app;
 }
 
+/** What puts an operator's changes on the live stream: the playlist, and the event settings. */
+function changeFeeds(app: FastifyInstance, ctx: AppContext, hub: LiveHub) {
+  const playlist = new PlaylistFeed({
+    read: () => ctx.store.read("scenes", {}),
+    publish: (scenes) => hub.publish("scenes", { scenes }),
+    onError: (err) => app.log.error({ err }, "could not read the scenes to announce a change"),
+  });
+  app.addHook("preClose", async () => playlist.stop());
+  // The settings, then a summary: its since-doors figures follow doors_opened_at.
+  const eventFeed = new ChangeFeed({
+    read: async () => ({
+      settings: await ctx.store.read("eventSettings", {}),
+      summary: await ctx.store.read("summary", {
+        now: ctx.now(),
+        rateWindowMs: ctx.config.rateWindowMs,
+        pollIntervalMs: ctx.config.pollIntervalMs,
+      }),
+    }),
+    publish: ({ settings, summary }) => {
+      hub.publish("event", settings);
+      // Null only for a merchant filter naming no merchant; this read has none.
+      if (summary) hub.publish("summary", summary);
+    },
+    onError: (err) => app.log.error({ err }, "could not read the event settings to announce a change"),
+  });
+  app.addHook("preClose", async () => eventFeed.stop());
+  return { playlist, eventFeed };
+}
+
 /** The one error handler: every error in the API's shape, {"error": "message"}. */
 function answerError(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
-  const { status, message } = describeError(err);
+  const { status, message } = describeError(err, req.routeOptions.bodyLimit ?? BODY_LIMIT);
   if (status >= 500) req.log.error({ err, reqId: req.id }, "request failed");
   keepConnectionAfterBodyError(req, reply);
   if (err instanceof HttpError && err.retryAfterSeconds !== undefined) {
@@ -124,14 +150,14 @@ function answerError(err: FastifyError, req: FastifyRequest, reply: FastifyReply
 }
 
 /** Maps any error to what the client may see: 4xx say what was wrong, 5xx say nothing internal. */
-function describeError(err: FastifyError): { status: number; message: string } {
+function describeError(err: FastifyError, bodyLimit: number): { status: number; message: string } {
   if (err instanceof HttpError) return { status: err.statusCode, message: err.message };
   if (err.validation) return { status: 400, message: err.message };
   const status = err.statusCode ?? 500;
   if (status >= 500) return { status: 500, message: "internal server error" };
   switch (err.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return { status: 413, message: "request body is larger than 1 MB" };
+      return { status: 413, message: `request body is larger than ${sizeInWords(bodyLimit)}` };
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return { status: 415, message: "request body must be application/json" };
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
@@ -141,6 +167,12 @@ function describeError(err: FastifyError): { status: number; message: string } {
     return { status: 400, message: "request body is not valid JSON" };
   }
   return { status, message: err.message };
+}
+
+/** 1048576 → "1 MB", 524288 → "512 KB". */
+function sizeInWords(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  return bytes % 1024 === 0 ? `${bytes / 1024} KB` : `${bytes} bytes`;
 }
 
 function corsOptions(origins: readonly string[]) {

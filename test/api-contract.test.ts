@@ -57,6 +57,8 @@ const reads: [url: string, status: number, schema: TSchema, headers?: () => Reco
   ["/v1/admin/milestones", 200, Type.Array(C.Milestone), admin],
   ["/v1/scenes", 200, Type.Array(C.Scene)],
   ["/v1/admin/scenes", 200, Type.Array(C.Scene), admin],
+  ["/v1/event", 200, C.EventSettings],
+  ["/v1/event/logo", 404, C.ErrorBody],
   ["/v1/ticker?limit=0", 400, C.ErrorBody],
   ["/v1/admin/merchants", 401, C.ErrorBody],
 ];
@@ -74,6 +76,11 @@ describe("REST answers follow the contract", () => {
     expect(violations(C.Merchant, merchant.body)).toEqual([]);
     const milestone = await send(t, "PUT", "/v1/admin/milestones/1", { reset_trigger: true });
     expect(violations(C.Milestone, milestone.body)).toEqual([]);
+    const event = await send(t, "PUT", "/v1/admin/event", { doors_opened_at: "2025-11-10T00:00:00Z" });
+    expect(violations(C.EventSettings, event.body)).toEqual([]);
+    const sinceDoors = await get(t, "/v1/summary");
+    expect((sinceDoors.body as C.Summary).since_doors?.total_transactions).toBe(1);
+    expect(violations(C.Summary, sinceDoors.body)).toEqual([]);
     const missing = await send(t, "PUT", "/v1/admin/milestones/99", { enabled: false });
     expect(missing.status).toBe(404);
     expect(violations(C.ErrorBody, missing.body)).toEqual([]);

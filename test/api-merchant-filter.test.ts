@@ -91,6 +91,8 @@ describe("GET /v1/summary?merchant_id=", () => {
         volume_per_minute: 420,
         rate_window_seconds: 300,
         fiat_volume: [{ currency: "usd", amount: 2.15 }],
+        // Its own last successful poll: a booth's "Updated" is its merchant's.
+        last_polled_at: "2025-11-10T15:00:00Z",
       },
     });
     const bistro = (await get(t, "/v1/summary?merchant_id=174")).body as Record<string, unknown>;

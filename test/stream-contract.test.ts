@@ -87,6 +87,19 @@ async function streamOfOnePollCycle() {
   });
   expect(edit.statusCode).toBe(200);
   await waitFor(() => framesOf(watching.text()).some((f) => f.event === "scenes"));
+  // An operator's change to the event settings (the summary after it carries since-doors figures).
+  const event = await service.app.inject({
+    method: "PUT",
+    url: "/v1/admin/event",
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    payload: {
+      name: "Contract Conf",
+      doors_opened_at: "2025-11-10T13:00:00Z",
+      public_url: "https://example.org/",
+    },
+  });
+  expect(event.statusCode).toBe(200);
+  await waitFor(() => framesOf(watching.text()).some((f) => f.event === "event"));
   // The heartbeat (the service is not started here: its timer is).
   hub.start();
   await waitFor(() => framesOf(watching.text()).some((f) => f.event === "ping"));

@@ -8,6 +8,7 @@ import { summaryRead } from "./cached-read.js";
 import { connectionTestRoutes } from "./connection-test.js";
 import type { AppContext } from "./context.js";
 import { badRequest, HttpError, notFound } from "./errors.js";
+import { type EventFeed, eventAdminRoutes } from "./event.js";
 import { merchantInput, merchantSourcePatch } from "./merchant-source.js";
 import { rejectMistypedFields, rejectNonFiniteNumbers } from "./params.js";
 import { sceneAdminRoutes } from "./scenes.js";
@@ -16,10 +17,11 @@ import { rejectMistypedSettings, sourceSchemaErrors } from "./source-body.js";
 /** Merchant bodies may carry a source's settings: refusals of those name the field in plain words. */
 const SETTINGS_CHECKS = { schemaErrorFormatter: sourceSchemaErrors, preValidation: rejectMistypedSettings };
 
-export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; playlist: PlaylistFeed }> = async (
-  app,
-  { ctx, playlist },
-) => {
+export const adminRoutes: FastifyPluginAsyncTypebox<{
+  ctx: AppContext;
+  playlist: PlaylistFeed;
+  eventFeed: EventFeed;
+}> = async (app, { ctx, playlist, eventFeed }) => {
   const { store, now } = ctx;
   const matches = tokenMatcher(ctx.config.adminToken);
   const limiter = new FailedAuthLimiter();
@@ -178,6 +180,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; playlist:
     );
 
     await admin.register(sceneAdminRoutes, { ctx, playlist });
+    await admin.register(eventAdminRoutes, { ctx, feed: eventFeed });
     await admin.register(connectionTestRoutes, { ctx });
   });
 };

@@ -86,21 +86,34 @@ function nonFiniteField(part: string, value: unknown): string | undefined {
   return undefined;
 }
 
+interface FieldSchema {
+  type?: unknown;
+  anyOf?: FieldSchema[];
+}
+
 /**
  * preValidation for routes with a JSON body: each field must already have the type its schema names.
  * Ajv's type coercion (Fastify's default, which query strings need) would otherwise turn a JSON null
  * into 0, false or "" (`"threshold": null`: a milestone at 0), `true` into 1, 5 into "5" and ["x"] into
- * "x". No body field is nullable, so a null is refused even in a field the route does not know.
+ * "x". A null is refused unless the field's schema allows it (the event settings clear a field with
+ * it), even in a field the route does not know.
  */
 export async function rejectMistypedFields(req: FastifyRequest): Promise<void> {
   const body = req.body;
   if (typeof body !== "object" || body === null || Array.isArray(body)) return;
-  const fields = (
-    req.routeOptions.schema?.body as { properties?: Record<string, { type?: unknown }> } | undefined
-  )?.properties;
+  const fields = (req.routeOptions.schema?.body as { properties?: Record<string, FieldSchema> } | undefined)
+    ?.properties;
   for (const [key, v] of Object.entries(body)) {
+    const field = fields && Object.hasOwn(fields, key) ? fields[key] : undefined;
+    const union = field?.anyOf;
+    if (union) {
+      const types = union.map((s) => s.type).filter((t): t is string => typeof t === "string");
+      if (types.length === union.length && !types.some((t) => hasJsonType(v, t)))
+        throw badRequest(`body/${key} must be ${types.join(" or ")}`);
+      continue;
+    }
     if (v === null) throw badRequest(`body/${key} must not be null`);
-    const type = fields && Object.hasOwn(fields, key) ? fields[key]?.type : undefined;
+    const type = field?.type;
     if (typeof type === "string" && !hasJsonType(v, type)) throw badRequest(`body/${key} must be ${type}`);
   }
 }
@@ -114,6 +127,8 @@ function hasJsonType(v: unknown, type: string): boolean {
     case "string":
     case "boolean":
       return typeof v === type;
+    case "null":
+      return v === null;
     default:
       return true;
   }

@@ -72,6 +72,22 @@ export const FiatVolume = Type.Object({ currency: Type.String(), amount: Type.Nu
 export type FiatVolume = Static<typeof FiatVolume>;
 
 /**
+ * The headline totals counted from the event's doors_opened_at (GET /v1/event) instead of all time,
+ * sent only while it is set. Fiat as the sales carry it, by currency.
+ */
+export const SinceDoors = Type.Object(
+  {
+    doors_opened_at: Instant,
+    total_transactions: Count,
+    total_volume_sats: Sats,
+    average_transaction_size: Type.Number(),
+    fiat_volume: Type.Array(FiatVolume),
+  },
+  CLOSED,
+);
+export type SinceDoors = Static<typeof SinceDoors>;
+
+/**
  * Headline figures; also the stream's `summary` event. `fiat_volume` is always sent, maybe empty.
  * `active_merchants` counts enabled merchants (the seed's meaning), failing ones included; a public
  * screen needs how many of them are actually reporting, and the `merchant` stream events only tell of
@@ -107,6 +123,8 @@ export const Summary = Type.Object(
      * of their last successful polls, or when a merchant never polled successfully was added).
      */
     not_reporting_since: Type.Optional(Instant),
+    /** Present while the event's doors_opened_at is set: the totals since then, for "since doors" tiles. */
+    since_doors: Type.Optional(SinceDoors),
   },
   CLOSED,
 );

@@ -1,6 +1,7 @@
 import { type Static, Type } from "typebox";
 import { CLOSED, Instant } from "./common.js";
 import { MilestoneTrigger, Summary, TickerRow } from "./dashboard.js";
+import { EventSettings } from "./event.js";
 import { ScenesEvent } from "./scenes.js";
 
 /** `GET /v1/stream`: the data of each Server-Sent Event, by event name. */
@@ -38,6 +39,8 @@ export const LiveEvents = {
   merchant: MerchantStatus,
   /** The venue playlist changed: the enabled scenes, by order, as GET /v1/scenes lists them. */
   scenes: ScenesEvent,
+  /** An operator changed the event settings: all of them, as GET /v1/event answers (a summary follows). */
+  event: EventSettings,
   reset: Reset,
   ping: Ping,
 } as const;

@@ -1,27 +1,30 @@
 import type { Scene } from "../contract/index.js";
 
-export interface PlaylistFeedOptions {
-  /** The public playlist as stored now (GET /v1/scenes's list, read past any cache). */
-  read: () => Promise<Scene[]>;
-  publish: (scenes: Scene[]) => void;
+export interface ChangeFeedOptions<T> {
+  /** The value as stored now (read past any cache). */
+  read: () => Promise<T>;
+  publish: (value: T) => void;
   onError: (err: unknown) => void;
 }
 
+export type PlaylistFeedOptions = ChangeFeedOptions<Scene[]>;
+
 /**
- * Puts the playlist on the live stream after each stored scene change. The list is read again after
+ * Puts what an operator changed on the live stream after each stored change (the playlist, the event
+ * settings). The value is read again after
  * the change was answered, one read at a time: a change stored while a read is in flight gets another
  * read after it, and lists go out in the order they were read. Each read starts after the changes it
  * answers for were committed, so the last list published is never older than the last change, however
  * close two changes come (answers and the events that announce them may cross on the way).
  */
-export class PlaylistFeed {
+export class ChangeFeed<T> {
   private reading = false;
   private again = false;
   private stopped = false;
 
-  constructor(private readonly opts: PlaylistFeedOptions) {}
+  constructor(private readonly opts: ChangeFeedOptions<T>) {}
 
-  /** A scene change has been stored. */
+  /** A change has been stored. */
   changed(): void {
     if (this.stopped) return;
     if (this.reading) {
@@ -40,13 +43,16 @@ export class PlaylistFeed {
     do {
       this.again = false;
       try {
-        const scenes = await this.opts.read();
-        if (!this.stopped) this.opts.publish(scenes);
+        const value = await this.opts.read();
+        if (!this.stopped) this.opts.publish(value);
       } catch (e) {
-        // Screens keep the list they have; the next change (or their next REST read) brings it.
+        // Screens keep what they have; the next change (or their next REST read) brings it.
         if (!this.stopped) this.opts.onError(e);
       }
     } while (this.again && !this.stopped);
     this.reading = false;
   }
 }
+
+/** The venue playlist after each stored scene change. */
+export class PlaylistFeed extends ChangeFeed<Scene[]> {}

@@ -1,6 +1,13 @@
 import { getMerchantLeaderboard, readSummary, readTicker } from "./dashboard.js";
 import type { Db, WriterDb } from "./db.js";
 import {
+  type EventSettingsPatch,
+  getEventLogo,
+  getEventSettings,
+  setEventLogo,
+  updateEventSettings,
+} from "./event.js";
+import {
   deleteMerchant,
   getMerchant,
   getMerchantSourceSettings,
@@ -57,6 +64,9 @@ export const READS = {
   adminScenes: (db: Db, _args: Record<string, never>) => listScenes(db, { enabledOnly: false }),
   /** A BTCPay or LNbits delivery's merchant: source, enabled and webhook secret (source-webhooks.ts). */
   webhookTarget: (db: Db, args: { id: string }) => getWebhookTarget(db, args.id),
+  eventSettings: (db: Db, _args: Record<string, never>) => getEventSettings(db),
+  /** The logo's bytes, type and digest; undefined when there is none. */
+  eventLogo: (db: Db, _args: Record<string, never>) => getEventLogo(db),
 };
 
 /** Every change an operator makes, by name: they run on the one writer connection, between polls' writes. */
@@ -73,6 +83,11 @@ export const CHANGES = {
   updateScene: (db: Db, a: { id: string; patch: ScenePatch; now: number }) =>
     updateScene(db, a.id, a.patch, a.now),
   deleteScene: (db: Db, a: { id: string }) => deleteScene(db, a.id),
+  updateEventSettings: (db: Db, a: { patch: EventSettingsPatch; now: number }) =>
+    updateEventSettings(db, a.patch, a.now),
+  /** Stores the logo, or removes it with `logo: null`. */
+  setEventLogo: (db: Db, a: { logo: Parameters<typeof setEventLogo>[1]; now: number }) =>
+    setEventLogo(db, a.logo, a.now),
 };
 
 export type ReadName = keyof typeof READS;

@@ -10,16 +10,20 @@ import { rfc3339 } from "../time/instant.js";
 import type { Db } from "./db.js";
 import { rankingColumns } from "./product-leaderboard.js";
 import { round2, toTickerRow } from "./shapes.js";
-import { merchantExists, ofMerchant, ofSource, ofSourceMerchants, type Source } from "./source-filter.js";
+import { sinceDoors } from "./since-doors.js";
+import {
+  merchantExists,
+  type Only,
+  ofMerchant,
+  ofSource,
+  ofSourceMerchants,
+  type Source,
+} from "./source-filter.js";
 import { windowSplit } from "./windows.js";
 
 export { getProductLeaderboard } from "./product-leaderboard.js";
 
-/** Which sales a read counts: one source's and/or one merchant's (undefined: every one). */
-export interface Only {
-  source?: Source;
-  merchantId?: string | undefined;
-}
+export type { Only } from "./source-filter.js";
 
 /**
  * Totals come from the running totals (O(merchants)); only the rate looks at sales, through sale_date.
@@ -87,6 +91,7 @@ async function summaryOf(
     .orderBy("currency")
     .execute();
 
+  const doors = await sinceDoors(db, opts, salesTotalSince);
   const transactions = Number(merchants.transactions);
   const volume = Number(merchants.volume);
   const minutes = opts.rateWindowMs / 60_000;
@@ -103,6 +108,7 @@ async function summaryOf(
     rate_window_seconds: opts.rateWindowMs / 1000,
     fiat_volume: fiat.map((f) => ({ currency: f.currency, amount: round2(Number(f.amount)) })),
     ...freshness(merchants),
+    ...(doors ? { since_doors: doors } : {}),
   };
 }
 

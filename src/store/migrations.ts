@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, type SqlBool, sql } from "kysely";
+import { eventMigrations } from "./migrations-event.js";
 import { sourceMigrations } from "./migrations-sources.js";
 
 /**
@@ -236,6 +237,8 @@ const migrations: Record<string, Migration> = {
   },
   // 0005 and on: issue 14's sources and scenes, issue 15's source settings.
   ...sourceMigrations,
+  // 0007: issue 16's event settings.
+  ...eventMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -145,7 +145,28 @@ export interface ScenesTable {
   updated_at: number;
 }
 
+/** The one row (id 1) of the event's settings and its logo (contract/event.ts says what each means). */
+export interface EventSettingsTable {
+  id: number;
+  name: string;
+  accent_color: string;
+  time_zone: string | null;
+  display_currency: string;
+  doors_opened_at: number | null;
+  celebration_seconds: number;
+  sound: number;
+  public_url: string | null;
+  theme: string;
+  logo: Buffer | null;
+  logo_type: string | null;
+  /** Hex SHA-256 of the logo: its ETag and the version in logo_url. */
+  logo_sha256: string | null;
+  logo_updated_at: number | null;
+  updated_at: number;
+}
+
 export interface Database {
+  event_settings: EventSettingsTable;
   scenes: ScenesTable;
   merchants: MerchantsTable;
   transactions: TransactionsTable;

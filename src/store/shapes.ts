@@ -1,14 +1,23 @@
 /** The one place where stored rows become the API's JSON shapes (also pushed on the live stream). */
 import type {
+  DisplayCurrency,
+  EventSettings,
   Merchant,
   Milestone,
   MilestoneTrigger,
   MilestoneType,
   Scene,
+  Theme,
   TickerRow,
 } from "../contract/index.js";
 import { rfc3339 } from "../time/instant.js";
-import type { MerchantsTable, MilestonesTable, MilestoneTriggersTable, ScenesTable } from "./schema.js";
+import type {
+  EventSettingsTable,
+  MerchantsTable,
+  MilestonesTable,
+  MilestoneTriggersTable,
+  ScenesTable,
+} from "./schema.js";
 import { parseStoredJson, shownSettings } from "./source-settings.js";
 
 type MerchantRow = Pick<
@@ -110,4 +119,25 @@ export function toScene(r: ScenesTable): Scene {
 /** Two decimals, as a rate or an average is shown; never NaN. */
 export function round2(n: number): number {
   return Number.isFinite(n) ? Math.round(n * 100) / 100 : 0;
+}
+
+export type EventSettingsRow = Omit<EventSettingsTable, "id" | "logo" | "logo_type" | "logo_updated_at">;
+
+/** The settings as answered and streamed; the logo by its URL, versioned by its digest so caches refetch a new one. */
+export function toEventSettings(r: EventSettingsRow): EventSettings {
+  return {
+    name: r.name,
+    accent_color: r.accent_color,
+    time_zone: r.time_zone,
+    // Written only from the contract's enums (api/event.ts).
+    display_currency: r.display_currency as DisplayCurrency,
+    doors_opened_at: r.doors_opened_at === null ? null : rfc3339(r.doors_opened_at),
+    celebration_seconds: r.celebration_seconds,
+    sound: r.sound === 1,
+    public_url: r.public_url,
+    theme: r.theme as Theme,
+    has_logo: r.logo_sha256 !== null,
+    logo_url: r.logo_sha256 === null ? null : `/v1/event/logo?v=${r.logo_sha256.slice(0, 16)}`,
+    updated_at: rfc3339(r.updated_at),
+  };
 }

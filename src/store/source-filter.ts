@@ -41,3 +41,9 @@ export async function merchantExists(db: Db, id: string): Promise<boolean> {
   const row = await db.selectFrom("merchants").select("id").where("id", "=", id).executeTakeFirst();
   return row !== undefined;
 }
+
+/** Which sales a read counts: one source's and/or one merchant's (undefined: every one). */
+export interface Only {
+  source?: Source;
+  merchantId?: string | undefined;
+}

@@ -3,6 +3,7 @@ import { ApiError, createAdminApi } from "../api/client";
 import { BrandMark } from "../brand/BrandMark";
 import { navigate } from "../routing/router";
 import { AdminContext, type AdminTools } from "./context";
+import { EventPanel } from "./EventPanel";
 import { LoginForm } from "./LoginForm";
 import { clearToken, loadToken, saveToken } from "./logic";
 import { MerchantsPanel } from "./MerchantsPanel";
@@ -13,6 +14,7 @@ const TABS = [
   { tab: "merchants", label: "Merchants" },
   { tab: "milestones", label: "Milestones" },
   { tab: "scenes", label: "Scenes" },
+  { tab: "event", label: "Event" },
 ] as const;
 type Tab = (typeof TABS)[number]["tab"];
 
@@ -133,6 +135,7 @@ function AdminShell({ token, onLogout }: { token: string; onLogout: (reason: str
           {tab === "merchants" ? <MerchantsPanel /> : null}
           {tab === "milestones" ? <MilestonesPanel /> : null}
           {tab === "scenes" ? <ScenesPanel /> : null}
+          {tab === "event" ? <EventPanel /> : null}
         </main>
         <div className="toast-region" role="status" aria-live="polite">
           {notice ? (

@@ -4,6 +4,8 @@ import type {
   AdminMilestone,
   ConnectionTest,
   ConnectionTestBody,
+  EventSettings,
+  EventSettingsUpdate,
   MerchantCreate,
   MerchantLeader,
   MerchantUpdate,
@@ -83,11 +85,13 @@ async function errorMessage(res: Response): Promise<string> {
 
 export async function request<T>(
   path: string,
-  options: ClientOptions & { method?: string; body?: unknown; query?: Query } = {},
+  options: ClientOptions & { method?: string; body?: unknown; query?: Query; file?: Blob } = {},
 ): Promise<T> {
   const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const headers: Record<string, string> = { Accept: "application/json" };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  // A file goes as its own bytes (the logo upload), labelled with its own type.
+  if (options.file) headers["Content-Type"] = options.file.type || "application/octet-stream";
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   const controller = typeof AbortController === "function" ? new AbortController() : null;
   const timer = controller ? setTimeout(() => controller.abort(), options.timeoutMs ?? 15_000) : null;
@@ -96,7 +100,7 @@ export async function request<T>(
     res = await doFetch(`${options.baseUrl ?? ""}${path}${buildQuery(options.query)}`, {
       method: options.method ?? "GET",
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.file ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: controller?.signal,
     });
   } catch (err) {
@@ -173,6 +177,8 @@ export function createPublicApi(options: ClientOptions = {}) {
     },
     /** The venue playlist: enabled scenes by order. */
     scenes: async () => list(await request<Scene[]>("/v1/scenes", options)),
+    /** The event's settings (name, logo, accent, time zone, …) as the operator stored them. */
+    event: () => request<EventSettings>("/v1/event", options),
   };
 }
 
@@ -211,6 +217,12 @@ export function createAdminApi(token: string, options: ClientOptions = {}) {
       request<Scene>(`/v1/admin/scenes/${id(sceneId)}`, { ...o, method: "PUT", body }),
     deleteScene: (sceneId: string) =>
       request<void>(`/v1/admin/scenes/${id(sceneId)}`, { ...o, method: "DELETE" }),
+    event: () => request<EventSettings>("/v1/event", options),
+    /** A partial update: fields left out are kept, null clears. */
+    updateEvent: (body: EventSettingsUpdate) =>
+      request<EventSettings>("/v1/admin/event", { ...o, method: "PUT", body }),
+    uploadLogo: (file: Blob) => request<EventSettings>("/v1/admin/event/logo", { ...o, method: "PUT", file }),
+    deleteLogo: () => request<EventSettings>("/v1/admin/event/logo", { ...o, method: "DELETE" }),
   };
 }
 

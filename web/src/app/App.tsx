@@ -15,8 +15,8 @@ import { navigate, routeFor, useLocation } from "../routing/router";
 const api = createPublicApi();
 
 /**
- * What a parameter the URL leaves out means. The event's own settings (from the server) lay over these
- * once they are wired in; the attendee page's sound stays off unless its own URL or switch says on.
+ * What a parameter the URL leaves out means. Sound and theme left out (null) are the event's stored
+ * settings (useEventSettings); the attendee page's sound stays off unless its own URL or switch says on.
  */
 const DEFAULTS: DashboardSettings = DEFAULT_SETTINGS;
 const ATTENDEE_DEFAULTS: DashboardSettings = { ...DEFAULTS, sound: false };
@@ -29,18 +29,13 @@ export function App() {
   const defaults = attendee ? ATTENDEE_DEFAULTS : DEFAULTS;
   const settings = useMemo(() => parseSettings(search, defaults), [search, defaults]);
 
+  // The screens' title follows the event's name (useEventSettings).
   useEffect(() => {
     document.documentElement.dataset.route = route === "admin" ? "admin" : settings.mode;
-    if (route !== "admin") document.title = `${settings.event} · Live`;
-  }, [route, settings.mode, settings.event]);
+  }, [route, settings.mode]);
 
-  // The screens' theme comes from the settings object (today the URL; an event setting can feed the
-  // same field). The admin area keeps its own dark styling.
-  useEffect(() => {
-    const root = document.documentElement;
-    if (route === "admin") delete root.dataset.theme;
-    else root.dataset.theme = settings.theme;
-  }, [route, settings.theme]);
+  // The screens' theme (the event's, or the URL's theme=) is put on <html> by useEventSettings; the
+  // admin area keeps its own dark styling.
 
   if (route === "admin") return <AdminApp />;
   // Settings live in the URL, so a configured screen survives a reload.

@@ -9,6 +9,7 @@ import { ConnectionStatus, LastUpdated, StaleBanner } from "../dashboard/Status"
 import type { DashboardSettings } from "../dashboard/settings";
 import { Ticker } from "../dashboard/Ticker";
 import { useAliases, useMerchantBoard, useProductBoard } from "../dashboard/useBoards";
+import { useEventSettings } from "../event/useEventSettings";
 import { useNow } from "../hooks/useNow";
 import { usePrefersReducedMotion } from "../hooks/usePrefersReducedMotion";
 import { isStale } from "../live/state";
@@ -18,7 +19,7 @@ import { nextMilestone } from "../milestones/progress";
 import { SoundPrompt, SoundToggle, useScreenSounds } from "../sound/SoundControls";
 import { soundData, useSound } from "../sound/useSound";
 
-/** A phone's celebration is shorter than the wall's 9 s: it covers part of a page someone is reading. */
+/** A phone's celebration is at most 6 s (the event's length when shorter): it covers part of a page someone is reading. */
 const CELEBRATION_MS = 6000;
 
 /**
@@ -38,9 +39,12 @@ export function AttendeePage({
   const { state, client } = useLiveFeed(api, 8);
   const reducedMotion = usePrefersReducedMotion();
   const animate = !reducedMotion;
-  const celebrations = useCelebrations(client, reducedMotion, CELEBRATION_MS);
+  const event = useEventSettings(api, client, state.resyncs, settings);
+  const celebrations = useCelebrations(client, reducedMotion, Math.min(event.celebrationMs, CELEBRATION_MS));
   const upcoming = useUpcomingMilestones(api, state);
-  const sound = useSound(settings.sound);
+  // A phone stays quiet unless its own URL or switch says otherwise, whatever the wall's setting.
+  const soundOn = settings.sound ?? false;
+  const sound = useSound(soundOn);
   useScreenSounds(sound, { ticker: state.ticker, loaded: state.version > 0 }, celebrations.current);
   const now = useNow(1000);
   const metric = settings.metric === "auto" ? "transactions" : settings.metric;
@@ -48,7 +52,7 @@ export function AttendeePage({
   const products = useProductBoard(api, state, metric, settings.board, 5);
   const aliases = useAliases(state, merchants.data);
   // No "top seller" lines here: the leaderboards just below carry them.
-  const tiles = kpiTiles(state.summary, { animate, compactFiat: true });
+  const tiles = kpiTiles(state.summary, { animate, compactFiat: true, currency: event.currency, now });
   const stale = isStale(state, now);
 
   return (
@@ -60,10 +64,10 @@ export function AttendeePage({
     >
       <header className="attendee__header">
         <div className="brand brand--small">
-          <BrandMark />
+          <BrandMark logoUrl={event.logoUrl} />
           <div className="brand__text">
             <h1 className="brand__event" data-testid="event-name">
-              {settings.event}
+              {event.name}
             </h1>
             <LastUpdated state={state} now={now} />
           </div>
@@ -125,7 +129,7 @@ export function AttendeePage({
       <footer className="attendee__footer">
         <p>Live sales from the event's bitcoin point-of-sale terminals.</p>
         {onSettings ? (
-          <SoundToggle on={settings.sound} onChange={(on) => onSettings({ ...settings, sound: on })} />
+          <SoundToggle on={soundOn} onChange={(on) => onSettings({ ...settings, sound: on })} />
         ) : null}
       </footer>
       <SoundPrompt sound={sound} />

@@ -13,6 +13,8 @@ import { ConnectionStatus, LastUpdated, StaleBanner } from "../dashboard/Status"
 import type { DashboardSettings } from "../dashboard/settings";
 import { Ticker } from "../dashboard/Ticker";
 import { useTimeseries } from "../dashboard/useBoards";
+import type { ScreenEvent } from "../event/screen-event";
+import { useEventSettings } from "../event/useEventSettings";
 import { formatClock, formatWindowLabel } from "../format/time";
 import { useNow } from "../hooks/useNow";
 import { usePrefersReducedMotion } from "../hooks/usePrefersReducedMotion";
@@ -46,8 +48,9 @@ export function BoothScreen({
   const reducedMotion = usePrefersReducedMotion();
   const animate = !reducedMotion;
   const now = useNow(1000);
-  const celebrations = useCelebrations(client, reducedMotion);
-  const sound = useSound(settings.sound);
+  const event = useEventSettings(api, client, state.resyncs, settings);
+  const celebrations = useCelebrations(client, reducedMotion, event.celebrationMs);
+  const sound = useSound(event.sound);
   useScreenSounds(sound, { ticker: state.ticker, loaded: state.version > 0 }, celebrations.current);
   const stale = isStale(state, now);
   const unknown = state.summary === null && (state.error ?? "").startsWith("unknown merchant");
@@ -62,7 +65,7 @@ export function BoothScreen({
       data-stale={stale ? "true" : "false"}
       {...soundData(sound)}
     >
-      <BoothHeader name={name} event={settings.event} state={state} now={now} />
+      <BoothHeader name={name} event={event.name} logoUrl={event.logoUrl} state={state} now={now} />
       <StaleBanner state={state} now={now} />
       <main className="stage booth-stage" id="main">
         {unknown ? (
@@ -78,6 +81,7 @@ export function BoothScreen({
             name={name}
             now={now}
             animate={animate}
+            currency={event.currency}
           />
         )}
       </main>
@@ -87,7 +91,7 @@ export function BoothScreen({
             ← Whole venue
           </a>
           <section className="controls" aria-label="Display controls" data-testid="controls">
-            <SoundToggle on={settings.sound} onChange={(on) => onSettings({ ...settings, sound: on })} />
+            <SoundToggle on={event.sound} onChange={(on) => onSettings({ ...settings, sound: on })} />
           </section>
         </footer>
       ) : null}
@@ -105,18 +109,20 @@ export function BoothScreen({
 function BoothHeader({
   name,
   event,
+  logoUrl,
   state,
   now,
 }: {
   name: string;
   event: string;
+  logoUrl: string | null;
   state: LiveState;
   now: number;
 }) {
   return (
     <header className="venue-header">
       <div className="brand">
-        <BrandMark />
+        <BrandMark logoUrl={logoUrl} />
         <div className="brand__text">
           <h1 className="brand__event" data-testid="booth-name" title={name}>
             {name}
@@ -148,6 +154,7 @@ function BoothGrid({
   name,
   now,
   animate,
+  currency,
 }: {
   api: PublicApi;
   state: LiveState;
@@ -156,6 +163,7 @@ function BoothGrid({
   name: string;
   now: number;
   animate: boolean;
+  currency: ScreenEvent["currency"];
 }) {
   const metric = settings.metric === "auto" ? "transactions" : settings.metric;
   const products = useResource(
@@ -164,7 +172,7 @@ function BoothGrid({
     { version: state.version },
   );
   const timeseries = useTimeseries(api, state, settings.window, merchantId);
-  const tiles = kpiTiles(state.summary, { animate });
+  const tiles = kpiTiles(state.summary, { animate, currency, now });
   const rate = state.summary && {
     value: state.summary.transactions_per_minute,
     label: rateWindowLabel(state.summary) ?? "avg",

@@ -25,7 +25,7 @@ export class CelebrationQueue {
   private readonly seen = new Set<number>();
   private active: Celebration | null = null;
   private availableAt = Number.NEGATIVE_INFINITY;
-  private readonly durationMs: number;
+  private durationMs: number;
   private readonly gapMs: number;
   private reducedMotion: boolean;
 
@@ -38,6 +38,11 @@ export class CelebrationQueue {
   /** Marks triggers as already known (e.g. history loaded over REST): they will never be shown. */
   markSeen(ids: Iterable<number>): void {
     for (const id of ids) this.seen.add(id);
+  }
+
+  /** How long the celebrations started from now on show. */
+  setDurationMs(ms: number): void {
+    this.durationMs = ms;
   }
 
   setReducedMotion(reduced: boolean): void {

@@ -37,6 +37,8 @@ export function useCelebrations(
   }, [queue]);
 
   useEffect(() => queue.setReducedMotion(reducedMotion), [queue, reducedMotion]);
+  // The event's celebration length can change while the screen runs; the next celebration takes it.
+  useEffect(() => queue.setDurationMs(durationMs), [queue, durationMs]);
 
   useEffect(() => {
     const off = client.onMilestone((trigger) => {

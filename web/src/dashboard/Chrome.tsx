@@ -2,6 +2,7 @@
 // navigation and controls.
 import type { ReactNode } from "react";
 import { BrandMark } from "../brand/BrandMark";
+import type { ScreenEvent } from "../event/screen-event";
 import { formatClock, formatWindowLabel } from "../format/time";
 import type { LiveState } from "../live/state";
 import { AttendeeQr } from "./AttendeeQr";
@@ -17,11 +18,13 @@ import {
 
 export function VenueHeader({
   settings,
+  event,
   state,
   now,
   attendeeUrl,
 }: {
   settings: DashboardSettings;
+  event: ScreenEvent;
   state: LiveState;
   now: number;
   /** The page the QR code opens; the attendee page on this origin when not given. */
@@ -30,11 +33,11 @@ export function VenueHeader({
   return (
     <header className="venue-header">
       <div className="brand">
-        <BrandMark />
+        <BrandMark logoUrl={event.logoUrl} />
         <div className="brand__text">
-          {/* Cut with an ellipsis when long (the URL allows 80 characters); the title keeps it whole. */}
-          <h1 className="brand__event" data-testid="event-name" title={settings.event}>
-            {settings.event}
+          {/* Cut with an ellipsis when long (80 characters are allowed); the title keeps it whole. */}
+          <h1 className="brand__event" data-testid="event-name" title={event.name}>
+            {event.name}
           </h1>
           <p className="brand__sub" data-testid="window-label">
             <span
@@ -50,7 +53,12 @@ export function VenueHeader({
       <div className="venue-header__right">
         <ConnectionStatus state={state} />
         <div className="clockbox">
-          <time className="clock" data-testid="clock" dateTime={new Date(now).toISOString()}>
+          <time
+            className="clock"
+            data-testid="clock"
+            data-time-zone={event.timeZone ?? ""}
+            dateTime={new Date(now).toISOString()}
+          >
             {formatClock(now)}
           </time>
           <LastUpdated state={state} now={now} />

@@ -1,8 +1,9 @@
 import { type CSSProperties, type ReactNode, useLayoutEffect, useRef, useState } from "react";
-import type { Summary } from "../api/types";
+import type { DisplayCurrency, Summary } from "../api/types";
 import { formatCompact, formatFiat, formatInteger, formatRate } from "../format/number";
 import { formatWindowLabel, toGoDuration } from "../format/time";
 import { useTweenedNumber } from "../hooks/useTweenedNumber";
+import { shownTotals, volumeDisplay } from "./money";
 
 type Size = "hero" | "primary" | "secondary";
 
@@ -104,7 +105,7 @@ function TopLine({ name }: { name: string }) {
 }
 
 /** "≈ $4,567.89 · €12.00" from the summary's fiat volumes (empty when there are none). */
-export function fiatLine(summary: Summary | null, compact = false): string {
+export function fiatLine(summary: Pick<Summary, "fiat_volume"> | null | undefined, compact = false): string {
   // The server always sends fiat_volume (possibly empty); only a missing summary has none.
   return (summary?.fiat_volume ?? [])
     .slice(0, 2)
@@ -131,6 +132,10 @@ export interface KpiOptions {
   /** Leader names for the merchants / products tiles, when known. */
   topMerchant?: string;
   topProduct?: string;
+  /** How the totals show money (the event's display currency); sats when absent. */
+  currency?: DisplayCurrency;
+  /** For the since-doors label ("since doors 10:00" today, with the date before). */
+  now?: number;
 }
 
 /**
@@ -147,30 +152,35 @@ function totalTiles(
   s: Summary | null,
   options: KpiOptions,
 ): Pick<KpiSet, "volume" | "transactions" | "average"> {
-  const fiat = fiatLine(s, options.compactFiat);
+  const { totals, window } = shownTotals(s, options.now ?? Date.now());
+  const fiat = fiatLine(totals, options.compactFiat);
+  const volume = volumeDisplay(totals?.total_volume_sats, totals?.fiat_volume ?? [], options.currency);
+  const sub = volume.sub ?? (fiat ? `≈ ${fiat}` : undefined);
   return {
     volume: (
       <KpiTile
         testId="kpi-total-volume"
         label="Total volume"
-        value={s?.total_volume_sats}
-        format={full}
-        unit="sats"
-        window="all time"
+        value={volume.value}
+        format={volume.format}
+        exact={volume.exact}
+        unit={volume.unit}
+        window={window}
         size="hero"
         accent
         animate={options.animate}
         className="kpi--volume"
-        sub={fiat ? <span data-testid="kpi-fiat-volume">≈ {fiat}</span> : undefined}
+        data={{ "data-currency": volume.currency }}
+        sub={sub ? <span data-testid="kpi-fiat-volume">{sub}</span> : undefined}
       />
     ),
     transactions: (
       <KpiTile
         testId="kpi-total-transactions"
         label="Transactions"
-        value={s?.total_transactions}
+        value={totals?.total_transactions}
         format={full}
-        window="all time"
+        window={window}
         size="primary"
         animate={options.animate}
         className="kpi--transactions"
@@ -180,11 +190,11 @@ function totalTiles(
       <KpiTile
         testId="kpi-average-sale"
         label="Average sale"
-        value={s?.average_transaction_size}
+        value={totals?.average_transaction_size}
         format={full}
-        exact={s ? formatInteger(s.average_transaction_size) : undefined}
+        exact={totals ? formatInteger(totals.average_transaction_size) : undefined}
         unit="sats"
-        window="all time"
+        window={window}
         size="secondary"
         animate={options.animate}
         className="kpi--average"

@@ -1,4 +1,12 @@
-import type { MerchantLeader, Metric, ProductLeader, Summary, TickerRow, Timeseries } from "../api/types";
+import type {
+  DisplayCurrency,
+  MerchantLeader,
+  Metric,
+  ProductLeader,
+  Summary,
+  TickerRow,
+  Timeseries,
+} from "../api/types";
 import { formatWindowLabel } from "../format/time";
 import type { Resource } from "../hooks/useResource";
 import { Sparkline, TrendChart } from "./Charts";
@@ -24,9 +32,12 @@ export function OverviewScene({
   animate,
   topMerchant,
   topProduct,
+  currency,
 }: {
   topMerchant?: string;
   topProduct?: string;
+  /** How the totals show money (the event's display currency). */
+  currency?: DisplayCurrency;
   summary: Summary | null;
   ticker: TickerRow[];
   timeseries: Timeseries | undefined;
@@ -37,6 +48,8 @@ export function OverviewScene({
     animate,
     topMerchant,
     topProduct,
+    currency,
+    now,
     txSpark: (
       <Sparkline points={perMinute(timeseries, "transactions")} tone="tx" testId="sparkline-transactions" />
     ),

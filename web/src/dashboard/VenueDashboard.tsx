@@ -2,6 +2,8 @@ import type { PublicApi } from "../api/client";
 import { createWifiApi } from "../api/wifi";
 import { CelebrationOverlay } from "../celebrations/CelebrationOverlay";
 import { useCelebrations } from "../celebrations/useCelebrations";
+import type { ScreenEvent } from "../event/screen-event";
+import { useEventSettings } from "../event/useEventSettings";
 import { useNow } from "../hooks/useNow";
 import { usePointerIdle } from "../hooks/usePointerIdle";
 import { usePrefersReducedMotion } from "../hooks/usePrefersReducedMotion";
@@ -40,7 +42,8 @@ export function VenueDashboard({
   const { state, client } = useLiveFeed(api, 20);
   const reducedMotion = usePrefersReducedMotion();
   const now = useNow(1000);
-  const celebrations = useCelebrations(client, reducedMotion);
+  const event = useEventSettings(api, client, state.resyncs, settings);
+  const celebrations = useCelebrations(client, reducedMotion, event.celebrationMs);
   const playlist = usePlaylist(api, client, state.resyncs);
   const rotation = useRotation(settings, playlist, celebrations.busy);
   const interactive = !settings.kiosk;
@@ -49,7 +52,7 @@ export function VenueDashboard({
   const stale = isStale(state, now);
   const { current } = rotation;
   const upcoming = useUpcomingMilestones(api, state);
-  const sound = useSound(settings.sound);
+  const sound = useSound(event.sound);
   useScreenSounds(sound, { ticker: state.ticker, loaded: state.version > 0 }, celebrations.current);
 
   return (
@@ -61,13 +64,20 @@ export function VenueDashboard({
       data-idle={idle ? "true" : "false"}
       {...soundData(sound)}
     >
-      <VenueHeader settings={settings} state={state} now={now} attendeeUrl={attendeeUrl} />
+      <VenueHeader
+        settings={settings}
+        event={event}
+        state={state}
+        now={now}
+        attendeeUrl={attendeeUrl ?? event.publicUrl ?? undefined}
+      />
       <MilestoneProgress upcoming={upcoming.data} summary={state.summary} />
       <StaleBanner state={state} now={now} />
       <Stage
         api={api}
         state={state}
         settings={settings}
+        event={event}
         current={current}
         entry={rotation.entry}
         now={now}
@@ -90,7 +100,7 @@ export function VenueDashboard({
             onPause={rotation.setPaused}
             onChange={onSettings}
           >
-            <SoundToggle on={settings.sound} onChange={(on) => onSettings({ ...settings, sound: on })} />
+            <SoundToggle on={event.sound} onChange={(on) => onSettings({ ...settings, sound: on })} />
           </Controls>
         ) : null}
       </footer>
@@ -110,6 +120,7 @@ function Stage({
   api,
   state,
   settings,
+  event,
   current,
   entry,
   now,
@@ -118,6 +129,7 @@ function Stage({
   api: PublicApi;
   state: LiveState;
   settings: DashboardSettings;
+  event: ScreenEvent;
   current: SceneStep;
   entry: PlaylistEntry;
   now: number;
@@ -147,6 +159,7 @@ function Stage({
             animate={animate}
             topMerchant={merchantsTx.data?.[0]?.alias}
             topProduct={productsTx.data?.[0]?.name}
+            currency={event.currency}
           />
         ) : null}
         {current.scene === "merchants" ? (

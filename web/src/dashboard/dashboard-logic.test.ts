@@ -41,11 +41,11 @@ describe("parseSettings", () => {
     expect(parseSettings("?window=999h").window).toBe("60m"); // above 30 days
   });
 
-  it("reads the theme, falling back to dark", () => {
+  it("reads the theme; none or an unknown one leaves it to the event's setting (null)", () => {
     expect(parseSettings("?theme=light").theme).toBe("light");
     expect(parseSettings("?theme=CONTRAST").theme).toBe("contrast");
-    expect(parseSettings("?theme=neon").theme).toBe("dark");
-    expect(parseSettings("").theme).toBe("dark");
+    expect(parseSettings("?theme=neon").theme).toBeNull();
+    expect(parseSettings("").theme).toBeNull();
     expect(settingsToSearch({ ...DEFAULT_SETTINGS, theme: "contrast" })).toBe("?theme=contrast");
     expect(parseSettings(settingsToSearch({ ...DEFAULT_SETTINGS, theme: "light" })).theme).toBe("light");
   });

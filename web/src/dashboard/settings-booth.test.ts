@@ -4,7 +4,9 @@ import { DEFAULT_SETTINGS, parseSettings, settingsToSearch } from "./settings";
 
 describe("settings: sound and the booth screen", () => {
   it("sound is off by default, on with sound=1, and the default comes from the settings given", () => {
-    expect(parseSettings("").sound).toBe(false);
+    // Not in the URL: null, and the event's stored setting decides (useEventSettings).
+    expect(parseSettings("").sound).toBeNull();
+    expect(parseSettings("?sound=0").sound).toBe(false);
     expect(parseSettings("?sound=1").sound).toBe(true);
     expect(parseSettings("?sound").sound).toBe(true);
     // The event's own default (a server setting) lays under the URL, which still overrides it.
@@ -13,9 +15,10 @@ describe("settings: sound and the booth screen", () => {
     expect(parseSettings("?sound=0", eventDefaults).sound).toBe(false);
   });
 
-  it("writes sound only where it differs from the defaults in force", () => {
+  it("writes a switched sound either way, so off holds against an event whose setting is on", () => {
     expect(settingsToSearch({ ...DEFAULT_SETTINGS, sound: true })).toBe("?sound=1");
-    expect(settingsToSearch({ ...DEFAULT_SETTINGS, sound: false })).toBe("");
+    expect(settingsToSearch({ ...DEFAULT_SETTINGS, sound: false })).toBe("?sound=0");
+    expect(settingsToSearch({ ...DEFAULT_SETTINGS, sound: null })).toBe("");
     const eventDefaults = { ...DEFAULT_SETTINGS, sound: true };
     expect(settingsToSearch({ ...DEFAULT_SETTINGS, sound: false }, eventDefaults)).toBe("?sound=0");
   });

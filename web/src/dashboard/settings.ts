@@ -37,12 +37,15 @@ export interface DashboardSettings {
   event: string;
   /** First scene to show. */
   scene: SceneId;
-  /** A tone on each sale and a fanfare on each milestone (`sound=1`); browsers still want a click first. */
-  sound: boolean;
+  /**
+   * A tone on each sale and a fanfare on each milestone (`sound=1`, `sound=0`); browsers still want a
+   * click first. null: the URL does not say, so the event's stored setting decides.
+   */
+  sound: boolean | null;
   /** `merchant=ID`: the booth screen of that one merchant instead of the venue's; null = the venue's. */
   merchant: string | null;
-  /** The screen's colours; App puts it on <html data-theme>, from wherever the settings came. */
-  theme: Theme;
+  /** The screen's colours (`theme=`); null: the event's stored theme (useEventSettings applies it). */
+  theme: Theme | null;
 }
 
 export const DEFAULT_SETTINGS: DashboardSettings = {
@@ -54,9 +57,9 @@ export const DEFAULT_SETTINGS: DashboardSettings = {
   metric: "auto",
   event: "Live POS Dashboard",
   scene: "overview",
-  sound: false,
+  sound: null,
   merchant: null,
-  theme: "dark",
+  theme: null,
 };
 
 /** A merchant id as the API's MERCHANT_ID_PATTERN has it; anything else is ignored, not sent. */
@@ -135,9 +138,10 @@ export function settingsToSearch(
   if (settings.metric !== d.metric) p.set("metric", settings.metric);
   if (settings.event !== d.event) p.set("event", settings.event);
   if (settings.scene !== d.scene) p.set("scene", settings.scene);
-  if (settings.sound !== d.sound) p.set("sound", settings.sound ? "1" : "0");
+  // A switched sound is written either way, so "off" holds against an event whose setting is "on".
+  if (settings.sound !== d.sound && settings.sound !== null) p.set("sound", settings.sound ? "1" : "0");
   if (settings.merchant !== null) p.set("merchant", settings.merchant);
-  if (settings.theme !== d.theme) p.set("theme", settings.theme);
+  if (settings.theme !== d.theme && settings.theme !== null) p.set("theme", settings.theme);
   const text = p.toString().replace(/\+/g, "%20");
   return text ? `?${text}` : "";
 }

@@ -32,21 +32,96 @@ function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
-/** Local wall-clock time, 24-hour: "14:23" or "14:23:05". */
+/**
+ * The time zone the screen's clocks show: the event's (its settings, or the URL's tz=), set by
+ * useEventSettings; undefined, the device's own. One per page, like the event it shows, so that every
+ * time on screen (clock, "Updated", chart axes, ticker) agrees without each caller passing it.
+ */
+let displayTimeZone: string | undefined;
+
+export function setDisplayTimeZone(zone: string | undefined): void {
+  displayTimeZone = zone;
+}
+
+interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const zoned = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock fields of `ms` in the display time zone. */
+function wallTime(ms: number): WallTime {
+  const zone = displayTimeZone;
+  if (zone === undefined) {
+    const d = new Date(ms);
+    return {
+      year: d.getFullYear(),
+      month: d.getMonth() + 1,
+      day: d.getDate(),
+      hour: d.getHours(),
+      minute: d.getMinutes(),
+      second: d.getSeconds(),
+    };
+  }
+  let format = zoned.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    zoned.set(zone, format);
+  }
+  const out: Record<string, number> = {};
+  for (const p of format.formatToParts(ms)) if (p.type !== "literal") out[p.type] = Number(p.value);
+  return {
+    year: out.year ?? 0,
+    month: out.month ?? 0,
+    day: out.day ?? 0,
+    hour: out.hour ?? 0,
+    minute: out.minute ?? 0,
+    second: out.second ?? 0,
+  };
+}
+
+/** Wall-clock time in the display time zone, 24-hour: "14:23" or "14:23:05". */
 export function formatClock(value: string | number | Date | null | undefined, seconds = false): string {
   const ms = toMillis(value);
   if (ms === null) return EMPTY;
-  const d = new Date(ms);
-  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return seconds ? `${hm}:${pad(d.getSeconds())}` : hm;
+  const d = wallTime(ms);
+  const hm = `${pad(d.hour)}:${pad(d.minute)}`;
+  return seconds ? `${hm}:${pad(d.second)}` : hm;
 }
 
-/** Local date and time for admin tables: "2025-11-10 14:23". */
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** When the doors opened, for a label: "10:00" on the day of `now`, "9 Nov 10:00" before it. */
+export function formatDoors(value: string | number | null | undefined, now: number): string {
+  const ms = toMillis(value);
+  if (ms === null) return EMPTY;
+  const then = wallTime(ms);
+  const today = wallTime(now);
+  const clock = formatClock(ms);
+  const sameDay = then.year === today.year && then.month === today.month && then.day === today.day;
+  return sameDay ? clock : `${then.day} ${MONTHS[then.month - 1] ?? ""} ${clock}`;
+}
+
+/** Date and time for admin tables, in the display time zone: "2025-11-10 14:23". */
 export function formatDateTime(value: string | number | Date | null | undefined): string {
   const ms = toMillis(value);
   if (ms === null) return EMPTY;
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatClock(ms)}`;
+  const d = wallTime(ms);
+  return `${d.year}-${pad(d.month)}-${pad(d.day)} ${formatClock(ms)}`;
 }
 
 /**

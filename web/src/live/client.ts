@@ -2,12 +2,12 @@
 // polling the REST API every 5 s when the stream keeps failing (or does not exist), keeps trying
 // the stream again, dedupes sales and refetches everything on `reset`.
 //
-// Reconnection and Last-Event-ID: on a transient error the browser's EventSource reconnects by
-// itself and sends Last-Event-ID; this client leaves such a source alone (it only counts the
-// error). Only when it replaces the EventSource object (the browser gave up, or after polling)
-// is continuity lost — then the first `open` of the new source triggers a REST refetch.
-import type { MilestoneTrigger, Scene, ScenesEvent } from "../api/types";
-import { dataPatch } from "./events";
+// Reconnection and Last-Event-ID: on a transient error the browser's EventSource reconnects by itself
+// and sends Last-Event-ID; this client leaves such a source alone (it only counts the error). Only when
+// it replaces the EventSource (the browser gave up, or after polling) is continuity lost: then the
+// first `open` of the new source triggers a REST refetch.
+import type { EventSettings, MilestoneTrigger, Scene, ScenesEvent } from "../api/types";
+import { dataPatch, isEventSettings } from "./events";
 import { Listeners } from "./listeners";
 import {
   type EventSourceCtor,
@@ -23,7 +23,7 @@ import { initialLiveState, type LiveState, mergeTicker } from "./state";
 import { DEFAULT_HEARTBEAT_MS, pingInterval, silenceLimitMs } from "./watchdog";
 
 const CLOSED = 2;
-const EVENTS = ["sale", "summary", "milestone", "merchant", "scenes", "reset", "ping"] as const;
+const EVENTS = ["sale", "summary", "milestone", "merchant", "scenes", "event", "reset", "ping"] as const;
 
 type Listener = (state: LiveState) => void;
 
@@ -32,6 +32,7 @@ export class LiveClient {
   private readonly listeners = new Set<Listener>();
   private readonly milestones = new Listeners<MilestoneTrigger>();
   private readonly scenes = new Listeners<Scene[]>();
+  private readonly eventSettings = new Listeners<EventSettings>();
   private readonly api: LiveApi;
   private readonly Ctor: EventSourceCtor | null;
   private readonly url: string;
@@ -86,6 +87,11 @@ export class LiveClient {
     return this.scenes.add(listener);
   }
 
+  /** The event's settings, each time an operator changes them (the `event` event). */
+  onEventSettings(listener: (settings: EventSettings) => void): () => void {
+    return this.eventSettings.add(listener);
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -127,7 +133,6 @@ export class LiveClient {
   }
 
   // ---- stream ----
-
   private openStream(): void {
     if (!this.Ctor || !this.running) return;
     const source = new this.Ctor(this.url);
@@ -207,10 +212,9 @@ export class LiveClient {
     if (event.lastEventId) patch.lastEventId = event.lastEventId;
     this.setState({ ...patch, ...dataPatch(type, data, this.state, this.seenSales, this.tickerLimit) });
     if (type === "milestone") this.announce(data as MilestoneTrigger);
-    if (type === "scenes") {
-      const scenes = (data as ScenesEvent | null)?.scenes;
-      if (Array.isArray(scenes)) this.scenes.emit(scenes);
-    }
+    const scenes = type === "scenes" ? (data as ScenesEvent | null)?.scenes : undefined;
+    if (Array.isArray(scenes)) this.scenes.emit(scenes);
+    if (type === "event" && isEventSettings(data)) this.eventSettings.emit(data);
     if (type === "reset") {
       this.setState({ resyncs: this.state.resyncs + 1 });
       void this.refetch();
@@ -247,8 +251,6 @@ export class LiveClient {
     if (this.seenTriggers.isNew(trigger)) this.milestones.emit(trigger);
   }
 
-  // ---- polling ----
-
   private startPolling(): void {
     this.polling = true;
     this.setState({ status: "polling" });
@@ -281,8 +283,6 @@ export class LiveClient {
       if (this.polling && !this.source) this.openStream();
     }, delay);
   }
-
-  // ---- REST ----
 
   private async fetchOnce(): Promise<void> {
     const seen = { sales: this.seenSales, triggers: this.seenTriggers };

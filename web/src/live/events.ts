@@ -1,7 +1,7 @@
 // What the stream's data events change in the live state, apart from the client's own effects
 // (celebrations, playlist, refetch): a sale joins the ticker once, a summary replaces the totals, a
 // merchant event updates that merchant.
-import type { MerchantStatus, Summary, TickerRow } from "../api/types";
+import type { EventSettings, MerchantStatus, Summary, TickerRow } from "../api/types";
 import type { SeenSales } from "./seen";
 import { addSale, type LiveState, saleKey } from "./state";
 
@@ -30,4 +30,9 @@ export function dataPatch(
     default:
       return {};
   }
+}
+
+/** Whether an `event` event's data looks like the settings (a malformed one is ignored). */
+export function isEventSettings(data: unknown): data is EventSettings {
+  return typeof data === "object" && data !== null && typeof (data as EventSettings).name === "string";
 }

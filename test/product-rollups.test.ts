@@ -245,6 +245,7 @@ describe("windowed product leaderboard from the hourly product rollup", () => {
       await sql`drop table ${sql.table(t)}`.execute(fileStore.db);
     // Later migrations go too, undone, so that 0003 and 0004 run again in their order.
     await sql`drop table scenes`.execute(fileStore.db);
+    await sql`drop table event_settings`.execute(fileStore.db);
     await sql`drop index transactions_source_date`.execute(fileStore.db);
     await sql`drop index transactions_merchant_external`.execute(fileStore.db);
     for (const [table, column] of [

@@ -56,10 +56,15 @@ export function watchRequests(page: Page): Requests {
  * Every visible element of the venue screen whose box reaches past the viewport's right or bottom edge.
  * An element inside a box that clips (overflow not visible, below the screen's own root) counts only as
  * far as that box shows it: a label cut with an ellipsis is fine, a header pushed off screen is not.
+ * `root`: the screen's root element; `vertical: false` for a page that scrolls down (a phone's).
  */
-export function overflowing(page: Page): Promise<Box[]> {
+export function overflowing(
+  page: Page,
+  { root = "[data-testid=venue]", vertical = true }: { root?: string; vertical?: boolean } = {},
+): Promise<Box[]> {
   return page.evaluate(`(() => {
-    const root = document.querySelector("[data-testid=venue]");
+    const root = document.querySelector(${JSON.stringify(root)});
+    const vertical = ${JSON.stringify(vertical)};
     const width = document.documentElement.clientWidth;
     const height = document.documentElement.clientHeight;
     const out = [];
@@ -75,7 +80,7 @@ export function overflowing(page: Page): Promise<Box[]> {
         if (s.overflowX !== "visible") right = Math.min(right, a.getBoundingClientRect().right);
         if (s.overflowY !== "visible") bottom = Math.min(bottom, a.getBoundingClientRect().bottom);
       }
-      if (right > width + 0.5 || bottom > height + 0.5) {
+      if (right > width + 0.5 || (vertical && bottom > height + 0.5)) {
         const id = el.getAttribute("data-testid") || el.getAttribute("class") || el.tagName;
         out.push({ what: String(id), left: r.left, top: r.top, right, bottom });
       }

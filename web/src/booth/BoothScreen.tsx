@@ -179,7 +179,11 @@ function BoothGrid({
   };
   return (
     <div className="booth-grid">
-      <section className="booth-kpis" aria-label="This booth's figures">
+      <section className="booth-kpis" aria-labelledby="booth-kpis-title">
+        {/* The tiles' labels are h3s under the booth's h1: this heading keeps the outline unbroken. */}
+        <h2 className="sr-only" id="booth-kpis-title">
+          This booth's figures
+        </h2>
         {tiles.volume}
         {tiles.transactions}
         {tiles.average}

@@ -88,7 +88,7 @@ export function MerchantsScene({
   animate: boolean;
 }) {
   return (
-    <section className="scene scene--board" data-scene="merchants" aria-label="Top merchants">
+    <div className="scene scene--board" data-scene="merchants">
       <Leaderboard
         testId="leaderboard-merchants"
         headingId="scene-merchants-title"
@@ -99,7 +99,7 @@ export function MerchantsScene({
         error={board.error}
         animate={animate}
       />
-    </section>
+    </div>
   );
 }
 
@@ -117,7 +117,7 @@ export function ProductsScene({
   animate: boolean;
 }) {
   return (
-    <section className="scene scene--board" data-scene="products" aria-label="Top products">
+    <div className="scene scene--board" data-scene="products">
       <Leaderboard
         testId="leaderboard-products"
         headingId="scene-products-title"
@@ -129,7 +129,7 @@ export function ProductsScene({
         animate={animate}
         emptyText="No products sold in this window yet."
       />
-    </section>
+    </div>
   );
 }
 

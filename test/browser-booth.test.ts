@@ -10,6 +10,7 @@ import { resolve } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, type Stack, type Summary, settle, startStack } from "./support/browser.js";
+import { overflowing } from "./support/look.js";
 
 const ARTIFACTS = resolve(import.meta.dirname, "../test-artifacts");
 const BOOTH = "100";
@@ -85,36 +86,6 @@ async function disableMilestones(): Promise<void> {
 
 const value = (page: Page, testId: string) => page.getByTestId(testId).getAttribute("data-value");
 
-/**
- * Visible elements under `root` whose box reaches past the viewport (right or bottom), as far as any
- * clipping ancestor shows them: a name cut with an ellipsis is fine, a tile pushed off screen is not.
- */
-function overflowing(page: Page, root: string): Promise<string[]> {
-  return page.evaluate(`(() => {
-    const root = document.querySelector(${JSON.stringify(root)});
-    const { clientWidth: width, clientHeight: height } = document.documentElement;
-    const out = [];
-    for (const el of root.querySelectorAll("*")) {
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0) continue;
-      const style = getComputedStyle(el);
-      if (style.visibility === "hidden" || style.display === "none") continue;
-      let right = r.right;
-      let bottom = r.bottom;
-      for (let a = el.parentElement; a && a !== root; a = a.parentElement) {
-        const s = getComputedStyle(a);
-        const box = a.getBoundingClientRect();
-        if (s.overflowX !== "visible") right = Math.min(right, box.right);
-        if (s.overflowY !== "visible") bottom = Math.min(bottom, box.bottom);
-      }
-      if (right > width + 0.5 || bottom > height + 0.5) {
-        out.push(String(el.getAttribute("data-testid") || el.className.baseVal || el.className || el.tagName));
-      }
-    }
-    return out;
-  })()`);
-}
-
 describe("browser: booth and progress layout", () => {
   for (const viewport of [
     { width: 1280, height: 720 },
@@ -133,10 +104,10 @@ describe("browser: booth and progress layout", () => {
       try {
         await booth.locator("[data-testid=booth-top-products] [data-product-id]").first().waitFor();
         await booth.getByTestId("booth-trend").waitFor();
-        expect(await overflowing(booth, "[data-testid=booth]")).toEqual([]);
+        expect(await overflowing(booth, { root: "[data-testid=booth]" })).toEqual([]);
         await booth.screenshot({ path: resolve(ARTIFACTS, `booth-${viewport.width}.png`) });
         await venue.getByTestId("milestone-progress").waitFor();
-        expect(await overflowing(venue, "[data-testid=venue]")).toEqual([]);
+        expect(await overflowing(venue, { root: "[data-testid=venue]" })).toEqual([]);
         await venue.screenshot({ path: resolve(ARTIFACTS, `venue-progress-${viewport.width}.png`) });
       } finally {
         await booth.context().close();

@@ -2,7 +2,7 @@
 //   /?rotate=20s&window=60m&event=Adopting%20Bitcoin&board=1h&metric=auto&scene=trends&kiosk=1&sound=1&theme=light
 //   /?merchant=173 is one merchant's booth screen.
 // Pure parsing/serialising; invalid values fall back to defaults.
-import type { Metric } from "../api/types";
+import type { Metric, Theme } from "../api/types";
 import { parseDuration } from "../format/time";
 
 /** The built-in rotation: what a screen shows before it has ever read the playlist (/v1/scenes). */
@@ -17,8 +17,7 @@ export type BoardWindow = (typeof BOARD_WINDOWS)[number];
 export type MetricSetting = "auto" | Metric;
 
 /** Colour themes: dark for a dim hall, light and high contrast for daylight (styles/themes.css). */
-export const THEMES = ["dark", "light", "contrast"] as const;
-export type Theme = (typeof THEMES)[number];
+export const THEMES: readonly Theme[] = ["dark", "light", "contrast"];
 
 export interface DashboardSettings {
   mode: "venue" | "attendee";

@@ -16,6 +16,7 @@ import { frameworkErrors, HttpError } from "./api/errors.js";
 import { eventPublicRoutes } from "./api/event.js";
 import { publicRoutes } from "./api/public.js";
 import { ReadCache } from "./api/read-cache.js";
+import { recapRoutes } from "./api/recap.js";
 import { scenePublicRoutes } from "./api/scenes.js";
 import { sourceWebhookRoutes } from "./api/source-webhooks.js";
 import { streamRoutes } from "./api/stream.js";
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(publicRoutes, { ctx });
   await app.register(scenePublicRoutes, { ctx });
   await app.register(eventPublicRoutes, { ctx });
+  await app.register(recapRoutes, { ctx });
   await app.register(adminRoutes, { ctx, playlist, eventFeed });
   await app.register(streamRoutes, { hub });
   await app.register(webhookRoutes, { ctx });

@@ -9,6 +9,7 @@ import { connectionTestRoutes } from "./connection-test.js";
 import type { AppContext } from "./context.js";
 import { badRequest, HttpError, notFound } from "./errors.js";
 import { type EventFeed, eventAdminRoutes } from "./event.js";
+import { exportRoutes } from "./exports.js";
 import { merchantInput, merchantSourcePatch } from "./merchant-source.js";
 import { rejectMistypedFields, rejectNonFiniteNumbers } from "./params.js";
 import { sceneAdminRoutes } from "./scenes.js";
@@ -182,6 +183,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
     await admin.register(sceneAdminRoutes, { ctx, playlist });
     await admin.register(eventAdminRoutes, { ctx, feed: eventFeed });
     await admin.register(connectionTestRoutes, { ctx });
+    await admin.register(exportRoutes, { ctx });
   });
 };
 

@@ -30,11 +30,27 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:
 
 /** `since`: RFC 3339 with an offset (an instant, not a wall-clock time). */
 export function parseSince(raw: string | undefined, fallbackMs: number): number {
-  if (raw === undefined) return fallbackMs;
+  return raw === undefined ? fallbackMs : instantParam("since", raw);
+}
+
+/** A parameter naming an instant: RFC 3339 with an offset, else a 400 naming the parameter. */
+export function instantParam(name: string, raw: string): number {
   const ms = RFC3339.test(raw) ? parseInstant(raw) : null;
   if (ms === null)
-    throw badRequest(`invalid since ${JSON.stringify(raw)}: use RFC 3339, e.g. 2025-11-10T00:00:00Z`);
+    throw badRequest(`invalid ${name} ${JSON.stringify(raw)}: use RFC 3339, e.g. 2025-11-10T00:00:00Z`);
   return ms;
+}
+
+/** `from` (inclusive) and `to` (exclusive), each optional; when both are given `from` comes first. */
+export function timeRange(q: { from?: string | undefined; to?: string | undefined }): {
+  fromMs: number | undefined;
+  toMs: number | undefined;
+} {
+  const fromMs = q.from === undefined ? undefined : instantParam("from", q.from);
+  const toMs = q.to === undefined ? undefined : instantParam("to", q.to);
+  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs)
+    throw badRequest(`from ${JSON.stringify(q.from)} must be before to ${JSON.stringify(q.to)}`);
+  return { fromMs, toMs };
 }
 
 /** `bucket`: a Go duration of at least one second, dividing the window into at most `maxBuckets`. */

@@ -7,6 +7,8 @@ export * from "./admin.js";
 export * from "./common.js";
 export * from "./dashboard.js";
 export * from "./event.js";
+export * from "./exports.js";
+export * from "./recap.js";
 export * from "./scenes.js";
 export * from "./source-webhooks.js";
 export * from "./sources.js";

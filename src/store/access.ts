@@ -7,6 +7,7 @@ import {
   setEventLogo,
   updateEventSettings,
 } from "./event.js";
+import { readExportBatch } from "./exports.js";
 import {
   deleteMerchant,
   getMerchant,
@@ -29,6 +30,7 @@ import {
 } from "./milestones.js";
 import { writePollTimes } from "./poll-times.js";
 import { readProductLeaderboard } from "./product-leaderboard.js";
+import { readRecap } from "./recap.js";
 import {
   deleteScene,
   listScenes,
@@ -67,6 +69,9 @@ export const READS = {
   eventSettings: (db: Db, _args: Record<string, never>) => getEventSettings(db),
   /** The logo's bytes, type and digest; undefined when there is none. */
   eventLogo: (db: Db, _args: Record<string, never>) => getEventLogo(db),
+  /** One batch of an admin export after a cursor (exports.ts): an export is many of these, never one read. */
+  exportBatch: readExportBatch,
+  recap: readRecap,
 };
 
 /** Every change an operator makes, by name: they run on the one writer connection, between polls' writes. */

@@ -173,6 +173,19 @@ export async function readTicker(db: Db, args: { limit: number } & Only): Promis
   return getTicker(db, args.limit, args.source, args.merchantId);
 }
 
+/** A ticker row's columns, of `transactions as t` joined to `merchants as m` (toTickerRow's input). */
+export const TICKER_COLUMNS = [
+  "t.sale_id",
+  "t.merchant_id",
+  "m.alias as merchant_alias",
+  "t.amount_sats",
+  "t.sale_date",
+  "t.fiat_amount",
+  "t.currency",
+  "t.source",
+  "t.external_id",
+] as const;
+
 /**
  * Newest sales first; a source's through its (source, sale_date) index, a merchant's through its
  * (merchant_id, sale_date) one, as far as `limit` rows.
@@ -186,17 +199,7 @@ export async function getTicker(
   const rows = await db
     .selectFrom("transactions as t")
     .innerJoin("merchants as m", "m.id", "t.merchant_id")
-    .select([
-      "t.sale_id",
-      "t.merchant_id",
-      "m.alias as merchant_alias",
-      "t.amount_sats",
-      "t.sale_date",
-      "t.fiat_amount",
-      "t.currency",
-      "t.source",
-      "t.external_id",
-    ])
+    .select(TICKER_COLUMNS)
     .where(ofSource(source, sql.ref("t.source")))
     .where(ofMerchant(merchantId, sql.ref("t.merchant_id")))
     .orderBy("t.sale_date", "desc")

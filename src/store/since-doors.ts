@@ -1,4 +1,4 @@
-import type { SinceDoors } from "../contract/index.js";
+import type { FiatVolume, SinceDoors } from "../contract/index.js";
 import { rfc3339 } from "../time/instant.js";
 import type { Db } from "./db.js";
 import { doorsOpenedAt } from "./event.js";
@@ -26,22 +26,31 @@ export async function sinceDoors(
   const doors = await doorsOpenedAt(db);
   if (doors === null) return undefined;
   const total = await salesTotalSince(db, doors, only);
-  const fiat = await db
-    .selectFrom("transactions")
-    .select((eb) => ["currency", eb.fn.sum<number>("fiat_amount").as("amount")])
-    .where("sale_date", ">=", doors)
-    .where("currency", "is not", null)
-    .where("fiat_amount", "is not", null)
-    .where(ofSource(only.source))
-    .where(ofMerchant(only.merchantId))
-    .groupBy("currency")
-    .orderBy("currency")
-    .execute();
   return {
     doors_opened_at: rfc3339(doors),
     total_transactions: total.transactions,
     total_volume_sats: total.volumeSats,
     average_transaction_size: total.transactions === 0 ? 0 : round2(total.volumeSats / total.transactions),
-    fiat_volume: fiat.map((f) => ({ currency: f.currency ?? "", amount: round2(Number(f.amount)) })),
+    fiat_volume: await fiatOfSales(db, doors, undefined, only),
   };
+}
+
+/** Fiat by currency of the raw sales dated in [fromMs, toMs) (no end: up to now), through sale_date. */
+export async function fiatOfSales(
+  db: Db,
+  fromMs: number,
+  toMs: number | undefined,
+  only: Only,
+): Promise<FiatVolume[]> {
+  let q = db
+    .selectFrom("transactions")
+    .select((eb) => ["currency", eb.fn.sum<number>("fiat_amount").as("amount")])
+    .where("sale_date", ">=", fromMs)
+    .where("currency", "is not", null)
+    .where("fiat_amount", "is not", null)
+    .where(ofSource(only.source))
+    .where(ofMerchant(only.merchantId));
+  if (toMs !== undefined) q = q.where("sale_date", "<", toMs);
+  const fiat = await q.groupBy("currency").orderBy("currency").execute();
+  return fiat.map((f) => ({ currency: f.currency ?? "", amount: round2(Number(f.amount)) }));
 }

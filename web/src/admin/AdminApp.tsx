@@ -4,6 +4,7 @@ import { BrandMark } from "../brand/BrandMark";
 import { navigate } from "../routing/router";
 import { AdminContext, type AdminTools } from "./context";
 import { EventPanel } from "./EventPanel";
+import { ExportsPanel } from "./ExportsPanel";
 import { LoginForm } from "./LoginForm";
 import { clearToken, loadToken, saveToken } from "./logic";
 import { MerchantsPanel } from "./MerchantsPanel";
@@ -15,6 +16,7 @@ const TABS = [
   { tab: "milestones", label: "Milestones" },
   { tab: "scenes", label: "Scenes" },
   { tab: "event", label: "Event" },
+  { tab: "exports", label: "Exports" },
 ] as const;
 type Tab = (typeof TABS)[number]["tab"];
 
@@ -136,6 +138,7 @@ function AdminShell({ token, onLogout }: { token: string; onLogout: (reason: str
           {tab === "milestones" ? <MilestonesPanel /> : null}
           {tab === "scenes" ? <ScenesPanel /> : null}
           {tab === "event" ? <EventPanel /> : null}
+          {tab === "exports" ? <ExportsPanel /> : null}
         </main>
         <div className="toast-region" role="status" aria-live="polite">
           {notice ? (

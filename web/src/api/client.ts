@@ -6,6 +6,8 @@ import type {
   ConnectionTestBody,
   EventSettings,
   EventSettingsUpdate,
+  ExportFormat,
+  ExportKind,
   MerchantCreate,
   MerchantLeader,
   MerchantUpdate,
@@ -14,6 +16,7 @@ import type {
   MilestoneTrigger,
   MilestoneUpdate,
   ProductLeader,
+  Recap,
   Scene,
   SceneCreate,
   SceneUpdate,
@@ -120,6 +123,28 @@ export async function request<T>(
   }
 }
 
+/**
+ * A file the server sends as an attachment (an admin export), whole, with the name it gives it. The
+ * token goes in a header, never in the URL (which logs and browser history keep); no timeout, since a
+ * large export takes as long as it takes.
+ */
+export async function download(
+  path: string,
+  options: ClientOptions & { query?: Query },
+): Promise<{ blob: Blob; filename: string }> {
+  const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const headers: Record<string, string> = options.token ? { Authorization: `Bearer ${options.token}` } : {};
+  let res: Response;
+  try {
+    res = await doFetch(`${options.baseUrl ?? ""}${path}${buildQuery(options.query)}`, { headers });
+  } catch {
+    throw new ApiError(0, "Cannot reach the server");
+  }
+  if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
+  const filename = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "export";
+  return { blob: await res.blob(), filename };
+}
+
 function list<T>(value: T[] | null | undefined): T[] {
   return Array.isArray(value) ? value : [];
 }
@@ -179,6 +204,9 @@ export function createPublicApi(options: ClientOptions = {}) {
     scenes: async () => list(await request<Scene[]>("/v1/scenes", options)),
     /** The event's settings (name, logo, accent, time zone, …) as the operator stored them. */
     event: () => request<EventSettings>("/v1/event", options),
+    /** The event's report over [from, to); the server's defaults (doors to now) for those left out. */
+    recap: (q: { from?: string | undefined; to?: string | undefined } = {}) =>
+      request<Recap>("/v1/recap", { ...options, query: { from: q.from, to: q.to } }),
   };
 }
 
@@ -223,6 +251,8 @@ export function createAdminApi(token: string, options: ClientOptions = {}) {
       request<EventSettings>("/v1/admin/event", { ...o, method: "PUT", body }),
     uploadLogo: (file: Blob) => request<EventSettings>("/v1/admin/event/logo", { ...o, method: "PUT", file }),
     deleteLogo: () => request<EventSettings>("/v1/admin/event/logo", { ...o, method: "DELETE" }),
+    exportFile: (kind: ExportKind, format: ExportFormat, query: Query) =>
+      download(`/v1/admin/exports/${kind}`, { ...o, query: { ...query, format } }),
   };
 }
 

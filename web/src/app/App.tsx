@@ -10,6 +10,7 @@ import {
   settingsToSearch,
 } from "../dashboard/settings";
 import { VenueDashboard } from "../dashboard/VenueDashboard";
+import { RecapPage } from "../recap/RecapPage";
 import { navigate, routeFor, useLocation } from "../routing/router";
 
 const api = createPublicApi();
@@ -31,13 +32,14 @@ export function App() {
 
   // The screens' title follows the event's name (useEventSettings).
   useEffect(() => {
-    document.documentElement.dataset.route = route === "admin" ? "admin" : settings.mode;
+    document.documentElement.dataset.route = route === "dashboard" ? settings.mode : route;
   }, [route, settings.mode]);
 
   // The screens' theme (the event's, or the URL's theme=) is put on <html> by useEventSettings; the
   // admin area keeps its own dark styling.
 
   if (route === "admin") return <AdminApp />;
+  if (route === "recap") return <RecapPage api={api} />;
   // Settings live in the URL, so a configured screen survives a reload.
   const update = (next: DashboardSettings) =>
     navigate(`${pathname}${settingsToSearch(next, defaults)}`, { replace: true });

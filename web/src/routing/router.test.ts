@@ -9,4 +9,10 @@ describe("routing", () => {
     expect(routeFor("/")).toBe("dashboard");
     expect(routeFor("/administrator")).toBe("dashboard");
   });
+
+  it("routes /recap, and only it", () => {
+    expect(routeFor("/recap")).toBe("recap");
+    expect(routeFor("/Recap/")).toBe("recap");
+    expect(routeFor("/recaps")).toBe("dashboard");
+  });
 });

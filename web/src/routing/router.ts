@@ -1,11 +1,12 @@
-// Routing without a router library: the server serves index.html for `/` and `/admin`.
+// Routing without a router library: the server serves index.html for `/`, `/admin` and `/recap`.
 import { useSyncExternalStore } from "react";
 
-export type Route = "dashboard" | "admin";
+export type Route = "dashboard" | "admin" | "recap";
 
 /** Pure: which screen a path shows. */
 export function routeFor(pathname: string): Route {
   const p = pathname.replace(/\/+$/, "").toLowerCase();
+  if (p === "/recap") return "recap";
   return p === "/admin" || p.startsWith("/admin/") ? "admin" : "dashboard";
 }
 

@@ -6,10 +6,9 @@ import type {
   MilestoneTrigger,
   TickerRow,
 } from "../contract/index.js";
-import { rfc3339 } from "../time/instant.js";
 import { TICKER_COLUMNS } from "./dashboard.js";
 import type { Db } from "./db.js";
-import { toTickerRow, toTrigger } from "./shapes.js";
+import { toExportedLine, toExportedProduct, toTickerRow, toTrigger } from "./shapes.js";
 import { ofMerchant, ofSource } from "./source-filter.js";
 
 /**
@@ -141,19 +140,7 @@ async function linesBatch(
     .execute();
   const last = rows.at(-1);
   return {
-    rows: rows.map(({ id: _id, external_id, sale_date, ...r }) => ({
-      merchant_id: r.merchant_id,
-      sale_id: r.sale_id,
-      line_no: r.line_no,
-      product_id: r.product_id,
-      name: r.name,
-      quantity: r.quantity,
-      unit_sats: r.unit_sats,
-      line_sats: Number(r.line_sats),
-      sale_date: rfc3339(sale_date),
-      source: r.source,
-      ...(external_id === null ? {} : { external_id }),
-    })),
+    rows: rows.map(toExportedLine),
     next: rows.length < limit || !last ? null : [last.sale_date, last.id, last.line_no],
   };
 }
@@ -196,12 +183,7 @@ async function productsBatch(
     .execute();
   const last = rows.at(-1);
   return {
-    rows: rows.map((r) => ({
-      ...r,
-      active: r.active === 1,
-      deleted: r.deleted === 1,
-      updated_at: rfc3339(r.updated_at),
-    })),
+    rows: rows.map(toExportedProduct),
     next: rows.length < limit || !last ? null : [last.merchant_id, last.product_id],
   };
 }

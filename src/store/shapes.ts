@@ -2,6 +2,8 @@
 import type {
   DisplayCurrency,
   EventSettings,
+  ExportedLine,
+  ExportedProduct,
   Merchant,
   Milestone,
   MilestoneTrigger,
@@ -16,6 +18,7 @@ import type {
   MerchantsTable,
   MilestonesTable,
   MilestoneTriggersTable,
+  ProductsTable,
   ScenesTable,
 } from "./schema.js";
 import { parseStoredJson, shownSettings } from "./source-settings.js";
@@ -140,4 +143,38 @@ export function toEventSettings(r: EventSettingsRow): EventSettings {
     logo_url: r.logo_sha256 === null ? null : `/v1/event/logo?v=${r.logo_sha256.slice(0, 16)}`,
     updated_at: rfc3339(r.updated_at),
   };
+}
+
+/** An exported sale line: the line's own fields and its sale's date, source and external id. */
+export function toExportedLine(r: {
+  merchant_id: string;
+  sale_id: number;
+  line_no: number;
+  product_id: number;
+  name: string;
+  quantity: number;
+  unit_sats: number;
+  line_sats: number;
+  sale_date: number;
+  source: string;
+  external_id: string | null;
+}): ExportedLine {
+  return {
+    merchant_id: r.merchant_id,
+    sale_id: r.sale_id,
+    line_no: r.line_no,
+    product_id: r.product_id,
+    name: r.name,
+    quantity: r.quantity,
+    unit_sats: r.unit_sats,
+    line_sats: Number(r.line_sats),
+    sale_date: rfc3339(r.sale_date),
+    source: r.source,
+    ...(r.external_id === null ? {} : { external_id: r.external_id }),
+  };
+}
+
+/** An exported product, with its merchant's source; flags as booleans, times as RFC 3339. */
+export function toExportedProduct(r: ProductsTable & { source: string }): ExportedProduct {
+  return { ...r, active: r.active === 1, deleted: r.deleted === 1, updated_at: rfc3339(r.updated_at) };
 }

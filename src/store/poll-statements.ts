@@ -51,7 +51,8 @@ export function preparePollStatements(conn: BetterSqlite3.Database) {
     ),
     recordPoll: conn.prepare(
       `update merchants set total_transactions = total_transactions + ?, total_volume_sats = total_volume_sats + ?,
-         last_polled_at = ?, last_error = null, consecutive_failures = 0, body_digest = coalesce(?, body_digest)
+         last_polled_at = ?, last_error = null, consecutive_failures = 0, body_digest = coalesce(?, body_digest),
+         skipped_rows = coalesce(?, skipped_rows), skipped_rows_total = skipped_rows_total + coalesce(?, 0)
        where id = ?`,
     ),
     addToHour: conn.prepare(

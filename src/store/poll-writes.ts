@@ -84,16 +84,21 @@ function advanceMinuteCoverage(st: PollStatements, now: number): number {
   return from;
 }
 
-/** The merchant's running totals (sales, sats, fiat per currency) and its successful poll's state. */
+/**
+ * The merchant's running totals (sales, sats, fiat per currency) and its successful poll's state:
+ * `skipped` is how many malformed rows its answer had, null when it read none (an unchanged body,
+ * whose count from last time stands).
+ */
 export function recordPollTotals(
   st: PollStatements,
   merchantId: string,
   fresh: readonly IncomingSale[],
   digest: string | null,
   now: number,
+  skipped: number | null,
 ): void {
   const volume = addFiatTotals(st, merchantId, fresh);
-  st.recordPoll.run(fresh.length, volume, now, digest, merchantId);
+  st.recordPoll.run(fresh.length, volume, now, digest, skipped, skipped, merchantId);
 }
 
 /** The running totals only, for a batch of a streamed poll: its poll state waits for the body's end. */

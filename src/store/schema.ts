@@ -20,6 +20,14 @@ export interface MerchantsTable {
   source_settings: string | null;
   /** The source client's state after the last successful poll, as JSON; null: read everything. */
   sync_state: string | null;
+  /** Every failed poll, never reset (consecutive_failures is, by a success). */
+  total_failures: Generated<number>;
+  /** The latest failure's words and time, kept after a success clears last_error. */
+  last_failure: string | null;
+  last_failed_at: number | null;
+  /** Malformed rows the latest poll that read an answer skipped, and all polls' together. */
+  skipped_rows: Generated<number>;
+  skipped_rows_total: Generated<number>;
   created_at: number;
   updated_at: number;
 }

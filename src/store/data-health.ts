@@ -4,6 +4,7 @@
  * beside what the stored sales add up to per product (the hourly product rollups, a few rows per
  * product and hour: no sale or line is read).
  */
+import type { ProductFigure } from "../health/verdicts.js";
 import type { Db } from "./db.js";
 import { POLLED_SOURCE } from "./poll-statements.js";
 
@@ -87,4 +88,32 @@ export async function readDataHealth(db: Db, _args: Record<string, never>): Prom
     ])
     .execute();
   return { merchants, sourceProducts, storedProducts };
+}
+
+/** Each merchant's product figures (SQLite's sums may come as bigints: numbers here). */
+export function figuresByMerchant(rows: readonly ProductFigureRow[]): Map<string, ProductFigure[]> {
+  const byMerchant = new Map<string, ProductFigure[]>();
+  for (const r of rows) {
+    const figure = {
+      productId: r.product_id,
+      name: r.name,
+      transactions: Number(r.transactions),
+      revenueSats: Number(r.revenue_sats),
+    };
+    const to = byMerchant.get(r.merchant_id);
+    if (to) to.push(figure);
+    else byMerchant.set(r.merchant_id, [figure]);
+  }
+  return byMerchant;
+}
+
+const NO_PRODUCT_TOTALS: Record<string, string> = {
+  btcpay: "BTCPay Server reports no product totals",
+  lnbits: "LNbits reports no product totals",
+  wifi: "the WiFi webhook reports no product totals",
+};
+
+/** Why a source's merchant has no product totals to compare with. */
+export function noProductTotals(source: string): string {
+  return NO_PRODUCT_TOTALS[source] ?? `${source} reports no product totals`;
 }

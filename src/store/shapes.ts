@@ -19,8 +19,9 @@ import { compareProducts, freshness, type ProductFigure } from "../health/verdic
 import { rfc3339 } from "../time/instant.js";
 import {
   type DataHealthRows,
+  figuresByMerchant,
   type MerchantHealthRow,
-  type ProductFigureRow,
+  noProductTotals,
   SOURCES_WITH_PRODUCT_TOTALS,
 } from "./data-health.js";
 import { POLLED_SOURCES } from "./poll-statements.js";
@@ -193,12 +194,6 @@ export function toExportedProduct(r: ProductsTable & { source: string }): Export
 /** Differing products listed per merchant; `products_differing` counts them all. */
 export const LISTED_DIFFERENCES = 20;
 
-const NO_PRODUCT_TOTALS: Record<string, string> = {
-  btcpay: "BTCPay Server reports no product totals",
-  lnbits: "LNbits reports no product totals",
-  wifi: "the WiFi webhook reports no product totals",
-};
-
 export interface DataHealthOptions {
   now: number;
   intervalMs: number;
@@ -208,23 +203,8 @@ export interface DataHealthOptions {
 
 /** The data health answer: each merchant's record with its freshness and product totals verdicts. */
 export function toDataHealth(rows: DataHealthRows, o: DataHealthOptions): DataHealth {
-  const byMerchant = (list: ProductFigureRow[]) => {
-    const m = new Map<string, ProductFigure[]>();
-    for (const r of list) {
-      const figure = {
-        productId: r.product_id,
-        name: r.name,
-        transactions: Number(r.transactions),
-        revenueSats: Number(r.revenue_sats),
-      };
-      const to = m.get(r.merchant_id);
-      if (to) to.push(figure);
-      else m.set(r.merchant_id, [figure]);
-    }
-    return m;
-  };
-  const source = byMerchant(rows.sourceProducts);
-  const stored = byMerchant(rows.storedProducts);
+  const source = figuresByMerchant(rows.sourceProducts);
+  const stored = figuresByMerchant(rows.storedProducts);
   return {
     checked_at: rfc3339(o.now),
     poll_interval_seconds: o.intervalMs / 1000,
@@ -283,8 +263,7 @@ function productTotals(
     revenue_sats_difference: 0,
     differences: [],
   });
-  if (!SOURCES_WITH_PRODUCT_TOTALS.includes(r.source))
-    return unknown(NO_PRODUCT_TOTALS[r.source] ?? `${r.source} reports no product totals`);
+  if (!SOURCES_WITH_PRODUCT_TOTALS.includes(r.source)) return unknown(noProductTotals(r.source));
   if (r.last_polled_at === null) return unknown("no poll has brought its product totals yet");
   const c = compareProducts(source, stored);
   return {

@@ -1,8 +1,8 @@
 /**
  * What the admin's data health answer is made of (GET /v1/admin/data-health, store/shapes.ts makes
  * it): every merchant's poll record, and for the sources that report product totals, those totals
- * beside what the stored sales add up to per product (the hourly product rollups, a few rows per
- * product and hour: no sale or line is read).
+ * beside what the stored sales add up to per product (product_sales_totals, kept by the poll
+ * transaction beside the hourly product rollups: a row per product, no sale or line is read).
  */
 import type { ProductFigure } from "../health/verdicts.js";
 import type { Db } from "./db.js";
@@ -75,16 +75,15 @@ export async function readDataHealth(db: Db, _args: Record<string, never>): Prom
     ])
     .execute();
   const storedProducts = await db
-    .selectFrom("product_sales_by_hour as r")
+    .selectFrom("product_sales_totals as r")
     .innerJoin("merchants as m", "m.id", "r.merchant_id")
     .where("m.source", "in", SOURCES_WITH_PRODUCT_TOTALS)
-    .groupBy(["r.merchant_id", "r.product_id"])
     .select((eb) => [
       "r.merchant_id",
       "r.product_id",
       eb.val("").as("name"),
-      eb.fn.sum<number>("r.transactions").as("transactions"),
-      eb.fn.sum<number>("r.volume_sats").as("revenue_sats"),
+      "r.transactions",
+      "r.volume_sats as revenue_sats",
     ])
     .execute();
   return { merchants, sourceProducts, storedProducts };

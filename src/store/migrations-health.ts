@@ -14,6 +14,23 @@ export const healthMigrations: Record<string, Migration> = {
       await sql`alter table merchants add column last_failed_at integer`.execute(db);
       await sql`alter table merchants add column skipped_rows integer not null default 0`.execute(db);
       await sql`alter table merchants add column skipped_rows_total integer not null default 0`.execute(db);
+
+      // The stored sales per product over all time, kept in the ingest transaction beside the hourly
+      // rollups (the same sums without the hour): comparing them with a source's product totals then
+      // reads a row per product. Adding up product_sales_by_hour at read time took 2-3.5 s at 1,000
+      // merchants with 30 products and 72 hours each, on the ingest thread.
+      await sql`
+        create table product_sales_totals (
+          merchant_id text not null references merchants (id) on delete cascade,
+          product_id integer not null,
+          transactions integer not null,
+          volume_sats integer not null,
+          constraint product_sales_totals_pk primary key (merchant_id, product_id)
+        ) without rowid`.execute(db);
+      await sql`
+        insert into product_sales_totals (merchant_id, product_id, transactions, volume_sats)
+        select merchant_id, product_id, sum(transactions), sum(volume_sats)
+        from product_sales_by_hour group by merchant_id, product_id`.execute(db);
     },
   },
 };

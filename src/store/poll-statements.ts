@@ -66,6 +66,11 @@ export function preparePollStatements(conn: BetterSqlite3.Database) {
        on conflict (hour, merchant_id, product_id) do update set
          transactions = transactions + excluded.transactions, volume_sats = volume_sats + excluded.volume_sats`,
     ),
+    addToProductTotal: conn.prepare(
+      `insert into product_sales_totals (merchant_id, product_id, transactions, volume_sats) values (?, ?, ?, ?)
+       on conflict (merchant_id, product_id) do update set
+         transactions = transactions + excluded.transactions, volume_sats = volume_sats + excluded.volume_sats`,
+    ),
     addToMinute: conn.prepare(
       `insert into sales_by_minute (minute, merchant_id, transactions, volume_sats) values (?, ?, ?, ?)
        on conflict (minute, merchant_id) do update set

@@ -89,6 +89,14 @@ export interface ProductSalesByHourTable {
   volume_sats: number;
 }
 
+/** The stored sales per product over all time: product_sales_by_hour without the hour (migration 0009). */
+export interface ProductSalesTotalsTable {
+  merchant_id: string;
+  product_id: number;
+  transactions: number;
+  volume_sats: number;
+}
+
 /** Sales per merchant per UTC minute, for the recent past only (see buckets.ts, MINUTE_ROLLUP_SPAN_MS). */
 export interface SalesByMinuteTable {
   minute: number;
@@ -183,6 +191,7 @@ export interface Database {
   fiat_totals: FiatTotalsTable;
   sales_by_hour: SalesByHourTable;
   product_sales_by_hour: ProductSalesByHourTable;
+  product_sales_totals: ProductSalesTotalsTable;
   sales_by_minute: SalesByMinuteTable;
   product_sales_by_minute: ProductSalesByMinuteTable;
   minute_rollup_coverage: MinuteRollupCoverageTable;

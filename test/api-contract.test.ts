@@ -55,6 +55,7 @@ const reads: [url: string, status: number, schema: TSchema, headers?: () => Reco
   ["/v1/wifi/config", 200, C.WifiConfig],
   ["/v1/admin/merchants", 200, Type.Array(C.Merchant), admin],
   ["/v1/admin/milestones", 200, Type.Array(C.Milestone), admin],
+  ["/v1/admin/data-health", 200, C.DataHealth, admin],
   ["/v1/scenes", 200, Type.Array(C.Scene)],
   ["/v1/admin/scenes", 200, Type.Array(C.Scene), admin],
   ["/v1/event", 200, C.EventSettings],

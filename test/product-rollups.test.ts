@@ -223,8 +223,17 @@ describe("windowed product leaderboard from the hourly product rollup", () => {
     const table = (name: string) =>
       sql`select * from ${sql.table(name)} order by 1, 2, 3`.execute(fileStore.db).then((r) => r.rows);
     const levels = () =>
-      Promise.all(["product_sales_by_hour", "sales_by_minute", "product_sales_by_minute"].map(table));
+      Promise.all(
+        ["product_sales_by_hour", "sales_by_minute", "product_sales_by_minute", "product_sales_totals"].map(
+          table,
+        ),
+      );
     const incremental = await levels();
+    // The all-time product sums are the hourly rows added up.
+    const summed = await sql`
+      select merchant_id, product_id, sum(transactions) as transactions, sum(volume_sats) as volume_sats
+      from product_sales_by_hour group by 1, 2 order by 1, 2`.execute(fileStore.db);
+    expect(incremental[3]).toEqual(summed.rows);
     expect(incremental[0]?.length).toBeGreaterThan(40);
     expect(incremental[2]?.length).toBeGreaterThan(20);
     // Last polled at T0 + 354 min: the minutes kept start two hours before that, not at the first poll.
@@ -244,6 +253,7 @@ describe("windowed product leaderboard from the hourly product rollup", () => {
     ])
       await sql`drop table ${sql.table(t)}`.execute(fileStore.db);
     // Later migrations go too, undone, so that 0003 and 0004 run again in their order.
+    await sql`drop table product_sales_totals`.execute(fileStore.db);
     await sql`drop table scenes`.execute(fileStore.db);
     await sql`drop table event_settings`.execute(fileStore.db);
     await sql`drop index transactions_source_date`.execute(fileStore.db);
@@ -254,6 +264,9 @@ describe("windowed product leaderboard from the hourly product rollup", () => {
       ["merchants", "source"],
       ["transactions", "source"],
       ["transactions", "external_id"],
+      ...["total_failures", "last_failure", "last_failed_at", "skipped_rows", "skipped_rows_total"].map(
+        (c) => ["merchants", c],
+      ),
     ])
       await sql`alter table ${sql.table(table as string)} drop column ${sql.ref(column as string)}`.execute(
         fileStore.db,
@@ -268,6 +281,9 @@ describe("windowed product leaderboard from the hourly product rollup", () => {
         .orderBy(["hour", "merchant_id", "product_id"])
         .execute();
       expect(hours).toEqual(incremental[0]);
+      // Migration 0009 fills the all-time sums from the hours.
+      const totals = await sql`select * from product_sales_totals order by 1, 2`.execute(reopened.db);
+      expect(totals.rows).toEqual(incremental[3]);
       // Without poll times, the minutes start two hours before the newest sale (sold by the last poll).
       const coverage = await reopened.db
         .selectFrom("minute_rollup_coverage")

@@ -7,6 +7,7 @@ import { knownFields } from "./body.js";
 import { summaryRead } from "./cached-read.js";
 import { connectionTestRoutes } from "./connection-test.js";
 import type { AppContext } from "./context.js";
+import { dataHealthRoutes } from "./data-health.js";
 import { badRequest, HttpError, notFound } from "./errors.js";
 import { type EventFeed, eventAdminRoutes } from "./event.js";
 import { exportRoutes } from "./exports.js";
@@ -184,6 +185,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
     await admin.register(eventAdminRoutes, { ctx, feed: eventFeed });
     await admin.register(connectionTestRoutes, { ctx });
     await admin.register(exportRoutes, { ctx });
+    await admin.register(dataHealthRoutes, { ctx });
   });
 };
 

@@ -6,6 +6,7 @@
 export * from "./admin.js";
 export * from "./common.js";
 export * from "./dashboard.js";
+export * from "./data-health.js";
 export * from "./event.js";
 export * from "./exports.js";
 export * from "./recap.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, MAX_BACKOFF_MS } from "./backoff.js";
+import { backoffCeilingMs, backoffDelayMs, MAX_BACKOFF_MS } from "./backoff.js";
 
 describe("backoffDelayMs", () => {
   it("retries on the next cycle after the first failure", () => {
@@ -16,5 +16,16 @@ describe("backoffDelayMs", () => {
     expect(backoffDelayMs(50, 10_000, () => 0.999999)).toBe(MAX_BACKOFF_MS);
     // A poll interval longer than the cap is never shortened.
     expect(backoffDelayMs(50, 600_000, () => 0.999999)).toBe(600_000);
+  });
+});
+
+describe("backoffCeilingMs", () => {
+  it("is the top of backoffDelayMs's jitter: none for one failure, doubling, capped", () => {
+    expect(backoffCeilingMs(0, 30_000)).toBe(0);
+    expect(backoffCeilingMs(1, 30_000)).toBe(0);
+    expect(backoffCeilingMs(2, 30_000)).toBe(60_000);
+    expect(backoffCeilingMs(50, 30_000)).toBe(MAX_BACKOFF_MS);
+    for (const failures of [2, 3, 4, 9])
+      expect(backoffDelayMs(failures, 10_000, () => 0.999999)).toBe(backoffCeilingMs(failures, 10_000));
   });
 });

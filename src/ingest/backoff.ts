@@ -8,11 +8,16 @@ export function backoffDelayMs(
   intervalMs: number,
   random: () => number = Math.random,
 ): number {
+  const ceiling = backoffCeilingMs(consecutiveFailures, intervalMs);
+  if (ceiling === 0) return 0;
+  return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+/** The longest wait backoffDelayMs gives after this many consecutive failures (its jitter at the top). */
+export function backoffCeilingMs(consecutiveFailures: number, intervalMs: number): number {
   if (consecutiveFailures <= 1) return 0;
   const capMs = Math.max(intervalMs, MAX_BACKOFF_MS);
-  const exponential = intervalMs * 2 ** Math.min(consecutiveFailures - 1, 30);
-  const ceiling = Math.min(capMs, exponential);
-  return Math.round(ceiling * (0.5 + random() / 2));
+  return Math.min(capMs, intervalMs * 2 ** Math.min(consecutiveFailures - 1, 30));
 }
 
 export const MAX_BACKOFF_MS = 5 * 60_000;

@@ -273,7 +273,7 @@ export class Poller {
       log.error({ err: e, merchant_id: merchant.id }, `poll of merchant ${merchant.id} failed: ${error}`);
     let failures = 1;
     try {
-      failures = await recordPollFailure(db, merchant.id, error);
+      failures = await recordPollFailure(db, merchant.id, error, this.now());
     } catch (recordError) {
       log.error({ err: recordError }, `merchant ${merchant.id} poll failure could not be recorded`);
     }

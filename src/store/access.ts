@@ -1,4 +1,5 @@
 import { getMerchantLeaderboard, readSummary, readTicker } from "./dashboard.js";
+import { readDataHealth } from "./data-health.js";
 import type { Db, WriterDb } from "./db.js";
 import {
   type EventSettingsPatch,
@@ -72,6 +73,8 @@ export const READS = {
   /** One batch of an admin export after a cursor (exports.ts): an export is many of these, never one read. */
   exportBatch: readExportBatch,
   recap: readRecap,
+  /** Every merchant's poll record and its products' figures on both sides (data-health.ts). */
+  dataHealth: readDataHealth,
 };
 
 /** Every change an operator makes, by name: they run on the one writer connection, between polls' writes. */

@@ -209,13 +209,24 @@ export async function deleteMerchant(db: Db, id: string): Promise<boolean> {
 }
 
 /** A failed poll: remembered so operators see why, and counted so the poller can back off. */
-export async function recordPollFailure(db: WriterDb, id: string, error: string): Promise<number> {
+export async function recordPollFailure(
+  db: WriterDb,
+  id: string,
+  error: string,
+  now: number = Date.now(),
+): Promise<number> {
   // An earlier success kept in memory is written first: the failure is the newer state.
   await writePollTimes(db);
   const row = await db.writeHealth.track(() =>
     db
       .updateTable("merchants")
-      .set((eb) => ({ last_error: error, consecutive_failures: eb("consecutive_failures", "+", 1) }))
+      .set((eb) => ({
+        last_error: error,
+        consecutive_failures: eb("consecutive_failures", "+", 1),
+        total_failures: eb("total_failures", "+", 1),
+        last_failure: error,
+        last_failed_at: now,
+      }))
       .where("id", "=", id)
       .returning("consecutive_failures")
       .executeTakeFirst(),

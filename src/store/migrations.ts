@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, type SqlBool, sql } from "kysely";
 import { eventMigrations } from "./migrations-event.js";
+import { healthMigrations } from "./migrations-health.js";
 import { sourceMigrations } from "./migrations-sources.js";
 
 /**
@@ -239,6 +240,8 @@ const migrations: Record<string, Migration> = {
   ...sourceMigrations,
   // 0007: issue 16's event settings.
   ...eventMigrations,
+  // 0009: issue 17's data health.
+  ...healthMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -61,6 +61,8 @@ export interface ProductFigures {
 export interface PollContents {
   sales: IncomingSale[];
   products: ProductFigures[];
+  /** Malformed rows the answer had, which the parse skipped (the admin's data health shows them). */
+  skippedCount?: number;
 }
 
 /** A body byte-for-byte equal to the one stored last time: only its digest, not parsed again. */

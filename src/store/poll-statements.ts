@@ -51,7 +51,8 @@ export function preparePollStatements(conn: BetterSqlite3.Database) {
     ),
     recordPoll: conn.prepare(
       `update merchants set total_transactions = total_transactions + ?, total_volume_sats = total_volume_sats + ?,
-         last_polled_at = ?, last_error = null, consecutive_failures = 0, body_digest = coalesce(?, body_digest)
+         last_polled_at = ?, last_error = null, consecutive_failures = 0, body_digest = coalesce(?, body_digest),
+         skipped_rows = coalesce(?, skipped_rows), skipped_rows_total = skipped_rows_total + coalesce(?, 0)
        where id = ?`,
     ),
     addToHour: conn.prepare(
@@ -63,6 +64,11 @@ export function preparePollStatements(conn: BetterSqlite3.Database) {
       `insert into product_sales_by_hour (hour, merchant_id, product_id, transactions, volume_sats)
        values (?, ?, ?, ?, ?)
        on conflict (hour, merchant_id, product_id) do update set
+         transactions = transactions + excluded.transactions, volume_sats = volume_sats + excluded.volume_sats`,
+    ),
+    addToProductTotal: conn.prepare(
+      `insert into product_sales_totals (merchant_id, product_id, transactions, volume_sats) values (?, ?, ?, ?)
+       on conflict (merchant_id, product_id) do update set
          transactions = transactions + excluded.transactions, volume_sats = volume_sats + excluded.volume_sats`,
     ),
     addToMinute: conn.prepare(

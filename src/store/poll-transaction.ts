@@ -89,7 +89,14 @@ function storePoll(
     addToRollups(st, merchantId, fresh, now);
     const stored = earlier.count + fresh.length;
     const productsChanged = poll.unchanged ? false : await upsertProducts(st, merchantId, poll.products, now);
-    recordPollTotals(st, merchantId, fresh, poll.digest ?? null, now);
+    recordPollTotals(
+      st,
+      merchantId,
+      fresh,
+      poll.digest ?? null,
+      now,
+      poll.unchanged ? null : (poll.skippedCount ?? 0),
+    );
 
     // A milestone created after the totals passed its threshold fires on the next poll, changed or not.
     const triggers = st.armedMilestones.get() ? await fireDueMilestones(trx, now) : [];

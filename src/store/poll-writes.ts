@@ -48,7 +48,8 @@ export async function insertSales(
 
 /**
  * The new sales added to the rollups: one upsert per hour (and per product and hour) the poll touches,
- * however many sales, and the same per minute for the sales of the minute rollups' recent span.
+ * however many sales, one per product for its all-time sums, and the same per minute for the sales of
+ * the minute rollups' recent span.
  */
 export function addToRollups(
   st: PollStatements,
@@ -58,8 +59,17 @@ export function addToRollups(
 ): void {
   for (const [hour, h] of salesPerBucket(fresh, HOUR_MS))
     st.addToHour.run(hour, merchantId, h.transactions, h.volumeSats);
-  for (const p of productSalesPerBucket(fresh, HOUR_MS))
+  const products = new Map<number, { transactions: number; volumeSats: number }>();
+  for (const p of productSalesPerBucket(fresh, HOUR_MS)) {
     st.addToProductHour.run(p.bucket, merchantId, p.productId, p.transactions, p.volumeSats);
+    const all = products.get(p.productId);
+    if (all) {
+      all.transactions += p.transactions;
+      all.volumeSats += p.volumeSats;
+    } else products.set(p.productId, { transactions: p.transactions, volumeSats: p.volumeSats });
+  }
+  for (const [productId, p] of products)
+    st.addToProductTotal.run(merchantId, productId, p.transactions, p.volumeSats);
   const from = advanceMinuteCoverage(st, now);
   const recent = fresh.filter((s) => s.date >= from);
   for (const [minute, m] of salesPerBucket(recent, MINUTE_MS))
@@ -84,16 +94,21 @@ function advanceMinuteCoverage(st: PollStatements, now: number): number {
   return from;
 }
 
-/** The merchant's running totals (sales, sats, fiat per currency) and its successful poll's state. */
+/**
+ * The merchant's running totals (sales, sats, fiat per currency) and its successful poll's state:
+ * `skipped` is how many malformed rows its answer had, null when it read none (an unchanged body,
+ * whose count from last time stands).
+ */
 export function recordPollTotals(
   st: PollStatements,
   merchantId: string,
   fresh: readonly IncomingSale[],
   digest: string | null,
   now: number,
+  skipped: number | null,
 ): void {
   const volume = addFiatTotals(st, merchantId, fresh);
-  st.recordPoll.run(fresh.length, volume, now, digest, merchantId);
+  st.recordPoll.run(fresh.length, volume, now, digest, skipped, skipped, merchantId);
 }
 
 /** The running totals only, for a batch of a streamed poll: its poll state waits for the body's end. */

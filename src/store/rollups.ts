@@ -36,6 +36,11 @@ export async function rebuildDerived(db: Db): Promise<void> {
       where currency is not null and fiat_amount is not null
       group by merchant_id, currency`.execute(trx);
     await fillBucketRollups(trx, "hour", HOUR_MS, null);
+    await sql`delete from product_sales_totals`.execute(trx);
+    await sql`
+      insert into product_sales_totals (merchant_id, product_id, transactions, volume_sats)
+      select merchant_id, product_id, sum(transactions), sum(volume_sats)
+      from product_sales_by_hour group by merchant_id, product_id`.execute(trx);
     await fillBucketRollups(trx, "minute", MINUTE_MS, await advanceMinuteCoverageToNewestSale(trx));
   });
 }

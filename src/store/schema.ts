@@ -20,6 +20,14 @@ export interface MerchantsTable {
   source_settings: string | null;
   /** The source client's state after the last successful poll, as JSON; null: read everything. */
   sync_state: string | null;
+  /** Every failed poll, never reset (consecutive_failures is, by a success). */
+  total_failures: Generated<number>;
+  /** The latest failure's words and time, kept after a success clears last_error. */
+  last_failure: string | null;
+  last_failed_at: number | null;
+  /** Malformed rows the latest poll that read an answer skipped, and all polls' together. */
+  skipped_rows: Generated<number>;
+  skipped_rows_total: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -75,6 +83,14 @@ export interface SalesByHourTable {
 /** Per product per UTC hour: sales containing it and its lines' sats, kept in the ingest transaction. */
 export interface ProductSalesByHourTable {
   hour: number;
+  merchant_id: string;
+  product_id: number;
+  transactions: number;
+  volume_sats: number;
+}
+
+/** The stored sales per product over all time: product_sales_by_hour without the hour (migration 0009). */
+export interface ProductSalesTotalsTable {
   merchant_id: string;
   product_id: number;
   transactions: number;
@@ -175,6 +191,7 @@ export interface Database {
   fiat_totals: FiatTotalsTable;
   sales_by_hour: SalesByHourTable;
   product_sales_by_hour: ProductSalesByHourTable;
+  product_sales_totals: ProductSalesTotalsTable;
   sales_by_minute: SalesByMinuteTable;
   product_sales_by_minute: ProductSalesByMinuteTable;
   minute_rollup_coverage: MinuteRollupCoverageTable;

@@ -57,6 +57,8 @@ describe("applySourcePoll (a keyed source's poll in one transaction)", () => {
       select coalesce(sum(transactions), 0) as n from sales_by_minute`.execute(db);
     const productHour = await sql<{ v: number }>`
       select coalesce(sum(volume_sats), 0) as v from product_sales_by_hour`.execute(db);
+    const productTotal = await sql<{ v: number }>`
+      select coalesce(sum(volume_sats), 0) as v from product_sales_totals`.execute(db);
     const fiat = await sql<{ a: number }>`select coalesce(sum(amount), 0) as a from fiat_totals`.execute(db);
     const product = await db
       .selectFrom("products")
@@ -72,6 +74,7 @@ describe("applySourcePoll (a keyed source's poll in one transaction)", () => {
       hour: hour.rows[0],
       minute: minute.rows[0]?.n,
       productHourSats: productHour.rows[0]?.v,
+      productTotalSats: productTotal.rows[0]?.v,
       fiat: fiat.rows[0]?.a,
       product: product && {
         transactions: product.total_transactions,
@@ -207,6 +210,7 @@ describe("applySourcePoll (a keyed source's poll in one transaction)", () => {
       hour: { n: 1, v: 1500 },
       minute: 1,
       productHourSats: 1500,
+      productTotalSats: 1500,
       fiat: 7.5,
       product: { transactions: 1, units: 3, sats: 1500 },
       lines: 1,

@@ -16,7 +16,7 @@ import { addLinesToProducts, withdrawSales } from "./withdraw-sales.js";
 
 export interface SourcePollContents {
   /** The client's parse (sources/source-sale.ts SourceParse): its sales and take-backs. */
-  parse: { sales: KeyedSale[]; withdrawn: readonly WithdrawnSale[] };
+  parse: { sales: KeyedSale[]; withdrawn: readonly WithdrawnSale[]; skippedCount?: number };
   /** The source's cumulative product figures, when it has them; else products come from the lines. */
   products?: ProductFigures[] | undefined;
   /** The client's state for its next poll, stored as JSON with the sales. */
@@ -55,7 +55,7 @@ export function applySourcePoll(
         ? await upsertProducts(st, merchantId, poll.products, now)
         : await addLinesToProducts(trx, merchantId, fresh, now);
       const withdrawnCount = await withdrawSales(trx, st, merchantId, poll.parse.withdrawn);
-      recordPollTotals(st, merchantId, fresh, null, now);
+      recordPollTotals(st, merchantId, fresh, null, now, poll.parse.skippedCount ?? 0);
       await trx
         .updateTable("merchants")
         .set({ sync_state: JSON.stringify(poll.state ?? null) })

@@ -171,6 +171,11 @@ async function subtractRollups(
       update product_sales_by_hour set transactions = transactions - ${p.transactions},
         volume_sats = volume_sats - ${p.volumeSats}
       where hour = ${p.bucket} and merchant_id = ${merchantId} and product_id = ${p.productId}`.execute(trx);
+  for (const p of productSalesPerBucket(removed, HOUR_MS))
+    await sql`
+      update product_sales_totals set transactions = transactions - ${p.transactions},
+        volume_sats = volume_sats - ${p.volumeSats}
+      where merchant_id = ${merchantId} and product_id = ${p.productId}`.execute(trx);
   for (const p of productSalesPerBucket(recent, MINUTE_MS))
     await sql`
       update product_sales_by_minute set transactions = transactions - ${p.transactions},

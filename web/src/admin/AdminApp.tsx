@@ -3,6 +3,7 @@ import { ApiError, createAdminApi } from "../api/client";
 import { BrandMark } from "../brand/BrandMark";
 import { navigate } from "../routing/router";
 import { AdminContext, type AdminTools } from "./context";
+import { DataHealthPanel } from "./DataHealthPanel";
 import { EventPanel } from "./EventPanel";
 import { ExportsPanel } from "./ExportsPanel";
 import { LoginForm } from "./LoginForm";
@@ -17,6 +18,7 @@ const TABS = [
   { tab: "scenes", label: "Scenes" },
   { tab: "event", label: "Event" },
   { tab: "exports", label: "Exports" },
+  { tab: "health", label: "Data health" },
 ] as const;
 type Tab = (typeof TABS)[number]["tab"];
 
@@ -139,6 +141,7 @@ function AdminShell({ token, onLogout }: { token: string; onLogout: (reason: str
           {tab === "scenes" ? <ScenesPanel /> : null}
           {tab === "event" ? <EventPanel /> : null}
           {tab === "exports" ? <ExportsPanel /> : null}
+          {tab === "health" ? <DataHealthPanel /> : null}
         </main>
         <div className="toast-region" role="status" aria-live="polite">
           {notice ? (

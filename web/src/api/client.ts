@@ -4,6 +4,7 @@ import type {
   AdminMilestone,
   ConnectionTest,
   ConnectionTestBody,
+  DataHealth,
   EventSettings,
   EventSettingsUpdate,
   ExportFormat,
@@ -251,6 +252,8 @@ export function createAdminApi(token: string, options: ClientOptions = {}) {
       request<EventSettings>("/v1/admin/event", { ...o, method: "PUT", body }),
     uploadLogo: (file: Blob) => request<EventSettings>("/v1/admin/event/logo", { ...o, method: "PUT", file }),
     deleteLogo: () => request<EventSettings>("/v1/admin/event/logo", { ...o, method: "DELETE" }),
+    /** Per merchant: freshness, failures, skipped rows, product totals against the source's. */
+    dataHealth: () => request<DataHealth>("/v1/admin/data-health", o),
     exportFile: (kind: ExportKind, format: ExportFormat, query: Query) =>
       download(`/v1/admin/exports/${kind}`, { ...o, query: { ...query, format } }),
   };

@@ -5,6 +5,7 @@
 export type {
   ConnectionTest,
   ConnectionTestBody,
+  DataHealth,
   DisplayCurrency,
   EventSettings,
   EventSettingsBody as EventSettingsUpdate,
@@ -14,6 +15,7 @@ export type {
   KeyedSource,
   Merchant as AdminMerchant,
   MerchantBody as MerchantCreate,
+  MerchantDataHealth,
   MerchantPatchBody as MerchantUpdate,
   MerchantStanding as MerchantLeader,
   MerchantStatus,
@@ -25,6 +27,7 @@ export type {
   MilestoneType,
   PolledSource,
   ProductStanding as ProductLeader,
+  ProductTotalsCheck,
   Recap,
   Scene,
   SceneBody as SceneCreate,

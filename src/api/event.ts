@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import * as S from "../contract/index.js";
+import { ifNoneMatch } from "./answer.js";
 import { cachedRead } from "./cached-read.js";
 import type { AppContext } from "./context.js";
 import { HttpError, notFound } from "./errors.js";
@@ -52,14 +53,6 @@ export const eventPublicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
     },
   );
 };
-
-function ifNoneMatch(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(",").some((t) => {
-    const tag = t.trim().replace(/^W\//, "");
-    return tag === etag || tag === "*";
-  });
-}
 
 /**
  * The admin side, registered inside admin.ts's authenticated scope (its token check, rate limit and

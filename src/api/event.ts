@@ -15,7 +15,8 @@ export interface EventFeed {
 
 /** `GET /v1/event` (a cached public read, like the playlist) and `GET /v1/event/logo`. */
 export const eventPublicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get("/v1/event", { schema: { response: { 200: S.EventSettings } } }, (_req, reply) =>
+  const schema = { response: { 200: S.EventSettings, 304: S.NotModified } };
+  app.get("/v1/event", { schema }, (_req, reply) =>
     cachedRead(ctx, reply, "eventSettings", null, () => ({})),
   );
 

@@ -29,7 +29,8 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     args: () => ReadArgs<N>,
     merchantId?: string,
   ) => cachedRead(ctx, reply, name, params, args, unknownMerchant(merchantId));
-  const errors = { 400: S.ErrorBody, 404: S.ErrorBody };
+  // Every cached read answers a matching If-None-Match with a bodiless 304 (answer.ts).
+  const errors = { 304: S.NotModified, 400: S.ErrorBody, 404: S.ErrorBody };
   app.addHook("preHandler", rejectNonFiniteNumbers);
 
   app.get(
@@ -126,7 +127,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
 
   app.get(
     "/v1/milestones/upcoming",
-    { schema: { response: { 200: Type.Array(S.UpcomingMilestone) } } },
+    { schema: { response: { 200: Type.Array(S.UpcomingMilestone), 304: S.NotModified } } },
     (_req, reply) => read(reply, "upcomingMilestones", null, () => ({})),
   );
 

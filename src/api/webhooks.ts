@@ -26,7 +26,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
 
   // Constant for the process's life: serialised, tagged and compressed once, then answered like a cached read.
   let wifiConfig: Promise<Answer> | undefined;
-  app.get("/v1/wifi/config", { schema: { response: { 200: S.WifiConfig } } }, async (req, reply) => {
+  const schema = { response: { 200: S.WifiConfig, 304: S.NotModified } };
+  app.get("/v1/wifi/config", { schema }, async (req, reply) => {
     const config: S.WifiConfig = { lightning_address: ctx.config.wifiLightningAddress ?? "", ...WIFI_OFFER };
     wifiConfig ??= makeAnswer(Buffer.from(reply.serialize(config) as string));
     sendAnswer(req, reply, await wifiConfig);

@@ -57,7 +57,7 @@ describe("GET /v1/stream", () => {
     const c = await open({ origin: "https://screen.example" });
     expect(c.status).toBe(200);
     expect(c.headers["content-type"]).toBe("text/event-stream; charset=utf-8");
-    expect(c.headers["cache-control"]).toContain("no-cache");
+    expect(c.headers["cache-control"]).toBe("no-store, no-transform");
     expect(c.headers["x-accel-buffering"]).toBe("no");
     expect(c.headers["access-control-allow-origin"]).toBe("https://screen.example");
     await waitFor(() => hub.clientCount === 1);
@@ -99,6 +99,7 @@ describe("GET /v1/stream", () => {
     await waitFor(() => hub.clientCount === 2);
     const res = await fetch(url);
     expect(res.status).toBe(503);
+    expect(res.headers.get("cache-control")).toBe("no-store");
     expect(await res.json()).toEqual({ error: "too many live streams open; retry shortly" });
   });
 

@@ -22,6 +22,10 @@ export interface LoadResult {
   /** Requests answered during the run. */
   completed: number;
   non2xx: number;
+  /** Answers with a 3xx status (the 304s of a revalidation run); counted in non2xx too. */
+  status3xx: number;
+  /** Response bytes (headers and body, as sent) per completed request. */
+  bytesPerRequest: number;
   errors: number;
   timeouts: number;
   /** Non-zero counts of what went wrong, e.g. "4xx=3 errors=12", for the log. */
@@ -32,14 +36,34 @@ export interface LoadResult {
  * Requests that were not a 2xx answer: bad statuses, socket errors, timeouts; and a run in which no
  * request completed at all counts as one, since its latencies (all 0) would otherwise meet any target.
  */
-export function failures(r: LoadResult): number {
-  return r.non2xx + r.errors + r.timeouts + (r.completed === 0 ? 1 : 0);
+export function failures(r: LoadResult, notModifiedIsOk = false): number {
+  const bad = notModifiedIsOk ? r.non2xx - r.status3xx : r.non2xx;
+  return bad + r.errors + r.timeouts + (r.completed === 0 ? 1 : 0);
 }
 
-export async function autocannon(url: string, connections: number, durationSec: number): Promise<LoadResult> {
+/** `headers` go on every request (e.g. If-None-Match, Accept-Encoding). */
+export async function autocannon(
+  url: string,
+  connections: number,
+  durationSec: number,
+  headers: Record<string, string> = {},
+): Promise<LoadResult> {
+  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}=${v}`]);
   const child = spawn(
     process.execPath,
-    [AUTOCANNON, "-j", "-n", "-c", String(connections), "-d", String(durationSec), "-t", "10", url],
+    [
+      AUTOCANNON,
+      "-j",
+      "-n",
+      "-c",
+      String(connections),
+      "-d",
+      String(durationSec),
+      "-t",
+      "10",
+      ...headerArgs,
+      url,
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
@@ -62,6 +86,7 @@ export async function autocannon(url: string, connections: number, durationSec: 
   const r = JSON.parse(out) as {
     latency: { p50: number; p99: number; mean: number };
     requests: { average: number; total: number };
+    throughput: { total: number };
     duration: number;
     non2xx: number;
     errors: number;
@@ -80,6 +105,8 @@ export async function autocannon(url: string, connections: number, durationSec: 
     rps: r.requests.average,
     completed: r.requests.total,
     non2xx: r.non2xx,
+    status3xx: typeof r["3xx"] === "number" ? r["3xx"] : 0,
+    bytesPerRequest: r.requests.total > 0 ? r.throughput.total / r.requests.total : Number.NaN,
     errors: r.errors,
     timeouts: r.timeouts,
     problems,

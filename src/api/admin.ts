@@ -30,6 +30,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
   const errors = { 400: S.ErrorBody, 401: S.ErrorBody, 404: S.ErrorBody, 429: S.ErrorBody };
   app.addHook("preValidation", rejectMistypedFields);
   app.addHook("preHandler", rejectNonFiniteNumbers);
+  // Nothing an operator sees is kept by a browser or a proxy, the summary's shared cached answer included.
+  app.addHook("onSend", (_req, reply, payload, done) => {
+    reply.header("cache-control", "no-store");
+    done(null, payload);
+  });
 
   const refuseIfLimited = (ip: string): void => {
     const wait = limiter.retryAfterSeconds(ip, now());

@@ -1,10 +1,9 @@
 import type { FastifyReply } from "fastify";
 import type { ReadArgs, ReadName } from "../store/access.js";
+import { type Answer, makeAnswer, sendAnswer } from "./answer.js";
 import type { AppContext } from "./context.js";
 import { notFound } from "./errors.js";
 import { sourceFilter } from "./params.js";
-
-const JSON_TYPE = "application/json; charset=utf-8";
 
 /**
  * Answers a request with one cached read. `params` names the query by its validated parameters (every
@@ -14,6 +13,8 @@ const JSON_TYPE = "application/json; charset=utf-8";
  *
  * The cached answer is the response body itself, serialised once by the route's response schema:
  * every screen asks for the same few queries, so serialising per request would be most of the work.
+ * Its ETag and compressed copies are made with it, once per fill (answer.ts), and a request whose
+ * If-None-Match names it is answered 304.
  *
  * A read answering null (a merchant filter naming no merchant) is a 404 saying `missing`; that answer
  * is cached like any other, and an operator adding the merchant clears it (invalidateNow).
@@ -30,11 +31,10 @@ export function cachedRead<N extends ReadName>(
   const compute = () =>
     ctx.store
       .read(name, args())
-      .then((value) => (value === null ? null : Buffer.from(reply.serialize(value) as string)));
-  // A Buffer with a JSON type is sent as it is, not serialised again; its length is known.
-  const send = (body: Buffer | null): void => {
-    if (body === null) throw notFound(missing);
-    reply.type(JSON_TYPE).send(body);
+      .then((value) => (value === null ? null : makeAnswer(Buffer.from(reply.serialize(value) as string))));
+  const send = (answer: Answer | null): void => {
+    if (answer === null) throw notFound(missing);
+    sendAnswer(reply.request, reply, answer);
   };
   const body = ctx.cache.get(key, compute);
   // A cached body is sent in the same turn of the event loop.

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import * as S from "../contract/index.js";
+import { ifNoneMatch } from "./answer.js";
 import { cachedRead } from "./cached-read.js";
 import type { AppContext } from "./context.js";
 import { HttpError, notFound } from "./errors.js";
@@ -14,7 +15,8 @@ export interface EventFeed {
 
 /** `GET /v1/event` (a cached public read, like the playlist) and `GET /v1/event/logo`. */
 export const eventPublicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get("/v1/event", { schema: { response: { 200: S.EventSettings } } }, (_req, reply) =>
+  const schema = { response: { 200: S.EventSettings, 304: S.NotModified } };
+  app.get("/v1/event", { schema }, (_req, reply) =>
     cachedRead(ctx, reply, "eventSettings", null, () => ({})),
   );
 
@@ -52,14 +54,6 @@ export const eventPublicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
     },
   );
 };
-
-function ifNoneMatch(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(",").some((t) => {
-    const tag = t.trim().replace(/^W\//, "");
-    return tag === etag || tag === "*";
-  });
-}
 
 /**
  * The admin side, registered inside admin.ts's authenticated scope (its token check, rate limit and

@@ -29,16 +29,23 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     args: () => ReadArgs<N>,
     merchantId?: string,
   ) => cachedRead(ctx, reply, name, params, args, unknownMerchant(merchantId));
-  const errors = { 400: S.ErrorBody, 404: S.ErrorBody };
+  // Every cached read answers a matching If-None-Match with a bodiless 304 (answer.ts).
+  const errors = { 304: S.NotModified, 400: S.ErrorBody, 404: S.ErrorBody };
   app.addHook("preHandler", rejectNonFiniteNumbers);
 
-  app.get("/v1/health", { schema: { response: { 200: S.Health } } }, async (): Promise<S.Health> => {
-    const failure = ctx.storageFailure?.();
-    if (!failure) return { status: "ok" };
-    const { error, since, at } = failure;
-    const storage = { error, failing_since: rfc3339(since), last_failure_at: rfc3339(at) };
-    return { status: "degraded", storage };
-  });
+  app.get(
+    "/v1/health",
+    { schema: { response: { 200: S.Health } } },
+    async (_req, reply): Promise<S.Health> => {
+      // A health check answered by a proxy's cache would say nothing about this process.
+      reply.header("cache-control", "no-store");
+      const failure = ctx.storageFailure?.();
+      if (!failure) return { status: "ok" };
+      const { error, since, at } = failure;
+      const storage = { error, failing_since: rfc3339(since), last_failure_at: rfc3339(at) };
+      return { status: "degraded", storage };
+    },
+  );
 
   app.get(
     "/v1/summary",
@@ -120,7 +127,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
 
   app.get(
     "/v1/milestones/upcoming",
-    { schema: { response: { 200: Type.Array(S.UpcomingMilestone) } } },
+    { schema: { response: { 200: Type.Array(S.UpcomingMilestone), 304: S.NotModified } } },
     (_req, reply) => read(reply, "upcomingMilestones", null, () => ({})),
   );
 

@@ -13,7 +13,9 @@ import { timeRange } from "./params.js";
 export const recapRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
     "/v1/recap",
-    { schema: { querystring: S.RecapQuery, response: { 200: S.Recap, 400: S.ErrorBody } } },
+    {
+      schema: { querystring: S.RecapQuery, response: { 200: S.Recap, 304: S.NotModified, 400: S.ErrorBody } },
+    },
     (req, reply) => {
       const { fromMs, toMs } = timeRange(req.query);
       return cachedRead(ctx, reply, "recap", ["recap", fromMs ?? null, toMs ?? null], () => ({

@@ -12,9 +12,8 @@ const SCENE_ID = new RegExp(S.SCENE_ID_PATTERN);
 
 /** `GET /v1/scenes`: the venue playlist, a cached public read like the dashboard's. */
 export const scenePublicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get("/v1/scenes", { schema: { response: { 200: Type.Array(S.Scene) } } }, (_req, reply) =>
-    cachedRead(ctx, reply, "scenes", null, () => ({})),
-  );
+  const schema = { response: { 200: Type.Array(S.Scene), 304: S.NotModified } };
+  app.get("/v1/scenes", { schema }, (_req, reply) => cachedRead(ctx, reply, "scenes", null, () => ({})));
 };
 
 /**

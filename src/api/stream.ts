@@ -8,6 +8,8 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub }> = async (
   // The events' data is described by the contract's LiveEvents; a refused stream answers an ErrorBody.
   const schema = { headers: StreamHeaders, response: { 503: ErrorBody } };
   app.get("/v1/stream", { schema }, async (req, reply) => {
+    // Never kept by a browser or a proxy, the 503 included (the stream itself says so in hub.attach).
+    reply.header("cache-control", "no-store");
     if (!hub.canAccept()) throw new HttpError(503, "too many live streams open; retry shortly");
     const lastEventId = req.headers["last-event-id"];
     reply.hijack();

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import * as S from "../contract/index.js";
+import { type Answer, makeAnswer, sendAnswer } from "./answer.js";
 import { tokenMatcher } from "./auth.js";
 import type { AppContext } from "./context.js";
 import { HttpError } from "./errors.js";
@@ -23,14 +24,15 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   const matches = secret === undefined ? undefined : tokenMatcher(secret);
   const errors = { 400: S.ErrorBody, 401: S.ErrorBody, 409: S.ErrorBody, 503: S.ErrorBody };
 
-  app.get(
-    "/v1/wifi/config",
-    { schema: { response: { 200: S.WifiConfig } } },
-    async (): Promise<S.WifiConfig> => ({
-      lightning_address: ctx.config.wifiLightningAddress ?? "",
-      ...WIFI_OFFER,
-    }),
-  );
+  // Constant for the process's life: serialised, tagged and compressed once, then answered like a cached read.
+  let wifiConfig: Promise<Answer> | undefined;
+  const schema = { response: { 200: S.WifiConfig, 304: S.NotModified } };
+  app.get("/v1/wifi/config", { schema }, async (req, reply) => {
+    const config: S.WifiConfig = { lightning_address: ctx.config.wifiLightningAddress ?? "", ...WIFI_OFFER };
+    wifiConfig ??= makeAnswer(Buffer.from(reply.serialize(config) as string));
+    sendAnswer(req, reply, await wifiConfig);
+    return reply;
+  });
 
   app.post(
     "/v1/webhooks/wifi",

@@ -41,6 +41,10 @@ export const CLOSED = { additionalProperties: false } as const;
 
 export const ErrorBody = Type.Object({ error: Type.String() }, CLOSED);
 export type ErrorBody = Static<typeof ErrorBody>;
+/** A public read's 304: no body; the request's If-None-Match named the current answer's ETag. */
+export const NotModified = Type.Unknown({
+  description: "no body: If-None-Match names the current answer's ETag, which is repeated",
+});
 export const StatusBody = Type.Object({ status: Type.String() }, CLOSED);
 export type StatusBody = Static<typeof StatusBody>;
 

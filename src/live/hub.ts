@@ -89,7 +89,7 @@ export class LiveHub {
     res.writeHead(200, {
       ...headers,
       "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
+      "cache-control": "no-store, no-transform",
       connection: "keep-alive",
       "x-accel-buffering": "no",
     });

@@ -106,6 +106,10 @@ export async function request<T>(
       headers,
       body: options.file ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: controller?.signal,
+      // Public reads say max-age=1 and stale-while-revalidate for proxies in front; the app asks right
+      // after the stream says something changed, so it revalidates every time (a 304 when nothing did)
+      // instead of taking the browser's stored copy.
+      cache: "no-cache",
     });
   } catch (err) {
     const aborted = err instanceof Error && err.name === "AbortError";

@@ -30,23 +30,29 @@ export class PollStaleness {
 
   constructor(source: StalenessSource, registers: Registry[]) {
     const lastOk = this.lastOk;
-    const perMerchant = new Gauge({
+    // A registry collects in the order of registration: the per-merchant gauge reads the merchants,
+    // the max gauge after it uses what it found.
+    let oldest: number | undefined;
+    new Gauge({
       name: "livepos_merchant_seconds_since_last_successful_poll",
       help: `Seconds since the merchant's last successful poll (only while at most ${STALENESS_MERCHANT_BOUND} merchants are polled)`,
       labelNames: ["merchant_id"],
       registers,
+      async collect() {
+        const ages = await merchantAges(source, lastOk);
+        this.reset();
+        if (ages.size <= STALENESS_MERCHANT_BOUND)
+          for (const [merchantId, age] of ages) this.set({ merchant_id: merchantId }, age);
+        oldest = ages.size > 0 ? Math.max(...ages.values()) : undefined;
+      },
     });
     new Gauge({
       name: "livepos_seconds_since_last_successful_poll_max",
       help: "Seconds since the last successful poll of the stalest enabled polled merchant",
       registers,
-      async collect() {
-        const ages = await merchantAges(source, lastOk);
-        perMerchant.reset();
-        if (ages.size <= STALENESS_MERCHANT_BOUND)
-          for (const [merchantId, age] of ages) perMerchant.set({ merchant_id: merchantId }, age);
+      collect() {
         this.reset();
-        if (ages.size > 0) this.set(Math.max(...ages.values()));
+        if (oldest !== undefined) this.set(oldest);
       },
     });
   }

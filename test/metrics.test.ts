@@ -187,7 +187,24 @@ describe("GET /metrics", () => {
 
   it("follows Prometheus' naming and carries the process defaults", async () => {
     t = await makeTestApp();
-    const { types } = await scrape(t.app);
+    for (const url of ["/v1/summary", "/v1/summary", "/v1/ticker", "/nope"]) await t.app.inject({ url });
+    const { types, samples } = await scrape(t.app);
+    // Each request histogram series: cumulative buckets ending in +Inf = _count.
+    const counts = samples.filter((s) => s.name === "livepos_http_request_duration_seconds_count");
+    expect(counts.length).toBeGreaterThanOrEqual(3);
+    for (const c of counts) {
+      const buckets = samples.filter(
+        (s) =>
+          s.name === "livepos_http_request_duration_seconds_bucket" &&
+          s.labels.route === c.labels.route &&
+          s.labels.status_class === c.labels.status_class,
+      );
+      const values = buckets.map((b) => b.value);
+      expect(values).toEqual([...values].sort((a, b) => a - b));
+      expect(buckets.at(-1)?.labels.le).toBe("+Inf");
+      expect(buckets.at(-1)?.value).toBe(c.value);
+    }
+    expect(total(samples, "livepos_http_requests_total", { route: "/v1/summary" })).toBe(2);
     for (const [name, type] of types) {
       expect(name).toMatch(/^livepos_/);
       if (type === "counter") expect(name).toMatch(/_total$/);

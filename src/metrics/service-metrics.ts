@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 import type { PollOutcome } from "../ingest/poll-types.js";
 import type { PollResult } from "../store/poll-transaction.js";
 import { takeUpstreamBytes } from "../upstream/byte-meter.js";
+import { HttpRequestMetrics } from "./http-metrics.js";
 import { PollStaleness, type StalenessSource } from "./staleness.js";
 
 export const METRICS_PREFIX = "livepos_";
@@ -16,7 +17,6 @@ export interface MetricsSources extends StalenessSource {
 }
 
 const POLL_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
-const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
 
 /**
  * The service's Prometheus metrics, one registry per service (the process's defaults in a registry of
@@ -31,10 +31,7 @@ export class ServiceMetrics {
   private readonly skipped: Counter<"source">;
   private readonly bytes: Counter<"source">;
   private readonly triggers: Counter;
-  private readonly requests: Counter<"method" | "route" | "status_class">;
-  private readonly requestSeconds: Histogram<"method" | "route" | "status_class">;
-  /** Labelled children by "method route class": a request costs a map lookup, not a label hash. */
-  private readonly httpChildren = new Map<string, { inc(): void; observe(v: number): void }>();
+  private readonly http = new HttpRequestMetrics();
   private readonly staleness: PollStaleness;
 
   constructor(sources: MetricsSources) {
@@ -56,19 +53,6 @@ export class ServiceMetrics {
     this.skipped = counter("rows_skipped_total", "Upstream rows skipped as unusable, by source", ["source"]);
     this.bytes = counter("upstream_bytes_total", "Bytes of upstream answers read, by source", ["source"]);
     this.triggers = counter("milestone_triggers_total", "Milestones triggered", []);
-    const http = ["method", "route", "status_class"] as ("method" | "route" | "status_class")[];
-    this.requests = counter(
-      "http_requests_total",
-      "HTTP requests answered, by route pattern and status class",
-      http,
-    );
-    this.requestSeconds = new Histogram({
-      name: `${METRICS_PREFIX}http_request_duration_seconds`,
-      help: "Time to answer an HTTP request, by route pattern and status class",
-      labelNames: http,
-      buckets: HTTP_BUCKETS,
-      registers,
-    });
     this.scraped(sources);
     this.staleness = new PollStaleness(sources, registers);
   }
@@ -135,25 +119,14 @@ export class ServiceMetrics {
 
   /** One answered request: its route's pattern (never the URL), status and time in ms. */
   httpRequest(method: string, route: string, status: number, ms: number): void {
-    const statusClass = `${Math.floor(status / 100)}xx`;
-    const key = `${method} ${route} ${statusClass}`;
-    let child = this.httpChildren.get(key);
-    if (!child) {
-      const labels = { method, route, status_class: statusClass };
-      const counter = this.requests.labels(labels);
-      const histogram = this.requestSeconds.labels(labels);
-      child = { inc: () => counter.inc(), observe: (v) => histogram.observe(v) };
-      this.httpChildren.set(key, child);
-    }
-    child.inc();
-    child.observe(ms / 1000);
+    this.http.observe(method, route, status, ms);
   }
 
   /** The exposition: the process's defaults, then the service's own. */
   async exposition(): Promise<string> {
     this.upstreamBytes(takeUpstreamBytes());
     const [own, defaults] = await Promise.all([this.registry.metrics(), processRegistry().metrics()]);
-    return `${defaults}\n${own}`;
+    return `${defaults}\n${own}\n${this.http.render()}`;
   }
 
   get contentType(): string {

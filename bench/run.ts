@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --only ingest,reads,push,memory,hostile,webhooks,exports,caching]`: runs every section, prints one
+ * `npm run bench [-- --quick] [-- --only ingest,reads,push,memory,hostile,webhooks,exports,caching,metrics]`: runs every
+ * section, prints one
  * markdown table and writes it with the raw runs as JSON under bench/results/ (git-ignored).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   webhooks: async () => (await import("./webhooks.js")).webhooksSection,
   exports: async () => (await import("./exports.js")).exportsSection,
   caching: async () => (await import("./caching.js")).cachingSection,
+  metrics: async () => (await import("./metrics.js")).metricsSection,
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {

@@ -7,6 +7,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
   LogController,
+  type RouteOptions,
 } from "fastify";
 import { adminRoutes } from "./api/admin.js";
 import { registerJsonBodyParser } from "./api/body.js";
@@ -14,6 +15,8 @@ import { clientErrorHandler, keepConnectionAfterBodyError } from "./api/connecti
 import type { AppContext } from "./api/context.js";
 import { frameworkErrors, HttpError } from "./api/errors.js";
 import { eventPublicRoutes } from "./api/event.js";
+import { countRequests, metricsRoutes } from "./api/metrics.js";
+import { describeApi, serveApiDocs } from "./api/openapi.js";
 import { publicRoutes } from "./api/public.js";
 import { ReadCache } from "./api/read-cache.js";
 import { recapRoutes } from "./api/recap.js";
@@ -26,6 +29,7 @@ import { limitConnections, type ServerLimits, serverTimeouts } from "./http/serv
 import { LiveHub } from "./live/hub.js";
 import { ChangeFeed, PlaylistFeed } from "./live/playlist.js";
 import { logRequest, requestIds, withoutSecrets } from "./log/request-log.js";
+import type { ServiceMetrics } from "./metrics/service-metrics.js";
 
 export interface AppDeps extends Omit<AppContext, "now" | "cache"> {
   now?: () => number;
@@ -39,6 +43,12 @@ export interface AppDeps extends Omit<AppContext, "now" | "cache"> {
   webRoot?: string;
   /** Timeouts and connection caps of the listening server; Fastify's and Node's defaults when absent. */
   limits?: ServerLimits;
+  /** Served at /metrics (behind METRICS_TOKEN when set); no /metrics when absent. */
+  metrics?: ServiceMetrics;
+  /** Whether every request is counted in the metrics (true; false only to measure what that costs). */
+  countHttp?: boolean;
+  /** Told of every route as it is added, before it is described (a test lists them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -65,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   if (deps.limits) limitConnections(app.server, deps.limits, app.log);
   registerJsonBodyParser(app);
+  await describeAndCount(app, deps);
 
   // Callback style (no promise per request): this runs for every request the service answers.
   app.addHook("onResponse", (req, reply, done) => {
@@ -108,7 +119,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(streamRoutes, { hub });
   await app.register(webhookRoutes, { ctx });
   await app.register(sourceWebhookRoutes, { ctx });
+  await observability(app, deps);
   return app;
+}
+
+/** Before any route: each one is described as it is added (api/openapi.ts), and counted when answered. */
+async function describeAndCount(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  if (deps.onRoute) app.addHook("onRoute", deps.onRoute);
+  await describeApi(app);
+  if (deps.metrics && deps.countHttp !== false) countRequests(app, deps.metrics);
+}
+
+/** /metrics (when the service has metrics), then /openapi.json and /docs, which describe every route. */
+async function observability(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  if (deps.metrics)
+    await app.register(metricsRoutes, { metrics: deps.metrics, token: deps.config.metricsToken });
+  await serveApiDocs(app);
 }
 
 /** What puts an operator's changes on the live stream: the playlist, and the event settings. */

@@ -5,15 +5,17 @@
  */
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { ReadCache, type ReadCacheOptions } from "./api/read-cache.js";
-import { buildApp } from "./app.js";
+import { type AppDeps, buildApp } from "./app.js";
 import type { Config } from "./config/config.js";
 import { type Ingest, type IngestEvents, type LocalIngest, openIngest } from "./ingest/runtime.js";
 import { startIngestThread } from "./ingest/thread-client.js";
 import { LiveFeed } from "./live/feed.js";
 import { LiveHub } from "./live/hub.js";
+import { ServiceMetrics } from "./metrics/service-metrics.js";
 import { type KeyedSourceClients, sourceConnections } from "./sources/connections.js";
 import { createSourceClients } from "./sources/registry/index.js";
 import type { StoreAccess } from "./store/access.js";
+import { POLLED_SOURCES } from "./store/poll-statements.js";
 import type { WriteFailure } from "./store/write-health.js";
 
 /** Dashboard answers may be this old (ms) when sent; sales themselves reach screens through the stream at once. */
@@ -48,12 +50,18 @@ export interface ServiceOptions {
    * (sources/registry.ts) when absent. Polls always use the real ones, built in the ingest thread.
    */
   sourceClients?: KeyedSourceClients;
+  /**
+   * `countHttp: false` leaves HTTP requests out of the metrics (to measure what counting costs, bench/);
+   * `onRoute` is told of every route as it is added (a test lists them).
+   */
+  appOptions?: Pick<AppDeps, "countHttp" | "onRoute">;
 }
 
 export interface Service {
   app: FastifyInstance;
   ingest: Ingest;
   hub: LiveHub;
+  metrics: ServiceMetrics;
   /** Only with `ingest: "inline"`. */
   inline: LocalIngest | undefined;
   /** Listens on the configured address, then starts polling. */
@@ -67,7 +75,6 @@ const CLOSE_GRACE_MS = 1000;
 
 /** Builds the whole service; rejects with a clear message when the database cannot be opened. */
 export async function createService(config: Config, opts: ServiceOptions): Promise<Service> {
-  const { log } = opts;
   const cache = new ReadCache(opts.readCache ?? READ_CACHE);
   const hub = new LiveHub({
     maxClients: config.maxStreamClients,
@@ -76,24 +83,21 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   });
   const feed = new LiveFeed({ hub });
   let storageFailure: WriteFailure | undefined;
-  const events = ingestEvents(cache, feed, (failure) => {
+  // Ingest is not there yet when the metrics are made; nothing is scraped before it is.
+  let ingestStore: StoreAccess | undefined;
+  const metrics = serviceMetrics(hub, cache, () => ingestStore, opts.now ?? Date.now);
+  const events = ingestEvents(cache, feed, metrics, (failure) => {
     storageFailure = failure;
   });
-  let inline: LocalIngest | undefined;
-  let ingest: Ingest;
-  if (opts.ingest === "inline") {
-    inline = await openIngest(config, log, events, { now: opts.now, random: opts.random });
-    ingest = inline;
-  } else {
-    ingest = await startIngestThread({ config, log, ...events });
-  }
+  const { ingest, inline } = await startIngest(config, opts, events);
+  ingestStore = ingest.store;
   let app: FastifyInstance;
   try {
     app = await buildApp({
       store: seeingOwnChanges(ingest.store, cache),
       cache,
       config,
-      logger: log,
+      logger: opts.log,
       hub,
       webRoot: opts.webRoot,
       now: opts.now,
@@ -106,6 +110,8 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       ),
       limits: config,
       storageFailure: () => storageFailure,
+      metrics,
+      ...opts.appOptions,
     });
   } catch (e) {
     await ingest.stop();
@@ -117,6 +123,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
     app,
     ingest,
     hub,
+    metrics,
     inline,
     async start() {
       await app.listen({ host: config.host, port: config.port });
@@ -140,20 +147,55 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   };
 }
 
+/** Ingest on its own thread (the service), or in this one (tests that seed or inspect rows). */
+async function startIngest(
+  config: Config,
+  opts: ServiceOptions,
+  events: IngestEvents,
+): Promise<{ ingest: Ingest; inline: LocalIngest | undefined }> {
+  if (opts.ingest !== "inline")
+    return { ingest: await startIngestThread({ config, log: opts.log, ...events }), inline: undefined };
+  const inline = await openIngest(config, opts.log, events, { now: opts.now, random: opts.random });
+  return { ingest: inline, inline };
+}
+
+/** The metrics read the hub, the cache and the merchants' stored poll times when scraped. */
+function serviceMetrics(
+  hub: LiveHub,
+  cache: ReadCache,
+  store: () => StoreAccess | undefined,
+  now: () => number,
+): ServiceMetrics {
+  return new ServiceMetrics({
+    streamClients: () => hub.clientCount,
+    streamEvents: () => hub.published,
+    cache: () => cache,
+    merchants: async () => (await store()?.read("merchants", {})) ?? [],
+    polledSources: POLLED_SOURCES,
+    now,
+  });
+}
+
 /** The one path by which a change reaches screens: cached answers refresh, and polls become live events. */
 function ingestEvents(
   cache: ReadCache,
   feed: LiveFeed,
+  metrics: ServiceMetrics,
   onStorage: (failure: WriteFailure | undefined) => void,
 ): IngestEvents {
   return {
     onChange: () => cache.invalidate(),
-    onOutcome: feed.onOutcome,
+    onOutcome: (outcome) => {
+      metrics.pollOutcome(outcome);
+      feed.onOutcome(outcome);
+    },
+    onUpstreamBytes: (bytes) => metrics.upstreamBytes(bytes),
     onSummary: feed.onSummary,
     // Before its `sale` event goes out: the WiFi scene re-reads its figures on that event, and only then,
     // so an answer cached from before the sale would stay on screen until the next one. Webhook sales
     // are rare (a WiFi upgrade bought), so recomputing every answer once per sale costs little.
     onWebhookSale: (result) => {
+      metrics.webhookSale(result);
       cache.invalidateNow();
       feed.onWebhookSale(result);
     },

@@ -232,6 +232,9 @@ describe("LiveFeed", () => {
         kind: "ok",
         merchantId: "m",
         alias: "M",
+        source: "pwf",
+        durationMs: 5,
+        skippedCount: 0,
         polledAt: Date.parse("2025-11-10T12:00:10Z"),
         result: {
           storedCount: newSales.length,
@@ -247,6 +250,8 @@ describe("LiveFeed", () => {
       kind: "failed",
       merchantId: "m",
       alias: "M",
+      source: "pwf",
+      durationMs: 5,
       error: "upstream responded 500",
       failures: 1,
     });
@@ -254,6 +259,8 @@ describe("LiveFeed", () => {
       kind: "failed",
       merchantId: "m",
       alias: "M",
+      source: "pwf",
+      durationMs: 5,
       error: "upstream responded 500",
       failures: 2,
     });

@@ -22,6 +22,8 @@ export interface ServerOptions {
   dir: string;
   pollInterval?: string;
   env?: Record<string, string>;
+  /** Another start script than dist/main.js, with its arguments (bench/support/metrics-child.ts). */
+  script?: { path: string; args: string[] };
 }
 
 export interface ServerProcess {
@@ -48,7 +50,8 @@ export async function startServer(opts: ServerOptions): Promise<ServerProcess> {
     const fd = openSync(logFile, "a");
     const started = performance.now();
     // Started exactly as `npm start` starts it.
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, MAIN_JS], {
+    const script = opts.script ? [opts.script.path, ...opts.script.args] : [MAIN_JS];
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...script], {
       env: {
         ...SERVER_ENV,
         PATH: process.env.PATH ?? "",

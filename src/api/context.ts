@@ -22,7 +22,7 @@ export interface AppContext {
     | "pollIntervalMs"
     | "maxStreamClients"
   > &
-    Partial<Pick<Config, "webhookSecret" | "wifiLightningAddress">>;
+    Partial<Pick<Config, "webhookSecret" | "wifiLightningAddress" | "metricsToken">>;
   now: () => number;
   /**
    * Polls one merchant now (the poller's refetch); false when there is no such merchant, "not polled"

@@ -55,6 +55,9 @@ export class ReadCache {
   private mustSee = 0;
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
+  /** Answers sent from the cache, and those that waited for a computation (the metrics read both). */
+  hits = 0;
+  misses = 0;
 
   constructor(private readonly opts: ReadCacheOptions) {
     this.now = opts.now ?? Date.now;
@@ -79,7 +82,10 @@ export class ReadCache {
    * is answered in the same turn of the event loop (most requests are exactly that).
    */
   get<T>(key: string, compute: () => Promise<T>): T | Promise<T> {
-    if (this.opts.maxStaleMs <= 0) return compute();
+    if (this.opts.maxStaleMs <= 0) {
+      this.misses++;
+      return compute();
+    }
     const entry = this.entries.get(key);
     const t = this.now();
     const age = entry ? t - entry.at : Number.POSITIVE_INFINITY;
@@ -95,8 +101,10 @@ export class ReadCache {
         entry.inBackground = true;
         this.refresh(key, entry, compute).catch(() => {});
       }
+      this.hits++;
       return entry.value as T;
     }
+    this.misses++;
     if (entry?.pending && (entry.pendingVersion ?? 0) >= this.mustSee) return entry.pending as Promise<T>;
     return this.refresh(key, entry ?? this.add(key, t), compute);
   }

@@ -1,12 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { ErrorBody, StreamHeaders } from "../contract/index.js";
+import { ErrorBody, StreamEvent, StreamHeaders } from "../contract/index.js";
 import type { LiveHub } from "../live/hub.js";
 import { HttpError } from "./errors.js";
 
 /** `GET /v1/stream`: Server-Sent Events for screens (sale, summary, milestone, merchant, reset). */
 export const streamRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub }> = async (app, { hub }) => {
   // The events' data is described by the contract's LiveEvents; a refused stream answers an ErrorBody.
-  const schema = { headers: StreamHeaders, response: { 503: ErrorBody } };
+  const events = {
+    description:
+      "Server-Sent Events, one frame per event: `id:` (all but `ping`), `event:` (the name) and `data:` (its " +
+      "JSON, one line). `sale`: a stored sale, oldest first; `summary`: the figures after new sales; " +
+      "`milestone`: a milestone reached; `merchant`: a merchant's polls started or stopped succeeding; " +
+      "`scenes` / `event`: an operator changed the playlist / the event settings; `reset`: the client " +
+      "missed more than the replay buffer holds (refetch over REST); `ping`: every STREAM_HEARTBEAT. " +
+      "A client reconnecting with Last-Event-ID gets what it missed.",
+    content: { "text/event-stream": { schema: StreamEvent } },
+  };
+  const schema = { headers: StreamHeaders, response: { 200: events, 503: ErrorBody } };
   app.get("/v1/stream", { schema }, async (req, reply) => {
     // Never kept by a browser or a proxy, the 503 included (the stream itself says so in hub.attach).
     reply.header("cache-control", "no-store");

@@ -28,6 +28,12 @@ export async function registerWebApp(app: FastifyInstance, webRoot: string): Pro
   return true;
 }
 
+/** The docs page's files (/docs/…) are not the app's either: an unknown one is a JSON 404. */
 export function isAppPath(method: string, url: string): boolean {
-  return (method === "GET" || method === "HEAD") && !url.startsWith("/v1/") && url !== "/v1";
+  return (
+    (method === "GET" || method === "HEAD") &&
+    !url.startsWith("/v1/") &&
+    url !== "/v1" &&
+    !url.startsWith("/docs/")
+  );
 }

@@ -232,6 +232,29 @@ describe("WEBHOOK_SECRET and WIFI_LIGHTNING_ADDRESS", () => {
   });
 });
 
+describe("METRICS_TOKEN", () => {
+  it("leaves /metrics open when unset or blank", () => {
+    expect(loadConfig({ ADMIN_TOKEN: TOKEN }).config.metricsToken).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: TOKEN, METRICS_TOKEN: "  " }).config.metricsToken).toBeUndefined();
+  });
+
+  it("is read when set, and refused without being shown when it cannot be sent in a header", () => {
+    const set = loadConfig({ ADMIN_TOKEN: TOKEN, METRICS_TOKEN: " scrape-Token_1 " });
+    expect(set.config.metricsToken).toBe("scrape-Token_1");
+    for (const token of ["tab\there", "ünïcode", "y".repeat(513)]) {
+      let message = "";
+      try {
+        loadConfig({ ADMIN_TOKEN: TOKEN, METRICS_TOKEN: token });
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^invalid METRICS_TOKEN: .*\(value not shown\)$/);
+      expect(message).not.toContain(token.slice(0, 5));
+    }
+  });
+});
+
 describe("parseAddr", () => {
   it.each([
     [":8080", "0.0.0.0", 8080],

@@ -33,6 +33,8 @@ export interface Config {
   readonly webhookSecret: string | undefined;
   /** Echoed by GET /v1/wifi/config; "" when unset. */
   readonly wifiLightningAddress: string;
+  /** `/metrics` wants `Authorization: Bearer` this; undefined: open. Never logged, never answered. */
+  readonly metricsToken?: string | undefined;
 }
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -79,8 +81,9 @@ export function loadConfig(env: Env): ConfigResult {
     ...connectionLimits(env, maxStreamClients),
     logLevel: oneOf(env, "LOG_LEVEL", "info", LOG_LEVELS),
     logFormat: oneOf(env, "LOG_FORMAT", "json", ["json", "pretty"] as const),
-    webhookSecret: webhookSecret(env),
+    webhookSecret: headerSecret(env, "WEBHOOK_SECRET"),
     wifiLightningAddress: lightningAddress(env),
+    metricsToken: headerSecret(env, "METRICS_TOKEN"),
   };
   return { config: Object.freeze(config), warnings };
 }
@@ -152,18 +155,15 @@ const MAX_SECRET_LENGTH = 512;
  * WEBHOOK_SECRET, trimmed like every variable (an HTTP header cannot carry leading or trailing spaces
  * either); empty means unset. Refusals never echo the value: it is a secret.
  */
-function webhookSecret(env: Env): string | undefined {
-  const raw = read(env, "WEBHOOK_SECRET", "");
+/** A secret sent in a header (WEBHOOK_SECRET, METRICS_TOKEN); undefined when unset. */
+function headerSecret(env: Env, name: string): string | undefined {
+  const raw = read(env, name, "");
   if (raw === "") return undefined;
   if (raw.length > MAX_SECRET_LENGTH)
-    throw new ConfigError(
-      `invalid WEBHOOK_SECRET: longer than ${MAX_SECRET_LENGTH} characters (value not shown)`,
-    );
+    throw new ConfigError(`invalid ${name}: longer than ${MAX_SECRET_LENGTH} characters (value not shown)`);
   // It must fit in a header (X-Webhook-Secret) as LNbits sends it: printable ASCII.
   if (![...raw].every((c) => c >= " " && c <= "~"))
-    throw new ConfigError(
-      "invalid WEBHOOK_SECRET: only printable ASCII characters are allowed (value not shown)",
-    );
+    throw new ConfigError(`invalid ${name}: only printable ASCII characters are allowed (value not shown)`);
   return raw;
 }
 

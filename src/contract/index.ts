@@ -9,6 +9,7 @@ export * from "./dashboard.js";
 export * from "./data-health.js";
 export * from "./event.js";
 export * from "./exports.js";
+export * from "./observe.js";
 export * from "./recap.js";
 export * from "./scenes.js";
 export * from "./source-webhooks.js";

@@ -47,3 +47,23 @@ export const LiveEvents = {
 export type LiveEventName = keyof typeof LiveEvents;
 // A map, so that a publisher cannot send one event's payload under another's name.
 export type LiveEvents = { [E in LiveEventName]: Static<(typeof LiveEvents)[E]> };
+
+/**
+ * One Server-Sent Event as `GET /v1/stream` writes it (`id:`, `event:`, `data:` lines), by name: the
+ * OpenAPI document's `text/event-stream` answer. `ping` has no id (it never moves Last-Event-ID).
+ */
+export const StreamEvent = Type.Union(
+  (Object.keys(LiveEvents) as LiveEventName[]).map((name) =>
+    Type.Object(
+      {
+        ...(name === "ping"
+          ? {}
+          : { id: Type.Integer({ minimum: 0, description: "Rises for the process's life" }) }),
+        event: Type.Literal(name),
+        data: LiveEvents[name],
+      },
+      { title: name, description: `The \`${name}\` event; \`data\` is its JSON` },
+    ),
+  ),
+  { description: "One frame of the stream: its id, its event name and its data (JSON, one line)" },
+);

@@ -1,4 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
+import type { WriterDb } from "../store/db.js";
+import { writePollTimes } from "../store/poll-times.js";
 import type { PollResult } from "../store/poll-transaction.js";
 import { describeStorageFailure } from "../store/write-health.js";
 import { UpstreamError } from "../upstream/client.js";
@@ -44,4 +46,13 @@ export function describePollFailure(e: unknown): string {
   const storage = describeStorageFailure(e);
   if (storage !== undefined) return `storage error: ${storage}`;
   return `internal error: ${(e as Error).message}`;
+}
+
+/** Poll times of unchanged polls are kept briefly in memory (store/poll-time-buffer.ts); a cycle's end writes them. */
+export async function writePollStamps(db: WriterDb, log: FastifyBaseLogger): Promise<void> {
+  try {
+    await writePollTimes(db);
+  } catch (e) {
+    log.error({ err: e }, "poll times could not be written");
+  }
 }

@@ -9,16 +9,27 @@ import type { SourceClients } from "./source-poll.js";
  * A finished poll. A failed one carries a `result` when it had stored sales all the same: a long
  * history's batches committed before its body was cut, which screens must show like any others.
  */
-export type PollOutcome =
-  | { kind: "ok"; merchantId: string; alias: string; polledAt: number; result: PollResult }
-  | {
-      kind: "failed";
-      merchantId: string;
-      alias: string;
-      error: string;
-      failures: number;
-      result?: PollResult;
-    };
+export type PollOutcome = PolledMerchant &
+  (
+    | { kind: "ok"; polledAt: number; result: PollResult; skippedCount: number }
+    | { kind: "failed"; error: string; failures: number; result?: PollResult }
+  );
+
+/** Who was polled, from which source, and how long the poll took (the metrics count these). */
+export interface PolledMerchant {
+  merchantId: string;
+  alias: string;
+  source: string;
+  durationMs: number;
+}
+
+/** The outcome's common part for a poll that started at `startedAt` (performance.now()). */
+export function polledMerchant(
+  m: { id: string; alias: string; source: string },
+  startedAt: number,
+): PolledMerchant {
+  return { merchantId: m.id, alias: m.alias, source: m.source, durationMs: performance.now() - startedAt };
+}
 
 export interface PollerOptions {
   db: WriterDb;
@@ -41,3 +52,6 @@ export interface PollerOptions {
    */
   spreadFraction?: number;
 }
+
+/** A streamed poll's merchant was deleted between two of its batches. */
+export class MerchantGone extends Error {}

@@ -8,15 +8,14 @@ import {
 } from "../store/merchants.js";
 import type { IncomingSale } from "../store/poll-contents.js";
 import { POLLED_SOURCE } from "../store/poll-statements.js";
-import { writePollTimes } from "../store/poll-times.js";
 import { applyPoll, type PollResult, storedBeforeFailure } from "../store/poll-transaction.js";
 import { nothingStoredYet, type StoredSales, storeSaleBatch } from "../store/sale-batches.js";
 import { formatDuration } from "../time/duration.js";
 import { UpstreamError } from "../upstream/client.js";
 import type { SkippedRow } from "../upstream/payload.js";
 import { backoffDelayMs } from "./backoff.js";
-import { describePollFailure, logPollComplete } from "./poll-log.js";
-import type { PollerOptions } from "./poll-types.js";
+import { describePollFailure, logPollComplete, writePollStamps } from "./poll-log.js";
+import { MerchantGone, type PollerOptions, polledMerchant } from "./poll-types.js";
 import { forEachLimited, Pauses } from "./pool.js";
 import { PollRequests, pollKeyedSource } from "./source-poll.js";
 
@@ -75,16 +74,7 @@ export class Poller {
     this.cancel.abort();
     // A transaction being written when the signal came runs to its end before this resolves.
     await Promise.allSettled([this.cycle, ...this.inFlight.values(), ...this.refetches]);
-    await this.writePollStamps();
-  }
-
-  /** Poll times of unchanged polls are kept briefly in memory (store/poll-time-buffer.ts); a cycle's end writes them. */
-  private async writePollStamps(): Promise<void> {
-    try {
-      await writePollTimes(this.opts.db);
-    } catch (e) {
-      this.opts.log.error({ err: e }, "poll times could not be written");
-    }
+    await writePollStamps(this.opts.db, this.opts.log);
   }
 
   /**
@@ -153,7 +143,7 @@ export class Poller {
       if (this.stopped) return;
       await this.poll(m);
     });
-    await this.writePollStamps();
+    await writePollStamps(this.opts.db, this.opts.log);
     try {
       this.opts.onCycleEnd?.();
     } catch (e) {
@@ -172,13 +162,13 @@ export class Poller {
     if (this.stopped) return;
     if (merchant) await this.poll(merchant);
     // Asked for by an operator, who looks for its time now rather than at the cycle's end.
-    await this.writePollStamps();
+    await writePollStamps(this.opts.db, this.opts.log);
   }
 
   private poll(merchant: MerchantCredentialsRow): Promise<void> {
     const running = this.inFlight.get(merchant.id);
     if (running) return running;
-    const promise = this.pollOnce(merchant).finally(() => {
+    const promise = this.pollOnce(merchant, performance.now()).finally(() => {
       this.inFlight.delete(merchant.id);
       if (this.refetchAfter.delete(merchant.id) && !this.stopped) this.refetchById(merchant.id);
     });
@@ -186,8 +176,8 @@ export class Poller {
     return promise;
   }
 
-  private async pollOnce(merchant: MerchantCredentialsRow): Promise<void> {
-    if (merchant.source !== POLLED_SOURCE) return this.pollKeyed(merchant);
+  private async pollOnce(merchant: MerchantCredentialsRow, startedAt: number): Promise<void> {
+    if (merchant.source !== POLLED_SOURCE) return this.pollKeyed(merchant, startedAt);
     const stored = nothingStoredYet();
     try {
       const done = await this.fetchAndStore(merchant, stored);
@@ -198,17 +188,18 @@ export class Poller {
           done.poll.unchanged ? 0 : done.poll.skippedCount,
           done.polledAt,
           done.result,
+          startedAt,
         );
       else this.opts.log.info(`merchant ${merchant.id} was deleted during its poll; nothing stored`);
     } catch (e) {
       // Shutting down is not the merchant's fault: leave its record alone.
       if (this.cancel.signal.aborted) return;
-      await this.failed(merchant, e, stored);
+      await this.failed(merchant, e, stored, startedAt);
     }
   }
 
   /** A BTCPay or LNbits merchant's poll; what it was asked to look at is asked again if it fails. */
-  private async pollKeyed(merchant: MerchantCredentialsRow): Promise<void> {
+  private async pollKeyed(merchant: MerchantCredentialsRow, startedAt: number): Promise<void> {
     const asked = this.asked.take(merchant.id);
     try {
       const { signal } = this.cancel;
@@ -217,11 +208,12 @@ export class Poller {
         signal,
         now: this.now,
       });
-      if (done) this.succeeded(merchant, done.skipped, done.skippedCount, done.polledAt, done.result);
+      if (done)
+        this.succeeded(merchant, done.skipped, done.skippedCount, done.polledAt, done.result, startedAt);
       else this.opts.log.info(`merchant ${merchant.id} was deleted during its poll; nothing stored`);
     } catch (e) {
       this.asked.putBack(merchant.id, asked);
-      if (!this.cancel.signal.aborted) await this.failed(merchant, e, nothingStoredYet());
+      if (!this.cancel.signal.aborted) await this.failed(merchant, e, nothingStoredYet(), startedAt);
     }
   }
 
@@ -259,14 +251,21 @@ export class Poller {
     skippedCount: number,
     polledAt: number,
     result: PollResult,
+    startedAt: number,
   ) {
     this.notBefore.delete(merchant.id);
     logPollComplete(this.opts.log, merchant.id, skipped, skippedCount, result);
-    this.opts.onOutcome?.({ kind: "ok", merchantId: merchant.id, alias: merchant.alias, polledAt, result });
+    const polled = polledMerchant(merchant, startedAt);
+    this.opts.onOutcome?.({ kind: "ok", ...polled, polledAt, result, skippedCount });
   }
 
   /** Records the failure and backs off; sales a streamed poll stored before failing are announced too. */
-  private async failed(merchant: MerchantCredentialsRow, e: unknown, stored: StoredSales): Promise<void> {
+  private async failed(
+    merchant: MerchantCredentialsRow,
+    e: unknown,
+    stored: StoredSales,
+    startedAt: number,
+  ): Promise<void> {
     const { log, db } = this.opts;
     const error = describePollFailure(e);
     if (!(e instanceof UpstreamError))
@@ -285,14 +284,10 @@ export class Poller {
     );
     this.opts.onOutcome?.({
       kind: "failed",
-      merchantId: merchant.id,
-      alias: merchant.alias,
+      ...polledMerchant(merchant, startedAt),
       error,
       failures,
       ...(stored.count > 0 ? { result: storedBeforeFailure(merchant.id, merchant.alias, stored) } : {}),
     });
   }
 }
-
-/** A streamed poll's merchant was deleted between two of its batches. */
-class MerchantGone extends Error {}

@@ -41,6 +41,11 @@ export interface IngestEvents {
   onStorage?: (failure: WriteFailure | undefined) => void;
   /** A sale a webhook pushed has been stored: its ticker row and the milestones it fired (the live feed). */
   onWebhookSale?: (result: PollResult) => void;
+  /**
+   * Upstream bytes read on the ingest thread, by source, since the last report (with each poll's
+   * outcome). Inline ingest reads in the caller's thread, where the metrics take them themselves.
+   */
+  onUpstreamBytes?: (bytes: Record<string, number>) => void;
 }
 
 /** What the rest of the service sees of ingest, wherever it runs. */

@@ -140,8 +140,10 @@ class ThreadHandle {
 /** What the thread reports of its own accord, passed to whoever listens. */
 function forwardEvent(m: FromIngestThread, events: IngestEvents): void {
   if (!("kind" in m)) return;
-  if (m.kind === "outcome") events.onOutcome?.(m.outcome);
-  else if (m.kind === "change") events.onChange?.();
+  if (m.kind === "outcome") {
+    events.onOutcome?.(m.outcome);
+    events.onUpstreamBytes?.(m.upstreamBytes);
+  } else if (m.kind === "change") events.onChange?.();
   else if (m.kind === "summary") events.onSummary?.(m.summary);
   else if (m.kind === "storage") events.onStorage?.(m.failure);
   else if (m.kind === "webhookSale") events.onWebhookSale?.(m.result);

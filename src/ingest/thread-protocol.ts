@@ -46,7 +46,8 @@ export type FromIngestThread =
   | Answer
   | { kind: "ready" }
   | { kind: "failed"; error: string }
-  | { kind: "outcome"; outcome: PollOutcome }
+  /** A finished poll, with the upstream bytes this thread read since the last outcome (for the metrics). */
+  | { kind: "outcome"; outcome: PollOutcome; upstreamBytes: Record<string, number> }
   | { kind: "summary"; summary: Summary }
   /** A webhook's sale was stored (sent before the answer to the call that stored it). */
   | { kind: "webhookSale"; result: PollResult }

@@ -7,6 +7,7 @@ import os from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "../log/logger.js";
 import type { ChangeName, ReadName } from "../store/access.js";
+import { takeUpstreamBytes } from "../upstream/byte-meter.js";
 import { serveCalls } from "./rpc.js";
 import { type Ingest, openIngest } from "./runtime.js";
 import type { FromIngestThread, IngestCalls, IngestThreadConfig, ToIngestThread } from "./thread-protocol.js";
@@ -23,7 +24,7 @@ const log = await createLogger(config);
 let ingest: Ingest;
 try {
   ingest = await openIngest(config, log, {
-    onOutcome: (outcome) => send({ kind: "outcome", outcome }),
+    onOutcome: (outcome) => send({ kind: "outcome", outcome, upstreamBytes: takeUpstreamBytes() }),
     onChange: () => send({ kind: "change" }),
     onSummary: (summary) => send({ kind: "summary", summary }),
     onStorage: (failure) => send({ kind: "storage", ...(failure ? { failure } : {}) }),

@@ -36,6 +36,8 @@ export class LiveHub {
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly clients: FanOut;
   private readonly opts: Required<LiveHubOptions>;
+  /** Events published to every stream, by name, heartbeats included (the metrics read it). */
+  readonly published = new Map<string, number>();
 
   constructor(opts: LiveHubOptions) {
     this.opts = {
@@ -63,7 +65,10 @@ export class LiveHub {
 
   start(): void {
     const frame = heartbeatFrame(this.opts.heartbeatMs);
-    this.heartbeat ??= setInterval(() => this.clients.push(frame), this.opts.heartbeatMs);
+    this.heartbeat ??= setInterval(() => {
+      this.count("ping");
+      this.clients.push(frame);
+    }, this.opts.heartbeatMs);
   }
 
   /** Ends every stream (shutdown) so that the HTTP server can close. */
@@ -108,11 +113,16 @@ export class LiveHub {
   /** Sends `data` as `event` to every stream; the contract's LiveEvents says what data each event carries. */
   publish<E extends LiveEventName>(event: E, data: LiveEvents[E]): number {
     const id = ++this.lastId;
+    this.count(event);
     const frame = sseFrame(id, event, data);
     this.buffer.push({ id, frame });
     if (this.buffer.length > this.opts.replayBuffer) this.buffer.shift();
     this.clients.push(frame);
     return id;
+  }
+
+  private count(event: string): void {
+    this.published.set(event, (this.published.get(event) ?? 0) + 1);
   }
 
   private replay(res: ServerResponse, lastEventId: string): void {

@@ -8,6 +8,7 @@ import { get as httpGet, type IncomingMessage } from "node:http";
 import { get as httpsGet } from "node:https";
 import { formatByteSize } from "../config/byte-size.js";
 import { formatDuration } from "../time/duration.js";
+import { countUpstreamBytes } from "../upstream/byte-meter.js";
 import { describeNetworkError, UpstreamError } from "../upstream/client.js";
 import { UpstreamTimer } from "../upstream/upstream-timer.js";
 
@@ -72,6 +73,7 @@ async function readAll(res: IncomingMessage, maxBytes: number, sourceName: strin
   let length = 0;
   for await (const chunk of res as AsyncIterable<Buffer>) {
     length += chunk.length;
+    countUpstreamBytes(sourceName.toLowerCase(), chunk.length);
     if (length > maxBytes) {
       res.destroy();
       throw tooLarge();

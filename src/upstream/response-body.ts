@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { IncomingSale } from "../store/poll-contents.js";
 import { AnswerTooLarge, BodySyntaxError, OversizedPart } from "./body-errors.js";
+import { countUpstreamBytes } from "./byte-meter.js";
 import { type ParsedPoll, PayloadError } from "./payload.js";
 import { readAhead } from "./read-ahead.js";
 import { StreamedPayload } from "./streamed-payload.js";
@@ -84,6 +85,7 @@ export async function readBody(res: IncomingMessage, reading: BodyReading): Prom
     for await (const chunk of readAhead(res, READ_AHEAD_BYTES)) {
       // Counted as it arrives: a length may be absent (chunked), and past the cap nothing is kept.
       received += chunk.length;
+      countUpstreamBytes("pwf", chunk.length);
       if (received > maxBytes) throw new AnswerTooLarge(maxBytes, undefined);
       hash.update(chunk);
       if (streamed) {

@@ -14,6 +14,7 @@ import { merchantInput, merchantSourcePatch } from "./merchant-source.js";
 import { rejectMistypedFields, rejectNonFiniteNumbers } from "./params.js";
 import { sceneAdminRoutes } from "./scenes.js";
 import { rejectMistypedSettings, sourceSchemaErrors } from "./source-body.js";
+import { webhookAdminRoutes } from "./webhook-admin.js";
 
 /** Merchant bodies may carry a source's settings: refusals of those name the field in plain words. */
 const SETTINGS_CHECKS = { schemaErrorFormatter: sourceSchemaErrors, preValidation: rejectMistypedSettings };
@@ -184,6 +185,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
     await admin.register(eventAdminRoutes, { ctx, feed: eventFeed });
     await admin.register(connectionTestRoutes, { ctx });
     await admin.register(exportRoutes, { ctx });
+    await admin.register(webhookAdminRoutes, { ctx });
   });
 };
 

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, type SqlBool, sql } from "kysely";
 import { eventMigrations } from "./migrations-event.js";
 import { sourceMigrations } from "./migrations-sources.js";
+import { webhookMigrations } from "./migrations-webhooks.js";
 
 /**
  * Ordered and frozen: a migration that has shipped is never edited, only followed by a new one,
@@ -239,6 +240,8 @@ const migrations: Record<string, Migration> = {
   ...sourceMigrations,
   // 0007: issue 16's event settings.
   ...eventMigrations,
+  // 0008: issue 17's outgoing webhooks.
+  ...webhookMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -11,6 +11,8 @@ import type {
   Scene,
   Theme,
   TickerRow,
+  Webhook,
+  WebhookDelivery,
 } from "../contract/index.js";
 import { rfc3339 } from "../time/instant.js";
 import type {
@@ -20,6 +22,8 @@ import type {
   MilestoneTriggersTable,
   ProductsTable,
   ScenesTable,
+  WebhookDeliveriesTable,
+  WebhooksTable,
 } from "./schema.js";
 import { parseStoredJson, shownSettings } from "./source-settings.js";
 
@@ -177,4 +181,36 @@ export function toExportedLine(r: {
 /** An exported product, with its merchant's source; flags as booleans, times as RFC 3339. */
 export function toExportedProduct(r: ProductsTable & { source: string }): ExportedProduct {
   return { ...r, active: r.active === 1, deleted: r.deleted === 1, updated_at: rfc3339(r.updated_at) };
+}
+
+/** A webhook as answered: its secret never, only that it has one. */
+export function toWebhook(r: Omit<WebhooksTable, "id"> & { id: number }): Webhook {
+  return {
+    id: r.id,
+    url: r.url,
+    events: [...(r.on_milestone ? (["milestone"] as const) : []), ...(r.on_sale ? (["sale"] as const) : [])],
+    has_secret: r.secret !== "",
+    created_at: rfc3339(r.created_at),
+    updated_at: rfc3339(r.updated_at),
+  };
+}
+
+type DeliveryRow = Omit<WebhookDeliveriesTable, "id" | "attempts" | "body" | "webhook_id"> & {
+  attempts: number;
+};
+
+export function toDelivery(r: DeliveryRow): WebhookDelivery {
+  const pending = r.status === "pending";
+  return {
+    id: r.delivery_id,
+    event: r.event === "sale" ? "sale" : "milestone",
+    status: r.status === "delivered" || r.status === "failed" ? r.status : "pending",
+    attempts: r.attempts,
+    ...(r.last_error === null ? {} : { last_error: r.last_error }),
+    ...(r.last_status_code === null ? {} : { last_status_code: r.last_status_code }),
+    created_at: rfc3339(r.created_at),
+    ...(r.last_attempt_at === null ? {} : { last_attempt_at: rfc3339(r.last_attempt_at) }),
+    ...(pending ? { next_attempt_at: rfc3339(r.next_attempt_at) } : {}),
+    ...(r.finished_at === null ? {} : { finished_at: rfc3339(r.finished_at) }),
+  };
 }

@@ -48,6 +48,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logFormat: "json",
     webhookSecret: undefined,
     wifiLightningAddress: "",
+    webhookTimeoutMs: 2000,
+    webhookRetryBaseMs: 50,
+    webhookRetryCapMs: 200,
+    webhookMaxAttempts: 3,
     ...overrides,
   } satisfies Config);
 }

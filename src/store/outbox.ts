@@ -33,10 +33,13 @@ export async function enqueueSales(
   if (fresh.length === 0) return;
   const hooks = st.saleHooks.all() as { id: number; created_at: number }[];
   if (hooks.length === 0) return;
+  // In the order insertSales stores them (upstream lists newest first): oldest first.
+  const last = fresh.length - 1;
+  const backwards = last > 0 && (fresh[0] as IncomingSale).date > (fresh[last] as IncomingSale).date;
   for (let i = 0; i < fresh.length; i += CHUNK) {
     const end = Math.min(i + CHUNK, fresh.length);
     for (let j = i; j < end; j++) {
-      const s = fresh[j] as IncomingSale & { externalId?: string };
+      const s = fresh[backwards ? last - j : j] as IncomingSale & { externalId?: string };
       const wanting = hooks.filter((h) => s.date >= h.created_at - SALE_HISTORY_GRACE_MS);
       if (wanting.length === 0) continue;
       const body = JSON.stringify(saleBody(merchant, s));

@@ -10,6 +10,7 @@ import { clearToken, loadToken, saveToken } from "./logic";
 import { MerchantsPanel } from "./MerchantsPanel";
 import { MilestonesPanel } from "./MilestonesPanel";
 import { ScenesPanel } from "./ScenesPanel";
+import { WebhooksPanel } from "./WebhooksPanel";
 
 const TABS = [
   { tab: "merchants", label: "Merchants" },
@@ -17,6 +18,7 @@ const TABS = [
   { tab: "scenes", label: "Scenes" },
   { tab: "event", label: "Event" },
   { tab: "exports", label: "Exports" },
+  { tab: "webhooks", label: "Webhooks" },
 ] as const;
 type Tab = (typeof TABS)[number]["tab"];
 
@@ -139,6 +141,7 @@ function AdminShell({ token, onLogout }: { token: string; onLogout: (reason: str
           {tab === "scenes" ? <ScenesPanel /> : null}
           {tab === "event" ? <EventPanel /> : null}
           {tab === "exports" ? <ExportsPanel /> : null}
+          {tab === "webhooks" ? <WebhooksPanel /> : null}
         </main>
         <div className="toast-region" role="status" aria-live="polite">
           {notice ? (

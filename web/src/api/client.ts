@@ -24,6 +24,9 @@ import type {
   TickerRow,
   Timeseries,
   UpcomingMilestone,
+  Webhook,
+  WebhookCreate,
+  WebhookDelivery,
 } from "./types";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -250,6 +253,13 @@ export function createAdminApi(token: string, options: ClientOptions = {}) {
     updateEvent: (body: EventSettingsUpdate) =>
       request<EventSettings>("/v1/admin/event", { ...o, method: "PUT", body }),
     uploadLogo: (file: Blob) => request<EventSettings>("/v1/admin/event/logo", { ...o, method: "PUT", file }),
+    webhooks: async () => list(await request<Webhook[]>("/v1/admin/webhooks", o)),
+    createWebhook: (body: WebhookCreate) =>
+      request<Webhook>("/v1/admin/webhooks", { ...o, method: "POST", body }),
+    deleteWebhook: (webhookId: number) =>
+      request<void>(`/v1/admin/webhooks/${id(webhookId)}`, { ...o, method: "DELETE" }),
+    deliveries: async (webhookId: number) =>
+      list(await request<WebhookDelivery[]>(`/v1/admin/webhooks/${id(webhookId)}/deliveries`, o)),
     deleteLogo: () => request<EventSettings>("/v1/admin/event/logo", { ...o, method: "DELETE" }),
     exportFile: (kind: ExportKind, format: ExportFormat, query: Query) =>
       download(`/v1/admin/exports/${kind}`, { ...o, query: { ...query, format } }),

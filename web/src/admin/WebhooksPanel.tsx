@@ -239,7 +239,7 @@ function DeliveryLog({ webhookId }: { webhookId: number }) {
             <th scope="col">Event</th>
             <th scope="col">Status</th>
             <th scope="col">Attempts</th>
-            <th scope="col">Last error</th>
+            <th scope="col">Last answer</th>
             <th scope="col">Created</th>
           </tr>
         </thead>

@@ -27,20 +27,26 @@ export const FINISHED_KEPT_PER_WEBHOOK = 1000;
  * order they were written, so only its head may be sent.
  */
 export async function pendingHeads(db: Db): Promise<DueDelivery[]> {
+  const hooks = await db.selectFrom("webhooks").select("id").execute();
+  const heads: DueDelivery[] = [];
+  for (const h of hooks) {
+    const head = await pendingHead(db, h.id);
+    if (head) heads.push(head);
+  }
+  return heads;
+}
+
+/** One webhook's oldest pending delivery (the partial index's first entry for it). */
+export async function pendingHead(db: Db, webhookId: number): Promise<DueDelivery | undefined> {
   const rows = await db
     .selectFrom("webhook_deliveries as d")
     .innerJoin("webhooks as w", "w.id", "d.webhook_id")
     .select(["d.id", "d.delivery_id", "d.webhook_id", "d.event", "d.body", "d.attempts", "d.next_attempt_at"])
     .select(["w.url", "w.secret"])
-    .where(
-      "d.id",
-      "in",
-      db
-        .selectFrom("webhook_deliveries")
-        .select((eb) => eb.fn.min<number>("id").as("id"))
-        .where("status", "=", "pending")
-        .groupBy("webhook_id"),
-    )
+    .where("d.webhook_id", "=", webhookId)
+    .where("d.status", "=", "pending")
+    .orderBy("d.id")
+    .limit(1)
     .execute();
   return rows.map((r) => ({
     id: r.id,
@@ -52,7 +58,7 @@ export async function pendingHeads(db: Db): Promise<DueDelivery[]> {
     nextAttemptAt: r.next_attempt_at,
     url: r.url,
     secret: r.secret,
-  }));
+  }))[0];
 }
 
 export interface AttemptOutcome {

@@ -16,12 +16,13 @@ export const webhookMigrations: Record<string, Migration> = {
           updated_at integer not null
         )`.execute(db);
       // The outbox: written in the transaction that stores the sales or fires the milestone, so a crash
-      // keeps both or neither. delivery_id is sent on every attempt (X-Delivery-Id) for receivers to dedupe.
+      // keeps both or neither. delivery_id is sent on every attempt (X-Delivery-Id) for receivers to dedupe:
+      // unique by construction (outbox.ts), not indexed, since a random key would scatter every insert.
       // body is the exact JSON sent and signed. status: pending, delivered, failed.
       await sql`
         create table webhook_deliveries (
           id integer primary key autoincrement,
-          delivery_id text not null unique,
+          delivery_id text not null,
           webhook_id integer not null references webhooks (id) on delete cascade,
           event text not null,
           body text not null,

@@ -33,6 +33,9 @@ export async function enqueueSales(
   if (fresh.length === 0) return;
   const hooks = st.saleHooks.all() as { id: number; created_at: number }[];
   if (hooks.length === 0) return;
+  // One random prefix per transaction and a counter: unique ids at the cost of one UUID per poll.
+  const prefix = randomUUID();
+  let n = 0;
   // In the order insertSales stores them (upstream lists newest first): oldest first.
   const last = fresh.length - 1;
   const backwards = last > 0 && (fresh[0] as IncomingSale).date > (fresh[last] as IncomingSale).date;
@@ -43,7 +46,7 @@ export async function enqueueSales(
       const wanting = hooks.filter((h) => s.date >= h.created_at - SALE_HISTORY_GRACE_MS);
       if (wanting.length === 0) continue;
       const body = JSON.stringify(saleBody(merchant, s));
-      for (const h of wanting) st.enqueueDelivery.run(randomUUID(), h.id, "sale", body, now, now);
+      for (const h of wanting) st.enqueueDelivery.run(`${prefix}-${n++}`, h.id, "sale", body, now, now);
     }
     if (end < fresh.length) await yieldToEventLoop();
   }

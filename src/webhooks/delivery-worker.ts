@@ -7,7 +7,13 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../store/db.js";
-import { type DueDelivery, pendingHeads, pruneFinished, recordAttempt } from "../store/deliveries.js";
+import {
+  type DueDelivery,
+  pendingHead,
+  pendingHeads,
+  pruneFinished,
+  recordAttempt,
+} from "../store/deliveries.js";
 import { type AttemptResult, postDelivery } from "./send.js";
 
 export interface DeliveryOptions {
@@ -100,8 +106,16 @@ export class DeliveryWorker {
     this.#schedule(wait);
   }
 
+  /** Sends the webhook's deliveries one after another while they are due; the scan takes it up after. */
   #send(head: DueDelivery): void {
-    const done = this.#attempt(head).finally(() => {
+    const run = async () => {
+      let next: DueDelivery | undefined = head;
+      while (next && this.#running && next.nextAttemptAt <= Date.now()) {
+        await this.#attempt(next);
+        next = await pendingHead(this.#db, head.webhookId).catch(() => undefined);
+      }
+    };
+    const done = run().finally(() => {
       this.#inFlight.delete(head.webhookId);
       this.poke();
     });

@@ -18,7 +18,11 @@ beforeEach(async () => {
   await addMilestone(t, { name: "First sale", type: "transactions", threshold: 1 });
   await addMilestone(t, { name: "Far away", type: "volume", threshold: 1_000_000_000 });
   // Its deliveries stay pending (nothing sends them here): the log has entries to check.
-  const hook = { url: "http://127.0.0.1:9/hook", secret: "contract-secret-0123456789", events: ["milestone", "sale"] };
+  const hook = {
+    url: "http://127.0.0.1:9/hook",
+    secret: "contract-secret-0123456789",
+    events: ["milestone", "sale"],
+  };
   expect((await send(t, "POST", "/v1/admin/webhooks", hook)).status).toBe(201);
   await ingest(
     t,

@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --only ingest,reads,push,memory,hostile,webhooks,exports,caching,metrics]`: runs every
- * section, prints one
+ * `npm run bench [-- --quick] [-- --only ingest,reads,push,memory,hostile,webhooks,exports,caching,metrics,outgoing]`:
+ * runs every section, prints one
  * markdown table and writes it with the raw runs as JSON under bench/results/ (git-ignored).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,6 +19,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   exports: async () => (await import("./exports.js")).exportsSection,
   caching: async () => (await import("./caching.js")).cachingSection,
   metrics: async () => (await import("./metrics.js")).metricsSection,
+  outgoing: async () => (await import("./outgoing-webhooks.js")).outgoingWebhooksSection,
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {

@@ -17,6 +17,13 @@ beforeEach(async () => {
   await addMerchant(t, "174", "Sats Bar", { enabled: false });
   await addMilestone(t, { name: "First sale", type: "transactions", threshold: 1 });
   await addMilestone(t, { name: "Far away", type: "volume", threshold: 1_000_000_000 });
+  // Its deliveries stay pending (nothing sends them here): the log has entries to check.
+  const hook = {
+    url: "http://127.0.0.1:9/hook",
+    secret: "contract-secret-0123456789",
+    events: ["milestone", "sale"],
+  };
+  expect((await send(t, "POST", "/v1/admin/webhooks", hook)).status).toBe(201);
   await ingest(
     t,
     "173",
@@ -60,6 +67,8 @@ const reads: [url: string, status: number, schema: TSchema, headers?: () => Reco
   ["/v1/admin/scenes", 200, Type.Array(C.Scene), admin],
   ["/v1/event", 200, C.EventSettings],
   ["/v1/event/logo", 404, C.ErrorBody],
+  ["/v1/admin/webhooks", 200, Type.Array(C.Webhook), admin],
+  ["/v1/admin/webhooks/1/deliveries", 200, Type.Array(C.WebhookDelivery), admin],
   ["/v1/ticker?limit=0", 400, C.ErrorBody],
   ["/v1/admin/merchants", 401, C.ErrorBody],
 ];

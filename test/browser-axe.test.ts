@@ -140,7 +140,7 @@ describe("browser: axe-core finds no violation", () => {
     await audit(page);
   });
 
-  for (const tab of ["merchants", "milestones", "scenes", "event", "health"]) {
+  for (const tab of ["merchants", "milestones", "scenes", "event", "health", "webhooks"]) {
     it(`admin ${tab} panel`, async () => {
       const page = await open("/admin");
       await page.getByTestId("login-token").fill(ADMIN_TOKEN);

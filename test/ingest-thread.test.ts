@@ -48,6 +48,10 @@ const config = (over: Partial<IngestThreadConfig> = {}): IngestThreadConfig => (
   rateWindowMs: 60_000,
   logLevel: "silent",
   logFormat: "json",
+  webhookTimeoutMs: 2000,
+  webhookRetryBaseMs: 50,
+  webhookRetryCapMs: 200,
+  webhookMaxAttempts: 3,
   ...over,
 });
 

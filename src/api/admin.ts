@@ -15,6 +15,7 @@ import { merchantInput, merchantSourcePatch } from "./merchant-source.js";
 import { rejectMistypedFields, rejectNonFiniteNumbers } from "./params.js";
 import { sceneAdminRoutes } from "./scenes.js";
 import { rejectMistypedSettings, sourceSchemaErrors } from "./source-body.js";
+import { webhookAdminRoutes } from "./webhook-admin.js";
 
 /** Merchant bodies may carry a source's settings: refusals of those name the field in plain words. */
 const SETTINGS_CHECKS = { schemaErrorFormatter: sourceSchemaErrors, preValidation: rejectMistypedSettings };
@@ -191,6 +192,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{
     await admin.register(connectionTestRoutes, { ctx });
     await admin.register(exportRoutes, { ctx });
     await admin.register(dataHealthRoutes, { ctx });
+    await admin.register(webhookAdminRoutes, { ctx });
   });
 };
 

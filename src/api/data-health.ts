@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import * as S from "../contract/index.js";
 import { backoffCeilingMs } from "../ingest/backoff.js";
-import { toDataHealth } from "../store/shapes.js";
+import { toDataHealth } from "../store/shapes-health.js";
 import type { AppContext } from "./context.js";
 
 /**

@@ -145,6 +145,9 @@ function hasJsonType(v: unknown, type: string): boolean {
       return typeof v === type;
     case "null":
       return v === null;
+    // Ajv would wrap a lone value in an array (coerceTypes "array"): `"sale"` is not `["sale"]`.
+    case "array":
+      return Array.isArray(v);
     default:
       return true;
   }

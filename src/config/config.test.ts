@@ -32,6 +32,10 @@ describe("loadConfig", () => {
       logFormat: "json",
       webhookSecret: undefined,
       wifiLightningAddress: "",
+      webhookTimeoutMs: 10_000,
+      webhookRetryBaseMs: 2000,
+      webhookRetryCapMs: 300_000,
+      webhookMaxAttempts: 10,
     });
     expect(warnings).toEqual([]);
     expect(Object.isFrozen(config)).toBe(true);
@@ -63,6 +67,10 @@ describe("loadConfig", () => {
       LOG_FORMAT: "pretty",
       WEBHOOK_SECRET: " s3cret-Value_1 ",
       WIFI_LIGHTNING_ADDRESS: "wifi@pay.example",
+      WEBHOOK_TIMEOUT: "3s",
+      WEBHOOK_RETRY_BASE: "500ms",
+      WEBHOOK_RETRY_CAP: "1m",
+      WEBHOOK_MAX_ATTEMPTS: "5",
     });
     expect(config).toMatchObject({
       host: "127.0.0.1",
@@ -89,6 +97,10 @@ describe("loadConfig", () => {
       logFormat: "pretty",
       webhookSecret: "s3cret-Value_1",
       wifiLightningAddress: "wifi@pay.example",
+      webhookTimeoutMs: 3000,
+      webhookRetryBaseMs: 500,
+      webhookRetryCapMs: 60_000,
+      webhookMaxAttempts: 5,
     });
   });
 
@@ -117,6 +129,11 @@ describe("loadConfig", () => {
     ["ADDR", "8080"],
     ["ADDR", ":99999"],
     ["SOURCE_BASE_URL", "not a url"],
+    ["WEBHOOK_TIMEOUT", "0s"],
+    ["WEBHOOK_TIMEOUT", "25h"],
+    ["WEBHOOK_RETRY_BASE", "soon"],
+    ["WEBHOOK_MAX_ATTEMPTS", "0"],
+    ["WEBHOOK_MAX_ATTEMPTS", "101"],
     ["SOURCE_BASE_URL", "ftp://x.example"],
     ["CORS_ORIGINS", "example.com"],
     ["LOG_LEVEL", "loud"],
@@ -220,6 +237,12 @@ describe("WEBHOOK_SECRET and WIFI_LIGHTNING_ADDRESS", () => {
     expect(
       loadConfig({ ADMIN_TOKEN: TOKEN, WEBHOOK_SECRET: "x".repeat(512) }).config.webhookSecret,
     ).toHaveLength(512);
+  });
+
+  it("refuses a retry cap below the retry base", () => {
+    expect(() =>
+      loadConfig({ ADMIN_TOKEN: TOKEN, WEBHOOK_RETRY_BASE: "10s", WEBHOOK_RETRY_CAP: "5s" }),
+    ).toThrow('invalid WEBHOOK_RETRY_CAP="5s": must be at least WEBHOOK_RETRY_BASE');
   });
 
   it("refuse an address with control characters or past 320 characters", () => {

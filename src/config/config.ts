@@ -35,6 +35,11 @@ export interface Config {
   readonly wifiLightningAddress: string;
   /** `/metrics` wants `Authorization: Bearer` this; undefined: open. Never logged, never answered. */
   readonly metricsToken?: string | undefined;
+  /** Outgoing webhooks: bound on one delivery attempt, retry backoff base and cap, attempts before giving up. */
+  readonly webhookTimeoutMs: number;
+  readonly webhookRetryBaseMs: number;
+  readonly webhookRetryCapMs: number;
+  readonly webhookMaxAttempts: number;
 }
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -84,6 +89,7 @@ export function loadConfig(env: Env): ConfigResult {
     webhookSecret: headerSecret(env, "WEBHOOK_SECRET"),
     wifiLightningAddress: lightningAddress(env),
     metricsToken: headerSecret(env, "METRICS_TOKEN"),
+    ...webhookDelivery(env),
   };
   return { config: Object.freeze(config), warnings };
 }
@@ -165,6 +171,29 @@ function headerSecret(env: Env, name: string): string | undefined {
   if (![...raw].every((c) => c >= " " && c <= "~"))
     throw new ConfigError(`invalid ${name}: only printable ASCII characters are allowed (value not shown)`);
   return raw;
+}
+
+/** Outgoing webhooks' delivery; the first retry comes within WEBHOOK_RETRY_BASE (full jitter). */
+function webhookDelivery(env: Env) {
+  const bounded = (name: string, fallback: string) => {
+    const ms = Math.ceil(positiveDuration(env, name, fallback));
+    if (ms > MAX_TIMEOUT_MS) throw invalid(name, read(env, name, fallback), "must be at most 24h");
+    return ms;
+  };
+  const webhookRetryBaseMs = bounded("WEBHOOK_RETRY_BASE", "2s");
+  const webhookRetryCapMs = bounded("WEBHOOK_RETRY_CAP", "5m");
+  if (webhookRetryCapMs < webhookRetryBaseMs)
+    throw invalid(
+      "WEBHOOK_RETRY_CAP",
+      read(env, "WEBHOOK_RETRY_CAP", "5m"),
+      "must be at least WEBHOOK_RETRY_BASE",
+    );
+  return {
+    webhookTimeoutMs: bounded("WEBHOOK_TIMEOUT", "10s"),
+    webhookRetryBaseMs,
+    webhookRetryCapMs,
+    webhookMaxAttempts: intInRange(env, "WEBHOOK_MAX_ATTEMPTS", "10", 1, 100),
+  };
 }
 
 /** WIFI_LIGHTNING_ADDRESS: shown as is on screens (name@domain, or whatever the operator pays to). */

@@ -15,4 +15,5 @@ export * from "./scenes.js";
 export * from "./source-webhooks.js";
 export * from "./sources.js";
 export * from "./stream.js";
+export * from "./webhooks.js";
 export * from "./wifi.js";

@@ -21,6 +21,7 @@ import { storeWebhookSale, type WebhookSale, type WebhookStoreResult } from "../
 import type { WriteFailure } from "../store/write-health.js";
 import { formatDuration } from "../time/duration.js";
 import { createUpstreamClient, type FetchMerchant } from "../upstream/client.js";
+import { DeliveryWorker } from "../webhooks/delivery-worker.js";
 import { Poller, type PollOutcome } from "./poller.js";
 import { SummaryTicker } from "./summary-ticker.js";
 import type { HintAnswer, IngestThreadConfig, RefetchAnswer } from "./thread-protocol.js";
@@ -74,6 +75,8 @@ export interface LocalIngest extends Ingest {
   database: OpenedDatabase;
   /** Polls every enabled merchant once, now, and resolves when all are done (tests, benchmarks). */
   pollAll(): Promise<void>;
+  /** The outgoing webhooks' sender; started by startPolling (tests that never poll start it themselves). */
+  deliveries: DeliveryWorker;
 }
 
 /** What tests running ingest in their own thread may set: a clock and the backoff's jitter. */
@@ -113,7 +116,9 @@ export async function openIngest(
     now,
     everyMs: SUMMARY_EVERY_MS,
   });
-  const poller = buildPoller(config, writer, log, events, summaries, clock);
+  const deliveries = deliveryWorker(config, writer.db, log);
+  const withDeliveries = pokingDeliveries(events, deliveries);
+  const poller = buildPoller(config, writer, log, withDeliveries, summaries, clock);
   let stopping = false;
   const change = async <N extends ChangeName>(name: N, args: ChangeArgs<N>): Promise<ChangeResult<N>> => {
     const result = await runChange(writer.db, name, args);
@@ -125,21 +130,50 @@ export async function openIngest(
     store: { read: (name, args) => runRead(readDb, name, args), change },
     pollAll: () => poller.pollAll(),
     startPolling: () => {
-      if (!stopping) poller.start();
+      if (stopping) return;
+      poller.start();
+      deliveries.start();
     },
     // On the read connection: the writer's may be inside a long first poll's transaction.
     refetch: async (merchantId) =>
       refetchIfPolled(await getMerchantSource(readDb, merchantId), poller, merchantId),
-    storeWebhookSale: webhookSales(writer.db, log, events, () => summaries.poke(), now),
+    storeWebhookSale: webhookSales(writer.db, log, withDeliveries, () => summaries.poke(), now),
+    deliveries,
     hint: async (merchantId, hint) =>
       hintIfKeyed(await getMerchantSourceSettings(readDb, merchantId), poller, merchantId, hint),
     async stop() {
       if (stopping) return;
       stopping = true;
       await poller.stop();
+      await deliveries.stop();
       summaries.stop();
       await reader?.close();
       await writer.close();
+    },
+  };
+}
+
+function deliveryWorker(config: IngestThreadConfig, db: WriterDb, log: FastifyBaseLogger): DeliveryWorker {
+  const options = {
+    timeoutMs: config.webhookTimeoutMs,
+    retryBaseMs: config.webhookRetryBaseMs,
+    retryCapMs: config.webhookRetryCapMs,
+    maxAttempts: config.webhookMaxAttempts,
+  };
+  return new DeliveryWorker({ db, log, options });
+}
+
+/** Whatever stored sales or fired a milestone may have written deliveries: the worker looks at once. */
+function pokingDeliveries(events: IngestEvents, deliveries: DeliveryWorker): IngestEvents {
+  return {
+    ...events,
+    onOutcome: (outcome) => {
+      if (outcome.result?.changed) deliveries.poke();
+      events.onOutcome?.(outcome);
+    },
+    onWebhookSale: (result) => {
+      deliveries.poke();
+      events.onWebhookSale?.(result);
     },
   };
 }

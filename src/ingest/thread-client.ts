@@ -177,5 +177,9 @@ function threadConfig(c: IngestThreadConfig): IngestThreadConfig {
     rateWindowMs: c.rateWindowMs,
     logLevel: c.logLevel,
     logFormat: c.logFormat,
+    webhookTimeoutMs: c.webhookTimeoutMs,
+    webhookRetryBaseMs: c.webhookRetryBaseMs,
+    webhookRetryCapMs: c.webhookRetryCapMs,
+    webhookMaxAttempts: c.webhookMaxAttempts,
   };
 }

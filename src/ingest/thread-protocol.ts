@@ -20,6 +20,10 @@ export type IngestThreadConfig = Pick<
   | "rateWindowMs"
   | "logLevel"
   | "logFormat"
+  | "webhookTimeoutMs"
+  | "webhookRetryBaseMs"
+  | "webhookRetryCapMs"
+  | "webhookMaxAttempts"
 >;
 
 /** What a refetch did: true, polling; false, no such merchant; "not polled", its sales come from a webhook. */

@@ -42,6 +42,15 @@ import {
 } from "./scenes.js";
 import { getTimeseries } from "./timeseries.js";
 import { getWebhookTarget } from "./webhook-target.js";
+import {
+  createWebhook,
+  deleteWebhook,
+  listDeliveries,
+  listWebhooks,
+  updateWebhook,
+  type WebhookInput,
+  type WebhookPatch,
+} from "./webhooks.js";
 
 /**
  * Every read the API makes, by name, so it can run where the database lives (the ingest thread's
@@ -75,6 +84,9 @@ export const READS = {
   recap: readRecap,
   /** Every merchant's poll record and its products' figures on both sides (data-health.ts). */
   dataHealth: readDataHealth,
+  /** Outgoing webhooks (secrets never in the answer) and one's delivery log, newest first. */
+  webhooks: (db: Db, _args: Record<string, never>) => listWebhooks(db),
+  webhookDeliveries: (db: Db, args: { id: number }) => listDeliveries(db, args.id),
 };
 
 /** Every change an operator makes, by name: they run on the one writer connection, between polls' writes. */
@@ -96,6 +108,10 @@ export const CHANGES = {
   /** Stores the logo, or removes it with `logo: null`. */
   setEventLogo: (db: Db, a: { logo: Parameters<typeof setEventLogo>[1]; now: number }) =>
     setEventLogo(db, a.logo, a.now),
+  createWebhook: (db: Db, a: { input: WebhookInput; now: number }) => createWebhook(db, a.input, a.now),
+  updateWebhook: (db: Db, a: { id: number; patch: WebhookPatch; now: number }) =>
+    updateWebhook(db, a.id, a.patch, a.now),
+  deleteWebhook: (db: Db, a: { id: number }) => deleteWebhook(db, a.id),
 };
 
 export type ReadName = keyof typeof READS;

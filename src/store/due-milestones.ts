@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { MilestoneTrigger } from "../contract/index.js";
 import { dueMilestones, type Totals } from "../milestones/evaluate.js";
+import { enqueueTrigger } from "./outbox.js";
 import type { Database } from "./schema.js";
 import { toTrigger } from "./shapes.js";
 
@@ -57,7 +58,10 @@ export async function fireDueMilestones(trx: Kysely<Database>, now: number): Pro
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    fired.push(toTrigger(trigger));
+    const shaped = toTrigger(trigger);
+    // Its webhook deliveries commit (or roll back) with it.
+    await enqueueTrigger(trx, shaped, now);
+    fired.push(shaped);
   }
   return fired;
 }

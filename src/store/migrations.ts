@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, type Sql
 import { eventMigrations } from "./migrations-event.js";
 import { healthMigrations } from "./migrations-health.js";
 import { sourceMigrations } from "./migrations-sources.js";
+import { webhookMigrations } from "./migrations-webhooks.js";
 
 /**
  * Ordered and frozen: a migration that has shipped is never edited, only followed by a new one,
@@ -240,6 +241,8 @@ const migrations: Record<string, Migration> = {
   ...sourceMigrations,
   // 0007: issue 16's event settings.
   ...eventMigrations,
+  // 0008: issue 17's outgoing webhooks.
+  ...webhookMigrations,
   // 0009: issue 17's data health.
   ...healthMigrations,
 };

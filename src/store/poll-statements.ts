@@ -98,6 +98,12 @@ export function preparePollStatements(conn: BetterSqlite3.Database) {
          ${PRODUCT_FIELDS.map((c) => `${c} = excluded.${c}`).join(", ")}, updated_at = excluded.updated_at
        where ${PRODUCT_FIELDS.map((c) => `products.${c} is not excluded.${c}`).join(" or ")}`,
     ),
+    // Outgoing webhooks (outbox.ts): most events have none subscribed to sales, and then cost this one read.
+    saleHooks: conn.prepare("select id, created_at from webhooks where on_sale = 1"),
+    enqueueDelivery: conn.prepare(
+      `insert into webhook_deliveries (delivery_id, webhook_id, event, body, status, attempts, next_attempt_at, created_at)
+       values (?, ?, ?, ?, 'pending', 0, ?, ?)`,
+    ),
     armedMilestones: conn
       .prepare("select exists (select 1 from milestones where enabled = 1 and triggered_at is null)")
       .pluck(),

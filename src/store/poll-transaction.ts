@@ -3,6 +3,7 @@ import type { WriterDb } from "./db.js";
 import { fireDueMilestones } from "./due-milestones.js";
 import { newSalesOnly } from "./new-sales.js";
 import { NEWEST_SALES_KEPT, newestOf } from "./newest-sales.js";
+import { enqueueSales } from "./outbox.js";
 import type { FetchedPoll, IncomingSale, PollContents } from "./poll-contents.js";
 import { POLLED_SOURCE } from "./poll-statements.js";
 import { type MerchantPollState, recordUnchangedPoll } from "./poll-times.js";
@@ -86,6 +87,7 @@ function storePoll(
     const fresh = poll.unchanged ? [] : await newSalesOnly(trx, st, merchantId, poll.sales);
     adding.sales = fresh.length > 0;
     await insertSales(st, merchantId, fresh, now);
+    await enqueueSales(st, { id: merchantId, alias: merchant.alias, source: POLLED_SOURCE }, fresh, now);
     addToRollups(st, merchantId, fresh, now);
     const stored = earlier.count + fresh.length;
     const productsChanged = poll.unchanged ? false : await upsertProducts(st, merchantId, poll.products, now);

@@ -14,7 +14,9 @@
 import type { WriterDb } from "./db.js";
 import { newSalesOnly } from "./new-sales.js";
 import { NEWEST_SALES_KEPT, newestOf } from "./newest-sales.js";
+import { enqueueSales } from "./outbox.js";
 import type { IncomingSale } from "./poll-contents.js";
+import { POLLED_SOURCE } from "./poll-statements.js";
 import { addToRollups, addToTotals, insertSales } from "./poll-writes.js";
 
 /** What a streamed poll's batches have stored so far: how many sales, and the newest of them. */
@@ -43,10 +45,12 @@ export function storeSaleBatch(
   let adding = false;
   const batch = () =>
     db.transaction().execute(async (trx) => {
-      if (st.merchant.get(merchantId) === undefined) return false;
+      const merchant = st.merchant.get(merchantId) as { alias: string } | undefined;
+      if (merchant === undefined) return false;
       const fresh = await newSalesOnly(trx, st, merchantId, sales);
       adding = fresh.length > 0;
       await insertSales(st, merchantId, fresh, now);
+      await enqueueSales(st, { id: merchantId, alias: merchant.alias, source: POLLED_SOURCE }, fresh, now);
       addToRollups(st, merchantId, fresh, now);
       addToTotals(st, merchantId, fresh);
       stored.count += fresh.length;

@@ -181,7 +181,41 @@ export interface EventSettingsTable {
   updated_at: number;
 }
 
+/** An outgoing webhook an operator registered (contract/webhooks.ts). */
+export interface WebhooksTable {
+  id: Generated<number>;
+  url: string;
+  /** Signs every body; never answered, never logged. */
+  secret: string;
+  on_milestone: number;
+  on_sale: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One delivery of the outbox (store/outbox.ts): written with the sale or trigger it carries. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  /** Sent as X-Delivery-Id on every attempt. */
+  delivery_id: string;
+  webhook_id: number;
+  event: string;
+  /** The exact JSON sent and signed. */
+  body: string;
+  /** pending, delivered or failed. */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  last_error: string | null;
+  last_status_code: number | null;
+  last_attempt_at: number | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
 export interface Database {
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   event_settings: EventSettingsTable;
   scenes: ScenesTable;
   merchants: MerchantsTable;

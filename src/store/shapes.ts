@@ -1,30 +1,20 @@
 /** The one place where stored rows become the API's JSON shapes (also pushed on the live stream). */
 import type {
-  DataHealth,
   DisplayCurrency,
   EventSettings,
   ExportedLine,
   ExportedProduct,
   Merchant,
-  MerchantDataHealth,
   Milestone,
   MilestoneTrigger,
   MilestoneType,
-  ProductTotalsCheck,
   Scene,
   Theme,
   TickerRow,
+  Webhook,
+  WebhookDelivery,
 } from "../contract/index.js";
-import { compareProducts, freshness, type ProductFigure } from "../health/verdicts.js";
 import { rfc3339 } from "../time/instant.js";
-import {
-  type DataHealthRows,
-  figuresByMerchant,
-  type MerchantHealthRow,
-  noProductTotals,
-  SOURCES_WITH_PRODUCT_TOTALS,
-} from "./data-health.js";
-import { POLLED_SOURCES } from "./poll-statements.js";
 import type {
   EventSettingsTable,
   MerchantsTable,
@@ -32,6 +22,8 @@ import type {
   MilestoneTriggersTable,
   ProductsTable,
   ScenesTable,
+  WebhookDeliveriesTable,
+  WebhooksTable,
 } from "./schema.js";
 import { parseStoredJson, shownSettings } from "./source-settings.js";
 
@@ -191,93 +183,34 @@ export function toExportedProduct(r: ProductsTable & { source: string }): Export
   return { ...r, active: r.active === 1, deleted: r.deleted === 1, updated_at: rfc3339(r.updated_at) };
 }
 
-/** Differing products listed per merchant; `products_differing` counts them all. */
-export const LISTED_DIFFERENCES = 20;
-
-export interface DataHealthOptions {
-  now: number;
-  intervalMs: number;
-  /** The poller's longest backoff wait after so many consecutive failures (ingest/backoff.ts). */
-  backoffCeilingMs: (consecutiveFailures: number, intervalMs: number) => number;
-}
-
-/** The data health answer: each merchant's record with its freshness and product totals verdicts. */
-export function toDataHealth(rows: DataHealthRows, o: DataHealthOptions): DataHealth {
-  const source = figuresByMerchant(rows.sourceProducts);
-  const stored = figuresByMerchant(rows.storedProducts);
+/** A webhook as answered: its secret never, only that it has one. */
+export function toWebhook(r: Omit<WebhooksTable, "id"> & { id: number }): Webhook {
   return {
-    checked_at: rfc3339(o.now),
-    poll_interval_seconds: o.intervalMs / 1000,
-    merchants: rows.merchants.map((r) =>
-      toMerchantDataHealth(r, o, productTotals(r, source.get(r.id) ?? [], stored.get(r.id) ?? [])),
-    ),
+    id: r.id,
+    url: r.url,
+    events: [...(r.on_milestone ? (["milestone"] as const) : []), ...(r.on_sale ? (["sale"] as const) : [])],
+    has_secret: r.secret !== "",
+    created_at: rfc3339(r.created_at),
+    updated_at: rfc3339(r.updated_at),
   };
 }
 
-function toMerchantDataHealth(
-  r: MerchantHealthRow,
-  o: DataHealthOptions,
-  products: ProductTotalsCheck,
-): MerchantDataHealth {
-  const effectiveMs = o.intervalMs + o.backoffCeilingMs(r.consecutive_failures, o.intervalMs);
-  const polled = r.enabled === 1 && (POLLED_SOURCES as readonly string[]).includes(r.source);
-  const { last_polled_at: at } = r;
+type DeliveryRow = Omit<WebhookDeliveriesTable, "id" | "attempts" | "body" | "webhook_id"> & {
+  attempts: number;
+};
+
+export function toDelivery(r: DeliveryRow): WebhookDelivery {
+  const pending = r.status === "pending";
   return {
-    merchant_id: r.id,
-    alias: r.alias,
-    source: r.source,
-    enabled: r.enabled === 1,
-    freshness: freshness({
-      polled,
-      lastPolledAt: at,
-      failing: r.consecutive_failures > 0,
-      now: o.now,
-      effectiveIntervalMs: effectiveMs,
-    }),
-    ...(at === null
-      ? {}
-      : { last_polled_at: rfc3339(at), seconds_since_poll: Math.max(0, o.now - at) / 1000 }),
-    expected_interval_seconds: effectiveMs / 1000,
+    id: r.delivery_id,
+    event: r.event === "sale" ? "sale" : "milestone",
+    status: r.status === "delivered" || r.status === "failed" ? r.status : "pending",
+    attempts: r.attempts,
     ...(r.last_error === null ? {} : { last_error: r.last_error }),
-    consecutive_failures: r.consecutive_failures,
-    total_failures: r.total_failures,
-    ...(r.last_failure === null ? {} : { last_failure: r.last_failure }),
-    ...(r.last_failed_at === null ? {} : { last_failed_at: rfc3339(r.last_failed_at) }),
-    skipped_rows: r.skipped_rows,
-    skipped_rows_total: r.skipped_rows_total,
-    products,
-  };
-}
-
-function productTotals(
-  r: MerchantHealthRow,
-  source: ProductFigure[],
-  stored: ProductFigure[],
-): ProductTotalsCheck {
-  const unknown = (reason: string): ProductTotalsCheck => ({
-    verdict: "unknown",
-    reason,
-    products_compared: 0,
-    products_differing: 0,
-    transactions_difference: 0,
-    revenue_sats_difference: 0,
-    differences: [],
-  });
-  if (!SOURCES_WITH_PRODUCT_TOTALS.includes(r.source)) return unknown(noProductTotals(r.source));
-  if (r.last_polled_at === null) return unknown("no poll has brought its product totals yet");
-  const c = compareProducts(source, stored);
-  return {
-    verdict: c.verdict,
-    products_compared: c.compared,
-    products_differing: c.differences.length,
-    transactions_difference: c.transactionsDifference,
-    revenue_sats_difference: c.revenueSatsDifference,
-    differences: c.differences.slice(0, LISTED_DIFFERENCES).map((d) => ({
-      product_id: d.productId,
-      // A product the stored sales list but the source's catalogue does not.
-      name: d.name === "" ? `product ${d.productId}` : d.name,
-      source: { transactions: d.source.transactions, revenue_sats: d.source.revenueSats },
-      stored: { transactions: d.stored.transactions, revenue_sats: d.stored.revenueSats },
-    })),
+    ...(r.last_status_code === null ? {} : { last_status_code: r.last_status_code }),
+    created_at: rfc3339(r.created_at),
+    ...(r.last_attempt_at === null ? {} : { last_attempt_at: rfc3339(r.last_attempt_at) }),
+    ...(pending ? { next_attempt_at: rfc3339(r.next_attempt_at) } : {}),
+    ...(r.finished_at === null ? {} : { finished_at: rfc3339(r.finished_at) }),
   };
 }

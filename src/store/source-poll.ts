@@ -8,6 +8,7 @@
 import type { Kysely } from "kysely";
 import type { WriterDb } from "./db.js";
 import { fireDueMilestones } from "./due-milestones.js";
+import { enqueueSales } from "./outbox.js";
 import type { KeyedSale, ProductFigures, WithdrawnSale } from "./poll-contents.js";
 import { type PollResult, tickerRows } from "./poll-transaction.js";
 import { addToRollups, recordPollTotals, upsertProducts } from "./poll-writes.js";
@@ -50,6 +51,7 @@ export function applySourcePoll(
       const fresh = poll.parse.sales.filter((s) => !stored.has(s.externalId));
       adding = fresh.length > 0;
       await insertKeyedSales(trx, merchantId, merchant.source, fresh, now);
+      await enqueueSales(st, { id: merchantId, ...merchant }, fresh, now);
       addToRollups(st, merchantId, fresh, now);
       const productsChanged = poll.products
         ? await upsertProducts(st, merchantId, poll.products, now)

@@ -7,11 +7,11 @@ import { type Kysely, sql } from "kysely";
 import type { MilestoneTrigger } from "../contract/index.js";
 import type { WriterDb } from "./db.js";
 import { fireDueMilestones } from "./due-milestones.js";
+import { enqueueSales } from "./outbox.js";
 import type { IncomingSale } from "./poll-contents.js";
-import type { PollResult } from "./poll-transaction.js";
+import { type PollResult, tickerRows } from "./poll-transaction.js";
 import { addToRollups, addToTotals } from "./poll-writes.js";
 import type { Database } from "./schema.js";
-import { toTickerRow } from "./shapes.js";
 
 /** The merchant every WiFi sale belongs to, created with the first one (a fresh database lists none). */
 export const WIFI_MERCHANT = {
@@ -103,19 +103,12 @@ export function storeWebhookSale(db: WriterDb, sale: WebhookSale, now: number): 
       const st = db.pollStatements;
       addToRollups(st, WIFI_MERCHANT.id, [incoming], now);
       addToTotals(st, WIFI_MERCHANT.id, [incoming]);
+      const alias = merchant?.alias ?? WIFI_MERCHANT.alias;
+      const keyed = [{ ...incoming, externalId: sale.paymentHash }];
+      await enqueueSales(st, { id: WIFI_MERCHANT.id, alias, source: WIFI_MERCHANT.source }, keyed, now);
       const milestones = st.armedMilestones.get() ? await fireInSavepoint(trx, now) : { triggers: [] };
-      const row = toTickerRow({
-        sale_id: saleId,
-        merchant_id: WIFI_MERCHANT.id,
-        merchant_alias: merchant?.alias ?? WIFI_MERCHANT.alias,
-        amount_sats: sale.amountSats,
-        sale_date: sale.date,
-        fiat_amount: null,
-        currency: null,
-        source: WIFI_MERCHANT.source,
-        external_id: sale.paymentHash,
-      });
-      const result = { storedCount: 1, newSales: [row], triggers: milestones.triggers, changed: true };
+      const newSales = tickerRows(WIFI_MERCHANT.id, alias, keyed, WIFI_MERCHANT.source);
+      const result = { storedCount: 1, newSales, triggers: milestones.triggers, changed: true };
       return { kind: "stored", saleId, result, ...milestones };
     });
   return db.writeHealth.track(write, () => adding);

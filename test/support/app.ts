@@ -5,6 +5,7 @@ import type { Config } from "../../src/config/config.js";
 import { createService } from "../../src/service.js";
 import type { KeyedSourceClients } from "../../src/sources/connections.js";
 import type { OpenedDatabase } from "../../src/store/db.js";
+import type { DeliveryWorker } from "../../src/webhooks/delivery-worker.js";
 import { startFakeUpstream } from "./upstream.js";
 
 export const TEST_TOKEN = "test-admin-token-0123456789abcdef0123456789";
@@ -17,6 +18,8 @@ export interface TestApp {
   /** Headers that authenticate as admin. */
   auth: Record<string, string>;
   clock: { now: number };
+  /** The outgoing webhooks' sender: not started (nothing polls either) unless a test starts it. */
+  deliveries: DeliveryWorker;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logFormat: "json",
     webhookSecret: undefined,
     wifiLightningAddress: "",
+    webhookTimeoutMs: 2000,
+    webhookRetryBaseMs: 50,
+    webhookRetryCapMs: 200,
+    webhookMaxAttempts: 3,
     ...overrides,
   } satisfies Config);
 }
@@ -75,8 +82,9 @@ export async function makeTestApp(
     now: () => clock.now,
     readCache: cache ?? { maxStaleMs: 0, refreshAfterMs: 0 },
   });
-  const store = service.inline?.database;
-  if (!store) throw new Error("inline ingest exposes its database");
+  const inline = service.inline;
+  if (!inline) throw new Error("inline ingest exposes its database");
+  const store = inline.database;
   return {
     app: service.app,
     store,
@@ -84,6 +92,7 @@ export async function makeTestApp(
       return upstream.requests.map((r) => r.merchantId);
     },
     clock,
+    deliveries: inline.deliveries,
     auth: { authorization: `Bearer ${TEST_TOKEN}` },
     close: async () => {
       await service.stop();

@@ -11,6 +11,7 @@ import { clearToken, loadToken, saveToken } from "./logic";
 import { MerchantsPanel } from "./MerchantsPanel";
 import { MilestonesPanel } from "./MilestonesPanel";
 import { ScenesPanel } from "./ScenesPanel";
+import { WebhooksPanel } from "./WebhooksPanel";
 
 const TABS = [
   { tab: "merchants", label: "Merchants" },
@@ -19,6 +20,7 @@ const TABS = [
   { tab: "event", label: "Event" },
   { tab: "exports", label: "Exports" },
   { tab: "health", label: "Data health" },
+  { tab: "webhooks", label: "Webhooks" },
 ] as const;
 type Tab = (typeof TABS)[number]["tab"];
 
@@ -142,6 +144,7 @@ function AdminShell({ token, onLogout }: { token: string; onLogout: (reason: str
           {tab === "event" ? <EventPanel /> : null}
           {tab === "exports" ? <ExportsPanel /> : null}
           {tab === "health" ? <DataHealthPanel /> : null}
+          {tab === "webhooks" ? <WebhooksPanel /> : null}
         </main>
         <div className="toast-region" role="status" aria-live="polite">
           {notice ? (

@@ -25,6 +25,9 @@ import type {
   TickerRow,
   Timeseries,
   UpcomingMilestone,
+  Webhook,
+  WebhookCreate,
+  WebhookDelivery,
 } from "./types";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -255,6 +258,13 @@ export function createAdminApi(token: string, options: ClientOptions = {}) {
     updateEvent: (body: EventSettingsUpdate) =>
       request<EventSettings>("/v1/admin/event", { ...o, method: "PUT", body }),
     uploadLogo: (file: Blob) => request<EventSettings>("/v1/admin/event/logo", { ...o, method: "PUT", file }),
+    webhooks: async () => list(await request<Webhook[]>("/v1/admin/webhooks", o)),
+    createWebhook: (body: WebhookCreate) =>
+      request<Webhook>("/v1/admin/webhooks", { ...o, method: "POST", body }),
+    deleteWebhook: (webhookId: number) =>
+      request<void>(`/v1/admin/webhooks/${id(webhookId)}`, { ...o, method: "DELETE" }),
+    deliveries: async (webhookId: number) =>
+      list(await request<WebhookDelivery[]>(`/v1/admin/webhooks/${id(webhookId)}/deliveries`, o)),
     deleteLogo: () => request<EventSettings>("/v1/admin/event/logo", { ...o, method: "DELETE" }),
     /** Per merchant: freshness, failures, skipped rows, product totals against the source's. */
     dataHealth: () => request<DataHealth>("/v1/admin/data-health", o),

@@ -40,4 +40,8 @@ export type {
   Timeseries,
   TimeseriesBucket,
   UpcomingMilestone,
+  Webhook,
+  WebhookBody as WebhookCreate,
+  WebhookDelivery,
+  WebhookEvent,
 } from "../../../src/contract/index.js";

@@ -23,7 +23,8 @@ let t: TestApp;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let logs: ReturnType<typeof captureLogger>;
 
-async function setUp(reply: (r: Received, nth: number) => Reply = () => 200, webhookTimeoutMs = 300) {
+/** A receiver that answers at all answers well within 5 s, even on a loaded machine; the hang test sets 300 ms. */
+async function setUp(reply: (r: Received, nth: number) => Reply = () => 200, webhookTimeoutMs = 5000) {
   logs = captureLogger();
   t = await makeTestApp({ log: logs.log, webhookTimeoutMs, webhookMaxAttempts: 3 });
   receiver = await startReceiver(reply);
@@ -115,7 +116,7 @@ describe("outgoing webhooks", () => {
   });
 
   it("retries a receiver that does not answer within WEBHOOK_TIMEOUT, then gives up after the last attempt", async () => {
-    await setUp((_r, nth) => (nth === 1 ? "hang" : 500));
+    await setUp((_r, nth) => (nth === 1 ? "hang" : 500), 300);
     const hook = await addWebhook(["sale"]);
     await ingest(t, "m1", sales(1, 2));
     await receiver.waitFor(4);

@@ -254,6 +254,8 @@ describe("windowed product leaderboard from the hourly product rollup", () => {
       await sql`drop table ${sql.table(t)}`.execute(fileStore.db);
     // Later migrations go too, undone, so that 0003 and 0004 run again in their order.
     await sql`drop table product_sales_totals`.execute(fileStore.db);
+    await sql`drop table webhook_deliveries`.execute(fileStore.db);
+    await sql`drop table webhooks`.execute(fileStore.db);
     await sql`drop table scenes`.execute(fileStore.db);
     await sql`drop table event_settings`.execute(fileStore.db);
     await sql`drop index transactions_source_date`.execute(fileStore.db);

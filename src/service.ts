@@ -7,12 +7,11 @@ import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { ReadCache, type ReadCacheOptions } from "./api/read-cache.js";
 import { buildApp } from "./app.js";
 import type { Config } from "./config/config.js";
-import { type Ingest, type IngestEvents, type LocalIngest, openIngest } from "./ingest/runtime.js";
+import type { Ingest, IngestEvents, LocalIngest } from "./ingest/runtime.js";
 import { startIngestThread } from "./ingest/thread-client.js";
 import { LiveFeed } from "./live/feed.js";
 import { LiveHub } from "./live/hub.js";
 import { type KeyedSourceClients, sourceConnections } from "./sources/connections.js";
-import { createSourceClients } from "./sources/registry/index.js";
 import type { StoreAccess } from "./store/access.js";
 import type { WriteFailure } from "./store/write-health.js";
 
@@ -82,7 +81,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   let inline: LocalIngest | undefined;
   let ingest: Ingest;
   if (opts.ingest === "inline") {
-    inline = await openIngest(config, log, events, { now: opts.now, random: opts.random });
+    inline = await openInline(config, opts, events);
     ingest = inline;
   } else {
     ingest = await startIngestThread({ config, log, ...events });
@@ -100,10 +99,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       refetch: (id) => ingest.refetch(id),
       storeWebhookSale: (sale) => ingest.storeWebhookSale(sale),
       hint: (id, hint) => ingest.hint(id, hint),
-      sources: sourceConnections(
-        opts.sourceClients ??
-          createSourceClients({ timeoutMs: config.httpTimeoutMs, maxBytes: config.maxUpstreamBytes }),
-      ),
+      sources: sourceConnections(opts.sourceClients ?? (() => loadSourceClients(config))),
       limits: config,
       storageFailure: () => storageFailure,
     });
@@ -138,6 +134,21 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       await ingest.stop();
     },
   };
+}
+
+/**
+ * Ingest in this thread (tests). Loaded only here: the running service's HTTP thread never opens the
+ * database itself, and the store's modules (Kysely, every SQL file) cost its start-up (README, Start-up).
+ */
+async function openInline(config: Config, opts: ServiceOptions, events: IngestEvents): Promise<LocalIngest> {
+  const { openIngest } = await import("./ingest/runtime.js");
+  return openIngest(config, opts.log, events, { now: opts.now, random: opts.random });
+}
+
+/** The real BTCPay and LNbits clients, loaded on the first "test connection", not at start-up. */
+async function loadSourceClients(config: Config): Promise<KeyedSourceClients> {
+  const { createSourceClients } = await import("./sources/registry/index.js");
+  return createSourceClients({ timeoutMs: config.httpTimeoutMs, maxBytes: config.maxUpstreamBytes });
 }
 
 /** The one path by which a change reaches screens: cached answers refresh, and polls become live events. */

@@ -5,10 +5,10 @@
  */
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { ReadCache, type ReadCacheOptions } from "./api/read-cache.js";
-import { buildApp } from "./app.js";
+import { type AppDeps, buildApp } from "./app.js";
 import type { Config } from "./config/config.js";
 import type { Ingest, IngestEvents, LocalIngest } from "./ingest/runtime.js";
-import { startIngestThread } from "./ingest/thread-client.js";
+import { spawnIngestThread } from "./ingest/thread-client.js";
 import { LiveFeed } from "./live/feed.js";
 import { LiveHub } from "./live/hub.js";
 import { type KeyedSourceClients, sourceConnections } from "./sources/connections.js";
@@ -80,32 +80,33 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   });
   let inline: LocalIngest | undefined;
   let ingest: Ingest;
+  let ingestReady: Promise<{ error?: unknown }> = Promise.resolve({});
   if (opts.ingest === "inline") {
     inline = await openInline(config, opts, events);
     ingest = inline;
   } else {
-    ingest = await startIngestThread({ config, log, ...events });
+    // The thread loads its modules and opens the database while this thread builds the app, each
+    // on its own core (README, Start-up). Settled at once, so no failure of it goes unhandled.
+    const spawned = spawnIngestThread({ config, log, ...events });
+    ingest = spawned.ingest;
+    ingestReady = spawned.ready.then(
+      () => ({}),
+      (error: unknown) => ({ error }),
+    );
   }
   let app: FastifyInstance;
   try {
-    app = await buildApp({
-      store: seeingOwnChanges(ingest.store, cache),
-      cache,
-      config,
-      logger: log,
-      hub,
-      webRoot: opts.webRoot,
-      now: opts.now,
-      refetch: (id) => ingest.refetch(id),
-      storeWebhookSale: (sale) => ingest.storeWebhookSale(sale),
-      hint: (id, hint) => ingest.hint(id, hint),
-      sources: sourceConnections(opts.sourceClients ?? (() => loadSourceClients(config))),
-      limits: config,
-      storageFailure: () => storageFailure,
-    });
+    app = await buildApp(appDeps(config, opts, ingest, cache, hub, () => storageFailure));
+    await app.ready();
   } catch (e) {
+    await ingestReady;
     await ingest.stop();
     throw e;
+  }
+  const { error } = await ingestReady;
+  if (error !== undefined) {
+    await app.close();
+    throw error;
   }
 
   let stopped = false;
@@ -133,6 +134,32 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       feed.stop();
       await ingest.stop();
     },
+  };
+}
+
+/** What the HTTP app is built from: the store through the cache, ingest's calls, the source clients. */
+function appDeps(
+  config: Config,
+  opts: ServiceOptions,
+  ingest: Ingest,
+  cache: ReadCache,
+  hub: LiveHub,
+  storageFailure: () => WriteFailure | undefined,
+): AppDeps {
+  return {
+    store: seeingOwnChanges(ingest.store, cache),
+    cache,
+    config,
+    logger: opts.log,
+    hub,
+    webRoot: opts.webRoot,
+    now: opts.now,
+    refetch: (id) => ingest.refetch(id),
+    storeWebhookSale: (sale) => ingest.storeWebhookSale(sale),
+    hint: (id, hint) => ingest.hint(id, hint),
+    sources: sourceConnections(opts.sourceClients ?? (() => loadSourceClients(config))),
+    limits: config,
+    storageFailure,
   };
 }
 

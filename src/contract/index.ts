@@ -8,6 +8,7 @@ export * from "./common.js";
 export * from "./dashboard.js";
 export * from "./event.js";
 export * from "./exports.js";
+export * from "./limits.js";
 export * from "./recap.js";
 export * from "./scenes.js";
 export * from "./source-webhooks.js";

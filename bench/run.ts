@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only ingest,reads,push,memory,hostile,webhooks,exports]`: runs every section, prints one
+ * `npm run bench [-- --quick] [-- --only ingest,reads,push,memory,hostile,webhooks,exports,startup]`: runs every section, prints one
  * markdown table and writes it with the raw runs as JSON under bench/results/ (git-ignored).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -16,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   hostile: async () => (await import("./hostile.js")).hostileSection,
   webhooks: async () => (await import("./webhooks.js")).webhooksSection,
   exports: async () => (await import("./exports.js")).exportsSection,
+  startup: async () => (await import("./startup.js")).startupSection,
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {

@@ -41,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mock?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 interface Started {
@@ -77,6 +77,15 @@ function launch(command: string, args: string[], cwd: string, env: Record<string
     // The whole group: `npm start` runs the service in a shell below it.
     process.kill(-(child.pid as number), "SIGTERM");
     await exited;
+    // npm may exit before the service below it has closed its database: wait until it answers no more.
+    const served = await url.catch(() => undefined);
+    if (served)
+      await until("the service gone", () =>
+        fetch(`${served}/v1/health`).then(
+          () => false,
+          () => true,
+        ),
+      );
   };
   return { child, url, output, stop };
 }

@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --only ingest,reads,push,memory,hostile,webhooks,exports,caching,metrics,outgoing]`:
- * runs every section, prints one
+ * `npm run bench [-- --quick] [-- --only ingest,reads,push,memory,hostile,webhooks,exports,caching,metrics,outgoing,
+ * startup]`: runs every section, prints one
  * markdown table and writes it with the raw runs as JSON under bench/results/ (git-ignored).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -20,6 +20,7 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   caching: async () => (await import("./caching.js")).cachingSection,
   metrics: async () => (await import("./metrics.js")).metricsSection,
   outgoing: async () => (await import("./outgoing-webhooks.js")).outgoingWebhooksSection,
+  startup: async () => (await import("./startup.js")).startupSection,
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {

@@ -7,13 +7,12 @@ import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { ReadCache, type ReadCacheOptions } from "./api/read-cache.js";
 import { type AppDeps, buildApp } from "./app.js";
 import type { Config } from "./config/config.js";
-import { type Ingest, type IngestEvents, type LocalIngest, openIngest } from "./ingest/runtime.js";
-import { startIngestThread } from "./ingest/thread-client.js";
+import type { Ingest, IngestEvents, LocalIngest } from "./ingest/runtime.js";
+import { spawnIngestThread } from "./ingest/thread-client.js";
 import { LiveFeed } from "./live/feed.js";
 import { LiveHub } from "./live/hub.js";
 import { ServiceMetrics } from "./metrics/service-metrics.js";
 import { type KeyedSourceClients, sourceConnections } from "./sources/connections.js";
-import { createSourceClients } from "./sources/registry/index.js";
 import type { StoreAccess } from "./store/access.js";
 import { POLLED_SOURCES } from "./store/poll-statements.js";
 import type { WriteFailure } from "./store/write-health.js";
@@ -89,33 +88,21 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   const events = ingestEvents(cache, feed, metrics, (failure) => {
     storageFailure = failure;
   });
-  const { ingest, inline } = await startIngest(config, opts, events);
+  const { ingest, inline, ingestReady } = await beginIngest(config, opts, events);
   ingestStore = ingest.store;
   let app: FastifyInstance;
   try {
-    app = await buildApp({
-      store: seeingOwnChanges(ingest.store, cache),
-      cache,
-      config,
-      logger: opts.log,
-      hub,
-      webRoot: opts.webRoot,
-      now: opts.now,
-      refetch: (id) => ingest.refetch(id),
-      storeWebhookSale: (sale) => ingest.storeWebhookSale(sale),
-      hint: (id, hint) => ingest.hint(id, hint),
-      sources: sourceConnections(
-        opts.sourceClients ??
-          createSourceClients({ timeoutMs: config.httpTimeoutMs, maxBytes: config.maxUpstreamBytes }),
-      ),
-      limits: config,
-      storageFailure: () => storageFailure,
-      metrics,
-      ...opts.appOptions,
-    });
+    app = await buildApp(appDeps(config, opts, ingest, { cache, hub, metrics }, () => storageFailure));
+    await app.ready();
   } catch (e) {
+    await ingestReady;
     await ingest.stop();
     throw e;
+  }
+  const { error } = await ingestReady;
+  if (error !== undefined) {
+    await app.close();
+    throw error;
   }
 
   let stopped = false;
@@ -147,16 +134,68 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   };
 }
 
-/** Ingest on its own thread (the service), or in this one (tests that seed or inspect rows). */
-async function startIngest(
+/**
+ * Ingest in this thread (tests), or on its own: the thread loads its modules and opens the database
+ * while this thread builds the app, each on its own core (README, Start-up). `ingestReady` is settled at
+ * once, so no failure of it goes unhandled.
+ */
+async function beginIngest(
   config: Config,
   opts: ServiceOptions,
   events: IngestEvents,
-): Promise<{ ingest: Ingest; inline: LocalIngest | undefined }> {
-  if (opts.ingest !== "inline")
-    return { ingest: await startIngestThread({ config, log: opts.log, ...events }), inline: undefined };
-  const inline = await openIngest(config, opts.log, events, { now: opts.now, random: opts.random });
-  return { ingest: inline, inline };
+): Promise<{ ingest: Ingest; inline: LocalIngest | undefined; ingestReady: Promise<{ error?: unknown }> }> {
+  if (opts.ingest === "inline") {
+    const inline = await openInline(config, opts, events);
+    return { ingest: inline, inline, ingestReady: Promise.resolve({}) };
+  }
+  const spawned = spawnIngestThread({ config, log: opts.log, ...events });
+  const ingestReady = spawned.ready.then(
+    () => ({}),
+    (error: unknown) => ({ error }),
+  );
+  return { ingest: spawned.ingest, inline: undefined, ingestReady };
+}
+
+/** What the HTTP app is built from: the store through the cache, ingest's calls, the source clients. */
+function appDeps(
+  config: Config,
+  opts: ServiceOptions,
+  ingest: Ingest,
+  parts: { cache: ReadCache; hub: LiveHub; metrics: ServiceMetrics },
+  storageFailure: () => WriteFailure | undefined,
+): AppDeps {
+  return {
+    store: seeingOwnChanges(ingest.store, parts.cache),
+    cache: parts.cache,
+    config,
+    logger: opts.log,
+    hub: parts.hub,
+    webRoot: opts.webRoot,
+    now: opts.now,
+    refetch: (id) => ingest.refetch(id),
+    storeWebhookSale: (sale) => ingest.storeWebhookSale(sale),
+    hint: (id, hint) => ingest.hint(id, hint),
+    sources: sourceConnections(opts.sourceClients ?? (() => loadSourceClients(config))),
+    limits: config,
+    storageFailure,
+    metrics: parts.metrics,
+    ...opts.appOptions,
+  };
+}
+
+/**
+ * Ingest in this thread (tests). Loaded only here: the running service's HTTP thread never opens the
+ * database itself, and the store's modules (Kysely, every SQL file) cost its start-up (README, Start-up).
+ */
+async function openInline(config: Config, opts: ServiceOptions, events: IngestEvents): Promise<LocalIngest> {
+  const { openIngest } = await import("./ingest/runtime.js");
+  return openIngest(config, opts.log, events, { now: opts.now, random: opts.random });
+}
+
+/** The real BTCPay and LNbits clients, loaded on the first "test connection", not at start-up. */
+async function loadSourceClients(config: Config): Promise<KeyedSourceClients> {
+  const { createSourceClients } = await import("./sources/registry/index.js");
+  return createSourceClients({ timeoutMs: config.httpTimeoutMs, maxBytes: config.maxUpstreamBytes });
 }
 
 /** The metrics read the hub, the cache and the merchants' stored poll times when scraped. */

@@ -55,6 +55,11 @@ export interface ConfigResult {
 
 type Env = Record<string, string | undefined>;
 
+/** DB_PATH as the service reads it; also what `npm run backup` copies (cli/backup.ts). */
+export function databasePath(env: Env): string {
+  return read(env, "DB_PATH", "dashboard.db");
+}
+
 export function loadConfig(env: Env): ConfigResult {
   const warnings: string[] = [];
   const adminToken = env.ADMIN_TOKEN ?? "";
@@ -68,7 +73,7 @@ export function loadConfig(env: Env): ConfigResult {
     adminToken,
     host,
     port,
-    dbPath: read(env, "DB_PATH", "dashboard.db"),
+    dbPath: databasePath(env),
     corsOrigins: parseOrigins(read(env, "CORS_ORIGINS", "*")),
     pollIntervalMs: positiveDuration(env, "POLL_INTERVAL", "30s"),
     pollConcurrency: intInRange(env, "POLL_CONCURRENCY", "5", 1, 1000),

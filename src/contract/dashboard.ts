@@ -65,9 +65,6 @@ export const TimeseriesQuery = Type.Object({
 });
 export type TimeseriesQuery = Static<typeof TimeseriesQuery>;
 
-/** A merchant counts as not reporting once its polls have failed for longer than this many poll intervals. */
-export const NOT_REPORTING_AFTER_POLLS = 2;
-
 export const FiatVolume = Type.Object({ currency: Type.String(), amount: Type.Number() }, CLOSED);
 export type FiatVolume = Static<typeof FiatVolume>;
 

@@ -9,6 +9,7 @@ export * from "./dashboard.js";
 export * from "./data-health.js";
 export * from "./event.js";
 export * from "./exports.js";
+export * from "./limits.js";
 export * from "./observe.js";
 export * from "./recap.js";
 export * from "./scenes.js";

@@ -1,5 +1,6 @@
 import { type Static, Type } from "typebox";
 import { CLOSED, Instant } from "./common.js";
+import { SCENE_ORDER_MAX } from "./limits.js";
 
 /** The venue screens' playlist: which scenes rotate, in which order, for how long. */
 
@@ -13,7 +14,6 @@ export const SCENE_DURATION_MIN_MS = 1000;
 export const SCENE_DURATION_MAX_MS = 3_600_000;
 /** What a scene created without a duration (or with 0, as the original's form sends) shows for. */
 export const SCENE_DURATION_DEFAULT_MS = 20_000;
-export const SCENE_ORDER_MAX = 1_000_000;
 
 export const Scene = Type.Object(
   {

@@ -26,9 +26,19 @@ export type IngestThread = Ingest;
  * transaction and a re-poll stores nothing twice), and polling resumes if it was running.
  */
 export async function startIngestThread(opts: IngestThreadOptions): Promise<IngestThread> {
+  const { ingest, ready } = spawnIngestThread(opts);
+  await ready;
+  return ingest;
+}
+
+/**
+ * The same, without waiting: `ready` settles as startIngestThread would, and the calls work once it
+ * has resolved. The service builds its HTTP app meanwhile, on the other core (README, Start-up).
+ */
+export function spawnIngestThread(opts: IngestThreadOptions): { ingest: IngestThread; ready: Promise<void> } {
   const thread = new ThreadHandle(opts);
-  await thread.spawn();
-  return {
+  const ready = thread.spawn();
+  const ingest: IngestThread = {
     store: {
       read: (name, args) => thread.call("read", { name, args }) as never,
       change: (name, args) => thread.call("change", { name, args }) as never,
@@ -39,6 +49,7 @@ export async function startIngestThread(opts: IngestThreadOptions): Promise<Inge
     hint: (merchantId, hint) => thread.call("hint", { merchantId, hint }),
     stop: () => thread.stop(),
   };
+  return { ingest, ready };
 }
 
 /** The current ingest thread, its replacement when it dies, and the calls waiting on it. */

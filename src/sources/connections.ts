@@ -26,10 +26,18 @@ export interface SourceConnections {
   ): Promise<ConnectionTest | undefined>;
 }
 
-export function sourceConnections(clients: KeyedSourceClients): SourceConnections {
+/** The clients, or how to load them on the first test (the service: not at start-up). */
+export function sourceConnections(
+  clients: KeyedSourceClients | (() => Promise<KeyedSourceClients>),
+): SourceConnections {
+  let loaded: Promise<KeyedSourceClients> | undefined;
+  const load = () => {
+    loaded ??= typeof clients === "function" ? clients() : Promise.resolve(clients);
+    return loaded;
+  };
   return {
     async testConnection(source, settings) {
-      const client = clients[source] as SourceClient<SettingsOf[typeof source]> | undefined;
+      const client = (await load())[source] as SourceClient<SettingsOf[typeof source]> | undefined;
       if (!client) return undefined;
       try {
         return await client.testConnection(settings);

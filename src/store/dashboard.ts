@@ -1,11 +1,6 @@
 import { sql } from "kysely";
-import {
-  type MerchantStanding,
-  type Metric,
-  NOT_REPORTING_AFTER_POLLS,
-  type Summary,
-  type TickerRow,
-} from "../contract/index.js";
+import type { MerchantStanding, Metric, Summary, TickerRow } from "../contract/index.js";
+import { NOT_REPORTING_AFTER_POLLS } from "../contract/limits.js";
 import { rfc3339 } from "../time/instant.js";
 import type { Db } from "./db.js";
 import { rankingColumns } from "./product-leaderboard.js";

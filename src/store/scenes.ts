@@ -1,4 +1,5 @@
-import { SCENE_ORDER_MAX, type Scene } from "../contract/index.js";
+import type { Scene } from "../contract/index.js";
+import { SCENE_ORDER_MAX } from "../contract/limits.js";
 import type { Db } from "./db.js";
 import { toScene } from "./shapes.js";
 

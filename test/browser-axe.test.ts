@@ -151,4 +151,17 @@ describe("browser: axe-core finds no violation", () => {
       await audit(page);
     });
   }
+
+  it("admin webhook edit dialog", async () => {
+    await stack.api("/v1/admin/webhooks", {
+      method: "POST",
+      body: { url: "http://127.0.0.1:9/axe", secret: "axe-audit-secret-0123", events: ["milestone"] },
+    });
+    const page = await open("/admin#webhooks");
+    await page.getByTestId("login-token").fill(ADMIN_TOKEN);
+    await page.getByTestId("login-submit").click();
+    await page.getByTestId("webhook-edit").first().click();
+    await page.getByTestId("webhook-edit-dialog").waitFor({ state: "visible" });
+    await audit(page);
+  });
 });

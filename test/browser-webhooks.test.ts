@@ -1,7 +1,8 @@
 /**
  * The admin Webhooks tab in headless Chromium against the real service (ingest on its thread) and a
  * real receiver: an operator adds a webhook, never sees its secret again, and watches the delivery of
- * a milestone trigger land in the log. Screenshot in test-artifacts/.
+ * a milestone trigger land in the log; then edits its URL and events (the secret kept) in the dialog.
+ * Screenshots in test-artifacts/.
  */
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
@@ -68,6 +69,31 @@ describe("browser: admin webhooks", () => {
       expect(signatureValid(receiver.seen[1] as (typeof receiver.seen)[number], SECRET)).toBe(true);
       expect(receiver.seen[1]?.json).toMatchObject({ name: "First sale", threshold: 1 });
       await page.screenshot({ path: resolve(ARTIFACTS, "admin-webhooks.png") });
+
+      // Edit: URL and events prefilled, the secret empty (kept); the server's refusal is shown plainly.
+      await page.getByTestId("webhook-edit").click();
+      const dialog = page.getByTestId("webhook-edit-dialog");
+      await dialog.waitFor({ state: "visible" });
+      expect(await page.getByTestId("webhook-edit-url").inputValue()).toBe(receiver.url);
+      expect(await page.getByTestId("webhook-edit-secret").inputValue()).toBe("");
+      expect(await page.getByTestId("webhook-edit-milestone").isChecked()).toBe(true);
+      expect(await page.getByTestId("webhook-edit-sale").isChecked()).toBe(false);
+      expect(await dialog.textContent()).toContain("keep the current secret");
+      await page.getByTestId("webhook-edit-url").fill(`https://hooks.example/${"a".repeat(2100)}`);
+      await page.getByTestId("webhook-edit-submit").click();
+      await page.getByTestId("webhook-edit-error").waitFor({ state: "visible" });
+      expect(await page.getByTestId("webhook-edit-error").textContent()).toMatch(/url/i);
+      const edited = `${receiver.url}?edited=1`;
+      await page.getByTestId("webhook-edit-url").fill(edited);
+      await page.getByTestId("webhook-edit-sale").check();
+      await page.screenshot({ path: resolve(ARTIFACTS, "admin-webhook-edit.png") });
+      await page.getByTestId("webhook-edit-submit").click();
+      await dialog.waitFor({ state: "detached" });
+      await page.getByTestId("webhook-row").getByText(edited).waitFor({ state: "visible" });
+      expect(await row.textContent()).toContain("milestone, sale");
+      const [saved] =
+        await stack.api<Array<{ url: string; events: string[]; has_secret: boolean }>>("/v1/admin/webhooks");
+      expect(saved).toMatchObject({ url: edited, events: ["milestone", "sale"], has_secret: true });
 
       await page.getByTestId("webhook-delete").click();
       await page.getByTestId("confirm-dialog").getByRole("button", { name: "Delete webhook" }).click();

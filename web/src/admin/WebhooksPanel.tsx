@@ -1,32 +1,18 @@
 // Outgoing webhooks: where milestone triggers (and, if asked, every sale) are POSTed, signed with a
-// secret that is typed here once and never shown again, and each webhook's delivery log.
+// secret that is typed here once and never shown again (editing keeps it unless a new one is typed),
+// and each webhook's delivery log.
 import { useState } from "react";
-import type { Webhook, WebhookDelivery, WebhookEvent } from "../api/types";
+import type { Webhook, WebhookDelivery } from "../api/types";
 import { formatDateTime } from "../format/time";
-import { useAdmin } from "./context";
-import { ConfirmDialog, Field } from "./Dialog";
-import { describeError } from "./logic";
+import { ConfirmDialog } from "./Dialog";
 import { useAdminList, useConfirm } from "./useAdminList";
-
-interface HookForm {
-  url: string;
-  secret: string;
-  events: WebhookEvent[];
-}
-const EMPTY: HookForm = { url: "", secret: "", events: ["milestone"] };
-
-/** What the form says before the server is asked (the server checks the same and more). */
-export function hookFormError(f: HookForm): string | null {
-  if (!/^https?:\/\/\S+$/.test(f.url.trim())) return "The URL must start with http:// or https://.";
-  if (f.secret.length < 16 || f.secret.length > 256) return "The secret must be 16 to 256 characters.";
-  if (f.events.length === 0) return "Choose at least one event.";
-  return null;
-}
+import { HookCreateForm, HookEditDialog } from "./WebhookForm";
 
 export function WebhooksPanel() {
   const { items, error, reload, admin } = useAdminList((api) => api.webhooks());
   const confirm = useConfirm();
   const [open, setOpen] = useState<number | null>(null);
+  const [editing, setEditing] = useState<Webhook | null>(null);
   return (
     <section className="panel" aria-labelledby="webhooks-title" data-testid="webhooks-panel">
       <header className="panel__header">
@@ -77,6 +63,7 @@ export function WebhooksPanel() {
                   hook={h}
                   open={open === h.id}
                   onToggle={() => setOpen(open === h.id ? null : h.id)}
+                  onEdit={() => setEditing(h)}
                   onDelete={() =>
                     confirm.ask({
                       title: "Delete webhook?",
@@ -98,6 +85,9 @@ export function WebhooksPanel() {
         </table>
       </div>
       {open !== null ? <DeliveryLog webhookId={open} /> : null}
+      {editing ? (
+        <HookEditDialog hook={editing} onClose={() => setEditing(null)} onSaved={() => void reload(true)} />
+      ) : null}
       {confirm.request ? (
         <ConfirmDialog
           request={confirm.request}
@@ -111,7 +101,13 @@ export function WebhooksPanel() {
   );
 }
 
-function HookRow(p: { hook: Webhook; open: boolean; onToggle: () => void; onDelete: () => void }) {
+function HookRow(p: {
+  hook: Webhook;
+  open: boolean;
+  onToggle: () => void;
+  onEdit: () => void;
+  onDelete: () => void;
+}) {
   const h = p.hook;
   return (
     <tr data-testid="webhook-row" data-webhook-id={h.id}>
@@ -124,9 +120,12 @@ function HookRow(p: { hook: Webhook; open: boolean; onToggle: () => void; onDele
         <button type="button" className="btn btn--small" onClick={p.onToggle} data-testid="webhook-log">
           {p.open ? "Hide deliveries" : "Deliveries"}
         </button>
+        <button type="button" className="btn btn--small" onClick={p.onEdit} data-testid="webhook-edit">
+          Edit
+        </button>
         <button
           type="button"
-          className="btn btn--small btn--danger"
+          className="btn btn--small btn--danger-ghost"
           onClick={p.onDelete}
           data-testid="webhook-delete"
         >
@@ -134,95 +133,6 @@ function HookRow(p: { hook: Webhook; open: boolean; onToggle: () => void; onDele
         </button>
       </td>
     </tr>
-  );
-}
-
-function HookCreateForm({ onCreated }: { onCreated: () => void }) {
-  const { call, notify } = useAdmin();
-  const [form, setForm] = useState<HookForm>(EMPTY);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const toggle = (e: WebhookEvent) =>
-    setForm((f) => ({
-      ...f,
-      events: f.events.includes(e) ? f.events.filter((x) => x !== e) : [...f.events, e],
-    }));
-  const submit = async () => {
-    const invalid = hookFormError(form);
-    setError(invalid);
-    if (invalid) return;
-    setBusy(true);
-    try {
-      await call((api) => api.createWebhook({ ...form, url: form.url.trim() }));
-      setForm(EMPTY);
-      notify("Webhook added.");
-      onCreated();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <form
-      className="form"
-      data-testid="webhook-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <Field id="webhook-url" label="URL">
-        {(a) => (
-          <input
-            {...a}
-            className="input mono"
-            value={form.url}
-            onChange={(e) => setForm({ ...form, url: e.target.value })}
-            data-testid="webhook-form-url"
-          />
-        )}
-      </Field>
-      <Field
-        id="webhook-secret"
-        label="Secret"
-        hint="16 to 256 characters; the receiver checks signatures with it."
-      >
-        {(a) => (
-          <input
-            {...a}
-            className="input mono"
-            type="password"
-            autoComplete="new-password"
-            value={form.secret}
-            onChange={(e) => setForm({ ...form, secret: e.target.value })}
-            data-testid="webhook-form-secret"
-          />
-        )}
-      </Field>
-      <fieldset className="field">
-        <legend className="field__label">Events</legend>
-        {(["milestone", "sale"] as const).map((e) => (
-          <label key={e} className="checkbox">
-            <input
-              type="checkbox"
-              checked={form.events.includes(e)}
-              onChange={() => toggle(e)}
-              data-testid={`webhook-form-${e}`}
-            />{" "}
-            {e === "milestone" ? "Milestone triggers" : "Every sale"}
-          </label>
-        ))}
-      </fieldset>
-      {error ? (
-        <p className="notice notice--error" role="alert" data-testid="webhook-form-error">
-          {error}
-        </p>
-      ) : null}
-      <button type="submit" className="btn btn--primary" disabled={busy} data-testid="webhook-form-submit">
-        {busy ? "Adding…" : "Add webhook"}
-      </button>
-    </form>
   );
 }
 

@@ -28,6 +28,7 @@ import type {
   Webhook,
   WebhookCreate,
   WebhookDelivery,
+  WebhookUpdate,
 } from "./types";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -261,6 +262,9 @@ export function createAdminApi(token: string, options: ClientOptions = {}) {
     webhooks: async () => list(await request<Webhook[]>("/v1/admin/webhooks", o)),
     createWebhook: (body: WebhookCreate) =>
       request<Webhook>("/v1/admin/webhooks", { ...o, method: "POST", body }),
+    /** A partial update: fields left out are kept, the secret too. */
+    updateWebhook: (webhookId: number, body: WebhookUpdate) =>
+      request<Webhook>(`/v1/admin/webhooks/${id(webhookId)}`, { ...o, method: "PUT", body }),
     deleteWebhook: (webhookId: number) =>
       request<void>(`/v1/admin/webhooks/${id(webhookId)}`, { ...o, method: "DELETE" }),
     deliveries: async (webhookId: number) =>

@@ -44,4 +44,5 @@ export type {
   WebhookBody as WebhookCreate,
   WebhookDelivery,
   WebhookEvent,
+  WebhookPatchBody as WebhookUpdate,
 } from "../../../src/contract/index.js";

@@ -21,6 +21,7 @@ import type {
   MilestonesTable,
   MilestoneTriggersTable,
   ProductsTable,
+  SaleLinesTable,
   ScenesTable,
   WebhookDeliveriesTable,
   WebhooksTable,
@@ -150,19 +151,9 @@ export function toEventSettings(r: EventSettingsRow): EventSettings {
 }
 
 /** An exported sale line: the line's own fields and its sale's date, source and external id. */
-export function toExportedLine(r: {
-  merchant_id: string;
-  sale_id: number;
-  line_no: number;
-  product_id: number;
-  name: string;
-  quantity: number;
-  unit_sats: number;
-  line_sats: number;
-  sale_date: number;
-  source: string;
-  external_id: string | null;
-}): ExportedLine {
+export function toExportedLine(
+  r: SaleLinesTable & { line_sats: number; sale_date: number; source: string; external_id: string | null },
+): ExportedLine {
   return {
     merchant_id: r.merchant_id,
     sale_id: r.sale_id,

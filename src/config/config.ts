@@ -1,5 +1,6 @@
 import { DurationError, parseDuration } from "../time/duration.js";
 import { formatByteSize, parseByteSize } from "./byte-size.js";
+import { databaseUrl } from "./database-url.js";
 
 /** Everything the service can be told, parsed once at start-up and frozen. Only main.ts reads the environment. */
 export interface Config {
@@ -7,6 +8,11 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly dbPath: string;
+  /**
+   * DATABASE_URL: a PostgreSQL database (postgres://…) the service runs on instead of the SQLite file
+   * at dbPath, shared by every instance pointed at it. Holds a password: never logged, never answered.
+   */
+  readonly databaseUrl?: string | undefined;
   readonly corsOrigins: readonly string[];
   readonly pollIntervalMs: number;
   readonly pollConcurrency: number;
@@ -74,6 +80,7 @@ export function loadConfig(env: Env): ConfigResult {
     host,
     port,
     dbPath: databasePath(env),
+    databaseUrl: databaseUrl(env),
     corsOrigins: parseOrigins(read(env, "CORS_ORIGINS", "*")),
     pollIntervalMs: positiveDuration(env, "POLL_INTERVAL", "30s"),
     pollConcurrency: intInRange(env, "POLL_CONCURRENCY", "5", 1, 1000),

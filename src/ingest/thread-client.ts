@@ -180,6 +180,7 @@ function newWorker(opts: IngestThreadOptions): Worker {
 function threadConfig(c: IngestThreadConfig): IngestThreadConfig {
   return {
     dbPath: c.dbPath,
+    databaseUrl: c.databaseUrl,
     sourceBaseUrl: c.sourceBaseUrl,
     httpTimeoutMs: c.httpTimeoutMs,
     maxUpstreamBytes: c.maxUpstreamBytes,

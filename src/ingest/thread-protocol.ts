@@ -8,10 +8,14 @@ import type { WriteFailure } from "../store/write-health.js";
 import type { PollOutcome } from "./poller.js";
 import type { Answer, Call } from "./rpc.js";
 
-/** What the ingest thread is started with: the parts of the configuration it uses, nothing secret. */
+/**
+ * What the ingest thread is started with: the parts of the configuration it uses. The one secret among
+ * them, DATABASE_URL's password, is what opens the database the thread owns.
+ */
 export type IngestThreadConfig = Pick<
   Config,
   | "dbPath"
+  | "databaseUrl"
   | "sourceBaseUrl"
   | "httpTimeoutMs"
   | "maxUpstreamBytes"

@@ -27,6 +27,27 @@ describe("WriteHealth", () => {
     expect(seen).toEqual([]);
   });
 
+  it("counts PostgreSQL's storage and connection failures, not a statement's", () => {
+    const pg = (code: string | undefined, message: string) => Object.assign(new Error(message), { code });
+    expect(describeStorageFailure(pg("53100", "could not extend file: No space left on device"))).toBe(
+      "could not extend file: No space left on device (53100)",
+    );
+    expect(describeStorageFailure(pg("57P01", "terminating connection due to administrator command"))).toBe(
+      "terminating connection due to administrator command (57P01)",
+    );
+    expect(describeStorageFailure(pg("08006", "connection failure"))).toBe("connection failure (08006)");
+    expect(describeStorageFailure(pg("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:5432"))).toBe(
+      "connect ECONNREFUSED 127.0.0.1:5432 (ECONNREFUSED)",
+    );
+    expect(describeStorageFailure(pg(undefined, "Connection terminated unexpectedly"))).toBe(
+      "Connection terminated unexpectedly (PostgreSQL unreachable)",
+    );
+    // A unique violation, a foreign key, a syntax error: the statement's fault, not the storage's.
+    for (const code of ["23505", "23503", "42601", "22P02"])
+      expect(describeStorageFailure(pg(code, "statement failed"))).toBeUndefined();
+    expect(describeStorageFailure(pg(undefined, "Cannot read properties of undefined"))).toBeUndefined();
+  });
+
   it("clears a failure to add sales only when sales are added again; any success clears the rest", () => {
     const { h, seen, tick } = health();
     h.failed(FULL, true);

@@ -4,7 +4,7 @@
  * and in merchants' last_error. Reads go on meanwhile (the read connection needs no free space).
  */
 
-/** The storage's trouble: SQLite's words and code, since when, and the latest failure. */
+/** The storage's trouble: SQLite's or PostgreSQL's words and code, since when, and the latest failure. */
 export interface WriteFailure {
   /** e.g. "database or disk is full (SQLITE_FULL)". */
   error: string;
@@ -16,11 +16,31 @@ export interface WriteFailure {
 const STORAGE_CODES =
   /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|BUSY|LOCKED|NOMEM|PERM|NOLFS|PROTOCOL)/;
 
+/**
+ * PostgreSQL's SQLSTATEs that say the database, not the statement, failed: connection exceptions (08),
+ * insufficient resources (53: disk full, out of memory, too many connections), operator intervention
+ * (57P01-57P05: shut down, restarting, cannot connect now), system errors (58: I/O), corrupt data
+ * (XX001, XX002) and a read-only (standby) server (25006).
+ */
+const POSTGRES_CODES = /^(08...|53...|57P0[1-5]|58...|XX00[12]|25006)$/;
+/** The socket's errors on the way to PostgreSQL (node's `code`): it is down or unreachable. */
+const SOCKET_CODES =
+  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE)$/;
+/** pg's own words, with no code, when a connection ends or cannot be had in time. */
+const POOL_WORDS =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
 /** The storage's failure in operators' words, or undefined for any other error. */
 export function describeStorageFailure(e: unknown): string | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code !== "string" || !STORAGE_CODES.test(code)) return undefined;
-  return `${(e as Error).message} (${code})`;
+  if (!(e instanceof Error)) return undefined;
+  const code = (e as { code?: unknown }).code;
+  if (
+    typeof code === "string" &&
+    (STORAGE_CODES.test(code) || POSTGRES_CODES.test(code) || SOCKET_CODES.test(code))
+  )
+    return `${e.message} (${code})`;
+  if (code === undefined && POOL_WORDS.test(e.message)) return `${e.message} (PostgreSQL unreachable)`;
+  return undefined;
 }
 
 /**

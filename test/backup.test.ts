@@ -92,4 +92,16 @@ describe("npm run backup while the service ingests", () => {
     );
     expect(usage).toMatchObject({ code: 2, stderr: expect.stringMatching(/usage: npm run backup -- FILE/) });
   });
+
+  it("points to pg_dump when the service runs on PostgreSQL, and copies nothing", async () => {
+    const run = promisify(execFile);
+    const file = join(dir, "never.db");
+    const refused = await run("node", ["dist/cli/backup.js", file], {
+      cwd: ROOT,
+      env: { ...process.env, DB_PATH: dbPath, DATABASE_URL: "postgres://u:hidden-pw@127.0.0.1:9/db" },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/runs on PostgreSQL.*pg_dump/) });
+    expect((refused as { stderr: string }).stderr).not.toContain("hidden-pw");
+    expect(existsSync(file)).toBe(false);
+  });
 });

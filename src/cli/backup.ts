@@ -1,7 +1,8 @@
 /**
  * `npm run backup -- FILE`: a consistent copy of the service's database (DB_PATH, read as the service
  * reads it: config/config.ts) into FILE, taken while the service runs and ingests (store/backup.ts).
- * Besides main.ts and add-merchant, the only place that reads the environment, and only DB_PATH.
+ * Besides main.ts and add-merchant, the only place that reads the environment: DB_PATH, and
+ * DATABASE_URL to refuse when the service runs on PostgreSQL (whose own pg_dump is the tool there).
  */
 import { databasePath } from "../config/config.js";
 import { backupDatabase } from "../store/backup.js";
@@ -11,6 +12,12 @@ async function run(): Promise<number> {
   const file = args[0];
   if (args.length !== 1 || file === undefined || file.startsWith("-")) {
     console.error("usage: npm run backup -- FILE   (copies DB_PATH, default dashboard.db, into FILE)");
+    return 2;
+  }
+  if (process.env.DATABASE_URL?.trim()) {
+    console.error(
+      'DATABASE_URL is set: the service runs on PostgreSQL, whose backups pg_dump takes (pg_dump -Fc -f FILE "$DATABASE_URL"); this command copies the SQLite file only',
+    );
     return 2;
   }
   const source = databasePath(process.env);

@@ -6,6 +6,7 @@ import { createService } from "../../src/service.js";
 import type { KeyedSourceClients } from "../../src/sources/connections.js";
 import type { OpenedDatabase } from "../../src/store/db.js";
 import type { DeliveryWorker } from "../../src/webhooks/delivery-worker.js";
+import { freshTestDatabase } from "./test-database.js";
 import { startFakeUpstream } from "./upstream.js";
 
 export const TEST_TOKEN = "test-admin-token-0123456789abcdef0123456789";
@@ -60,9 +61,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /**
- * The real service (createService) with ingest in this thread, so tests can seed rows through `store`;
- * a settable clock; an upstream stand-in that records which merchants were asked for; no read cache
- * unless given one. Nothing polls unless a test asks (refetch).
+ * The real service (createService) with ingest in this thread, on this run's engine (test-database.ts),
+ * so tests can seed rows through `store`; a settable clock; an upstream stand-in that records which
+ * merchants were asked for; no read cache unless given one. Nothing polls unless a test asks (refetch).
  */
 export async function makeTestApp(
   overrides: Partial<Config> & {
@@ -75,13 +76,17 @@ export async function makeTestApp(
   const upstream = await startFakeUpstream();
   const clock = { now: overrides.now ?? Date.parse("2025-11-10T15:00:00Z") };
   const { cache, now: _now, sourceClients, log, ...config } = overrides;
-  const service = await createService(testConfig({ sourceBaseUrl: upstream.url, ...config }), {
-    log: log ?? pino({ level: "silent" }),
-    ingest: "inline",
-    ...(sourceClients ? { sourceClients } : {}),
-    now: () => clock.now,
-    readCache: cache ?? { maxStaleMs: 0, refreshAfterMs: 0 },
-  });
+  const database = await freshTestDatabase();
+  const service = await createService(
+    testConfig({ sourceBaseUrl: upstream.url, ...database.config, ...config }),
+    {
+      log: log ?? pino({ level: "silent" }),
+      ingest: "inline",
+      ...(sourceClients ? { sourceClients } : {}),
+      now: () => clock.now,
+      readCache: cache ?? { maxStaleMs: 0, refreshAfterMs: 0 },
+    },
+  );
   const inline = service.inline;
   if (!inline) throw new Error("inline ingest exposes its database");
   const store = inline.database;
@@ -97,6 +102,7 @@ export async function makeTestApp(
     close: async () => {
       await service.stop();
       await upstream.close();
+      await database.drop();
     },
   };
 }

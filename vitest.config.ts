@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Browser and full-system tests start servers on real ports; keep parallelism modest on 2 cores.
     maxWorkers: 2,
+    // One throwaway PostgreSQL cluster for the run: tests that check both engines make databases in it.
+    globalSetup: ["test/support/postgres-global-setup.ts"],
   },
 });

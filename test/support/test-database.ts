@@ -8,6 +8,7 @@
  * migrating every time.
  */
 import pg from "pg";
+import { inject } from "vitest";
 import type { Config } from "../../src/config/config.js";
 import type { Engine } from "../../src/store/engine.js";
 import { openPostgres } from "../../src/store/postgres/open.js";
@@ -25,9 +26,7 @@ export interface TestDatabase {
 
 /** The PostgreSQL cluster's superuser URL, handed to the test files by the run's global setup. */
 export function postgresAdminUrl(): string {
-  const url = process.env.TEST_POSTGRES_URL;
-  if (!url) throw new Error("TEST_POSTGRES_URL is not set: no PostgreSQL cluster to test against");
-  return url;
+  return inject("postgresClusterUrl");
 }
 
 let template: Promise<string> | undefined;

@@ -241,101 +241,18 @@ describe.each(ENGINES)("operators' changes on %s", (engine) => {
     });
   });
 
-  test("outgoing webhooks: ids as numbers, patch, delivery log newest first, deleted with its log", async () => {
-    const hook = await CHANGES.createWebhook(s.db, {
-      input: { url: "http://127.0.0.1:9/hook", secret: "s3cret", events: ["sale"] },
-      now: NOW,
+  test("scenes created at once each take their own place after the last", async () => {
+    const input = (id: string) => ({
+      id,
+      name: id,
+      durationMs: 1000,
+      enabled: true,
+      order: null,
+      content: "",
     });
-    expect(json(hook)).toBe(
-      json({
-        id: 1,
-        url: "http://127.0.0.1:9/hook",
-        events: ["sale"],
-        has_secret: true,
-        created_at: "2026-12-01T10:00:00Z",
-        updated_at: "2026-12-01T10:00:00Z",
-      }),
+    const created = await Promise.all(
+      ["s1", "s2", "s3", "s4"].map((id) => CHANGES.upsertScene(s.db, { input: input(id), now: NOW })),
     );
-    const second = await CHANGES.createWebhook(s.db, {
-      input: { url: "http://127.0.0.1:9/b", secret: "", events: ["milestone", "sale"] },
-      now: NOW,
-    });
-    expect(typeof second.id).toBe("number");
-    expect(second.id).toBe(2);
-    const patched = await CHANGES.updateWebhook(s.db, {
-      id: 1,
-      patch: { events: ["milestone"], secret: "" },
-      now: LATER,
-    });
-    expect(patched).toMatchObject({
-      events: ["milestone"],
-      has_secret: false,
-      updated_at: "2026-12-01T10:01:00Z",
-    });
-    expect(
-      await CHANGES.updateWebhook(s.db, { id: 99, patch: { url: "http://127.0.0.1:9/x" }, now: NOW }),
-    ).toBe(undefined);
-    expect((await READS.webhooks(s.db, {})).map((h) => [h.id, h.events])).toEqual([
-      [1, ["milestone"]],
-      [2, ["milestone", "sale"]],
-    ]);
-
-    // Every column named in each row: a multi-row insert fills a missing one with NULL on SQLite.
-    const delivery = (n: number, status: string) => {
-      const done = status !== "pending";
-      return {
-        delivery_id: `d${n}`,
-        webhook_id: 1,
-        event: "sale",
-        body: "{}",
-        status,
-        next_attempt_at: NOW + n,
-        created_at: NOW,
-        attempts: done ? 2 : 0,
-        last_status_code: done ? 500 : null,
-        last_attempt_at: done ? LATER : null,
-        last_error: done ? "HTTP 500" : null,
-        finished_at: done ? LATER : null,
-      };
-    };
-    await s.db
-      .insertInto("webhook_deliveries")
-      .values([delivery(1, "failed"), delivery(2, "pending")])
-      .execute();
-    const log = await READS.webhookDeliveries(s.db, { id: 1 });
-    expect(json(log)).toBe(
-      json([
-        {
-          id: "d2",
-          event: "sale",
-          status: "pending",
-          attempts: 0,
-          created_at: "2026-12-01T10:00:00Z",
-          next_attempt_at: "2026-12-01T10:00:00.002Z",
-        },
-        {
-          id: "d1",
-          event: "sale",
-          status: "failed",
-          attempts: 2,
-          last_error: "HTTP 500",
-          last_status_code: 500,
-          created_at: "2026-12-01T10:00:00Z",
-          last_attempt_at: "2026-12-01T10:01:00Z",
-          finished_at: "2026-12-01T10:01:00Z",
-        },
-      ]),
-    );
-    expect(await READS.webhookDeliveries(s.db, { id: 99 })).toBe(undefined);
-    expect(await CHANGES.deleteWebhook(s.db, { id: 1 })).toBe(true);
-    expect(await CHANGES.deleteWebhook(s.db, { id: 1 })).toBe(false);
-    expect(await s.db.selectFrom("webhook_deliveries").select("id").execute()).toEqual([]);
-    // A new webhook takes a new id, never a deleted one's (SQLite's autoincrement, PostgreSQL's identity).
-    await CHANGES.deleteWebhook(s.db, { id: 2 });
-    const third = await CHANGES.createWebhook(s.db, {
-      input: { url: "http://127.0.0.1:9/c", secret: "", events: ["sale"] },
-      now: NOW,
-    });
-    expect(third.id).toBe(3);
+    expect(created.map((x) => x.order).sort((a, b) => a - b)).toEqual([7, 8, 9, 10]);
   });
 });

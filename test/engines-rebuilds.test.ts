@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { CHANGES } from "../src/store/access.js";
 import { lineSats } from "../src/store/buckets.js";
+import type { PollStatements } from "../src/store/poll-statements.js";
 import { rebuildDerived } from "../src/store/rollups.js";
-import { addLinesToProducts } from "../src/store/withdraw-sales.js";
+import { addLinesToProducts, withdrawSales } from "../src/store/withdraw-sales.js";
 import { ENGINES, type EngineStore, openStore } from "./support/engines.js";
 
 /** The derived figures rebuilt from stored sales, and keyed sources' products, alike on each engine. */
@@ -21,7 +22,14 @@ describe.each(ENGINES)("rebuilt figures on %s", (engine) => {
     await s.close();
   });
 
-  async function sale(merchant: string, id: number, date: string, sats: number, fiat?: [number, string]) {
+  async function sale(
+    merchant: string,
+    id: number,
+    date: string,
+    sats: number,
+    fiat?: [number, string],
+    externalId?: string,
+  ) {
     await s.db
       .insertInto("transactions")
       .values({
@@ -33,6 +41,7 @@ describe.each(ENGINES)("rebuilt figures on %s", (engine) => {
         fiat_amount: fiat?.[0] ?? null,
         currency: fiat?.[1] ?? null,
         created_at: NOW,
+        external_id: externalId ?? null,
       })
       .execute();
   }
@@ -166,5 +175,76 @@ describe.each(ENGINES)("rebuilt figures on %s", (engine) => {
         updated_at: NOW + 1,
       },
     ]);
+  });
+
+  test("withdrawSales: a taken-back sale leaves every figure as if it had never been stored", async () => {
+    const keyed = (
+      saleId: number,
+      date: string,
+      sats: number,
+      fiat: number,
+      quantity: number,
+      unitSats: number,
+    ) => ({
+      saleId,
+      origin: "btcpay",
+      date: at(date),
+      amountSats: sats,
+      fiatAmount: fiat,
+      currency: "EUR",
+      lines: [{ productId: 7, name: "Tea", quantity, unitSats }],
+    });
+    const sales = [
+      keyed(1, "2026-12-01T10:15:30Z", 100, 1.25, 2, 50),
+      keyed(2, "2026-12-01T10:45:00Z", 200, 2.5, 1, 200),
+    ];
+    for (const x of sales) {
+      await sale(
+        "a",
+        x.saleId,
+        new Date(x.date).toISOString(),
+        x.amountSats,
+        [x.fiatAmount, "EUR"],
+        `inv${x.saleId}`,
+      );
+      await line("a", x.saleId, 7, x.lines[0]?.quantity ?? 0, x.lines[0]?.unitSats ?? 0);
+    }
+    await addLinesToProducts(s.db, "a", sales, NOW);
+    await rebuildDerived(s.db);
+    // Only the covered start of the minute rollups is read from the poll statements here.
+    const from = (
+      await s.db.selectFrom("minute_rollup_coverage").select("complete_from").executeTakeFirstOrThrow()
+    ).complete_from;
+    const st = { minuteCoverage: { get: () => from } } as unknown as PollStatements;
+
+    expect(await withdrawSales(s.db, st, "a", [{ externalId: "inv1" }, { externalId: "unknown" }])).toBe(1);
+    const merchant = await s.db
+      .selectFrom("merchants")
+      .select(["total_transactions", "total_volume_sats"])
+      .where("id", "=", "a")
+      .executeTakeFirstOrThrow();
+    expect(merchant).toEqual({ total_transactions: 1, total_volume_sats: 200 });
+    expect(await s.db.selectFrom("fiat_totals").select(["currency", "amount"]).execute()).toEqual([
+      { currency: "EUR", amount: 2.5 },
+    ]);
+    expect(await rows("sales_by_hour")).toEqual([
+      { hour: at("2026-12-01T10:00:00Z"), merchant_id: "a", transactions: 1, volume_sats: 200 },
+    ]);
+    expect((await rows("sales_by_minute")).map((r) => [r.minute, r.transactions, r.volume_sats])).toEqual([
+      [at("2026-12-01T10:15:00Z"), 0, 0],
+      [at("2026-12-01T10:45:00Z"), 1, 200],
+    ]);
+    expect(await rows("product_sales_totals")).toEqual([
+      { merchant_id: "a", product_id: 7, transactions: 1, volume_sats: 200 },
+    ]);
+    const product = await s.db
+      .selectFrom("products")
+      .select(["total_transactions", "total_units_sold", "total_revenue_sats"])
+      .executeTakeFirstOrThrow();
+    expect(product).toEqual({ total_transactions: 1, total_units_sold: 1, total_revenue_sats: 200 });
+    expect(await s.db.selectFrom("transactions").select(["sale_id", "external_id"]).execute()).toEqual([
+      { sale_id: 2, external_id: "inv2" },
+    ]);
+    expect(await s.db.selectFrom("sale_lines").select("sale_id").execute()).toEqual([{ sale_id: 2 }]);
   });
 });

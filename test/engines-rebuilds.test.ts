@@ -217,7 +217,11 @@ describe.each(ENGINES)("rebuilt figures on %s", (engine) => {
     ).complete_from;
     const st = { minuteCoverage: { get: () => from } } as unknown as PollStatements;
 
-    expect(await withdrawSales(s.db, st, "a", [{ externalId: "inv1" }, { externalId: "unknown" }])).toBe(1);
+    const taken = [
+      { externalId: "inv1", saleId: 1, reason: "invalid" },
+      { externalId: "unknown", saleId: 9, reason: "invalid" },
+    ];
+    expect(await withdrawSales(s.db, st, "a", taken)).toBe(1);
     const merchant = await s.db
       .selectFrom("merchants")
       .select(["total_transactions", "total_volume_sats"])

@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { CHANGES, READS } from "../src/store/access.js";
+import { doorsOpenedAt } from "../src/store/event.js";
+import {
+  getMerchantCredentials,
+  getMerchantSource,
+  listEnabledMerchantCredentials,
+} from "../src/store/merchants.js";
 import { ENGINES, type EngineStore, openStore } from "./support/engines.js";
 
 /**
@@ -221,6 +227,7 @@ describe.each(ENGINES)("operators' changes on %s", (engine) => {
         updated_at: "2026-12-01T10:00:00Z",
       }),
     );
+    expect(await doorsOpenedAt(s.db)).toBe(NOW);
     // A PNG's magic bytes, a zero and a 0xff, as a view into a larger buffer (as structured clone hands it over).
     const whole = Uint8Array.from([7, 7, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 7]);
     const bytes = whole.subarray(2, 12);
@@ -254,5 +261,46 @@ describe.each(ENGINES)("operators' changes on %s", (engine) => {
       ["s1", "s2", "s3", "s4"].map((id) => CHANGES.upsertScene(s.db, { input: input(id), now: NOW })),
     );
     expect(created.map((x) => x.order).sort((a, b) => a - b)).toEqual([7, 8, 9, 10]);
+  });
+
+  test("the poller's reads: enabled merchants of a polled source, by id, with parsed settings and state", async () => {
+    await merchant("p2", "Two");
+    await merchant("p1", "One", { enabled: false });
+    await merchant("k1", "Keyed", {
+      source: "lnbits",
+      source_settings: { base_url: "https://ln.example", api_key: "k" },
+    });
+    await merchant("wifi", "WiFi", { source: "wifi" });
+    await s.db
+      .updateTable("merchants")
+      .set({ sync_state: '{"since":5}', body_digest: "d" })
+      .where("id", "=", "k1")
+      .execute();
+    expect(await listEnabledMerchantCredentials(s.db)).toEqual([
+      {
+        id: "k1",
+        publicKey: "pk_k1",
+        alias: "Keyed",
+        bodyDigest: "d",
+        source: "lnbits",
+        settings: { base_url: "https://ln.example", api_key: "k" },
+        syncState: { since: 5 },
+      },
+      {
+        id: "p2",
+        publicKey: "pk_p2",
+        alias: "Two",
+        bodyDigest: null,
+        source: "pwf",
+        settings: null,
+        syncState: null,
+      },
+    ]);
+    expect((await getMerchantCredentials(s.db, "p1"))?.id).toBe("p1");
+    expect(await getMerchantCredentials(s.db, "none")).toBe(undefined);
+    expect([await getMerchantSource(s.db, "wifi"), await getMerchantSource(s.db, "none")]).toEqual([
+      "wifi",
+      undefined,
+    ]);
   });
 });

@@ -27,7 +27,8 @@ export const FINISHED_KEPT_PER_WEBHOOK = 1000;
  * order they were written, so only its head may be sent.
  */
 export async function pendingHeads(db: Db): Promise<DueDelivery[]> {
-  const hooks = await db.selectFrom("webhooks").select("id").execute();
+  // By id: without an order each engine lists them as its storage happens to hold them.
+  const hooks = await db.selectFrom("webhooks").select("id").orderBy("id").execute();
   const heads: DueDelivery[] = [];
   for (const h of hooks) {
     const head = await pendingHead(db, h.id);

@@ -19,8 +19,12 @@ export async function readTotals(db: Kysely<Database>): Promise<Totals> {
 
 /**
  * Marks each due milestone triggered and records the totals of that moment. The conditional update
- * is the guard: of two evaluations racing for the same milestone only one changes the row. Totals are
- * only summed when some milestone is armed, so polls cost nothing here once every milestone has fired.
+ * is the guard: of two evaluations racing for the same milestone only one changes the row, and only
+ * the one that did records the trigger. On PostgreSQL two instances may commit polls at once: the
+ * second's update waits for the first's row lock, then re-checks `triggered_at is null` against the
+ * committed row (READ COMMITTED) and changes nothing. Both take the rows' locks in one order
+ * (threshold, then id), so two evaluations firing several milestones never deadlock. Totals are only
+ * summed when some milestone is armed, so polls cost nothing here once every milestone has fired.
  */
 export async function fireDueMilestones(trx: Kysely<Database>, now: number): Promise<MilestoneTrigger[]> {
   const armed = await trx
@@ -28,6 +32,8 @@ export async function fireDueMilestones(trx: Kysely<Database>, now: number): Pro
     .select(["id", "name", "type", "threshold", "enabled", "triggered_at"])
     .where("enabled", "=", 1)
     .where("triggered_at", "is", null)
+    .orderBy("threshold")
+    .orderBy("id")
     .execute();
   if (armed.length === 0) return [];
   const totals = await readTotals(trx);
@@ -43,8 +49,9 @@ export async function fireDueMilestones(trx: Kysely<Database>, now: number): Pro
       .where("id", "=", m.id)
       .where("enabled", "=", 1)
       .where("triggered_at", "is", null)
+      .returning("id")
       .executeTakeFirst();
-    if (claimed.numUpdatedRows !== 1n) continue;
+    if (!claimed) continue;
     const trigger = await trx
       .insertInto("milestone_triggers")
       .values({

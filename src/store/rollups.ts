@@ -19,6 +19,17 @@ const bucketSql = (column: string, bucketMs: number) =>
   sql`${sql.ref(column)} - ((${sql.ref(column)} % ${bucketMs}) + ${bucketMs}) % ${bucketMs}`;
 
 /**
+ * A sale line's sats, rounded as lineSats (buckets.ts) and SQLite's round() do: halves away from zero,
+ * in doubles, and a double above 2^52 (no fraction left) as it is. Not round(): PostgreSQL's rounds a
+ * double's halves to even (2.5 to 2), and a cast to numeric first keeps only 15 digits. trunc() is
+ * in both, and the same double arithmetic gives the same answer on both engines.
+ */
+const LINE_SATS = sql`case
+  when abs(l.quantity * l.unit_sats) > 4503599627370496 then l.quantity * l.unit_sats
+  when l.quantity * l.unit_sats < 0 then -trunc(0.5 - l.quantity * l.unit_sats)
+  else trunc(l.quantity * l.unit_sats + 0.5) end`;
+
+/**
  * Recomputes every precomputed figure (merchant running totals, fiat totals, hourly and minute rollups)
  * from the stored sales, in one transaction. For bulk loads and repairs; ingest keeps them current.
  */
@@ -53,7 +64,10 @@ async function advanceMinuteCoverageToNewestSale(trx: Db): Promise<number> {
   const newest = await sql<{ at: number | null }>`select max(sale_date) as at from transactions`.execute(trx);
   const at = newest.rows[0]?.at;
   const from = at === null || at === undefined ? 0 : nextBoundary(at - MINUTE_ROLLUP_SPAN_MS, MINUTE_MS);
-  await sql`update minute_rollup_coverage set complete_from = max(complete_from, ${from})`.execute(trx);
+  // Never backwards. Not max(a, b): that is an aggregate on PostgreSQL, whose greatest() SQLite lacks.
+  await sql`
+    update minute_rollup_coverage
+    set complete_from = case when complete_from > ${from} then complete_from else ${from} end`.execute(trx);
   const row = await sql<{ from: number }>`select complete_from as "from" from minute_rollup_coverage`.execute(
     trx,
   );
@@ -84,7 +98,7 @@ export async function fillBucketRollups(
   await sql`
     insert into ${products} (${column}, merchant_id, product_id, transactions, volume_sats)
     select ${bucketSql("t.sale_date", bucketMs)}, l.merchant_id, l.product_id,
-      count(distinct l.sale_id), sum(round(l.quantity * l.unit_sats))
+      count(distinct l.sale_id), sum(${LINE_SATS})
     from sale_lines l join transactions t on t.merchant_id = l.merchant_id and t.sale_id = l.sale_id
     ${since} group by 1, 2, 3`.execute(trx);
 }

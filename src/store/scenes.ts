@@ -1,6 +1,8 @@
+import { sql } from "kysely";
 import type { Scene } from "../contract/index.js";
 import { SCENE_ORDER_MAX } from "../contract/limits.js";
 import type { Db } from "./db.js";
+import { engineOf } from "./engine.js";
 import { toScene } from "./shapes.js";
 
 /** The venue playlist: by order, ties by id, so every screen and both admin UIs agree on it. */
@@ -31,8 +33,12 @@ export interface SceneInput {
  * goes after the last one (at most SCENE_ORDER_MAX) and an existing one keeps its place.
  */
 export function upsertScene(db: Db, input: SceneInput, now: number): Promise<Scene> {
-  // One transaction: two scenes created at once cannot both take the same "last" place.
+  // One transaction: two scenes created at once cannot both take the same "last" place. SQLite's one
+  // writer runs them one after the other; PostgreSQL's transactions (several instances) would both read
+  // the same last place, so there the table is locked against other writers first (reads go on). SQLite
+  // has no LOCK statement, hence the branch.
   return db.transaction().execute(async (trx) => {
+    if (engineOf(trx) === "postgres") await sql`lock table scenes in share row exclusive mode`.execute(trx);
     const existing = await trx
       .selectFrom("scenes")
       .select("position")

@@ -58,25 +58,17 @@ export function storeWebhookSale(db: WriterDb, sale: WebhookSale, now: number): 
   let adding = false;
   const write = () =>
     db.transaction().execute(async (trx): Promise<WebhookStoreResult> => {
-      const merchant = await trx
-        .selectFrom("merchants")
-        .select(["alias", "source"])
-        .where("id", "=", WIFI_MERCHANT.id)
-        .executeTakeFirst();
-      if (merchant && merchant.source !== WIFI_MERCHANT.source)
-        return { kind: "conflict", source: merchant.source };
-      if (!merchant) await createWifiMerchant(trx, now);
-      const stored = await trx
-        .selectFrom("transactions")
-        .select("sale_id")
-        .where("merchant_id", "=", WIFI_MERCHANT.id)
-        .where("external_id", "=", sale.paymentHash)
-        .executeTakeFirst();
-      if (stored) return { kind: "duplicate", saleId: stored.sale_id };
+      const merchant = await wifiMerchant(trx, now);
+      if (merchant.source !== WIFI_MERCHANT.source) return { kind: "conflict", source: merchant.source };
+      const stored = await storedSaleId(trx, sale.paymentHash);
+      if (stored !== undefined) return { kind: "duplicate", saleId: stored };
 
       adding = true;
       const saleId = await freeSaleId(trx, saleIdOfHash(sale.paymentHash));
-      await trx
+      // Another instance may be storing the same payment (a redelivery it received) at this moment: on
+      // PostgreSQL this insert then waits for it and, once it committed, stores nothing. SQLite's one
+      // writer never gets here with the payment stored.
+      const inserted = await trx
         .insertInto("transactions")
         .values({
           merchant_id: WIFI_MERCHANT.id,
@@ -90,7 +82,10 @@ export function storeWebhookSale(db: WriterDb, sale: WebhookSale, now: number): 
           source: WIFI_MERCHANT.source,
           external_id: sale.paymentHash,
         })
-        .execute();
+        .onConflict((oc) => oc.doNothing())
+        .returning("sale_id")
+        .executeTakeFirst();
+      if (!inserted) return raced(trx, sale.paymentHash);
       const incoming: IncomingSale = {
         saleId,
         origin: SALE_ORIGIN,
@@ -103,7 +98,7 @@ export function storeWebhookSale(db: WriterDb, sale: WebhookSale, now: number): 
       const st = db.pollStatements;
       addToRollups(st, WIFI_MERCHANT.id, [incoming], now);
       addToTotals(st, WIFI_MERCHANT.id, [incoming]);
-      const alias = merchant?.alias ?? WIFI_MERCHANT.alias;
+      const alias = merchant.alias;
       const keyed = [{ ...incoming, externalId: sale.paymentHash }];
       await enqueueSales(st, { id: WIFI_MERCHANT.id, alias, source: WIFI_MERCHANT.source }, keyed, now);
       const milestones = st.armedMilestones.get() ? await fireInSavepoint(trx, now) : { triggers: [] };
@@ -114,7 +109,19 @@ export function storeWebhookSale(db: WriterDb, sale: WebhookSale, now: number): 
   return db.writeHealth.track(write, () => adding);
 }
 
-async function createWifiMerchant(trx: Kysely<Database>, now: number): Promise<void> {
+/**
+ * The wifi merchant, created with the first sale. Two instances may create it at once on PostgreSQL:
+ * the second's insert waits for the first's and stores nothing, and both read the row that is there.
+ */
+async function wifiMerchant(trx: Kysely<Database>, now: number): Promise<{ alias: string; source: string }> {
+  const read = () =>
+    trx
+      .selectFrom("merchants")
+      .select(["alias", "source"])
+      .where("id", "=", WIFI_MERCHANT.id)
+      .executeTakeFirst();
+  const found = await read();
+  if (found) return found;
   await trx
     .insertInto("merchants")
     .values({
@@ -129,7 +136,32 @@ async function createWifiMerchant(trx: Kysely<Database>, now: number): Promise<v
       created_at: now,
       updated_at: now,
     })
+    .onConflict((oc) => oc.column("id").doNothing())
     .execute();
+  const created = await read();
+  if (!created) throw new Error("the wifi merchant vanished as it was created");
+  return created;
+}
+
+async function storedSaleId(trx: Kysely<Database>, paymentHash: string): Promise<number | undefined> {
+  const row = await trx
+    .selectFrom("transactions")
+    .select("sale_id")
+    .where("merchant_id", "=", WIFI_MERCHANT.id)
+    .where("external_id", "=", paymentHash)
+    .executeTakeFirst();
+  return row?.sale_id;
+}
+
+/**
+ * The insert stored nothing: another instance stored this payment first (a duplicate), or, one in
+ * 2^52, another payment sharing the first 13 hex digits took the id; that one fails, and the
+ * sender's redelivery finds the next free id.
+ */
+async function raced(trx: Kysely<Database>, paymentHash: string): Promise<WebhookStoreResult> {
+  const stored = await storedSaleId(trx, paymentHash);
+  if (stored !== undefined) return { kind: "duplicate", saleId: stored };
+  throw new Error("a concurrent webhook sale took this sale id; the redelivery stores it");
 }
 
 /** `wanted`, or the next id above it no wifi sale holds yet (two hashes sharing their first 13 digits). */

@@ -48,7 +48,8 @@ export async function addLinesToProducts(
 ): Promise<boolean> {
   const sums = productSums(fresh);
   for (const [productId, p] of sums) {
-    // The newest name wins: a renamed item keeps its figures.
+    // The newest name wins: a renamed item keeps its figures. The stored row's columns are named with
+    // their table: PostgreSQL refuses a bare name that could also be excluded's as ambiguous.
     await sql`
       insert into products (merchant_id, product_id, name, currency, price, total_transactions,
         total_units_sold, total_revenue_sats, active, deleted, updated_at)
@@ -56,9 +57,9 @@ export async function addLinesToProducts(
         ${p.sats}, 1, 0, ${now})
       on conflict (merchant_id, product_id) do update set
         name = excluded.name,
-        total_transactions = total_transactions + excluded.total_transactions,
-        total_units_sold = total_units_sold + excluded.total_units_sold,
-        total_revenue_sats = total_revenue_sats + excluded.total_revenue_sats,
+        total_transactions = products.total_transactions + excluded.total_transactions,
+        total_units_sold = products.total_units_sold + excluded.total_units_sold,
+        total_revenue_sats = products.total_revenue_sats + excluded.total_revenue_sats,
         updated_at = excluded.updated_at`.execute(trx);
   }
   return sums.size > 0;

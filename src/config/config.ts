@@ -1,6 +1,9 @@
 import { DurationError, parseDuration } from "../time/duration.js";
 import { formatByteSize, parseByteSize } from "./byte-size.js";
+import { ConfigError } from "./config-error.js";
 import { databaseUrl } from "./database-url.js";
+
+export { ConfigError };
 
 /** Everything the service can be told, parsed once at start-up and frozen. Only main.ts reads the environment. */
 export interface Config {
@@ -50,8 +53,6 @@ export interface Config {
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-
-export class ConfigError extends Error {}
 
 export interface ConfigResult {
   config: Config;

@@ -1,4 +1,4 @@
-import { ConfigError } from "./config.js";
+import { ConfigError } from "./config-error.js";
 
 /**
  * DATABASE_URL, checked for its form only (whether PostgreSQL answers is known when the service opens

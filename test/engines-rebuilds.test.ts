@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { CHANGES } from "../src/store/access.js";
 import { lineSats } from "../src/store/buckets.js";
-import type { PollStatements } from "../src/store/poll-statements.js";
 import { rebuildDerived } from "../src/store/rollups.js";
 import { addLinesToProducts, withdrawSales } from "../src/store/withdraw-sales.js";
 import { ENGINES, type EngineStore, openStore } from "./support/engines.js";
@@ -211,17 +210,11 @@ describe.each(ENGINES)("rebuilt figures on %s", (engine) => {
     }
     await addLinesToProducts(s.db, "a", sales, NOW);
     await rebuildDerived(s.db);
-    // Only the covered start of the minute rollups is read from the poll statements here.
-    const from = (
-      await s.db.selectFrom("minute_rollup_coverage").select("complete_from").executeTakeFirstOrThrow()
-    ).complete_from;
-    const st = { minuteCoverage: { get: () => from } } as unknown as PollStatements;
-
     const taken = [
       { externalId: "inv1", saleId: 1, reason: "invalid" },
       { externalId: "unknown", saleId: 9, reason: "invalid" },
     ];
-    expect(await withdrawSales(s.db, st, "a", taken)).toBe(1);
+    expect(await withdrawSales(s.db, s.db.pollWrites(s.db), "a", taken)).toBe(1);
     const merchant = await s.db
       .selectFrom("merchants")
       .select(["total_transactions", "total_volume_sats"])

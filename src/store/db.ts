@@ -1,38 +1,59 @@
 import BetterSqlite3 from "better-sqlite3";
-import { type DatabaseConnection, type Driver, Kysely, SqliteDialect, SqliteDriver } from "kysely";
+import {
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  Kysely,
+  SqliteDialect,
+  SqliteDriver,
+} from "kysely";
 import { migrateToLatest } from "./migrations.js";
 import { explainOpenFailure } from "./open-failure.js";
-import { type PollStatements, preparePollStatements } from "./poll-statements.js";
+import type { PollWrites } from "./poll-seam.js";
+import { preparePollStatements } from "./poll-statements.js";
 import { PollTimeBuffer } from "./poll-time-buffer.js";
 import type { Database } from "./schema.js";
+import { SqlitePollWrites } from "./sqlite-poll-writes.js";
 import { WriteHealth } from "./write-health.js";
 
 /** Any connection, the writer or a read-only one: what reads take. */
 export type Db = Kysely<Database>;
 
+/** The ingest hot path's statements, bound to the transaction (or the writer itself) they run in. */
+export type PollWritesOn = (on: Kysely<Database>) => PollWrites;
+
 /**
- * The one writer connection, with what polls keep on it between calls: statements prepared on the
- * SQLite connection underneath (where Kysely's per-query compile and prepare cost more than the insert
- * itself) and the poll times of unchanged polls not written yet. Whatever writes takes this, never a
- * read connection, so the compiler rules out a write that would bypass the kept poll times.
+ * The one writer, with what polls keep on it between calls: the engine's PollWrites (for SQLite,
+ * statements prepared on the connection underneath, where Kysely's per-query compile and prepare cost
+ * more than the insert itself) and the poll times of unchanged polls not written yet. Whatever writes
+ * takes this, never a read connection, so the compiler rules out a write that would bypass the kept
+ * poll times.
  */
 export class WriterDb extends Kysely<Database> {
   readonly pollTimes = new PollTimeBuffer();
   /** Whether writes are failing for the storage's sake (a full disk); every write reports here. */
   readonly writeHealth = new WriteHealth();
-  readonly #sqlite: BetterSqlite3.Database;
-  #statements: PollStatements | undefined;
 
-  constructor(sqlite: BetterSqlite3.Database) {
-    super({ dialect: new WriterDialect(sqlite) });
-    this.#sqlite = sqlite;
+  /**
+   * `pollWrites(trx)` gives the poll path's writes inside the transaction `trx` (or on the writer
+   * outside any, `pollWrites(db)`): an engine with a connection pool must run them on trx's connection.
+   */
+  constructor(
+    dialect: Dialect,
+    readonly pollWrites: PollWritesOn,
+  ) {
+    super({ dialect });
   }
+}
 
-  /** Prepared on first use: the tables they name exist only once the migrations have run. */
-  get pollStatements(): PollStatements {
-    this.#statements ??= preparePollStatements(this.#sqlite);
-    return this.#statements;
-  }
+/** SQLite's PollWrites, prepared on first use: the tables they name exist only once the migrations have run. */
+function sqlitePollWrites(sqlite: BetterSqlite3.Database): PollWritesOn {
+  let writes: SqlitePollWrites | undefined;
+  // One connection is every transaction's: the instance ignores which one it is asked for.
+  return () => {
+    writes ??= new SqlitePollWrites(preparePollStatements(sqlite));
+    return writes;
+  };
 }
 
 /**
@@ -74,7 +95,7 @@ export async function openDatabase(path: string): Promise<OpenedDatabase> {
     sqlite?.close();
     throw explainOpenFailure(path, e);
   }
-  const db = new WriterDb(sqlite);
+  const db = new WriterDb(new WriterDialect(sqlite), sqlitePollWrites(sqlite));
   try {
     // Migrations are written against no particular schema (each sees the tables of its time).
     await migrateToLatest(db as Db as Kysely<unknown>);

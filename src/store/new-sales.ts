@@ -1,6 +1,6 @@
 import type { Transaction } from "kysely";
 import type { IncomingSale } from "./poll-contents.js";
-import type { PollStatements } from "./poll-statements.js";
+import type { PollWrites } from "./poll-seam.js";
 import type { Database } from "./schema.js";
 
 /** A poll's sales split at the highest sale id already stored, with what checks the older block at once. */
@@ -49,20 +49,25 @@ const RANGE_READ_LIMIT = 4;
  */
 export async function newSalesOnly(
   trx: Transaction<Database>,
-  st: PollStatements,
+  pw: PollWrites,
   merchantId: string,
   sales: IncomingSale[],
 ): Promise<IncomingSale[]> {
   if (sales.length === 0) return [];
-  const max = st.maxSaleId.get(merchantId) as number | null;
+  const max = await pw.maxSaleId(merchantId);
   if (max === null) return sales;
   const { newer, older, lowestOlderId: lo, highestOlderId: hi, olderIdSum } = splitAtStoredMax(sales, max);
   if (older.length === 0) return newer;
-  const block = st.storedBlock.get(merchantId, lo, hi) as { n: number; sum: number };
+  const block = await pw.storedBlock(merchantId, lo, hi);
   if (block.n === older.length && block.sum === olderIdSum) return newer;
   if (block.n === 0) return sales;
-  if (block.n > older.length * RANGE_READ_LIMIT)
-    return [...older.filter((s) => st.storedSale.get(merchantId, s.saleId) === undefined), ...newer];
+  if (block.n > older.length * RANGE_READ_LIMIT) {
+    const stored = await pw.storedSales(
+      merchantId,
+      older.map((s) => s.saleId),
+    );
+    return [...older.filter((s) => !stored.has(s.saleId)), ...newer];
+  }
   const known = await trx
     .selectFrom("transactions")
     .select("sale_id")

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { MilestoneTrigger, TickerRow } from "../contract/index.js";
 import type { IncomingSale } from "./poll-contents.js";
-import type { PollStatements } from "./poll-statements.js";
+import type { Delivery, PollWrites } from "./poll-seam.js";
 import type { Database } from "./schema.js";
 import { toTickerRow } from "./shapes.js";
 
@@ -23,15 +23,18 @@ export const SALE_HISTORY_GRACE_MS = 3_600_000;
 const CHUNK = 2000;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** The sale deliveries of freshly stored sales, for every webhook subscribed to `sale`. */
+/**
+ * The sale deliveries of freshly stored sales (those insertSales inserted), for every webhook
+ * subscribed to `sale`: enqueued one batch per chunk of sales.
+ */
 export async function enqueueSales(
-  st: PollStatements,
+  pw: PollWrites,
   merchant: { id: string; alias: string; source: string },
   fresh: readonly (IncomingSale & { externalId?: string })[],
   now: number,
 ): Promise<void> {
   if (fresh.length === 0) return;
-  const hooks = st.saleHooks.all() as { id: number; created_at: number }[];
+  const hooks = await pw.saleHooks();
   if (hooks.length === 0) return;
   // One random prefix per transaction and a counter: unique ids at the cost of one UUID per poll.
   const prefix = randomUUID();
@@ -41,13 +44,16 @@ export async function enqueueSales(
   const backwards = last > 0 && (fresh[0] as IncomingSale).date > (fresh[last] as IncomingSale).date;
   for (let i = 0; i < fresh.length; i += CHUNK) {
     const end = Math.min(i + CHUNK, fresh.length);
+    const deliveries: Delivery[] = [];
     for (let j = i; j < end; j++) {
       const s = fresh[backwards ? last - j : j] as IncomingSale & { externalId?: string };
       const wanting = hooks.filter((h) => s.date >= h.created_at - SALE_HISTORY_GRACE_MS);
       if (wanting.length === 0) continue;
       const body = JSON.stringify(saleBody(merchant, s));
-      for (const h of wanting) st.enqueueDelivery.run(`${prefix}-${n++}`, h.id, "sale", body, now, now);
+      for (const h of wanting)
+        deliveries.push({ deliveryId: `${prefix}-${n++}`, webhookId: h.id, event: "sale", body, at: now });
     }
+    if (deliveries.length > 0) await pw.enqueueDeliveries(deliveries);
     if (end < fresh.length) await yieldToEventLoop();
   }
 }

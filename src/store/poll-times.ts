@@ -19,11 +19,11 @@ export async function recordUnchangedPoll(
   digest: string,
   now: number,
 ): Promise<"kept" | "full" | "stale" | undefined> {
-  const st = db.pollStatements;
-  const merchant = st.merchant.get(merchantId) as MerchantPollState | undefined;
+  const pw = db.pollWrites(db);
+  const merchant = await pw.merchantPollState(merchantId);
   if (!merchant) return undefined;
   if (merchant.body_digest !== digest) return "stale";
-  if (merchant.last_error !== null || st.armedMilestones.get()) return "full";
+  if (merchant.last_error !== null || (await pw.armedMilestones())) return "full";
   if (db.pollTimes.keep(merchantId, now)) await writePollTimes(db);
   return "kept";
 }
@@ -31,11 +31,10 @@ export async function recordUnchangedPoll(
 /** Writes the poll times kept by unchanged polls, in one transaction queued behind earlier writes. */
 export async function writePollTimes(db: WriterDb): Promise<void> {
   if (db.pollTimes.size === 0) return;
-  const st = db.pollStatements;
   await db.writeHealth.track(() =>
-    db.transaction().execute(async () => {
+    db.transaction().execute(async (trx) => {
       // Taken now, when this connection's earlier writes are done: every time still kept goes out.
-      for (const [id, at] of db.pollTimes.take()) st.stamp.run(at, id, at);
+      await db.pollWrites(trx).stamp(db.pollTimes.take());
     }),
   );
 }

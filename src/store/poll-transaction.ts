@@ -6,8 +6,8 @@ import { NEWEST_SALES_KEPT, newestOf } from "./newest-sales.js";
 import { enqueueSales } from "./outbox.js";
 import type { FetchedPoll, IncomingSale, PollContents } from "./poll-contents.js";
 import { POLLED_SOURCE } from "./poll-statements.js";
-import { type MerchantPollState, recordUnchangedPoll } from "./poll-times.js";
-import { addToRollups, insertSales, recordPollTotals, upsertProducts } from "./poll-writes.js";
+import { recordUnchangedPoll } from "./poll-times.js";
+import { addToRollups, recordPollTotals } from "./poll-writes.js";
 import { nothingStoredYet, type StoredSales } from "./sale-batches.js";
 import { toTickerRow } from "./shapes.js";
 
@@ -76,32 +76,27 @@ function storePoll(
   earlier: StoredSales,
   adding: { sales: boolean },
 ): Promise<PollResult | "stale" | undefined> {
-  const st = db.pollStatements;
   return db.transaction().execute(async (trx) => {
-    const merchant = st.merchant.get(merchantId) as MerchantPollState | undefined;
+    const pw = db.pollWrites(trx);
+    const merchant = await pw.merchantPollState(merchantId);
     if (!merchant) return undefined;
     if (poll.unchanged && merchant.body_digest !== poll.digest) return "stale";
     // This poll's time is written below; an earlier unchanged poll's must not overwrite it later.
     db.pollTimes.forget(merchantId);
 
-    const fresh = poll.unchanged ? [] : await newSalesOnly(trx, st, merchantId, poll.sales);
-    adding.sales = fresh.length > 0;
-    await insertSales(st, merchantId, fresh, now);
-    await enqueueSales(st, { id: merchantId, alias: merchant.alias, source: POLLED_SOURCE }, fresh, now);
-    addToRollups(st, merchantId, fresh, now);
+    const candidates = poll.unchanged ? [] : await newSalesOnly(trx, pw, merchantId, poll.sales);
+    adding.sales = candidates.length > 0;
+    // Only what this transaction inserted counts: another writer may have stored some meanwhile.
+    const fresh = await pw.insertSales(merchantId, candidates, now);
+    await enqueueSales(pw, { id: merchantId, alias: merchant.alias, source: POLLED_SOURCE }, fresh, now);
+    await addToRollups(pw, merchantId, fresh, now);
     const stored = earlier.count + fresh.length;
-    const productsChanged = poll.unchanged ? false : await upsertProducts(st, merchantId, poll.products, now);
-    recordPollTotals(
-      st,
-      merchantId,
-      fresh,
-      poll.digest ?? null,
-      now,
-      poll.unchanged ? null : (poll.skippedCount ?? 0),
-    );
+    const productsChanged = poll.unchanged ? false : await pw.upsertProducts(merchantId, poll.products, now);
+    const skipped = poll.unchanged ? null : (poll.skippedCount ?? 0);
+    await recordPollTotals(pw, merchantId, fresh, poll.digest ?? null, now, skipped);
 
     // A milestone created after the totals passed its threshold fires on the next poll, changed or not.
-    const triggers = st.armedMilestones.get() ? await fireDueMilestones(trx, now) : [];
+    const triggers = (await pw.armedMilestones()) ? await fireDueMilestones(trx, now) : [];
     // A whole poll's sales can be a million: only a streamed poll's few newest are joined to them.
     const all = earlier.newest.length > 0 ? [...earlier.newest, ...fresh] : fresh;
     return {

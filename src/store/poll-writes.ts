@@ -1,4 +1,8 @@
-/** The rows one poll writes, inside the poll transaction (poll-transaction.ts), on prepared statements. */
+/**
+ * What one poll's new sales add to the merchant's figures, inside the poll transaction
+ * (poll-transaction.ts), through the engine's PollWrites (poll-seam.ts): sums per bucket and product
+ * computed here, so each kind of rollup is one batch whatever the number of sales.
+ */
 
 import {
   HOUR_MS,
@@ -8,74 +12,58 @@ import {
   productSalesPerBucket,
   salesPerBucket,
 } from "./buckets.js";
-import type { IncomingSale, ProductFigures } from "./poll-contents.js";
-import type { PollStatements } from "./poll-statements.js";
+import type { IncomingSale } from "./poll-contents.js";
+import type { BucketSums, PollWrites, ProductSums } from "./poll-seam.js";
 
-/** Sales stored between two yields to the event loop. */
-const SALE_CHUNK = 2000;
-/** Products stored between two yields to the event loop. */
-const PRODUCT_CHUNK = 2000;
-
-/** Lets HTTP requests run between the chunks of a big poll; reads use their own connection meanwhile. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-export async function insertSales(
-  st: PollStatements,
-  merchantId: string,
-  sales: IncomingSale[],
-  now: number,
-): Promise<void> {
-  // Upstream lists sales newest first. Stored oldest first, every index (merchant + sale id, dates) is
-  // appended to at its end instead of split at its start: about 4 % faster on a million-sale history,
-  // and the row ids then follow the sale ids (the ticker's tie-break on equal dates).
-  const count = sales.length;
-  const last = count - 1;
-  const backwards = count > 1 && (sales[0] as IncomingSale).saleId > (sales[last] as IncomingSale).saleId;
-  for (let i = 0; i < count; i += SALE_CHUNK) {
-    const end = Math.min(i + SALE_CHUNK, count);
-    for (let j = i; j < end; j++) {
-      const s = sales[backwards ? last - j : j] as IncomingSale;
-      // Never expected (sales are filtered against stored ids first), but a duplicate must never fail the poll.
-      st.sale.run(merchantId, s.saleId, s.origin, s.date, s.amountSats, s.fiatAmount, s.currency, now);
-      for (let n = 0; n < s.lines.length; n++) {
-        const l = s.lines[n] as IncomingSale["lines"][number];
-        st.line.run(merchantId, s.saleId, n, l.productId, l.name, l.quantity, l.unitSats);
-      }
-    }
-    if (end < count) await yieldToEventLoop();
-  }
-}
+const bucketSums = (perBucket: Map<number, { transactions: number; volumeSats: number }>): BucketSums[] =>
+  Array.from(perBucket, ([bucket, b]) => ({
+    bucket,
+    transactions: b.transactions,
+    volumeSats: b.volumeSats,
+  }));
 
 /**
  * The new sales added to the rollups: one upsert per hour (and per product and hour) the poll touches,
  * however many sales, one per product for its all-time sums, and the same per minute for the sales of
- * the minute rollups' recent span.
+ * the minute rollups' recent span. `fresh` must be the sales this transaction inserted (insertSales'
+ * answer): a sale stored already is in the rollups already.
  */
-export function addToRollups(
-  st: PollStatements,
+export async function addToRollups(
+  pw: PollWrites,
   merchantId: string,
   fresh: readonly IncomingSale[],
   now: number,
-): void {
-  for (const [hour, h] of salesPerBucket(fresh, HOUR_MS))
-    st.addToHour.run(hour, merchantId, h.transactions, h.volumeSats);
-  const products = new Map<number, { transactions: number; volumeSats: number }>();
-  for (const p of productSalesPerBucket(fresh, HOUR_MS)) {
-    st.addToProductHour.run(p.bucket, merchantId, p.productId, p.transactions, p.volumeSats);
+): Promise<void> {
+  if (fresh.length > 0) await addToHours(pw, merchantId, fresh);
+  // Moved on with or without sales: about once a minute, whichever poll comes then.
+  const from = await advanceMinuteCoverage(pw, now);
+  const recent = fresh.filter((s) => s.date >= from);
+  if (recent.length === 0) return;
+  await pw.addToMinuteRollups(merchantId, bucketSums(salesPerBucket(recent, MINUTE_MS)));
+  const productMinutes = productSalesPerBucket(recent, MINUTE_MS);
+  if (productMinutes.length > 0) await pw.addToProductMinuteRollups(merchantId, productMinutes);
+}
+
+/** The hour rollups and the products' all-time sums (the latter added up from the former). */
+async function addToHours(pw: PollWrites, merchantId: string, fresh: readonly IncomingSale[]) {
+  await pw.addToHourRollups(merchantId, bucketSums(salesPerBucket(fresh, HOUR_MS)));
+  const productHours = productSalesPerBucket(fresh, HOUR_MS);
+  if (productHours.length === 0) return;
+  await pw.addToProductHourRollups(merchantId, productHours);
+  const products = new Map<number, ProductSums>();
+  for (const p of productHours) {
     const all = products.get(p.productId);
     if (all) {
       all.transactions += p.transactions;
       all.volumeSats += p.volumeSats;
-    } else products.set(p.productId, { transactions: p.transactions, volumeSats: p.volumeSats });
+    } else
+      products.set(p.productId, {
+        productId: p.productId,
+        transactions: p.transactions,
+        volumeSats: p.volumeSats,
+      });
   }
-  for (const [productId, p] of products)
-    st.addToProductTotal.run(merchantId, productId, p.transactions, p.volumeSats);
-  const from = advanceMinuteCoverage(st, now);
-  const recent = fresh.filter((s) => s.date >= from);
-  for (const [minute, m] of salesPerBucket(recent, MINUTE_MS))
-    st.addToMinute.run(minute, merchantId, m.transactions, m.volumeSats);
-  for (const p of productSalesPerBucket(recent, MINUTE_MS))
-    st.addToProductMinute.run(p.bucket, merchantId, p.productId, p.transactions, p.volumeSats);
+  await pw.addToProductTotals(merchantId, [...products.values()]);
 }
 
 /**
@@ -83,14 +71,10 @@ export function addToRollups(
  * poll with an earlier clock adds its sales from the start already covered) and drops the minutes
  * before it, about once a minute. Returns the start: this poll's sales from there on go in.
  */
-function advanceMinuteCoverage(st: PollStatements, now: number): number {
-  const covered = st.minuteCoverage.get() as number;
+async function advanceMinuteCoverage(pw: PollWrites, now: number): Promise<number> {
+  const covered = await pw.minuteCoverage();
   const from = Math.max(covered, nextBoundary(now - MINUTE_ROLLUP_SPAN_MS, MINUTE_MS));
-  if (from > covered) {
-    st.setMinuteCoverage.run(from);
-    st.dropMinutesBefore.run(from);
-    st.dropProductMinutesBefore.run(from);
-  }
+  if (from > covered) await pw.moveMinuteCoverage(from);
   return from;
 }
 
@@ -99,26 +83,27 @@ function advanceMinuteCoverage(st: PollStatements, now: number): number {
  * `skipped` is how many malformed rows its answer had, null when it read none (an unchanged body,
  * whose count from last time stands).
  */
-export function recordPollTotals(
-  st: PollStatements,
+export async function recordPollTotals(
+  pw: PollWrites,
   merchantId: string,
   fresh: readonly IncomingSale[],
   digest: string | null,
   now: number,
   skipped: number | null,
-): void {
-  const volume = addFiatTotals(st, merchantId, fresh);
-  st.recordPoll.run(fresh.length, volume, now, digest, skipped, skipped, merchantId);
+): Promise<void> {
+  const volumeSats = await addFiatTotals(pw, merchantId, fresh);
+  await pw.recordPoll(merchantId, { transactions: fresh.length, volumeSats, now, digest, skipped });
 }
 
 /** The running totals only, for a batch of a streamed poll: its poll state waits for the body's end. */
-export function addToTotals(st: PollStatements, merchantId: string, fresh: readonly IncomingSale[]): void {
-  const volume = addFiatTotals(st, merchantId, fresh);
-  st.addTotals.run(fresh.length, volume, merchantId);
+export async function addToTotals(pw: PollWrites, merchantId: string, fresh: readonly IncomingSale[]) {
+  if (fresh.length === 0) return;
+  const volume = await addFiatTotals(pw, merchantId, fresh);
+  await pw.addToTotals(merchantId, fresh.length, volume);
 }
 
 /** Adds the sales' fiat per currency to the merchant's totals; returns their sats. */
-function addFiatTotals(st: PollStatements, merchantId: string, fresh: readonly IncomingSale[]): number {
+async function addFiatTotals(pw: PollWrites, merchantId: string, fresh: readonly IncomingSale[]) {
   let volume = 0;
   const fiat = new Map<string, number>();
   for (const s of fresh) {
@@ -127,38 +112,6 @@ function addFiatTotals(st: PollStatements, merchantId: string, fresh: readonly I
       fiat.set(s.currency, (fiat.get(s.currency) ?? 0) + s.fiatAmount);
     }
   }
-  for (const [currency, amount] of fiat) st.addFiat.run(merchantId, currency, amount);
+  if (fiat.size > 0) await pw.addToFiatTotals(merchantId, fiat);
   return volume;
-}
-
-/**
- * Product figures are cumulative: the newest poll's values replace the stored ones.
- * Returns whether any row changed.
- */
-export async function upsertProducts(
-  st: PollStatements,
-  merchantId: string,
-  products: ProductFigures[],
-  now: number,
-): Promise<boolean> {
-  let changed = false;
-  for (let i = 0; i < products.length; i++) {
-    const p = products[i] as ProductFigures;
-    const result = st.product.run(
-      merchantId,
-      p.productId,
-      p.name,
-      p.currency,
-      p.price,
-      p.totalTransactions,
-      p.totalUnitsSold,
-      p.totalRevenueSats,
-      p.active ? 1 : 0,
-      p.deleted ? 1 : 0,
-      now,
-    );
-    if (result.changes > 0) changed = true;
-    if ((i + 1) % PRODUCT_CHUNK === 0 && i + 1 < products.length) await yieldToEventLoop();
-  }
-  return changed;
 }

@@ -17,7 +17,7 @@ import { NEWEST_SALES_KEPT, newestOf } from "./newest-sales.js";
 import { enqueueSales } from "./outbox.js";
 import type { IncomingSale } from "./poll-contents.js";
 import { POLLED_SOURCE } from "./poll-statements.js";
-import { addToRollups, addToTotals, insertSales } from "./poll-writes.js";
+import { addToRollups, addToTotals } from "./poll-writes.js";
 
 /** What a streamed poll's batches have stored so far: how many sales, and the newest of them. */
 export interface StoredSales {
@@ -41,18 +41,19 @@ export function storeSaleBatch(
   now: number,
   stored: StoredSales,
 ): Promise<boolean> {
-  const st = db.pollStatements;
   let adding = false;
   const batch = () =>
     db.transaction().execute(async (trx) => {
-      const merchant = st.merchant.get(merchantId) as { alias: string } | undefined;
+      const pw = db.pollWrites(trx);
+      const merchant = await pw.merchantPollState(merchantId);
       if (merchant === undefined) return false;
-      const fresh = await newSalesOnly(trx, st, merchantId, sales);
-      adding = fresh.length > 0;
-      await insertSales(st, merchantId, fresh, now);
-      await enqueueSales(st, { id: merchantId, alias: merchant.alias, source: POLLED_SOURCE }, fresh, now);
-      addToRollups(st, merchantId, fresh, now);
-      addToTotals(st, merchantId, fresh);
+      const candidates = await newSalesOnly(trx, pw, merchantId, sales);
+      adding = candidates.length > 0;
+      // Only what this transaction inserted counts: another writer may have stored some meanwhile.
+      const fresh = await pw.insertSales(merchantId, candidates, now);
+      await enqueueSales(pw, { id: merchantId, alias: merchant.alias, source: POLLED_SOURCE }, fresh, now);
+      await addToRollups(pw, merchantId, fresh, now);
+      await addToTotals(pw, merchantId, fresh);
       stored.count += fresh.length;
       stored.newest = newestOf([...stored.newest, ...fresh], NEWEST_SALES_KEPT);
       return true;

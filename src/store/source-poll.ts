@@ -11,7 +11,7 @@ import { fireDueMilestones } from "./due-milestones.js";
 import { enqueueSales } from "./outbox.js";
 import type { KeyedSale, ProductFigures, WithdrawnSale } from "./poll-contents.js";
 import { type PollResult, tickerRows } from "./poll-transaction.js";
-import { addToRollups, recordPollTotals, upsertProducts } from "./poll-writes.js";
+import { addToRollups, recordPollTotals } from "./poll-writes.js";
 import type { Database } from "./schema.js";
 import { addLinesToProducts, withdrawSales } from "./withdraw-sales.js";
 
@@ -46,24 +46,24 @@ export function applySourcePoll(
         .executeTakeFirst();
       if (!merchant) return undefined;
       db.pollTimes.forget(merchantId);
-      const st = db.pollStatements;
+      const pw = db.pollWrites(trx);
       const stored = await storedKeys(trx, merchantId, poll.parse.sales);
       const fresh = poll.parse.sales.filter((s) => !stored.has(s.externalId));
       adding = fresh.length > 0;
       await insertKeyedSales(trx, merchantId, merchant.source, fresh, now);
-      await enqueueSales(st, { id: merchantId, ...merchant }, fresh, now);
-      addToRollups(st, merchantId, fresh, now);
+      await enqueueSales(pw, { id: merchantId, ...merchant }, fresh, now);
+      await addToRollups(pw, merchantId, fresh, now);
       const productsChanged = poll.products
-        ? await upsertProducts(st, merchantId, poll.products, now)
+        ? await pw.upsertProducts(merchantId, poll.products, now)
         : await addLinesToProducts(trx, merchantId, fresh, now);
-      const withdrawnCount = await withdrawSales(trx, st, merchantId, poll.parse.withdrawn);
-      recordPollTotals(st, merchantId, fresh, null, now, poll.parse.skippedCount ?? 0);
+      const withdrawnCount = await withdrawSales(trx, pw, merchantId, poll.parse.withdrawn);
+      await recordPollTotals(pw, merchantId, fresh, null, now, poll.parse.skippedCount ?? 0);
       await trx
         .updateTable("merchants")
         .set({ sync_state: JSON.stringify(poll.state ?? null) })
         .where("id", "=", merchantId)
         .execute();
-      const triggers = st.armedMilestones.get() ? await fireDueMilestones(trx, now) : [];
+      const triggers = (await pw.armedMilestones()) ? await fireDueMilestones(trx, now) : [];
       return {
         storedCount: fresh.length,
         newSales: tickerRows(merchantId, merchant.alias, fresh, merchant.source),

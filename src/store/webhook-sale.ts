@@ -95,13 +95,13 @@ export function storeWebhookSale(db: WriterDb, sale: WebhookSale, now: number): 
         currency: null,
         lines: [],
       };
-      const st = db.pollStatements;
-      addToRollups(st, WIFI_MERCHANT.id, [incoming], now);
-      addToTotals(st, WIFI_MERCHANT.id, [incoming]);
+      const pw = db.pollWrites(trx);
+      await addToRollups(pw, WIFI_MERCHANT.id, [incoming], now);
+      await addToTotals(pw, WIFI_MERCHANT.id, [incoming]);
       const alias = merchant.alias;
       const keyed = [{ ...incoming, externalId: sale.paymentHash }];
-      await enqueueSales(st, { id: WIFI_MERCHANT.id, alias, source: WIFI_MERCHANT.source }, keyed, now);
-      const milestones = st.armedMilestones.get() ? await fireInSavepoint(trx, now) : { triggers: [] };
+      await enqueueSales(pw, { id: WIFI_MERCHANT.id, alias, source: WIFI_MERCHANT.source }, keyed, now);
+      const milestones = (await pw.armedMilestones()) ? await fireInSavepoint(trx, now) : { triggers: [] };
       const newSales = tickerRows(WIFI_MERCHANT.id, alias, keyed, WIFI_MERCHANT.source);
       const result = { storedCount: 1, newSales, triggers: milestones.triggers, changed: true };
       return { kind: "stored", saleId, result, ...milestones };

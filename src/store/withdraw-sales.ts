@@ -8,7 +8,7 @@
 import { type Kysely, sql } from "kysely";
 import { HOUR_MS, lineSats, MINUTE_MS, productSalesPerBucket, salesPerBucket } from "./buckets.js";
 import type { IncomingSale, WithdrawnSale } from "./poll-contents.js";
-import type { PollStatements } from "./poll-statements.js";
+import type { PollWrites } from "./poll-seam.js";
 import type { Database } from "./schema.js";
 
 interface ProductSum {
@@ -68,7 +68,7 @@ export async function addLinesToProducts(
 /** Removes the stored ones among the withdrawn sales; how many were stored. */
 export async function withdrawSales(
   trx: Kysely<Database>,
-  st: PollStatements,
+  pw: PollWrites,
   merchantId: string,
   withdrawn: readonly WithdrawnSale[],
 ): Promise<number> {
@@ -79,7 +79,7 @@ export async function withdrawSales(
   }
   if (removed.length === 0) return 0;
   await subtractTotals(trx, merchantId, removed);
-  await subtractRollups(trx, st, merchantId, removed);
+  await subtractRollups(trx, await pw.minuteCoverage(), merchantId, removed);
   for (const [productId, p] of productSums(removed))
     await sql`
       update products set total_transactions = total_transactions - ${p.transactions},
@@ -148,14 +148,13 @@ async function subtractTotals(trx: Kysely<Database>, merchantId: string, removed
         where merchant_id = ${merchantId} and currency = ${s.currency}`.execute(trx);
 }
 
-/** The hour rollups always, the minute ones for sales inside their covered span. */
+/** The hour rollups always, the minute ones for sales inside their covered span (from `from` on). */
 async function subtractRollups(
   trx: Kysely<Database>,
-  st: PollStatements,
+  from: number,
   merchantId: string,
   removed: IncomingSale[],
 ) {
-  const from = st.minuteCoverage.get() as number;
   const recent = removed.filter((s) => s.date >= from);
   for (const [hour, h] of salesPerBucket(removed, HOUR_MS))
     await sql`

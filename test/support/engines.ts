@@ -3,18 +3,17 @@
  * (`describe.each(ENGINES)`). SQLite: a fresh in-memory database. PostgreSQL: a fresh database in the
  * run's cluster (test-database.ts), dropped on close.
  */
-import type { Kysely } from "kysely";
-import { openDatabase } from "../../src/store/db.js";
+import { openDatabase, type WriterDb } from "../../src/store/db.js";
 import type { Engine } from "../../src/store/engine.js";
 import { openPostgres } from "../../src/store/postgres/open.js";
-import type { Database } from "../../src/store/schema.js";
 import { freshTestDatabase } from "./test-database.js";
 
 export const ENGINES: readonly Engine[] = ["sqlite", "postgres"];
 
 export interface EngineStore {
   engine: Engine;
-  db: Kysely<Database>;
+  /** The writer, as ingest holds it: reads, changes and the poll path's writes (pollWrites). */
+  db: WriterDb;
   close(): Promise<void>;
 }
 

@@ -13,7 +13,7 @@ import type { SourceHint } from "../sources/source-client.js";
 import type { ChangeArgs, ChangeName, ChangeResult, StoreAccess } from "../store/access.js";
 import { runChange, runRead } from "../store/access.js";
 import { getSummary } from "../store/dashboard.js";
-import { type OpenedDatabase, openDatabase, openReadConnection, type WriterDb } from "../store/db.js";
+import type { OpenedDatabase, WriterDb } from "../store/db.js";
 import { getMerchantSource, getMerchantSourceSettings } from "../store/merchants.js";
 import { POLLED_SOURCES } from "../store/poll-statements.js";
 import type { PollResult } from "../store/poll-transaction.js";
@@ -23,6 +23,7 @@ import { formatDuration } from "../time/duration.js";
 import { createUpstreamClient, type FetchMerchant } from "../upstream/client.js";
 import { DeliveryWorker } from "../webhooks/delivery-worker.js";
 import { Poller, type PollOutcome } from "./poller.js";
+import { openStorage } from "./storage.js";
 import { SummaryTicker } from "./summary-ticker.js";
 import type { HintAnswer, IngestThreadConfig, RefetchAnswer } from "./thread-protocol.js";
 
@@ -92,16 +93,8 @@ export async function openIngest(
   events: IngestEvents,
   clock: IngestClock = {},
 ): Promise<LocalIngest> {
-  const writer = await openDatabase(config.dbPath);
-  let reader: ReturnType<typeof openReadConnection> | undefined;
-  try {
-    // A second connection cannot see a `:memory:` database; there the writer answers reads too.
-    if (config.dbPath !== ":memory:") reader = openReadConnection(config.dbPath);
-  } catch (e) {
-    await writer.close();
-    throw e;
-  }
-  const readDb = reader?.db ?? writer.db;
+  const storage = await openStorage(config, log);
+  const { writer, readDb } = storage;
   writer.db.writeHealth.onChange = storageReporter(log, events);
   const now = clock.now ?? Date.now;
   const summaries = new SummaryTicker({
@@ -147,8 +140,7 @@ export async function openIngest(
       await poller.stop();
       await deliveries.stop();
       summaries.stop();
-      await reader?.close();
-      await writer.close();
+      await storage.close();
     },
   };
 }

@@ -31,6 +31,11 @@ const migrations: Record<string, Migration> = {
         values (1, 'Live POS Dashboard', '#f7931a', 'sats', 9, 0, 'dark', ${at})`.execute(db);
     },
   },
+  "0002_poll_leases": {
+    async up(db: Kysely<unknown>) {
+      for (const statement of POLL_LEASES) await sql.raw(statement).execute(db);
+    },
+  },
 };
 
 const SCENE_SEEDS: [string, string, number, number][] = [
@@ -226,6 +231,31 @@ function rollupTables(): string[] {
       constraint product_sales_totals_pk primary key (merchant_id, product_id))`,
   ];
 }
+
+/**
+ * Several instances share the polling (issue 18, cluster/poll-leases.ts says how the rows are used).
+ * PostgreSQL only: one SQLite process polls alone, as before. Times are epoch ms of the database's clock.
+ * - poll_leases: one row per merchant, the lease (owner until expires_at), when its next scheduled poll
+ *   is due (backoff included, so every instance honours it) and what a refetch or webhook asked of it;
+ *   booleans are real booleans here, as no SQLite query reads these tables.
+ * - poll_instances: each instance's heartbeat, so that each takes a fair share of the due merchants.
+ */
+const POLL_LEASES = [
+  `create table poll_leases (
+    merchant_id ${TEXT} primary key references merchants (id) on delete cascade,
+    owner ${TEXT},
+    expires_at bigint not null default 0,
+    next_poll_at bigint not null default 0,
+    wanted boolean not null default false,
+    full_history boolean not null default false,
+    hint_keys text[] collate "C" not null default '{}'
+  )`,
+  "create index poll_leases_owner on poll_leases (owner) where owner is not null",
+  `create table poll_instances (
+    owner ${TEXT} primary key,
+    seen_until bigint not null
+  )`,
+];
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -1,5 +1,5 @@
 /**
- * Poll leases on a real PostgreSQL (TEST_POSTGRES_URL): two "instances" are two pools on one database,
+ * Poll leases on a real PostgreSQL (the run's throwaway cluster): two "instances" are two pools on one database,
  * each with its own PollLeases, as two processes would be.
  */
 import { type Kysely, sql } from "kysely";
@@ -7,17 +7,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MAX_HINT_KEYS, PollLeases } from "../src/cluster/poll-leases.js";
 import { type OpenedPostgres, openPostgres } from "../src/store/postgres/open.js";
 import type { Database } from "../src/store/schema.js";
-import { createTestDatabase, type TestDatabase } from "./support/pg-database.js";
+import { emptyTestDatabase } from "./support/test-database.js";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
-let database: TestDatabase;
+let database: Awaited<ReturnType<typeof emptyTestDatabase>>;
 let one: OpenedPostgres;
 let two: OpenedPostgres;
 
 beforeAll(async () => {
-  database = await createTestDatabase("leases");
+  database = await emptyTestDatabase("leases");
   // Both migrate at once, as instances starting together do. One that opened while the other failed is
   // closed here: afterAll only knows those assigned.
   const opened = await Promise.allSettled([

@@ -1,5 +1,5 @@
 /**
- * Live push across instances on a real PostgreSQL (TEST_POSTGRES_URL): two notifiers are two instances.
+ * Live push across instances on a real PostgreSQL (the run's throwaway cluster): two notifiers are two instances.
  * Connections a test breaks go through a TCP proxy (test/support/tcp-proxy.ts) or are ended by the
  * server (pg_terminate_backend). Waits are generous and only wait for something to happen.
  */
@@ -8,19 +8,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { ClusterNotifier, type ClusterNotifierOptions } from "../src/cluster/cluster-notifier.js";
 import type { ClusterMessage } from "../src/cluster/notify-message.js";
 import { type OpenedPostgres, openPostgres } from "../src/store/postgres/open.js";
-import { createTestDatabase, type TestDatabase } from "./support/pg-database.js";
 import { startTcpProxy, type TcpProxy } from "./support/tcp-proxy.js";
+import { emptyTestDatabase } from "./support/test-database.js";
 
 const WAIT = { timeout: 10_000, interval: 20 };
 
-let database: TestDatabase;
+let database: Awaited<ReturnType<typeof emptyTestDatabase>>;
 let store: OpenedPostgres;
 const running: ClusterNotifier[] = [];
 const proxies: TcpProxy[] = [];
 let counter = 0;
 
 beforeAll(async () => {
-  database = await createTestDatabase("notify");
+  database = await emptyTestDatabase("notify");
   store = await openPostgres(database.url, { max: 2, applicationName: "test-notify" });
 });
 

@@ -45,6 +45,20 @@ export async function freshTestDatabase(engine: Engine = testEngine()): Promise<
   };
 }
 
+/**
+ * A fresh, empty (unmigrated) database and its URL, for tests that open several pools on one database,
+ * as instances sharing it do, and migrate it themselves.
+ */
+export async function emptyTestDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = postgresAdminUrl();
+  const name = `${prefix}_${process.pid}_${counter++}_${Date.now().toString(36)}`;
+  await adminQuery(admin, `create database ${name} template template0`);
+  return {
+    url: databaseUrl(admin, name),
+    drop: () => adminQuery(admin, `drop database if exists ${name} with (force)`),
+  };
+}
+
 /** A database migrated once for this test file (worker), copied for each service. */
 async function migratedTemplate(admin: string): Promise<string> {
   const name = `template_${process.pid}_${Date.now().toString(36)}`;

@@ -4,7 +4,7 @@ import { readRecap } from "../src/store/recap.js";
 import { getTimeseries } from "../src/store/timeseries.js";
 import { ENGINES, type EngineStore, openStore } from "./support/engines.js";
 import { expectAnswer, expectNumbers, iso } from "./support/read-expect.js";
-import { BEFORE_1970, HOUR, MINUTE, NOW, seedReads } from "./support/read-fixture.js";
+import { BEFORE_1970, DOORS, HOUR, MINUTE, NOW, seedReads } from "./support/read-fixture.js";
 
 /*
  * The trend chart and the recap on SQLite and PostgreSQL: the same rows (read-fixture.ts) give the
@@ -135,6 +135,39 @@ describe.each(ENGINES)("chart and recap reads on %s", (engine) => {
       milestones: [trigger(1, "First billion"), trigger(2, "Two billion")],
     });
     expectNumbers(recap.totals.total_volume_sats, recap.merchants[0]?.volume_sats, recap.milestones[0]?.id);
+  });
+
+  it("recap with no doors time: from the first sale (1969), weekly timeline from a negative first bucket", async () => {
+    await db.updateTable("event_settings").set({ doors_opened_at: null }).execute();
+    try {
+      const recap = await readRecap(db, { now: NOW, rateWindowMs: 5 * MINUTE, pollIntervalMs: 30_000 });
+      const week = 7 * 24 * HOUR;
+      const first = Math.floor(BEFORE_1970 / week) * week;
+      const last = Math.floor((NOW - 1) / week) * week;
+      expectAnswer(
+        [recap.from, recap.to, recap.totals.total_transactions, recap.totals.total_volume_sats],
+        ["1969-07-20T20:17:40Z", "2025-11-10T15:30:30Z", 6, 5_000_006_234],
+      );
+      expectAnswer(recap.totals.fiat_volume, [
+        { currency: "eur", amount: 3.25 },
+        { currency: "usd", amount: 14.4 },
+      ]);
+      expectAnswer(recap.timeline.buckets.length, (last - first) / week + 1);
+      expectAnswer(
+        recap.timeline.buckets.filter((b) => b.transactions > 0),
+        [
+          { start: "1969-07-17T00:00:00Z", transactions: 1, volume_sats: 500_000_000 },
+          { start: "2025-11-06T00:00:00Z", transactions: 5, volume_sats: 4_500_006_234 },
+        ],
+      );
+      expectAnswer(recap.busiest_hour, {
+        start: "2025-11-10T15:00:00Z",
+        transactions: 4,
+        volume_sats: 4_500_005_000,
+      });
+    } finally {
+      await db.updateTable("event_settings").set({ doors_opened_at: DOORS }).execute();
+    }
   });
 
   it("recap of a range that has ended: the standings since its start less those since its end", async () => {

@@ -73,6 +73,11 @@ export async function readDataHealth(db: Db, _args: Record<string, never>): Prom
       "p.total_transactions as transactions",
       "p.total_revenue_sats as revenue_sats",
     ])
+    // Ordered by key so the answer is the same on both engines (each returns an unordered join in
+    // its own order). By m.id, equal to the merchant_id: SQLite then walks merchants by their key and
+    // sorts only each merchant's own rows (EXPLAIN QUERY PLAN: a temp b-tree for the last term only).
+    .orderBy("m.id")
+    .orderBy("p.product_id")
     .execute();
   const storedProducts = await db
     .selectFrom("product_sales_totals as r")
@@ -85,6 +90,8 @@ export async function readDataHealth(db: Db, _args: Record<string, never>): Prom
       "r.transactions",
       "r.volume_sats as revenue_sats",
     ])
+    .orderBy("m.id")
+    .orderBy("r.product_id")
     .execute();
   return { merchants, sourceProducts, storedProducts };
 }

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type SqlBool, sql } from "kysely";
 import type {
   ExportedLine,
   ExportedProduct,
@@ -8,8 +8,9 @@ import type {
 } from "../contract/index.js";
 import { TICKER_COLUMNS } from "./dashboard.js";
 import type { Db } from "./db.js";
+import { lineSatsSql } from "./line-sats.js";
 import { toExportedLine, toExportedProduct, toTickerRow, toTrigger } from "./shapes.js";
-import { ofMerchant, ofSource } from "./source-filter.js";
+import { ALWAYS, ofMerchant, ofSource } from "./source-filter.js";
 
 /**
  * The admin exports, one batch at a time: each call reads at most `limit` rows after a cursor (keyset
@@ -79,10 +80,12 @@ function salesFrom(db: Db, f: ExportFilter, after: { date: number; id: number } 
 /**
  * The source of one merchant's sales, without the (source, sale_date) index: all of a merchant's sales
  * carry its one source, and SQLite, given both, would walk the source's index past every other
- * merchant's sales instead of the merchant's own.
+ * merchant's sales instead of the merchant's own. `t.source || ''` hides the column from SQLite's
+ * planner as its unary `+` does (same plan: the merchant's (merchant_id, sale_date) index), and unlike
+ * `+`, PostgreSQL takes it for text.
  */
 function ofItsSource(source: string | undefined) {
-  return source === undefined ? sql<boolean>`1` : sql<boolean>`+t.source = ${source}`;
+  return source === undefined ? ALWAYS : sql<SqlBool>`(t.source || '') = ${source}`;
 }
 
 async function salesBatch(
@@ -131,7 +134,7 @@ async function linesBatch(
       "l.name",
       "l.quantity",
       "l.unit_sats",
-      sql<number>`round(l.quantity * l.unit_sats)`.as("line_sats"),
+      lineSatsSql("l.quantity", "l.unit_sats").as("line_sats"),
     ])
     .orderBy("t.sale_date")
     .orderBy("t.id")

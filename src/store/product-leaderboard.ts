@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Metric, ProductStanding } from "../contract/index.js";
 import type { Db } from "./db.js";
+import { lineSatsSql } from "./line-sats.js";
 import { merchantExists, ofMerchant, ofSource, ofSourceMerchants, type Source } from "./source-filter.js";
 import { windowSplit } from "./windows.js";
 
@@ -94,7 +95,7 @@ function productSalesSince(db: Db, sinceMs: number, source: Source, merchantId: 
       "l.merchant_id",
       "l.product_id",
       eb.fn.count<number>("t.sale_id").distinct().as("transactions"),
-      eb.fn.sum<number>(sql<number>`round(l.quantity * l.unit_sats)`).as("volume_sats"),
+      eb.fn.sum<number>(lineSatsSql("l.quantity", "l.unit_sats")).as("volume_sats"),
     ])
     .where("t.sale_date", ">=", sinceMs)
     .where("t.sale_date", "<", w.rawUntil)

@@ -10,19 +10,26 @@ import type { Db } from "./db.js";
 export type Source = string | undefined;
 
 /**
+ * The condition that holds for every row, as both engines read it: PostgreSQL's WHERE and CASE WHEN
+ * take only booleans (SQLite's bare `1` is an integer there). SQLite drops the constant term, so its
+ * plans stay those of no condition at all.
+ */
+export const ALWAYS = sql<SqlBool>`1 = 1`;
+
+/**
  * Rows of a per-merchant table (merchant_id) that belong to the source's merchants; always true for
  * every source. Merchants have no index on source: the subquery reads the merchants table once,
  * which every read of these tables already costs.
  */
 export function ofSourceMerchants(source: Source, column = sql.ref("merchant_id")): RawBuilder<SqlBool> {
   return source === undefined
-    ? sql<SqlBool>`1`
+    ? ALWAYS
     : sql<SqlBool>`${column} in (select id from merchants where source = ${source})`;
 }
 
 /** Sales (a `transactions` row, its `source` column) of the source; always true for every source. */
 export function ofSource(source: Source, column = sql.ref("source")): RawBuilder<SqlBool> {
-  return source === undefined ? sql<SqlBool>`1` : sql<SqlBool>`${column} = ${source}`;
+  return source === undefined ? ALWAYS : sql<SqlBool>`${column} = ${source}`;
 }
 
 /**
@@ -33,7 +40,7 @@ export function ofMerchant(
   merchantId: string | undefined,
   column = sql.ref("merchant_id"),
 ): RawBuilder<SqlBool> {
-  return merchantId === undefined ? sql<SqlBool>`1` : sql<SqlBool>`${column} = ${merchantId}`;
+  return merchantId === undefined ? ALWAYS : sql<SqlBool>`${column} = ${merchantId}`;
 }
 
 /** Whether a merchant of that id exists: a filter naming one that does not is a 404, not zeros. */

@@ -3,7 +3,7 @@ import type { Timeseries, TimeseriesBucket } from "../contract/index.js";
 import { rfc3339 } from "../time/instant.js";
 import { HOUR_MS, MINUTE_MS } from "./buckets.js";
 import type { Db } from "./db.js";
-import { ofSource, ofSourceMerchants, type Source } from "./source-filter.js";
+import { ALWAYS, ofSource, ofSourceMerchants, type Source } from "./source-filter.js";
 
 /**
  * Sales per bucket over the window, oldest first, every bucket present (zeros included). Buckets are
@@ -75,7 +75,7 @@ async function bucketRows(
   bucketMs: number,
   only: Only,
 ): Promise<BucketRow[]> {
-  const result = await bucketQuery(kind, from, to, bucketMs, only, sql`1`).execute(db);
+  const result = await bucketQuery(kind, from, to, bucketMs, only, ALWAYS).execute(db);
   return result.rows;
 }
 

@@ -20,6 +20,8 @@ export function windowSplit(sinceMs: number) {
   const hoursFrom = nextBoundary(sinceMs, HOUR_MS);
   const minutesFrom = nextBoundary(sinceMs, MINUTE_MS);
   const minutesCovered = sql<SqlBool>`(select complete_from from minute_rollup_coverage) <= ${minutesFrom}`;
-  const rawUntil = sql<number>`(case when ${minutesCovered} then ${minutesFrom} else ${hoursFrom} end)`;
+  // Cast: PostgreSQL types a CASE of bare parameters as text, which it will not compare with bigint.
+  // SQLite still bounds the sale_date index by it (the expression reads no column).
+  const rawUntil = sql<number>`(case when ${minutesCovered} then cast(${minutesFrom} as bigint) else cast(${hoursFrom} as bigint) end)`;
   return { hoursFrom, minutesFrom, minutesCovered, rawUntil };
 }

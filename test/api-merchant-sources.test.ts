@@ -6,13 +6,15 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { type RunningBtcpayMock, startBtcpayMock } from "../src/mock/btcpay/index.js";
 import { createBtcpayClient } from "../src/sources/btcpay/client.js";
+import type { Database } from "../src/store/schema.js";
 import { expectError, get, send } from "./support/api-helpers.js";
 import { makeTestApp, type TestApp } from "./support/app.js";
 import { captureLogger } from "./support/log.js";
+import { testEngine } from "./support/test-database.js";
 
 const KEY = "Ab3kT9qZ7xW2mN5pR8sV1a2b";
 const SECRET = "whsec-4Hq9Lm2Zp7Rk";
@@ -407,10 +409,8 @@ describe("secrets never reach a log", () => {
         (await call("POST", "/v1/admin/merchants", btcpayMerchant({}, { base_url: "ftp://x.example" })))
           .statusCode,
       ).toBe(400);
-      // A write that fails inside SQLite is logged with its error: the error must not carry the body.
-      await sql`create trigger refuse_merchants before insert on merchants begin select raise(abort, 'refused by the test'); end`.execute(
-        logged.store.db,
-      );
+      // A write that fails inside the database is logged with its error: the error must not carry the body.
+      await refuseMerchantInserts(logged.store.db);
       const failed = await call("POST", "/v1/admin/merchants", {
         id: "tacos",
         alias: "Tacos",
@@ -455,3 +455,18 @@ test("a restart keeps a merchant's settings and secrets: the same answers, and i
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+/** Makes the database itself refuse every new merchant, in each engine's own trigger language. */
+async function refuseMerchantInserts(db: Kysely<Database>): Promise<void> {
+  if (testEngine() === "sqlite") {
+    await sql`create trigger refuse_merchants before insert on merchants begin select raise(abort, 'refused by the test'); end`.execute(
+      db,
+    );
+    return;
+  }
+  await sql`create function refuse_merchant() returns trigger language plpgsql as $$
+    begin raise exception 'refused by the test'; end $$`.execute(db);
+  await sql`create trigger refuse_merchants before insert on merchants for each row execute function refuse_merchant()`.execute(
+    db,
+  );
+}

@@ -76,7 +76,7 @@ export async function makeTestApp(
   const upstream = await startFakeUpstream();
   const clock = { now: overrides.now ?? Date.parse("2025-11-10T15:00:00Z") };
   const { cache, now: _now, sourceClients, log, ...config } = overrides;
-  const database = await freshTestDatabase();
+  const database = await freshTestDatabase(undefined, config.dbPath);
   const service = await createService(
     testConfig({ sourceBaseUrl: upstream.url, ...database.config, ...config }),
     {

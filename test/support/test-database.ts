@@ -32,9 +32,31 @@ export function postgresAdminUrl(): string {
 let template: Promise<string> | undefined;
 let counter = 0;
 
-/** A fresh database for one service on this run's engine. */
-export async function freshTestDatabase(engine: Engine = testEngine()): Promise<TestDatabase> {
+/** PostgreSQL's stand-in for each SQLite file a test named: a test that restarts on it finds its rows. */
+const byFile = new Map<string, Promise<TestDatabase>>();
+
+/**
+ * A fresh database for one service on this run's engine. A test that names a SQLite file (`dbPath`) to
+ * restart a service on it gets, on PostgreSQL, the same database each time it names that file.
+ */
+export async function freshTestDatabase(
+  engine: Engine = testEngine(),
+  dbPath?: string,
+): Promise<TestDatabase> {
   if (engine === "sqlite") return { config: {}, drop: async () => {} };
+  if (dbPath !== undefined && dbPath !== ":memory:") {
+    let kept = byFile.get(dbPath);
+    if (kept === undefined) {
+      kept = newPostgresDatabase();
+      byFile.set(dbPath, kept);
+    }
+    // Kept for the next service on the same file; the run's cluster is thrown away at its end.
+    return { config: (await kept).config, drop: async () => {} };
+  }
+  return newPostgresDatabase();
+}
+
+async function newPostgresDatabase(): Promise<TestDatabase> {
   const admin = postgresAdminUrl();
   template ??= migratedTemplate(admin);
   const name = `t${process.pid}_${counter++}_${Date.now().toString(36)}`;

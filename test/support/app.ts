@@ -6,7 +6,7 @@ import { createService } from "../../src/service.js";
 import type { KeyedSourceClients } from "../../src/sources/connections.js";
 import type { OpenedDatabase } from "../../src/store/db.js";
 import type { DeliveryWorker } from "../../src/webhooks/delivery-worker.js";
-import { freshTestDatabase } from "./test-database.js";
+import { freshTestDatabase, takePreparedDatabase, testEngine } from "./test-database.js";
 import { startFakeUpstream } from "./upstream.js";
 
 export const TEST_TOKEN = "test-admin-token-0123456789abcdef0123456789";
@@ -24,8 +24,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A configuration as loadConfig makes it, for tests: silent, on a fresh in-memory database. */
+/**
+ * A configuration as loadConfig makes it, for tests: silent, on a fresh in-memory database, or, in the
+ * PostgreSQL project, a fresh database of its own (test-database.ts).
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
+  const onPostgres =
+    testEngine() === "postgres" && overrides.databaseUrl === undefined
+      ? { databaseUrl: takePreparedDatabase(overrides.dbPath) }
+      : {};
   return Object.freeze({
     adminToken: TEST_TOKEN,
     host: "127.0.0.1",
@@ -56,6 +63,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     webhookRetryBaseMs: 50,
     webhookRetryCapMs: 200,
     webhookMaxAttempts: 3,
+    ...onPostgres,
     ...overrides,
   } satisfies Config);
 }

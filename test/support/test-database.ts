@@ -56,6 +56,31 @@ export async function freshTestDatabase(
   return newPostgresDatabase();
 }
 
+/**
+ * Databases made ahead for services built from `testConfig()` directly (a synchronous call): the
+ * PostgreSQL project's setup file (postgres-setup.ts) makes them before each test file.
+ */
+const prepared: TestDatabase[] = [];
+const preparedByFile = new Map<string, string>();
+
+export async function preparePostgresDatabases(count: number): Promise<void> {
+  while (prepared.length < count) prepared.push(await newPostgresDatabase());
+}
+
+/** On PostgreSQL, the DATABASE_URL for one more service built from testConfig(); the same for the same file. */
+export function takePreparedDatabase(dbPath: string | undefined): string {
+  const known = dbPath === undefined || dbPath === ":memory:" ? undefined : preparedByFile.get(dbPath);
+  if (known !== undefined) return known;
+  const next = prepared.shift();
+  if (next === undefined)
+    throw new Error(
+      "no PostgreSQL database left for testConfig(): raise the count in test/support/postgres-setup.ts",
+    );
+  const url = next.config.databaseUrl as string;
+  if (dbPath !== undefined && dbPath !== ":memory:") preparedByFile.set(dbPath, url);
+  return url;
+}
+
 async function newPostgresDatabase(): Promise<TestDatabase> {
   const admin = postgresAdminUrl();
   template ??= migratedTemplate(admin);

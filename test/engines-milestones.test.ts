@@ -224,4 +224,26 @@ describe("milestones across instances on postgres", () => {
       expect(await READS.upcomingMilestones(s.db, {})).toEqual([]);
     },
   );
+  test("two polls that reach a threshold together: the later to commit fires it, with both sales counted", async () => {
+    await setTotals(s.db, "a", 4, 400);
+    await setTotals(s.db, "b", 4, 400);
+    await milestone(s.db, "Ten", "transactions", 10);
+    const add = (trx: Kysely<Database>, id: string) =>
+      sql`update merchants set total_transactions = total_transactions + 1 where id = ${id}`.execute(trx);
+    const first = await s.db.startTransaction().execute();
+    const second = await s.db.startTransaction().execute();
+    await add(first, "a");
+    await add(second, "b");
+    // Each sees 9 of its own: without taking turns, neither would fire.
+    expect(await fireDueMilestones(first, NOW)).toEqual([]);
+    const later = fireDueMilestones(second, LATER);
+    await untilOneWaitsForALock();
+    await first.commit().execute();
+    const fired = await later;
+    await second.commit().execute();
+    expect(fired.map((t) => [t.name, t.total_transactions])).toEqual([["Ten", 10]]);
+    expect(await s.db.selectFrom("milestone_triggers").select("total_transactions").execute()).toEqual([
+      { total_transactions: 10 },
+    ]);
+  });
 });

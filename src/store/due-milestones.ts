@@ -1,9 +1,13 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { MilestoneTrigger } from "../contract/index.js";
 import { dueMilestones, type Totals } from "../milestones/evaluate.js";
+import { engineOf } from "./engine.js";
 import { enqueueTrigger } from "./outbox.js";
 import type { Database } from "./schema.js";
 import { toTrigger } from "./shapes.js";
+
+/** The advisory lock key of milestone evaluations (any constant of our own: "LPDM" in ASCII). */
+const MILESTONE_TURN = 0x4c50444d;
 
 /** Global totals from the per-merchant running totals: O(merchants), never a scan of the sales. */
 export async function readTotals(db: Kysely<Database>): Promise<Totals> {
@@ -27,6 +31,13 @@ export async function readTotals(db: Kysely<Database>): Promise<Totals> {
  * summed when some milestone is armed, so polls cost nothing here once every milestone has fired.
  */
 export async function fireDueMilestones(trx: Kysely<Database>, now: number): Promise<MilestoneTrigger[]> {
+  // On PostgreSQL, polls of several merchants commit side by side (one pool, several instances), and
+  // each would see the totals without the others' uncommitted sales: eight polls of one sale each
+  // could all see fewer than five and none fire "five sales". Evaluations take turns instead, to the
+  // end of their transactions; each then reads totals that include every earlier one's sales, so a
+  // milestone fires in the poll that reached it, with the totals of that moment (api-milestones test).
+  // Only polls with an armed milestone get here, and the turn is the transaction's last step.
+  if (engineOf(trx) === "postgres") await sql`select pg_advisory_xact_lock(${MILESTONE_TURN})`.execute(trx);
   const armed = await trx
     .selectFrom("milestones")
     .select(["id", "name", "type", "threshold", "enabled", "triggered_at"])

@@ -9,7 +9,13 @@
  */
 
 import type { IncomingSale, ProductFigures } from "./poll-contents.js";
-import type { MerchantPollState } from "./poll-times.js";
+
+/** The merchant's state an unchanged poll looks at. */
+export interface MerchantPollState {
+  alias: string;
+  body_digest: string | null;
+  last_error: string | null;
+}
 
 /** What one bucket (hour or minute) of a merchant's sales adds to its rollup. */
 export interface BucketSums {

@@ -1,11 +1,7 @@
 import type { WriterDb } from "./db.js";
+import type { MerchantPollState } from "./poll-seam.js";
 
-/** The merchant's state an unchanged poll looks at. */
-export interface MerchantPollState {
-  alias: string;
-  body_digest: string | null;
-  last_error: string | null;
-}
+export type { MerchantPollState };
 
 /**
  * An unchanged body, recorded without a transaction when nothing else is due (its time joins the

@@ -7,13 +7,13 @@ import type { IncomingSale, ProductFigures } from "./poll-contents.js";
 import type {
   BucketSums,
   Delivery,
+  MerchantPollState,
   PollRecord,
   PollWrites,
   ProductBucketSums,
   ProductSums,
 } from "./poll-seam.js";
 import type { PollStatements } from "./poll-statements.js";
-import type { MerchantPollState } from "./poll-times.js";
 
 /** Sales stored between two yields to the event loop. */
 const SALE_CHUNK = 2000;

@@ -11,13 +11,13 @@ import type { IncomingSale, ProductFigures } from "../poll-contents.js";
 import type {
   BucketSums,
   Delivery,
+  MerchantPollState,
   PollRecord,
   PollWrites,
   ProductBucketSums,
   ProductSums,
 } from "../poll-seam.js";
 import { POLLED_SOURCE } from "../poll-statements.js";
-import type { MerchantPollState } from "../poll-times.js";
 import type { Database } from "../schema.js";
 
 /** Sales per insert: bounds one statement's message (a million-sale history is many of them). */

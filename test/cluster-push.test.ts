@@ -11,9 +11,12 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Health } from "../src/contract/index.js";
 import { createService, type Service } from "../src/service.js";
+import { applyPoll } from "../src/store/poll-transaction.js";
+import { parsePosPayload } from "../src/upstream/payload.js";
 import { TEST_TOKEN, testConfig } from "./support/app.js";
 import { openStream, type SseClient, waitFor } from "./support/sse.js";
 import { freshTestDatabase, postgresAdminUrl } from "./support/test-database.js";
+import { posBody, saleRow } from "./support/upstream.js";
 
 const WAIT_MS = 15_000;
 const auth = { authorization: `Bearer ${TEST_TOKEN}` };
@@ -92,6 +95,29 @@ describe("live push across instances on one PostgreSQL", () => {
     expect((await wifiSale(a, 2)).kind).toBe("stored");
     await waitFor(() => named(onB, "sale").length === 2, WAIT_MS);
     expect(named(onB, "sale").map((s) => s.external_id)).toEqual([hash(1), hash(2)]);
+  });
+
+  it("a poll stored by A: B publishes its newest sales (a hundred of 250, too many to name) and its milestone", async () => {
+    const { a, b } = await twoInstances();
+    const onB = await stream(b);
+    await call(a, "POST", "/v1/admin/merchants", { id: "m1", public_key: "k-m1", alias: "Coffee" });
+    await call(a, "POST", "/v1/admin/milestones", {
+      name: "First 200",
+      type: "transactions",
+      threshold: 200,
+    });
+    const sales = Array.from({ length: 250 }, (_, i) =>
+      saleRow(i + 1, 100, new Date(Date.parse("2025-11-10T12:00:00Z") + i * 1000).toISOString()),
+    );
+    const db = a.inline?.database.db;
+    if (!db) throw new Error("inline ingest exposes its database");
+    const stored = await applyPoll(db, "m1", parsePosPayload(posBody(sales)), Date.now());
+    expect(stored?.storedCount).toBe(250);
+    await waitFor(() => named(onB, "milestone").length === 1, WAIT_MS);
+    expect(named(onB, "milestone")[0]).toMatchObject({ name: "First 200", total_transactions: 250 });
+    // Oldest first, as the local feed publishes a poll's newest hundred.
+    expect(named(onB, "sale").map((s) => s.sale_id)).toEqual(Array.from({ length: 100 }, (_, i) => 151 + i));
+    await waitFor(() => named(onB, "summary").some((s) => s.total_transactions === 250), WAIT_MS);
   });
 
   it("an operator's change on A shows in B's cached answers and is pushed as B's own event", async () => {

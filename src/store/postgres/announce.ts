@@ -11,7 +11,7 @@ export function postgresAnnouncer(instanceId: string, channel: string = LIVE_CHA
 }
 
 /** The kind and payload notifyVia sends for `news`. */
-function encodeNews(news: News): { kind: string; payload: unknown } {
+export function encodeNews(news: News): { kind: string; payload: unknown } {
   if (news.kind === "change")
     return { kind: "change", payload: { c: news.change, ...(news.id === undefined ? {} : { id: news.id }) } };
   const { saleIds, triggerIds } = news;

@@ -49,6 +49,11 @@ export interface AppDeps extends Omit<AppContext, "now" | "cache"> {
   countHttp?: boolean;
   /** Told of every route as it is added, before it is described (a test lists them). */
   onRoute?: (route: RouteOptions) => void;
+  /**
+   * Given what puts an operator's changes on the stream, so that a change another instance made is
+   * published here as this instance's own (service.ts, live/cluster-feed.ts).
+   */
+  onChangeFeeds?: (feeds: { scenesChanged(): void; eventChanged(): void }) => void;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -99,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onReady", async () => hub.start());
   // Open streams would otherwise keep close() waiting forever.
   app.addHook("preClose", async () => hub.stop());
-  const { playlist, eventFeed } = changeFeeds(app, ctx, hub);
+  const { playlist, eventFeed } = changeFeeds(app, ctx, hub, deps.onChangeFeeds);
 
   const webServed = deps.webRoot !== undefined && (await registerWebApp(app, deps.webRoot));
   app.setNotFoundHandler((req, reply) => {
@@ -138,7 +143,7 @@ async function observability(app: FastifyInstance, deps: AppDeps): Promise<void>
 }
 
 /** What puts an operator's changes on the live stream: the playlist, and the event settings. */
-function changeFeeds(app: FastifyInstance, ctx: AppContext, hub: LiveHub) {
+function changeFeeds(app: FastifyInstance, ctx: AppContext, hub: LiveHub, onFeeds: AppDeps["onChangeFeeds"]) {
   const playlist = new PlaylistFeed({
     read: () => ctx.store.read("scenes", {}),
     publish: (scenes) => hub.publish("scenes", { scenes }),
@@ -163,6 +168,7 @@ function changeFeeds(app: FastifyInstance, ctx: AppContext, hub: LiveHub) {
     onError: (err) => app.log.error({ err }, "could not read the event settings to announce a change"),
   });
   app.addHook("preClose", async () => eventFeed.stop());
+  onFeeds?.({ scenesChanged: () => playlist.changed(), eventChanged: () => eventFeed.changed() });
   return { playlist, eventFeed };
 }
 

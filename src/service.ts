@@ -3,12 +3,15 @@
  * the live hub and feed, and the HTTP app, built together and started and stopped together. main.ts
  * calls it with the environment's configuration; tests call it the same way.
  */
+import { randomInt } from "node:crypto";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { ReadCache, type ReadCacheOptions } from "./api/read-cache.js";
 import { type AppDeps, buildApp } from "./app.js";
+import { newInstanceId } from "./cluster/instance-id.js";
 import type { Config } from "./config/config.js";
 import type { Ingest, IngestEvents, LocalIngest } from "./ingest/runtime.js";
 import { spawnIngestThread } from "./ingest/thread-client.js";
+import type { ClusterPush, ClusterPushOptions } from "./live/cluster-push.js";
 import { LiveFeed } from "./live/feed.js";
 import { LiveHub } from "./live/hub.js";
 import { ServiceMetrics } from "./metrics/service-metrics.js";
@@ -54,6 +57,8 @@ export interface ServiceOptions {
    * `onRoute` is told of every route as it is added (a test lists them).
    */
   appOptions?: Pick<AppDeps, "countHttp" | "onRoute">;
+  /** On PostgreSQL: the live push listener's reconnection waits (tests shorten them). */
+  cluster?: { reconnect?: { initialMs: number; maxMs: number } };
 }
 
 export interface Service {
@@ -63,6 +68,8 @@ export interface Service {
   metrics: ServiceMetrics;
   /** Only with `ingest: "inline"`. */
   inline: LocalIngest | undefined;
+  /** On PostgreSQL: this instance's name among those sharing the database (cluster/instance-id.ts). */
+  instanceId: string | undefined;
   /** Listens on the configured address, then starts polling. */
   start(): Promise<void>;
   /** Closes streams and the HTTP server, then stops ingest (polls in flight end or are cancelled). */
@@ -75,10 +82,14 @@ const CLOSE_GRACE_MS = 1000;
 /** Builds the whole service; rejects with a clear message when the database cannot be opened. */
 export async function createService(config: Config, opts: ServiceOptions): Promise<Service> {
   const cache = new ReadCache(opts.readCache ?? READ_CACHE);
+  // On PostgreSQL other instances may share the database: this one's writes are announced under it.
+  const instanceId = config.databaseUrl === undefined ? undefined : newInstanceId();
   const hub = new LiveHub({
     maxClients: config.maxStreamClients,
     coalesceMs: STREAM_COALESCE_MS,
     heartbeatMs: config.streamHeartbeatMs,
+    // Instances' event ids then never overlap: a resume on another one gets a reset (hub.ts).
+    firstId: instanceId === undefined ? 0 : randomInt(1, 2 ** 47),
   });
   const feed = new LiveFeed({ hub });
   let storageFailure: WriteFailure | undefined;
@@ -88,11 +99,15 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   const events = ingestEvents(cache, feed, metrics, (failure) => {
     storageFailure = failure;
   });
-  const { ingest, inline, ingestReady } = await beginIngest(config, opts, events);
+  const { ingest, inline, ingestReady } = await beginIngest({ ...config, instanceId }, opts, events);
   ingestStore = ingest.store;
   let app: FastifyInstance;
+  let push: ClusterPush | undefined;
+  const feeds = { scenesChanged: () => {}, eventChanged: () => {} };
   try {
-    app = await buildApp(appDeps(config, opts, ingest, { cache, hub, metrics }, () => storageFailure));
+    const deps = appDeps(config, opts, ingest, { cache, hub, metrics }, () => storageFailure);
+    deps.livePushFailure = () => push?.failure();
+    app = await buildApp({ ...deps, onChangeFeeds: (made) => Object.assign(feeds, made) });
     await app.ready();
   } catch (e) {
     await ingestReady;
@@ -104,6 +119,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
     await app.close();
     throw error;
   }
+  if (instanceId !== undefined) push = await listen(config, opts, { instanceId, ingest, cache, hub, feeds });
 
   let stopped = false;
   return {
@@ -112,6 +128,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
     hub,
     metrics,
     inline,
+    instanceId,
     async start() {
       await app.listen({ host: config.host, port: config.port });
       ingest.startPolling();
@@ -129,9 +146,32 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
         clearTimeout(force);
       }
       feed.stop();
+      await push?.stop();
       await ingest.stop();
     },
   };
+}
+
+/**
+ * One listener per process for the other instances' writes (live/cluster-push.ts), on PostgreSQL only:
+ * loaded here, so that SQLite's start-up never loads pg.
+ */
+async function listen(
+  config: Config,
+  opts: ServiceOptions,
+  parts: Pick<ClusterPushOptions, "instanceId" | "ingest" | "cache" | "hub" | "feeds">,
+): Promise<ClusterPush | undefined> {
+  if (config.databaseUrl === undefined) return undefined;
+  const { startClusterPush } = await import("./live/cluster-push.js");
+  const { now, log } = opts;
+  return startClusterPush({
+    url: config.databaseUrl,
+    config,
+    log,
+    now,
+    reconnect: opts.cluster?.reconnect,
+    ...parts,
+  });
 }
 
 /**
@@ -140,7 +180,7 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
  * once, so no failure of it goes unhandled.
  */
 async function beginIngest(
-  config: Config,
+  config: Config & { instanceId?: string | undefined },
   opts: ServiceOptions,
   events: IngestEvents,
 ): Promise<{ ingest: Ingest; inline: LocalIngest | undefined; ingestReady: Promise<{ error?: unknown }> }> {
@@ -187,7 +227,11 @@ function appDeps(
  * Ingest in this thread (tests). Loaded only here: the running service's HTTP thread never opens the
  * database itself, and the store's modules (Kysely, every SQL file) cost its start-up (README, Start-up).
  */
-async function openInline(config: Config, opts: ServiceOptions, events: IngestEvents): Promise<LocalIngest> {
+async function openInline(
+  config: Config & { instanceId?: string | undefined },
+  opts: ServiceOptions,
+  events: IngestEvents,
+): Promise<LocalIngest> {
   const { openIngest } = await import("./ingest/runtime.js");
   return openIngest(config, opts.log, events, { now: opts.now, random: opts.random });
 }

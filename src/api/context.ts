@@ -41,4 +41,6 @@ export interface AppContext {
   sources?: SourceConnections;
   /** Why writes are failing now (a full disk), as ingest last reported; undefined while they succeed. */
   storageFailure?: () => WriteFailure | undefined;
+  /** Why this instance is not hearing the other instances' writes (cluster-push.ts); undefined while it is. */
+  livePushFailure?: () => { error: string; since: number } | undefined;
 }

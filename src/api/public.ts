@@ -40,10 +40,19 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       // A health check answered by a proxy's cache would say nothing about this process.
       reply.header("cache-control", "no-store");
       const failure = ctx.storageFailure?.();
-      if (!failure) return { status: "ok" };
-      const { error, since, at } = failure;
-      const storage = { error, failing_since: rfc3339(since), last_failure_at: rfc3339(at) };
-      return { status: "degraded", storage };
+      const push = ctx.livePushFailure?.();
+      if (!failure && !push) return { status: "ok" };
+      return {
+        status: "degraded",
+        ...(failure && {
+          storage: {
+            error: failure.error,
+            failing_since: rfc3339(failure.since),
+            last_failure_at: rfc3339(failure.at),
+          },
+        }),
+        ...(push && { live_push: { error: push.error, down_since: rfc3339(push.since) } }),
+      };
     },
   );
 

@@ -11,7 +11,13 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { QueryExecutorProvider } from "kysely";
 import pg from "pg";
-import { type ClusterMessage, checkChannel, decodeMessage, notifyVia } from "./notify-message.js";
+import {
+  type ClusterMessage,
+  checkChannel,
+  decodeMessage,
+  LIVE_CHANNEL,
+  notifyVia,
+} from "./notify-message.js";
 import { reconnectDelayMs } from "./reconnect-delay.js";
 
 export interface ClusterNotifierOptions {
@@ -25,6 +31,8 @@ export interface ClusterNotifierOptions {
   onMessage(message: ClusterMessage): void;
   /** After listening again following a time without: re-read what may have been missed. */
   onResync(): void | Promise<void>;
+  /** Told when listening starts, and when it stops or an attempt fails (with why): /v1/health's state. */
+  onState?(listening: boolean, reason?: string): void;
   log: Pick<FastifyBaseLogger, "info" | "warn" | "error">;
   /** Reconnection waits: the first, and the cap (both before jitter). */
   reconnect?: { initialMs: number; maxMs: number };
@@ -48,7 +56,7 @@ export class ClusterNotifier {
   private pingInFlight = false;
 
   constructor(private readonly opts: ClusterNotifierOptions) {
-    this.channel = checkChannel(opts.channel ?? "live_pos_dashboard");
+    this.channel = checkChannel(opts.channel ?? LIVE_CHANNEL);
   }
 
   /** True while the LISTEN connection is up: what /v1/health can report. */
@@ -123,6 +131,7 @@ export class ClusterNotifier {
     } catch (e) {
       this.opts.log.warn({ err: e, attempt: this.attempts + 1 }, "live notifications: cannot listen yet");
       this.discard();
+      this.opts.onState?.(false, describe(e));
       void endQuietly(client);
       return false;
     } finally {
@@ -135,6 +144,7 @@ export class ClusterNotifier {
     }
     this.listening = true;
     this.attempts = 0;
+    this.opts.onState?.(true);
     this.ping = setInterval(() => this.checkAlive(client), this.opts.pingMs ?? 10_000);
     return true;
   }
@@ -162,6 +172,7 @@ export class ClusterNotifier {
     void endQuietly(client);
     if (!this.running) return;
     this.opts.log.warn({ err: e }, "live notifications: connection lost; reconnecting");
+    this.opts.onState?.(false, e === undefined ? "the connection was closed" : describe(e));
     this.scheduleRetry();
   }
 
@@ -211,6 +222,10 @@ export class ClusterNotifier {
     this.listening = false;
     this.client = undefined;
   }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** How long a goodbye to the server may take before the socket is simply closed. */

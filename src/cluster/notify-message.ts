@@ -12,6 +12,9 @@ export interface ClusterMessage {
   origin: string;
 }
 
+/** The one channel every instance of a dashboard listens on and announces its writes to. */
+export const LIVE_CHANNEL = "live_pos_dashboard";
+
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more (its default page size's limit). */
 export const MAX_PAYLOAD_BYTES = 8000;
 

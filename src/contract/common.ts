@@ -66,11 +66,31 @@ export const StorageFailure = Type.Object(
 export type StorageFailure = Static<typeof StorageFailure>;
 
 /**
+ * Several instances on PostgreSQL: this one does not hear the others' writes (its LISTEN connection is
+ * down), so its screens miss their sales until it listens again and catches up.
+ */
+export const LivePushFailure = Type.Object(
+  {
+    error: Type.String({
+      description: "Why the instance is not listening, as PostgreSQL or the driver said",
+    }),
+    down_since: Instant,
+  },
+  CLOSED,
+);
+export type LivePushFailure = Static<typeof LivePushFailure>;
+
+/**
  * `{"status":"ok"}` as the spec has it; "degraded", still with 200 (reads are served), while writes
- * fail, with why in `storage`. It clears once the writes that failed succeed again.
+ * fail, with why in `storage`, or while live push from the other instances is down (`live_push`).
+ * Each clears once what failed works again.
  */
 export const Health = Type.Object(
-  { status: Type.Enum(["ok", "degraded"]), storage: Type.Optional(StorageFailure) },
+  {
+    status: Type.Enum(["ok", "degraded"]),
+    storage: Type.Optional(StorageFailure),
+    live_push: Type.Optional(LivePushFailure),
+  },
   CLOSED,
 );
 export type Health = Static<typeof Health>;

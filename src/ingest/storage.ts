@@ -57,6 +57,7 @@ async function openPostgresStorage(
       openPostgres(url, {
         max: config.pollConcurrency + SPARE_CONNECTIONS,
         applicationName: "live-pos-dashboard",
+        ...(config.instanceId === undefined ? {} : { instanceId: config.instanceId }),
       }),
     {
       onWait: (reason, ms) =>

@@ -193,5 +193,6 @@ function threadConfig(c: IngestThreadConfig): IngestThreadConfig {
     webhookRetryBaseMs: c.webhookRetryBaseMs,
     webhookRetryCapMs: c.webhookRetryCapMs,
     webhookMaxAttempts: c.webhookMaxAttempts,
+    instanceId: c.instanceId,
   };
 }

@@ -12,7 +12,12 @@ import type { Answer, Call } from "./rpc.js";
  * What the ingest thread is started with: the parts of the configuration it uses. The one secret among
  * them, DATABASE_URL's password, is what opens the database the thread owns.
  */
-export type IngestThreadConfig = Pick<
+export type IngestThreadConfig = ThreadConfigFields & {
+  /** This instance's id (cluster/instance-id.ts) on PostgreSQL: the origin of what its writes announce. */
+  instanceId?: string;
+};
+
+type ThreadConfigFields = Pick<
   Config,
   | "dbPath"
   | "databaseUrl"

@@ -19,6 +19,12 @@ export interface LiveHubOptions {
    * dozen writes per screen a second instead of one per sale, while a lone sale is not delayed.
    */
   coalesceMs?: number;
+  /**
+   * The id before the first event (0). Instances sharing a database each start at a random one, so
+   * that a client resuming on another instance with an id of the first is told to reset (its id is
+   * outside this hub's range) instead of being replayed this hub's events after an unrelated number.
+   */
+  firstId?: number;
 }
 
 interface Buffered {
@@ -46,8 +52,10 @@ export class LiveHub {
       maxBufferedBytes: 1 << 20,
       retryMs: 2000,
       coalesceMs: 0,
+      firstId: 0,
       ...opts,
     };
+    this.lastId = this.opts.firstId;
     this.clients = new FanOut({
       coalesceMs: this.opts.coalesceMs,
       maxBufferedBytes: this.opts.maxBufferedBytes,
@@ -128,7 +136,8 @@ export class LiveHub {
   private replay(res: ServerResponse, lastEventId: string): void {
     const last = /^\d+$/.test(lastEventId) ? Number(lastEventId) : Number.NaN;
     const oldest = this.buffer[0]?.id ?? this.lastId + 1;
-    // Unknown, from another process life (ahead of us), or older than the buffer: the client must refetch.
+    // Unknown, from another process life or instance (outside our range), or older than the buffer:
+    // the client must refetch.
     if (Number.isNaN(last) || last > this.lastId || last < oldest - 1) {
       const reset: LiveEvents["reset"] = {};
       res.write(sseFrame(this.lastId, "reset", reset));

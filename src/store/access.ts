@@ -9,6 +9,7 @@ import {
   updateEventSettings,
 } from "./event.js";
 import { readExportBatch } from "./exports.js";
+import { readAnnouncedSales, readAnnouncedTriggers, readLiveCatchUp } from "./live-news.js";
 import {
   deleteMerchant,
   getMerchant,
@@ -87,6 +88,10 @@ export const READS = {
   /** Outgoing webhooks (secrets never in the answer) and one's delivery log, newest first. */
   webhooks: (db: Db, _args: Record<string, never>) => listWebhooks(db),
   webhookDeliveries: (db: Db, args: { id: number }) => listDeliveries(db, args.id),
+  /** What another instance announced it stored, and what was stored while not listening (live-news.ts). */
+  announcedSales: readAnnouncedSales,
+  announcedTriggers: readAnnouncedTriggers,
+  liveCatchUp: readLiveCatchUp,
 };
 
 /** Every change an operator makes, by name: they run on the one writer connection, between polls' writes. */
@@ -132,14 +137,32 @@ export function runRead<N extends ReadName>(db: Db, name: N, args: ReadArgs<N>):
   return query(db, args);
 }
 
-export function runChange<N extends ChangeName>(
+export async function runChange<N extends ChangeName>(
   db: WriterDb,
   name: N,
   args: ChangeArgs<N>,
 ): Promise<ChangeResult<N>> {
   const change = CHANGES[name] as (db: Db, args: ChangeArgs<N>) => Promise<ChangeResult<N>>;
   // Poll times kept in memory go first, so a merchant deleted or re-created now is not stamped after.
-  return writePollTimes(db).then(() => db.writeHealth.track(() => change(db, args)));
+  const result = await writePollTimes(db).then(() => db.writeHealth.track(() => change(db, args)));
+  await announceChange(db, name, args);
+  return result;
+}
+
+/**
+ * Tells the other instances of a change made (committed already: some changes are transactions of
+ * their own). A failure to tell them does not undo it nor fail the request: PostgreSQL is then down or
+ * cut off, the other instances' listeners with it, and they refresh everything when they listen again.
+ */
+async function announceChange(db: WriterDb, name: ChangeName, args: unknown): Promise<void> {
+  const a = args as { id?: unknown; input?: { id?: unknown } };
+  const id = a.id ?? a.input?.id;
+  const news = { kind: "change" as const, change: name };
+  try {
+    await db.announce(db, typeof id === "string" || typeof id === "number" ? { ...news, id } : news);
+  } catch {
+    // See above: the receivers catch up on their own.
+  }
 }
 
 /**

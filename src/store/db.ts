@@ -7,6 +7,7 @@ import {
   SqliteDialect,
   SqliteDriver,
 } from "kysely";
+import type { Announcer, News } from "./announce.js";
 import { migrateToLatest } from "./migrations.js";
 import { explainOpenFailure } from "./open-failure.js";
 import type { PollWrites } from "./poll-seam.js";
@@ -41,8 +42,17 @@ export class WriterDb extends Kysely<Database> {
   constructor(
     dialect: Dialect,
     readonly pollWrites: PollWritesOn,
+    private readonly announcer?: Announcer,
   ) {
     super({ dialect });
+  }
+
+  /**
+   * Tells the other instances what `on` (a transaction, or the writer after a change) wrote: sent on
+   * commit only (announce.ts). Nothing on SQLite, whose writer is the only one.
+   */
+  announce(on: Kysely<Database>, news: News): Promise<void> {
+    return this.announcer ? this.announcer(on, news) : Promise.resolve();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { MilestoneTrigger, TickerRow } from "../contract/index.js";
+import { announceSales, salesNews } from "./announce.js";
 import type { WriterDb } from "./db.js";
 import { fireDueMilestones } from "./due-milestones.js";
 import { newSalesOnly } from "./new-sales.js";
@@ -97,6 +98,7 @@ function storePoll(
 
     // A milestone created after the totals passed its threshold fires on the next poll, changed or not.
     const triggers = (await pw.armedMilestones()) ? await fireDueMilestones(trx, now) : [];
+    await announceSales(db, trx, salesNews(merchantId, fresh, triggers, productsChanged));
     // A whole poll's sales can be a million: only a streamed poll's few newest are joined to them.
     const all = earlier.newest.length > 0 ? [...earlier.newest, ...fresh] : fresh;
     return {

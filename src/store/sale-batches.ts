@@ -11,6 +11,7 @@
  * same millisecond by row id, so such a pair on either side of a batch boundary, thousands of sales
  * below the newest, would list the older first.
  */
+import { announceSales, salesNews } from "./announce.js";
 import type { WriterDb } from "./db.js";
 import { newSalesOnly } from "./new-sales.js";
 import { NEWEST_SALES_KEPT, newestOf } from "./newest-sales.js";
@@ -54,6 +55,7 @@ export function storeSaleBatch(
       await enqueueSales(pw, { id: merchantId, alias: merchant.alias, source: POLLED_SOURCE }, fresh, now);
       await addToRollups(pw, merchantId, fresh, now);
       await addToTotals(pw, merchantId, fresh);
+      await announceSales(db, trx, salesNews(merchantId, fresh, []));
       stored.count += fresh.length;
       stored.newest = newestOf([...stored.newest, ...fresh], NEWEST_SALES_KEPT);
       return true;

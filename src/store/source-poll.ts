@@ -6,6 +6,7 @@
  * it or none, so the state never runs ahead of the sales it stands for.
  */
 import type { Kysely } from "kysely";
+import { announceSales, salesNews } from "./announce.js";
 import type { WriterDb } from "./db.js";
 import { fireDueMilestones } from "./due-milestones.js";
 import { enqueueSales } from "./outbox.js";
@@ -64,6 +65,8 @@ export function applySourcePoll(
         .where("id", "=", merchantId)
         .execute();
       const triggers = (await pw.armedMilestones()) ? await fireDueMilestones(trx, now) : [];
+      const other = productsChanged || withdrawnCount > 0;
+      await announceSales(db, trx, salesNews(merchantId, fresh, triggers, other));
       return {
         storedCount: fresh.length,
         newSales: tickerRows(merchantId, merchant.alias, fresh, merchant.source),

@@ -5,6 +5,7 @@
  */
 import { type Kysely, sql } from "kysely";
 import type { MilestoneTrigger } from "../contract/index.js";
+import { salesNews } from "./announce.js";
 import type { WriterDb } from "./db.js";
 import { fireDueMilestones } from "./due-milestones.js";
 import { enqueueSales } from "./outbox.js";
@@ -102,6 +103,8 @@ export function storeWebhookSale(db: WriterDb, sale: WebhookSale, now: number): 
       const keyed = [{ ...incoming, externalId: sale.paymentHash }];
       await enqueueSales(pw, { id: WIFI_MERCHANT.id, alias, source: WIFI_MERCHANT.source }, keyed, now);
       const milestones = (await pw.armedMilestones()) ? await fireInSavepoint(trx, now) : { triggers: [] };
+      const news = salesNews(WIFI_MERCHANT.id, keyed, milestones.triggers);
+      if (news) await db.announce(trx, { ...news, webhook: true });
       const newSales = tickerRows(WIFI_MERCHANT.id, alias, keyed, WIFI_MERCHANT.source);
       const result = { storedCount: 1, newSales, triggers: milestones.triggers, changed: true };
       return { kind: "stored", saleId, result, ...milestones };

@@ -1,0 +1,157 @@
+/**
+ * Live push from the other instances sharing the database (issue 18): what their writes announce
+ * (store/announce.ts, through the ClusterNotifier) becomes, on this instance's hub, the events its own
+ * ingest would have published: `sale`s read back from the database in the ticker's shape, `milestone`s,
+ * the playlist and event settings after an operator's change, and a summary. Cached answers refresh on
+ * the same messages, so an operator's change made on another instance shows in this one's next answer.
+ *
+ * After a time without listening (a dropped connection, PostgreSQL restarted) the announcements sent
+ * meanwhile are lost: `resync` refreshes everything and publishes what was stored since the last sale
+ * and trigger this instance saw. Sales and triggers already published are not published again.
+ */
+import type { FastifyBaseLogger } from "fastify";
+import {
+  type ChangeNotice,
+  decodeChange,
+  decodeSales,
+  MAX_SALE_IDS,
+  type SalesNotice,
+} from "../cluster/live-news.js";
+import type { ClusterMessage } from "../cluster/notify-message.js";
+import type { MilestoneTrigger } from "../contract/index.js";
+import type { StoreAccess } from "../store/access.js";
+import type { LiveMarks, LiveSale } from "../store/live-news.js";
+import type { LiveHub } from "./hub.js";
+
+export interface ClusterFeedOptions {
+  store: Pick<StoreAccess, "read">;
+  hub: LiveHub;
+  /** Cached answers must refresh: before the next answer (`now`), or in the background. */
+  refresh(now: boolean): void;
+  /** Reads and publishes the playlist, as after an operator's change here. */
+  scenesChanged(): void;
+  /** Reads and publishes the event settings and a summary, as after an operator's change here. */
+  eventChanged(): void;
+  /** A summary follows soon (several messages in a burst give one). */
+  pokeSummary(): void;
+  log: Pick<FastifyBaseLogger, "warn" | "error">;
+}
+
+const SCENE_CHANGES = new Set(["upsertScene", "updateScene", "deleteScene"]);
+const EVENT_CHANGES = new Set(["updateEventSettings", "setEventLogo"]);
+/** Sales and triggers remembered as published: far more than a burst of messages names. */
+const REMEMBERED = 5000;
+
+export class ClusterFeed {
+  /** The last sale row and trigger seen: a resync publishes what came after. */
+  private marks: LiveMarks | undefined;
+  private readonly published = new Set<string>();
+  /** Messages are handled one at a time, in the order they were committed. */
+  private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly opts: ClusterFeedOptions) {}
+
+  /** Reads where the database is now, before any message is handled. */
+  start(): Promise<void> {
+    return this.enqueue("start", async () => {
+      this.marks = (await this.opts.store.read("liveCatchUp", { after: null, limit: 0 })).marks;
+    });
+  }
+
+  readonly onMessage = (m: ClusterMessage): void => {
+    const sales = decodeSales(m);
+    if (sales) void this.enqueue("sales", () => this.onSales(sales));
+    else {
+      const change = decodeChange(m);
+      if (change) void this.enqueue("change", async () => this.onChange(change));
+      else this.opts.log.warn({ kind: m.kind }, "live notification of an unknown kind ignored");
+    }
+  };
+
+  /** After listening again: everything may have changed meanwhile. */
+  readonly onResync = (): Promise<void> => this.enqueue("resync", () => this.catchUp());
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private enqueue(what: string, work: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(
+      () => (this.stopped ? undefined : work()),
+      () => undefined,
+    );
+    // A failed read leaves screens as they are; the next message or resync brings them up to date.
+    this.queue = this.queue.catch((err: unknown) => {
+      if (!this.stopped) this.opts.log.error({ err }, `live notification (${what}) could not be handled`);
+    });
+    return this.queue;
+  }
+
+  private async onSales(n: SalesNotice): Promise<void> {
+    const { store } = this.opts;
+    // Before the `sale` event, as for a webhook sale here: the WiFi scene re-reads its figures on it.
+    this.opts.refresh(n.webhook);
+    const sales =
+      n.count > 0
+        ? await store.read("announcedSales", {
+            merchantId: n.merchantId,
+            ...(n.saleIds ? { saleIds: n.saleIds } : {}),
+            limit: MAX_SALE_IDS,
+          })
+        : [];
+    const triggers =
+      n.triggerCount > 0
+        ? await store.read("announcedTriggers", {
+            ...(n.triggerIds ? { ids: n.triggerIds } : {}),
+            limit: n.triggerCount,
+          })
+        : [];
+    this.publish(sales, triggers);
+    this.opts.pokeSummary();
+  }
+
+  private onChange(c: ChangeNotice): void {
+    this.opts.refresh(true);
+    if (SCENE_CHANGES.has(c.change)) this.opts.scenesChanged();
+    if (EVENT_CHANGES.has(c.change)) this.opts.eventChanged();
+  }
+
+  private async catchUp(): Promise<void> {
+    this.opts.refresh(true);
+    this.opts.scenesChanged();
+    this.opts.eventChanged();
+    const missed = await this.opts.store.read("liveCatchUp", {
+      after: this.marks ?? null,
+      limit: MAX_SALE_IDS,
+    });
+    this.publish(missed.sales, missed.triggers);
+    this.raise(missed.marks.saleRow, missed.marks.trigger);
+    this.opts.pokeSummary();
+  }
+
+  private publish(sales: readonly LiveSale[], triggers: readonly MilestoneTrigger[]): void {
+    for (const s of sales) {
+      this.raise(s.rowId, 0);
+      if (this.remember(`s:${s.row.merchant_id}:${s.row.sale_id}`)) this.opts.hub.publish("sale", s.row);
+    }
+    for (const t of triggers) {
+      this.raise(0, t.id);
+      if (this.remember(`t:${t.id}`)) this.opts.hub.publish("milestone", t);
+    }
+  }
+
+  /** False when `key` was published already. */
+  private remember(key: string): boolean {
+    if (this.published.has(key)) return false;
+    this.published.add(key);
+    if (this.published.size > REMEMBERED)
+      this.published.delete(this.published.values().next().value as string);
+    return true;
+  }
+
+  private raise(saleRow: number, trigger: number): void {
+    const m = this.marks ?? { saleRow: 0, trigger: 0 };
+    this.marks = { saleRow: Math.max(m.saleRow, saleRow), trigger: Math.max(m.trigger, trigger) };
+  }
+}

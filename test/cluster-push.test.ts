@@ -1,0 +1,184 @@
+/**
+ * Live push on every instance (issue 18): two real services (createService, ingest inline) on one
+ * PostgreSQL database of the run's throwaway cluster, as two instances behind a load balancer. What
+ * one stores reaches the other's stream clients (a real SSE stream on a port), its cached answers
+ * refresh, and after its LISTEN connection is cut it catches up on what it missed. Waits only wait for
+ * something to happen; nothing is timed.
+ */
+import type { AddressInfo } from "node:net";
+import pg from "pg";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Health } from "../src/contract/index.js";
+import { createService, type Service } from "../src/service.js";
+import { applyPoll } from "../src/store/poll-transaction.js";
+import { parsePosPayload } from "../src/upstream/payload.js";
+import { TEST_TOKEN, testConfig } from "./support/app.js";
+import { openStream, type SseClient, waitFor } from "./support/sse.js";
+import { freshTestDatabase, postgresAdminUrl } from "./support/test-database.js";
+import { posBody, saleRow } from "./support/upstream.js";
+
+const WAIT_MS = 15_000;
+const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Instances A and B on one fresh database; B keeps dashboard answers a minute unless told otherwise. */
+async function twoInstances() {
+  const database = await freshTestDatabase("postgres");
+  cleanups.push(() => database.drop());
+  const config = testConfig({ ...database.config });
+  const make = async (cacheMs: number) => {
+    const s = await createService(config, {
+      log: pino({ level: "silent" }),
+      ingest: "inline",
+      readCache: { maxStaleMs: cacheMs, refreshAfterMs: cacheMs, minRefreshMs: cacheMs },
+      cluster: { reconnect: { initialMs: 20, maxMs: 200 } },
+    });
+    cleanups.push(() => s.stop());
+    // Listening without polling: nothing here has an upstream.
+    await s.app.listen({ host: "127.0.0.1", port: 0 });
+    return s;
+  };
+  const a = await make(0);
+  const b = await make(60_000);
+  return { a, b, databaseName: new URL(database.config.databaseUrl ?? "").pathname.slice(1) };
+}
+
+async function stream(s: Service, headers: Record<string, string> = {}): Promise<SseClient> {
+  const port = (s.app.server.address() as AddressInfo).port;
+  const c = await openStream(`http://127.0.0.1:${port}/v1/stream`, headers);
+  cleanups.push(() => c.close());
+  await waitFor(() => c.events.some((e) => e.comment === "connected"), WAIT_MS);
+  return c;
+}
+
+const named = (c: SseClient, event: string) =>
+  c.events.filter((e) => e.event === event).map((e) => JSON.parse(e.data ?? "") as Record<string, unknown>);
+
+async function call(s: Service, method: "GET" | "POST" | "PUT", url: string, payload?: object) {
+  const res = await s.app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
+  expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+  return res.json() as Record<string, unknown>;
+}
+
+const hash = (n: number) => n.toString(16).padStart(64, "a");
+const wifiSale = (s: Service, n: number) =>
+  s.ingest.storeWebhookSale({ paymentHash: hash(n), amountSats: 1000 + n, date: Date.now() });
+
+async function admin(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresAdminUrl() });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+describe("live push across instances on one PostgreSQL", () => {
+  it("a sale stored by A reaches B's stream clients as a sale and a summary", async () => {
+    const { a, b } = await twoInstances();
+    const onB = await stream(b);
+    expect((await wifiSale(a, 1)).kind).toBe("stored");
+    await waitFor(() => named(onB, "sale").length === 1, WAIT_MS);
+    expect(named(onB, "sale")[0]).toMatchObject({
+      merchant_id: "wifi",
+      amount_sats: 1001,
+      external_id: hash(1),
+      source: "wifi",
+    });
+    await waitFor(() => named(onB, "summary").some((s) => s.total_volume_sats === 1001), WAIT_MS);
+    // Each sale once: B's own ingest stored nothing, and A's message is not handed back to A.
+    expect((await wifiSale(a, 2)).kind).toBe("stored");
+    await waitFor(() => named(onB, "sale").length === 2, WAIT_MS);
+    expect(named(onB, "sale").map((s) => s.external_id)).toEqual([hash(1), hash(2)]);
+  });
+
+  it("a poll stored by A: B publishes its newest sales (a hundred of 250, too many to name) and its milestone", async () => {
+    const { a, b } = await twoInstances();
+    const onB = await stream(b);
+    await call(a, "POST", "/v1/admin/merchants", { id: "m1", public_key: "k-m1", alias: "Coffee" });
+    await call(a, "POST", "/v1/admin/milestones", {
+      name: "First 200",
+      type: "transactions",
+      threshold: 200,
+    });
+    const sales = Array.from({ length: 250 }, (_, i) =>
+      saleRow(i + 1, 100, new Date(Date.parse("2025-11-10T12:00:00Z") + i * 1000).toISOString()),
+    );
+    const db = a.inline?.database.db;
+    if (!db) throw new Error("inline ingest exposes its database");
+    const stored = await applyPoll(db, "m1", parsePosPayload(posBody(sales)), Date.now());
+    expect(stored?.storedCount).toBe(250);
+    await waitFor(() => named(onB, "milestone").length === 1, WAIT_MS);
+    expect(named(onB, "milestone")[0]).toMatchObject({ name: "First 200", total_transactions: 250 });
+    // Oldest first, as the local feed publishes a poll's newest hundred.
+    expect(named(onB, "sale").map((s) => s.sale_id)).toEqual(Array.from({ length: 100 }, (_, i) => 151 + i));
+    await waitFor(() => named(onB, "summary").some((s) => s.total_transactions === 250), WAIT_MS);
+  });
+
+  it("an operator's change on A shows in B's cached answers and is pushed as B's own event", async () => {
+    const { a, b } = await twoInstances();
+    const onB = await stream(b);
+    expect(await call(b, "GET", "/v1/summary")).toMatchObject({ total_merchants: 0 });
+    await call(a, "POST", "/v1/admin/merchants", { id: "m1", public_key: "k-m1", alias: "Coffee" });
+    // B's answer was cached for a minute: only A's announcement refreshes it.
+    await expect
+      .poll(async () => (await call(b, "GET", "/v1/summary")).total_merchants, { timeout: WAIT_MS })
+      .toBe(1);
+
+    await call(a, "PUT", "/v1/admin/scenes/products", { enabled: false });
+    await waitFor(() => named(onB, "scenes").length === 1, WAIT_MS);
+    const pushed = named(onB, "scenes")[0]?.scenes as { id: string }[];
+    expect(pushed.map((s) => s.id)).not.toContain("products");
+    expect(pushed).toEqual(await (await fetch(`${base(b)}/v1/scenes`)).json());
+
+    await call(a, "PUT", "/v1/admin/event", { name: "Adopting Bitcoin" });
+    await waitFor(() => named(onB, "event").length === 1, WAIT_MS);
+    expect(named(onB, "event")[0]).toMatchObject({ name: "Adopting Bitcoin" });
+  });
+
+  it("B's cut LISTEN connection: health degraded, then ok, and a sale stored meanwhile reaches B's screens", async () => {
+    const { a, b, databaseName } = await twoInstances();
+    const onB = await stream(b);
+    const health = async () => (await b.app.inject({ url: "/v1/health" })).json() as Health;
+    expect(await health()).toEqual({ status: "ok" });
+    // A connection of A's pool is open before new ones are refused: A can still store.
+    expect((await wifiSale(a, 1)).kind).toBe("stored");
+    await waitFor(() => named(onB, "sale").length === 1, WAIT_MS);
+
+    await admin(`alter database ${databaseName} allow_connections false`);
+    cleanups.push(() => admin(`alter database ${databaseName} allow_connections true`));
+    await admin(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+       where application_name = '${`live-pos-dashboard-listen-${b.instanceId}`.slice(0, 63)}'`,
+    );
+    await expect.poll(async () => (await health()).status, { timeout: WAIT_MS }).toBe("degraded");
+    expect((await health()).live_push?.error).toMatch(/not hearing the other instances' writes/);
+    expect((await wifiSale(a, 2)).kind).toBe("stored");
+
+    await admin(`alter database ${databaseName} allow_connections true`);
+    await expect.poll(async () => (await health()).status, { timeout: WAIT_MS }).toBe("ok");
+    await waitFor(() => named(onB, "sale").length === 2, WAIT_MS);
+    expect(named(onB, "sale").map((s) => s.external_id)).toEqual([hash(1), hash(2)]);
+    await waitFor(() => named(onB, "summary").some((s) => s.total_volume_sats === 1001 + 1002), WAIT_MS);
+  });
+
+  it("a client resuming on B with an event id of A's is told to reset, not replayed B's events", async () => {
+    const { a, b } = await twoInstances();
+    const onA = await stream(a);
+    await wifiSale(a, 1);
+    await waitFor(() => named(onA, "sale").length === 1, WAIT_MS);
+    const lastId = onA.events.find((e) => e.event === "sale")?.id ?? "";
+    const resumed = await stream(b, { "last-event-id": lastId });
+    await waitFor(() => resumed.events.some((e) => e.event !== undefined), WAIT_MS);
+    expect(resumed.events.find((e) => e.event !== undefined)?.event).toBe("reset");
+  });
+});
+
+function base(s: Service): string {
+  return `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
+}

@@ -41,6 +41,8 @@ export interface SizeRun {
   logProblems: number;
   /** When the first measured read began (Date.now()). */
   firstReadAt: number;
+  /** On PostgreSQL: how long copying the data set into the server's database took. */
+  postgresLoadMs?: number | undefined;
 }
 
 /** The data set the size ran on: its products, the age of its dates, and what preparing it cost. */

@@ -3,7 +3,8 @@
  * and in the full run on 10M too, while the server keeps ingesting live sales from the mock. A
  * bare node:http server in the same run is the ceiling; a 1-connection run shows the per-request
  * server cost without queueing, so growth with the data shows even where the 100-connection
- * figures are dominated by the client or a cache.
+ * figures are dominated by the client or a cache. With PostgreSQL (--engine), the same reads on 1M
+ * sales with the server on PostgreSQL, the data set copied into its database (pg-dataset.ts).
  */
 
 import {
@@ -17,6 +18,7 @@ import {
 import type { Section } from "./section.js";
 import { autocannon, failures } from "./support/autocannon.js";
 import { fmtCount } from "./support/dataset.js";
+import type { BenchPostgres, Engine } from "./support/postgres.js";
 import { forkHelper } from "./support/procs.js";
 import { type BenchRow, median } from "./support/report.js";
 import { startStack } from "./support/stack.js";
@@ -53,7 +55,7 @@ interface ReadPlan {
   log: (message: string) => void;
 }
 
-export const readsSection: Section = async ({ quick, log }) => {
+export const readsSection: Section = async ({ quick, log, engines, postgres }) => {
   const sizes = quick ? [1_000_000] : [1_000_000, 10_000_000];
   const baselineChild = await forkHelper<{ url: string }>("./baseline-child.js", []);
   try {
@@ -67,12 +69,13 @@ export const readsSection: Section = async ({ quick, log }) => {
     };
     const rows: BenchRow[] = [];
     const bySize = new Map<number, Map<string, Measured>>();
-    for (const sales of sizes) {
-      const run = await measureSize(sales, plan);
-      bySize.set(sales, run.results);
-      const size = fmtCount(sales);
-      rows.push(...datasetRows(size, run), ...baselineRows(size, run));
-      for (const [path, m] of run.results) rows.push(...endpointRows(path, m, size, run));
+    for (const engine of engines) {
+      // PostgreSQL at 1M only: copying 10M sales into it would take longer than the reads themselves.
+      for (const sales of engine === "sqlite" ? sizes : [1_000_000]) {
+        const run = await measureSize(sales, plan, engine === "postgres" ? await postgres() : undefined);
+        if (engine === "sqlite") bySize.set(sales, run.results);
+        rows.push(...sizeRows(sales, engine, run));
+      }
     }
     rows.push(...growthRows(ENDPOINTS, bySize.get(1_000_000), bySize.get(10_000_000)));
     return rows;
@@ -81,10 +84,25 @@ export const readsSection: Section = async ({ quick, log }) => {
   }
 };
 
+/** One size's rows; PostgreSQL's say so in every metric and tell what loading its database cost. */
+function sizeRows(sales: number, engine: Engine, run: SizeRun): BenchRow[] {
+  const size = engine === "sqlite" ? fmtCount(sales) : `PostgreSQL ${fmtCount(sales)}`;
+  const rows = [...datasetRows(size, run), ...baselineRows(size, run)];
+  if (run.postgresLoadMs !== undefined)
+    rows.push({
+      section: "reads",
+      metric: `data set ${size}: copied from the SQLite data set into a fresh database, with VACUUM ANALYZE`,
+      value: run.postgresLoadMs / 1000,
+      unit: "s",
+    });
+  for (const [path, m] of run.results) rows.push(...endpointRows(path, m, size, run));
+  return rows;
+}
+
 /** Every endpoint on one data set size, with the server ingesting live sales throughout. */
-async function measureSize(sales: number, plan: ReadPlan): Promise<SizeRun> {
+async function measureSize(sales: number, plan: ReadPlan, postgres?: BenchPostgres): Promise<SizeRun> {
   const { log } = plan;
-  const stack = await startStack(sales, log, DATES_FRESH_MS);
+  const stack = await startStack(sales, log, DATES_FRESH_MS, postgres);
   const run: SizeRun = {
     dataset: stack.dataset,
     results: new Map(),
@@ -93,6 +111,7 @@ async function measureSize(sales: number, plan: ReadPlan): Promise<SizeRun> {
     baseOne: undefined,
     logProblems: Number.NaN,
     firstReadAt: Number.NaN,
+    postgresLoadMs: stack.postgresLoad?.ms,
   };
   try {
     // Right after start the first poll cycle over 1,000 merchants and cold caches dominate; that is

@@ -1,12 +1,14 @@
 /**
  * `npm run bench [-- --quick] [-- --only ingest,reads,push,memory,hostile,webhooks,exports,caching,metrics,outgoing,
- * startup]`: runs every section, prints one
- * markdown table and writes it with the raw runs as JSON under bench/results/ (git-ignored).
+ * startup] [-- --engine sqlite|postgres|both]`: runs every section, prints one
+ * markdown table and writes it with the raw runs as JSON under bench/results/ (git-ignored). The engine
+ * applies to ingest and reads (default: both where PostgreSQL is installed, see support/postgres.ts).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Section } from "./section.js";
+import { defaultEngines, type Engine, lazyPostgres, parseEngines } from "./support/postgres.js";
 import { type BenchRow, markdownTable } from "./support/report.js";
 
 const SECTIONS: Record<string, () => Promise<Section>> = {
@@ -23,20 +25,29 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   startup: async () => (await import("./startup.js")).startupSection,
 };
 
-function parseArgs(argv: string[]): { quick: boolean; only: string[] } {
+interface Args {
+  quick: boolean;
+  only: string[];
+  /** Unset: the default, decided once the log exists. */
+  engines: Engine[] | undefined;
+}
+
+function parseArgs(argv: string[]): Args {
   let quick = false;
   let only = Object.keys(SECTIONS);
+  let engines: Engine[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--quick") quick = true;
+    else if (a === "--engine") engines = parseEngines(argv[++i]);
     else if (a === "--only") {
       only = (argv[++i] ?? "").split(",").filter(Boolean);
       const unknown = only.filter((s) => !(s in SECTIONS));
       if (unknown.length > 0 || only.length === 0)
         throw new Error(`--only takes a comma-separated list of ${Object.keys(SECTIONS).join(", ")}`);
-    } else throw new Error(`unknown argument ${a}; use --quick and/or --only <sections>`);
+    } else throw new Error(`unknown argument ${a}; use --quick, --only <sections>, --engine <engine>`);
   }
-  return { quick, only };
+  return { quick, only, engines };
 }
 
 function machine(): string {
@@ -45,23 +56,30 @@ function machine(): string {
 }
 
 async function main(): Promise<void> {
-  const { quick, only } = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2));
+  const { quick, only } = args;
   const started = Date.now();
   const log = (msg: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}`);
-  log(`${quick ? "quick" : "full"} run: ${only.join(", ")} on ${machine()}`);
+  const engines = args.engines ?? defaultEngines(log);
+  log(`${quick ? "quick" : "full"} run: ${only.join(", ")} (engines ${engines.join(", ")}) on ${machine()}`);
   const rows: BenchRow[] = [];
-  for (const name of only) {
-    const section = await (SECTIONS[name] as () => Promise<Section>)();
-    log(`section ${name}`);
-    rows.push(...(await section({ quick, log })));
+  const postgres = lazyPostgres(log);
+  try {
+    for (const name of only) {
+      const section = await (SECTIONS[name] as () => Promise<Section>)();
+      log(`section ${name}`);
+      rows.push(...(await section({ quick, log, engines, postgres: postgres.get })));
+    }
+  } finally {
+    await postgres.stop();
   }
   const table = markdownTable(rows);
-  const header = `Benchmark (${quick ? "quick" : "full"}) ${new Date().toISOString()}\nMachine: ${machine()}\n`;
+  const header = `Benchmark (${quick ? "quick" : "full"}) ${new Date().toISOString()}\nMachine: ${machine()}\nEngines (ingest, reads): ${engines.join(", ")}\n`;
   console.log(`${header}\n${table}`);
   const dir = fileURLToPath(new URL("../../bench/results/", import.meta.url));
   mkdirSync(dir, { recursive: true });
   const json = JSON.stringify(
-    { quick, startedAt: new Date(started).toISOString(), machine: machine(), rows },
+    { quick, engines, startedAt: new Date(started).toISOString(), machine: machine(), rows },
     null,
     2,
   );

@@ -4,7 +4,7 @@
  * new sales per merchant, which is what the service does all day, every POLL_INTERVAL.
  */
 
-import { openDatabase } from "../../src/store/db.js";
+import type { Engine } from "../support/postgres.js";
 import type { BenchRow } from "../support/report.js";
 import { median } from "../support/report.js";
 import {
@@ -19,6 +19,7 @@ import {
   tempDir,
 } from "./common.js";
 import { type MockHandle, startMockChild } from "./mock-handle.js";
+import { type BenchStore, type EngineRun, openBenchStore, pairOrder } from "./stores.js";
 
 type Log = (message: string) => void;
 
@@ -56,12 +57,19 @@ interface RepollTimes {
 /**
  * `merchants` below FLEET (quick runs only: the cold cycle of the full fleet alone takes longer than the
  * quick budget) keeps each merchant's body and history as in the full run, so per-poll costs and the
- * re-poll/cold ratios stay comparable; the interval row is then scaled up to FLEET and says so.
+ * re-poll/cold ratios stay comparable; the interval row is then scaled up to FLEET and says so. With
+ * PostgreSQL, a store on each engine polls the same mock, cycle after cycle in alternating pairs.
  */
-export async function steadyState(merchants: number, repetitions: number, log: Log): Promise<BenchRow[]> {
+export async function steadyState(
+  merchants: number,
+  repetitions: number,
+  log: Log,
+  on: EngineRun,
+): Promise<BenchRow[]> {
   const tmp = tempDir("steady");
   const mock: MockHandle = await startMockChild({ merchants, seed: SEED });
-  const store = await openDatabase(tmp.file("steady.db"));
+  const measured: Engine[] = on.engines.includes("postgres") ? ["sqlite", "postgres"] : ["sqlite"];
+  const stores: BenchStore[] = [];
   try {
     const ids = mock.merchants.map((m) => m.id);
     await mock.call({ cmd: "addHistory", ids, count: SALES_EACH, spanMs: 30 * DAY_MS });
@@ -69,43 +77,60 @@ export async function steadyState(merchants: number, repetitions: number, log: L
     log(
       `ingest steady: ${merchants} merchants × ${SALES_EACH} sales, ${(bytes / 2 ** 20).toFixed(0)} MiB of bodies`,
     );
-    await registerMerchants(store, mock.merchants);
-    await createBenchMilestones(store, merchants * SALES_EACH);
-    const bench = benchPoller(store, mock.url, DEFAULT_POLL_CONCURRENCY);
-
-    const cold = await cycle(bench, merchants, merchants * SALES_EACH);
-    log(`ingest steady cold cycle: ${cold.toFixed(0)} ms`);
-    const times = await repollCycles(bench, mock, merchants, repetitions, log);
-    return steadyRows(merchants, repetitions, cold, times);
+    const polls = new Map<Engine, BenchPoller>();
+    for (const engine of measured) {
+      const bench = await openBenchStore(engine, tmp.file(`steady-${engine}.db`), on.postgres);
+      stores.push(bench);
+      await registerMerchants(bench.store, mock.merchants);
+      await createBenchMilestones(bench.store, merchants * SALES_EACH);
+      polls.set(engine, benchPoller(bench.store, mock.url, DEFAULT_POLL_CONCURRENCY));
+    }
+    const cold: Record<Engine, number> = { sqlite: Number.NaN, postgres: Number.NaN };
+    for (const [engine, poll] of polls) {
+      cold[engine] = await cycle(poll, merchants, merchants * SALES_EACH);
+      log(`ingest steady cold cycle ${engine}: ${cold[engine].toFixed(0)} ms`);
+    }
+    const times = await repollCycles(polls, mock, merchants, repetitions, log);
+    const rows: BenchRow[] = [];
+    if (on.engines.includes("sqlite"))
+      rows.push(...steadyRows(merchants, repetitions, cold.sqlite, times.sqlite));
+    if (on.engines.includes("postgres")) rows.push(...postgresSteadyRows(merchants, cold, times));
+    return rows;
   } finally {
-    await store.close();
+    for (const s of stores) await s.close();
     await mock.stop();
     tmp.remove();
   }
 }
 
-/** Re-polls of the filled database, interleaved so machine noise hits both kinds of re-poll alike. */
+/** Re-polls of the filled stores, interleaved so machine noise hits both kinds of re-poll (and engines) alike. */
 async function repollCycles(
-  bench: BenchPoller,
+  polls: Map<Engine, BenchPoller>,
   mock: MockHandle,
   merchants: number,
   repetitions: number,
   log: Log,
-): Promise<RepollTimes> {
+): Promise<Record<Engine, RepollTimes>> {
   const ids = mock.merchants.map((m) => m.id);
-  const nothingNew: number[] = [];
-  const fiveNew: number[] = [];
+  const times: Record<Engine, RepollTimes> = {
+    sqlite: { nothingNew: [], fiveNew: [] },
+    postgres: { nothingNew: [], fiveNew: [] },
+  };
+  const engines = [...polls.keys()];
   for (let i = 0; i < repetitions; i++) {
-    nothingNew.push(await cycle(bench, merchants, 0));
+    for (const e of pairOrder(engines, i))
+      times[e].nothingNew.push(await cycle(polls.get(e) as BenchPoller, merchants, 0));
     await mock.call({ cmd: "addSale", ids, count: NEW_SALES_EACH });
     await mock.call({ cmd: "warm", ids, concurrency: WARM_CONCURRENCY });
-    fiveNew.push(await cycle(bench, merchants, merchants * NEW_SALES_EACH));
-    log(
-      `ingest steady re-poll ${i + 1}: nothing new ${(nothingNew.at(-1) as number).toFixed(0)} ms, ` +
-        `${NEW_SALES_EACH} new each ${(fiveNew.at(-1) as number).toFixed(0)} ms`,
-    );
+    for (const e of pairOrder(engines, i))
+      times[e].fiveNew.push(await cycle(polls.get(e) as BenchPoller, merchants, merchants * NEW_SALES_EACH));
+    for (const e of engines)
+      log(
+        `ingest steady re-poll ${i + 1} ${e}: nothing new ${(times[e].nothingNew.at(-1) as number).toFixed(0)} ms, ` +
+          `${NEW_SALES_EACH} new each ${(times[e].fiveNew.at(-1) as number).toFixed(0)} ms`,
+      );
   }
-  return { nothingNew, fiveNew };
+  return times;
 }
 
 /** The cold cycle, both re-polls against it, and the slowest re-poll (scaled to FLEET) against the interval. */
@@ -146,6 +171,51 @@ function steadyRows(
       target: "< poll interval",
       pass: slowest < DEFAULT_POLL_INTERVAL_MS,
       runs: [...nothingNew, ...fiveNew].map((ms) => ms * scale),
+    },
+  ];
+}
+
+/**
+ * PostgreSQL's cycles against SQLite's in the same pairs (ratio = median of the pairs' PostgreSQL/SQLite
+ * times: above 1 is slower), and its slowest re-poll against the poll interval as SQLite's is judged.
+ */
+function postgresSteadyRows(
+  merchants: number,
+  cold: Record<Engine, number>,
+  times: Record<Engine, RepollTimes>,
+): BenchRow[] {
+  const what = `${merchants} merchants × ${SALES_EACH} sales, concurrency ${DEFAULT_POLL_CONCURRENCY}`;
+  const vsSqlite = (label: string, pg: number[], lite: number[]): BenchRow => {
+    const pairs = pg.map((ms, i) => ms / (lite[i] as number));
+    return row(
+      `PostgreSQL ${label} (median of ${pg.length}; ratio = median of the pairs' PostgreSQL/SQLite time: ${pairs.map((r) => r.toFixed(2)).join(", ")})`,
+      pg,
+      { baseline: median(lite), baselineLabel: "SQLite, same cycles, in pairs", ratio: median(pairs) },
+    );
+  };
+  const pg = times.postgres;
+  const scale = FLEET / merchants;
+  const slowest = Math.max(...pg.nothingNew, ...pg.fiveNew) * scale;
+  const scaled = scale === 1 ? "" : `, measured on ${merchants} and scaled ×${scale}`;
+  return [
+    vsSqlite(
+      `cold cycle, ${what}, ${((merchants * SALES_EACH) / (cold.postgres / 1000)).toFixed(0)} sales/s`,
+      [cold.postgres],
+      [cold.sqlite],
+    ),
+    vsSqlite("re-poll cycle, nothing new", pg.nothingNew, times.sqlite.nothingNew),
+    vsSqlite(`re-poll cycle, ${NEW_SALES_EACH} new sales per merchant`, pg.fiveNew, times.sqlite.fiveNew),
+    {
+      section: "ingest",
+      metric: `PostgreSQL: slowest steady-state re-poll cycle of ${FLEET} merchants (of ${pg.nothingNew.length + pg.fiveNew.length}${scaled}) vs poll interval`,
+      value: slowest,
+      unit: "ms",
+      baseline: DEFAULT_POLL_INTERVAL_MS,
+      baselineLabel: "default POLL_INTERVAL",
+      ratio: slowest / DEFAULT_POLL_INTERVAL_MS,
+      target: "< poll interval",
+      pass: slowest < DEFAULT_POLL_INTERVAL_MS,
+      runs: [...pg.nothingNew, ...pg.fiveNew].map((ms) => ms * scale),
     },
   ];
 }

@@ -1,6 +1,7 @@
 /**
- * One measured set-up: a private copy of a cached data set, the mock upstream child serving live
- * sales for the same 1,000 merchants (same keys), and the server polling it. Everything it starts
+ * One measured set-up: a private copy of a cached data set (in a fresh PostgreSQL database when one
+ * is asked for), the mock upstream child serving live sales for the same 1,000 merchants (same keys),
+ * and the server polling it. Everything it starts
  * is stopped by close(), also when start-up fails half way.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -8,6 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { type Dataset, ensureDataset, fmtCount, MERCHANTS, SEED, workingCopy } from "./dataset.js";
 import { type MockChild, startMockChild } from "./mock.js";
+import { loadIntoPostgres, type PostgresLoad } from "./pg-dataset.js";
+import type { BenchPostgres } from "./postgres.js";
 import { type LogScan, type ServerProcess, scanLog, startServer } from "./server.js";
 
 /**
@@ -22,6 +25,8 @@ export interface Stack {
   dataset: Dataset;
   dir: string;
   dbPath: string;
+  /** Set when the server runs on PostgreSQL: what copying the data set into its database cost. */
+  postgresLoad?: PostgresLoad;
   mock: MockChild;
   server: ServerProcess;
   /**
@@ -36,24 +41,38 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** `maxDateAgeMs`: how old the data set's newest sale may be before its dates are moved to now. */
+/**
+ * `maxDateAgeMs`: how old the data set's newest sale may be before its dates are moved to now;
+ * `postgres`: the server runs on a fresh database there, the data set copied into it.
+ */
 export async function startStack(
   sales: number,
   log: (m: string) => void,
   maxDateAgeMs: number,
+  postgres?: BenchPostgres,
 ): Promise<Stack> {
   const dataset = await ensureDataset(sales, log, maxDateAgeMs);
   const dir = mkdtempSync(path.join(os.tmpdir(), "live-pos-bench-"));
-  const running: { mock?: MockChild; server?: ServerProcess | undefined } = {};
+  const running: { mock?: MockChild; server?: ServerProcess | undefined; drop?: () => Promise<void> } = {};
   const logFiles: string[] = [];
   const close = async () => {
     await running.server?.stop();
     await running.mock?.stop();
+    await running.drop?.();
     await keepServerProblems(logFiles, sales, log);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     const dbPath = workingCopy(dataset, dir);
+    const env: Record<string, string> = {};
+    let postgresLoad: PostgresLoad | undefined;
+    if (postgres) {
+      const database = await postgres.freshDatabase();
+      running.drop = database.drop;
+      postgresLoad = await loadIntoPostgres(dataset.path, database.url);
+      log(`data set ${fmtCount(sales)} copied into PostgreSQL in ${(postgresLoad.ms / 1000).toFixed(1)} s`);
+      env.DATABASE_URL = database.url;
+    }
     const mock = await startMockChild({
       seed: SEED,
       merchants: MERCHANTS,
@@ -62,7 +81,7 @@ export async function startStack(
     });
     running.mock = mock;
     const start = async () => {
-      const s = await startServer({ dbPath, sourceBaseUrl: mock.url, dir });
+      const s = await startServer({ dbPath, sourceBaseUrl: mock.url, dir, env });
       logFiles.push(s.logFile);
       return s;
     };
@@ -75,6 +94,7 @@ export async function startStack(
       dataset,
       dir,
       dbPath,
+      ...(postgresLoad ? { postgresLoad } : {}),
       mock,
       server,
       restartServer: async (between) => {

@@ -1,5 +1,5 @@
 /**
- * The throwaway PostgreSQL cluster the PostgreSQL engine's tests run on (test/support/postgres-cluster.ts):
+ * The throwaway PostgreSQL cluster the PostgreSQL engine's tests run on (src/demo/postgres/cluster.ts):
  * it really starts, isolates databases, survives restart(), dies on kill(), and leaves nothing behind.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -12,7 +12,7 @@ import {
   findPostgresBinDir,
   type PostgresCluster,
   startPostgresCluster,
-} from "./support/postgres-cluster.js";
+} from "../src/demo/postgres/cluster.js";
 
 async function query<R extends pg.QueryResultRow>(url: string, sql: string): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });

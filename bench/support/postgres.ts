@@ -1,18 +1,18 @@
 /**
  * The engine dimension of `npm run bench` (`--engine sqlite|postgres|both`): which engines the ingest and
  * reads sections measure, and the throwaway PostgreSQL cluster they measure on. The cluster is the tests'
- * own helper (test/support/postgres-cluster.ts, one copy of that code), started once per bench run on
+ * own helper (src/demo/postgres/cluster.ts, one copy of that code), started once per bench run on
  * first use, with PostgreSQL's default durability put back: the tests turn fsync off since their data is
  * disposable, but a benchmark that skipped the WAL's fsyncs would flatter every commit a deployment pays.
  */
 
-import type { Engine } from "../../src/store/engine.js";
 import {
   createTestDatabase,
   type PostgresCluster,
   startPostgresCluster,
-} from "../../test/support/postgres-cluster.js";
-import { findPostgresBinDir } from "../../test/support/postgres-os.js";
+} from "../../src/demo/postgres/cluster.js";
+import { findPostgresBinDir } from "../../src/demo/postgres/os.js";
+import type { Engine } from "../../src/store/engine.js";
 
 export type { Engine };
 

@@ -10,7 +10,7 @@
  * and in a test file:
  *
  *   import { inject } from "vitest";
- *   import { createTestDatabase } from "./support/postgres-cluster.js";
+ *   import { createTestDatabase } from "../src/demo/postgres/cluster.js";
  *   const db = await createTestDatabase(inject("postgresClusterUrl")); // in beforeAll
  *   ... afterAll: await db.drop();
  *
@@ -18,7 +18,7 @@
  * (startPostgresCluster()): this one is shared by every file running at the same time.
  */
 import type { TestProject } from "vitest/node";
-import { startPostgresCluster } from "./postgres-cluster.js";
+import { startPostgresCluster } from "../../src/demo/postgres/cluster.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -1,5 +1,5 @@
 /**
- * Throwaway PostgreSQL clusters for tests: `initdb` into a fresh temp directory, the server on a free
+ * Throwaway PostgreSQL clusters for tests, benchmarks and the demo: `initdb` into a fresh temp directory, the server on a free
  * port of 127.0.0.1, nothing shared with any other cluster on the machine (not Debian's own `main`
  * cluster on 5432 either), removed again by stop(). Needs only the server binaries (Debian's
  * `postgresql` package; `.ci/run` installs it). Independent of vitest, so bench/ and demos can use it.
@@ -22,9 +22,9 @@ import {
   postgresOsUser,
   type RunAs,
   untilExited,
-} from "./postgres-os.js";
+} from "./os.js";
 
-export { findPostgresBinDir } from "./postgres-os.js";
+export { findPostgresBinDir } from "./os.js";
 
 export interface PostgresCluster {
   /** postgres://postgres@127.0.0.1:<port>/postgres (trust auth: no password). */

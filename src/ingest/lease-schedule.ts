@@ -55,6 +55,7 @@ export class LeasePoller implements PollScheduler {
   private ticking: Promise<void> | undefined;
   private running = false;
   private stopped = false;
+  private claimFailing = false;
 
   constructor(private readonly opts: LeaseScheduleOptions) {
     // Every request in flight listens on this one signal (see poller.ts).
@@ -138,13 +139,18 @@ export class LeasePoller implements PollScheduler {
   private async askAndClaim(merchantId: string, ask: PollAsk): Promise<PollAnswer> {
     const { leases, ownerId, leaseMs } = this.opts;
     // Marked first: if another instance holds the merchant, its poll or the next one sees the mark.
+    // Unmarked only when the merchant was deleted since ingest looked it up: nothing is left to poll.
     if (!(await leases.request(merchantId, ask))) return "coalesced";
     if (this.stopped) return "stopped";
     if (this.inFlight.has(merchantId) || !(await leases.claimOne(ownerId, merchantId, leaseMs)))
       return "coalesced";
-    if (this.stopped) return "coalesced";
-    // Asked for by an operator, who looks for its time now rather than at the next maintenance.
-    void this.pollLeased(merchantId).then(() => writePollStamps(this.opts.db, this.opts.log));
+    // Stopping meanwhile: stop() hands the lease back with leave(), the mark still on the row.
+    if (this.stopped) return "stopped";
+    // Asked for by an operator, who looks for its time now rather than at the next maintenance; stop()
+    // waits for that write too, before the database closes.
+    const polled = this.pollLeased(merchantId).then(() => writePollStamps(this.opts.db, this.opts.log));
+    this.asking.add(polled);
+    void polled.finally(() => this.asking.delete(polled));
     return "started";
   }
 
@@ -163,9 +169,13 @@ export class LeasePoller implements PollScheduler {
       // With no free slot this still counts as the heartbeat that keeps the instance in the shares.
       claimed = await leases.claim(ownerId, Math.max(0, concurrency - this.inFlight.size), leaseMs);
     } catch (e) {
-      this.opts.log.error({ err: e }, "poll leases could not be claimed");
+      // Once per outage, not every round: a round comes every tickMs.
+      if (!this.claimFailing) this.opts.log.error({ err: e }, "poll leases could not be claimed");
+      this.claimFailing = true;
       return;
     }
+    if (this.claimFailing) this.opts.log.info("poll leases can be claimed again");
+    this.claimFailing = false;
     // Stopping meanwhile: stop() hands these back with leave().
     if (!this.running) return;
     for (const id of claimed) if (!this.inFlight.has(id)) void this.pollLeased(id);
@@ -180,6 +190,7 @@ export class LeasePoller implements PollScheduler {
 
   private async pollHeld(merchantId: string): Promise<void> {
     const { leases, ownerId, leaseMs, db, log } = this.opts;
+    const startedAt = performance.now();
     try {
       // Takes what refetches and webhooks asked of this poll; undefined: the lease lapsed meanwhile.
       const ask = await leases.begin(merchantId, ownerId, leaseMs);
@@ -192,7 +203,7 @@ export class LeasePoller implements PollScheduler {
       const end = await this.polls.run(merchant, asked);
       // Cancelled by stop(): handed back due now, with what it was asked, for another instance.
       if (end.kind === "cancelled") return void (await leases.release(merchantId, ownerId, 0, ask));
-      await this.release(merchantId, end, ask);
+      await this.release(merchantId, end, ask, performance.now() - startedAt);
     } catch (e) {
       if (this.cancel.signal.aborted) return;
       log.error(
@@ -202,11 +213,15 @@ export class LeasePoller implements PollScheduler {
     }
   }
 
-  /** A failed poll's retry waits its backoff (at least an interval) and keeps what it was asked. */
-  private async release(merchantId: string, end: PollEnd, ask: PollAsk): Promise<void> {
+  /**
+   * The next poll an interval after this one started, as the single instance's cycles start an interval
+   * apart; a failed poll's retry waits its backoff if longer, and keeps what this poll was asked.
+   */
+  private async release(merchantId: string, end: PollEnd, ask: PollAsk, tookMs: number): Promise<void> {
     const { leases, ownerId, intervalMs } = this.opts;
     const failed = end.kind === "failed";
-    const dueInMs = failed ? Math.max(intervalMs, end.retryInMs) : intervalMs;
+    const wait = Math.max(0, Math.round(intervalMs - tookMs));
+    const dueInMs = failed ? Math.max(wait, end.retryInMs) : wait;
     if (!(await leases.release(merchantId, ownerId, dueInMs, failed ? ask : undefined)))
       this.opts.log.warn(
         { merchant_id: merchantId },

@@ -67,47 +67,45 @@ export function overlaps(requests: { instance: number; start: number; end: numbe
   return found;
 }
 
-/** What the database stored per merchant: its sales rows and its running totals (which must agree). */
-export async function storedTotals(
-  databaseUrl: string,
-): Promise<Map<string, { count: number; sats: number; totalCount: number; totalSats: number }>> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string; n: string; sats: string; tn: string; ts: string }>(
-      `select m.id, count(t.id) as n, coalesce(sum(t.amount_sats), 0) as sats,
-         m.total_transactions as tn, m.total_volume_sats as ts
-       from merchants m left join transactions t on t.merchant_id = m.id
-       group by m.id order by m.id`,
-    );
-    return new Map(
-      rows.map((r) => [
-        r.id,
-        { count: Number(r.n), sats: Number(r.sats), totalCount: Number(r.tn), totalSats: Number(r.ts) },
-      ]),
-    );
-  } finally {
-    await client.end();
-  }
+/** Reads of the database for what a test checks, on one small pool (the checks run every few ms). */
+export interface DatabaseChecks {
+  /** What the database stored per merchant: its sales rows and its running totals (which must agree). */
+  storedTotals(): Promise<StoredTotals>;
+  rows<T extends pg.QueryResultRow>(text: string): Promise<T[]>;
+  close(): Promise<void>;
 }
 
-/** One query on the database, for what a test checks in its rows (leases, milestone triggers). */
-export async function queryRows<T extends pg.QueryResultRow>(
-  databaseUrl: string,
-  text: string,
-): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
+export type StoredTotals = Map<
+  string,
+  { count: number; sats: number; totalCount: number; totalSats: number }
+>;
+
+export function databaseChecks(databaseUrl: string): DatabaseChecks {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const rows = async <T extends pg.QueryResultRow>(text: string) => (await pool.query<T>(text)).rows;
+  return {
+    rows,
+    async storedTotals() {
+      const found = await rows<{ id: string; n: string; sats: string; tn: string; ts: string }>(
+        `select m.id, count(t.id) as n, coalesce(sum(t.amount_sats), 0) as sats,
+           m.total_transactions as tn, m.total_volume_sats as ts
+         from merchants m left join transactions t on t.merchant_id = m.id
+         group by m.id order by m.id`,
+      );
+      return new Map(
+        found.map((r) => [
+          r.id,
+          { count: Number(r.n), sats: Number(r.sats), totalCount: Number(r.tn), totalSats: Number(r.ts) },
+        ]),
+      );
+    },
+    close: () => pool.end(),
+  };
 }
 
 /** True when the stored sales and totals are exactly the upstream's: none lost, none counted twice. */
 export function matchesTruth(
-  stored: Awaited<ReturnType<typeof storedTotals>>,
+  stored: StoredTotals,
   truth: Map<string, { count: number; sats: number }>,
 ): boolean {
   for (const [id, t] of truth) {

@@ -8,6 +8,7 @@
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Config } from "../src/config/config.js";
+import { backoffCeilingMs } from "../src/ingest/backoff.js";
 import { createService, type Service } from "../src/service.js";
 import { TEST_TOKEN, testConfig } from "./support/app.js";
 import {
@@ -158,5 +159,24 @@ describe("three instances on one PostgreSQL database", () => {
     expect(c.upstream.requestsFor("m2").length).toBe(3);
     expect(overlaps(c.upstream.requestsFor("m2"))).toEqual([]);
     expect(matchesTruth(await c.db.storedTotals(), c.upstream.truth())).toBe(true);
+  }, 60_000);
+
+  it("a failing merchant's backoff holds on every instance, not just the one whose poll failed", async () => {
+    const intervalMs = 100;
+    const c = await startCluster({ pollIntervalMs: intervalMs });
+    for (const u of c.upstream.upstreams) u.set("m1", { kind: "status", status: 500 });
+    startPolling(c);
+    await waitFor("m1 failed six times", () => c.upstream.requestsFor("m1").length >= 6);
+    const polls = c.upstream.requestsFor("m1").slice(0, 6);
+    // After its k-th consecutive failure a merchant waits at least half its backoff's ceiling (the
+    // jitter's floor), whichever instance polls it next; the database's clock and this one are the same.
+    const tooSoon = polls.slice(1).flatMap((p, i) => {
+      const prev = polls[i] as (typeof polls)[number];
+      const floor = backoffCeilingMs(i + 1, intervalMs) / 2;
+      return p.start - prev.end < floor - 5
+        ? [`poll ${i + 2} ${p.start - prev.end} ms after, floor ${floor}`]
+        : [];
+    });
+    expect(tooSoon).toEqual([]);
   }, 60_000);
 });

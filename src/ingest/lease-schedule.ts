@@ -203,6 +203,8 @@ export class LeasePoller implements PollScheduler {
       const end = await this.polls.run(merchant, asked);
       // Cancelled by stop(): handed back due now, with what it was asked, for another instance.
       if (end.kind === "cancelled") return void (await leases.release(merchantId, ownerId, 0, ask));
+      // Deleted during its poll: its lease row went with it.
+      if (end.kind === "gone") return;
       await this.release(merchantId, end, ask, performance.now() - startedAt);
     } catch (e) {
       if (this.cancel.signal.aborted) return;

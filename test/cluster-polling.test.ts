@@ -10,7 +10,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Config } from "../src/config/config.js";
 import { backoffCeilingMs } from "../src/ingest/backoff.js";
 import { createService, type Service } from "../src/service.js";
+import { upsertMerchant } from "../src/store/merchants.js";
 import { TEST_TOKEN, testConfig } from "./support/app.js";
+import { btcpayEventBody, btcpaySig } from "./support/btcpay-webhook.js";
 import {
   type ClusterUpstream,
   type DatabaseChecks,
@@ -178,5 +180,51 @@ describe("three instances on one PostgreSQL database", () => {
         : [];
     });
     expect(tooSoon).toEqual([]);
+  }, 60_000);
+
+  it("a webhook received by any instance makes one poll that looks at the invoice it named", async () => {
+    const c = await startCluster({ pollIntervalMs: 60_000 });
+    const secret = "whsec-Coffee-7f3a9c";
+    // Nothing listens at its base_url: each poll fails at once and counts one consecutive failure.
+    const settings = {
+      base_url: "http://127.0.0.1:9",
+      store_id: "7Hn2cQx9",
+      api_key: "k",
+      webhook_secret: secret,
+    };
+    const merchant = { id: "coffee", public_key: "pk-coffee", alias: "coffee", enabled: true };
+    const db = c.services[0]?.inline?.database.db;
+    if (!db) throw new Error("inline ingest");
+    await upsertMerchant(db, { ...merchant, source: "btcpay", source_settings: settings }, Date.now());
+    const coffee = async () => {
+      const [row] = await c.db.rows<{
+        failures: string;
+        owner: string | null;
+        wanted: boolean;
+        keys: string[];
+      }>(
+        `select m.consecutive_failures as failures, l.owner, l.wanted, l.hint_keys as keys
+         from merchants m join poll_leases l on l.merchant_id = m.id where m.id = 'coffee'`,
+      );
+      return row;
+    };
+    startPolling(c);
+    await waitFor("coffee's first poll done", async () => Number((await coffee())?.failures) === 1);
+    const body = btcpayEventBody({ invoiceId: "Fq8kT2mWzL5nRb7xPc3Yd" });
+    const res = await c.services[2]?.app.inject({
+      method: "POST",
+      url: "/v1/webhooks/btcpay/coffee",
+      headers: { "content-type": "application/json", "btcpay-sig": btcpaySig(secret, body) },
+      payload: body,
+    });
+    expect(res?.statusCode, res?.body).toBe(200);
+    await waitFor("the hinted poll done", async () => {
+      const row = await coffee();
+      return Number(row?.failures) >= 2 && row?.owner === null && row.wanted === false;
+    });
+    const row = await coffee();
+    expect(Number(row?.failures)).toBe(2);
+    // The poll failed: the invoice it was asked to look at waits for the next one.
+    expect(row?.keys).toEqual(["Fq8kT2mWzL5nRb7xPc3Yd"]);
   }, 60_000);
 });

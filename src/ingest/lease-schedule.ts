@@ -122,7 +122,8 @@ export class LeasePoller implements PollScheduler {
       if (this.stopped || backingOff.has(m.id) || this.inFlight.has(m.id)) return;
       if (await this.opts.leases.claimOne(ownerId, m.id, leaseMs)) await this.pollLeased(m.id);
     });
-    await writePollStamps(db, this.opts.log);
+    // As a cycle ends on a single instance.
+    await this.maintain();
   }
 
   private async ask(merchantId: string, ask: PollAsk): Promise<PollAnswer> {

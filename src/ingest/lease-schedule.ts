@@ -11,8 +11,6 @@
  * instance got it, "coalesced" when another holds it (that holder's poll, or the one after it, answers).
  */
 import { setMaxListeners } from "node:events";
-import { sql } from "kysely";
-import { DB_NOW } from "../cluster/db-clock.js";
 import { ensureLeaseRows } from "../cluster/lease-claim.js";
 import type { PollAsk, PollLeases } from "../cluster/poll-leases.js";
 import type { SourceHint } from "../sources/source-client.js";
@@ -56,10 +54,14 @@ export class LeasePoller implements PollScheduler {
   private running = false;
   private stopped = false;
   private claimFailing = false;
+  /** Failed merchants' backoff in the poller's clock, for pollAll (the schedule keeps it in the database). */
+  private readonly backoffUntil = new Map<string, number>();
+  private readonly now: () => number;
 
   constructor(private readonly opts: LeaseScheduleOptions) {
     // Every request in flight listens on this one signal (see poller.ts).
     setMaxListeners(0, this.cancel.signal);
+    this.now = opts.now ?? Date.now;
     this.polls = new MerchantPolls(opts, this.cancel.signal);
     // Often enough that a merchant waits little past its due time, and the heartbeat stays fresh.
     this.tickMs = Math.max(10, Math.min(1000, opts.intervalMs / 4));
@@ -108,18 +110,16 @@ export class LeasePoller implements PollScheduler {
 
   /**
    * Every enabled merchant not being polled elsewhere and not backing off, once, now (tests and
-   * benchmarks; as the single instance's pollAll, it ignores the schedule but not the backoff).
+   * benchmarks, which drive one instance on their own clock: as the single instance's pollAll, it
+   * ignores the schedule but not the backoff, judged by the poller's clock, `now`).
    */
   async pollAll(): Promise<void> {
     const { db, ownerId, leaseMs } = this.opts;
     await ensureLeaseRows(db);
     const merchants = await listEnabledMerchantCredentials(db);
-    const { rows } = await sql<{ merchant_id: string }>`
-      select l.merchant_id from poll_leases l join merchants m on m.id = l.merchant_id
-      where m.consecutive_failures > 1 and l.next_poll_at > ${DB_NOW}`.execute(db);
-    const backingOff = new Set(rows.map((r) => r.merchant_id));
+    const now = this.now();
     await forEachLimited(merchants, this.opts.concurrency, async (m) => {
-      if (this.stopped || backingOff.has(m.id) || this.inFlight.has(m.id)) return;
+      if (this.stopped || (this.backoffUntil.get(m.id) ?? 0) > now || this.inFlight.has(m.id)) return;
       if (await this.opts.leases.claimOne(ownerId, m.id, leaseMs)) await this.pollLeased(m.id);
     });
     // As a cycle ends on a single instance.
@@ -223,6 +223,8 @@ export class LeasePoller implements PollScheduler {
   private async release(merchantId: string, end: PollEnd, ask: PollAsk, tookMs: number): Promise<void> {
     const { leases, ownerId, intervalMs } = this.opts;
     const failed = end.kind === "failed";
+    if (failed && end.retryInMs > 0) this.backoffUntil.set(merchantId, this.now() + end.retryInMs);
+    if (end.kind === "ok") this.backoffUntil.delete(merchantId);
     const wait = Math.max(0, Math.round(intervalMs - tookMs));
     const dueInMs = failed ? Math.max(wait, end.retryInMs) : wait;
     if (!(await leases.release(merchantId, ownerId, dueInMs, failed ? ask : undefined)))

@@ -1,5 +1,6 @@
 /** What the poller is built with and what it tells about each poll it finishes. */
 import type { FastifyBaseLogger } from "fastify";
+import type { SourceHint } from "../sources/source-client.js";
 import type { WriterDb } from "../store/db.js";
 import type { PollResult } from "../store/poll-transaction.js";
 import type { FetchMerchant } from "../upstream/client.js";
@@ -55,3 +56,22 @@ export interface PollerOptions {
 
 /** A streamed poll's merchant was deleted between two of its batches. */
 export class MerchantGone extends Error {}
+
+/** What a refetch or hint did: polling here now, answered by a poll in flight or next, or shutting down. */
+export type PollAnswer = "started" | "coalesced" | "stopped";
+
+/**
+ * What ingest drives, whichever schedule polls: the single instance's cycles (poller.ts) or, on a
+ * database shared by several instances, the leases that keep one poller per merchant (lease-schedule.ts).
+ */
+export interface PollScheduler {
+  start(): void;
+  /** Stops scheduling, cancels the polls in flight and resolves once they have ended. */
+  stop(): Promise<void>;
+  /** Polls one merchant now, outside the schedule, a keyed source's whole history. */
+  refetch(merchantId: string): PollAnswer | Promise<PollAnswer>;
+  /** A webhook named this merchant: poll it now, looking at the keys it named. */
+  hint(merchantId: string, hint: SourceHint): PollAnswer | Promise<PollAnswer>;
+  /** Polls every enabled merchant once, now, and resolves when all are done (tests, benchmarks). */
+  pollAll(): Promise<void>;
+}

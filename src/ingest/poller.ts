@@ -4,20 +4,14 @@ import {
   getMerchantCredentials,
   listEnabledMerchantCredentials,
   type MerchantCredentialsRow,
-  recordPollFailure,
 } from "../store/merchants.js";
-import type { IncomingSale } from "../store/poll-contents.js";
 import { POLLED_SOURCE } from "../store/poll-statements.js";
-import { applyPoll, type PollResult, storedBeforeFailure } from "../store/poll-transaction.js";
-import { nothingStoredYet, type StoredSales, storeSaleBatch } from "../store/sale-batches.js";
 import { formatDuration } from "../time/duration.js";
-import { UpstreamError } from "../upstream/client.js";
-import type { SkippedRow } from "../upstream/payload.js";
-import { backoffDelayMs } from "./backoff.js";
-import { describePollFailure, logPollComplete, writePollStamps } from "./poll-log.js";
-import { MerchantGone, type PollerOptions, polledMerchant } from "./poll-types.js";
+import { MerchantPolls } from "./merchant-poll.js";
+import { writePollStamps } from "./poll-log.js";
+import type { PollerOptions, PollScheduler } from "./poll-types.js";
 import { forEachLimited, Pauses } from "./pool.js";
-import { PollRequests, pollKeyedSource } from "./source-poll.js";
+import { PollRequests } from "./source-poll.js";
 
 export type { PollerOptions, PollOutcome } from "./poll-types.js";
 
@@ -26,7 +20,7 @@ export type { PollerOptions, PollOutcome } from "./poll-types.js";
  * the previous one ends (each request is bounded by the client's timeout, so a hanging merchant holds
  * one slot, never the others). A merchant is never polled twice at once.
  */
-export class Poller {
+export class Poller implements PollScheduler {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly refetchAfter = new Set<string>();
   /** Webhook hints and operators' full refetches waiting for keyed-source merchants' next polls. */
@@ -43,12 +37,14 @@ export class Poller {
   private running = false;
   private stopped = false;
   private readonly now: () => number;
+  private readonly polls: MerchantPolls;
 
   constructor(private readonly opts: PollerOptions) {
     this.now = opts.now ?? Date.now;
     // Every request in flight listens on this one signal (a BTCPay poll's hinted lookups run side by
     // side): more than Node's default of 10 is expected, and each removes its listener when it ends.
     setMaxListeners(0, this.cancel.signal);
+    this.polls = new MerchantPolls(opts, this.cancel.signal);
   }
 
   start(): void {
@@ -168,7 +164,7 @@ export class Poller {
   private poll(merchant: MerchantCredentialsRow): Promise<void> {
     const running = this.inFlight.get(merchant.id);
     if (running) return running;
-    const promise = this.pollOnce(merchant, performance.now()).finally(() => {
+    const promise = this.pollOnce(merchant).finally(() => {
       this.inFlight.delete(merchant.id);
       if (this.refetchAfter.delete(merchant.id) && !this.stopped) this.refetchById(merchant.id);
     });
@@ -176,118 +172,13 @@ export class Poller {
     return promise;
   }
 
-  private async pollOnce(merchant: MerchantCredentialsRow, startedAt: number): Promise<void> {
-    if (merchant.source !== POLLED_SOURCE) return this.pollKeyed(merchant, startedAt);
-    const stored = nothingStoredYet();
-    try {
-      const done = await this.fetchAndStore(merchant, stored);
-      if (done)
-        this.succeeded(
-          merchant,
-          done.poll.unchanged ? [] : done.poll.skipped,
-          done.poll.unchanged ? 0 : done.poll.skippedCount,
-          done.polledAt,
-          done.result,
-          startedAt,
-        );
-      else this.opts.log.info(`merchant ${merchant.id} was deleted during its poll; nothing stored`);
-    } catch (e) {
-      // Shutting down is not the merchant's fault: leave its record alone.
-      if (this.cancel.signal.aborted) return;
-      await this.failed(merchant, e, stored, startedAt);
-    }
-  }
-
-  /** A BTCPay or LNbits merchant's poll; what it was asked to look at is asked again if it fails. */
-  private async pollKeyed(merchant: MerchantCredentialsRow, startedAt: number): Promise<void> {
-    const asked = this.asked.take(merchant.id);
-    try {
-      const { signal } = this.cancel;
-      const done = await pollKeyedSource(this.opts.db, this.opts.sourceClients ?? {}, merchant, {
-        ...asked,
-        signal,
-        now: this.now,
-      });
-      if (done)
-        this.succeeded(merchant, done.skipped, done.skippedCount, done.polledAt, done.result, startedAt);
-      else this.opts.log.info(`merchant ${merchant.id} was deleted during its poll; nothing stored`);
-    } catch (e) {
-      this.asked.putBack(merchant.id, asked);
-      if (!this.cancel.signal.aborted) await this.failed(merchant, e, nothingStoredYet(), startedAt);
-    }
-  }
-
-  /**
-   * Fetches and stores one poll; a long history's batches are stored as its body streams in, into
-   * `stored` (store/sale-batches.ts). Undefined when the merchant was deleted meanwhile.
-   */
-  private async fetchAndStore(merchant: MerchantCredentialsRow, stored: StoredSales) {
-    const { db } = this.opts;
-    const batches = async (sales: IncomingSale[]) => {
-      // The body read ahead of the parse holds a few more batches: shutting down does not wait for them.
-      if (this.cancel.signal.aborted) throw new Error("poll cancelled: shutting down");
-      if (!(await storeSaleBatch(db, merchant.id, sales, this.now(), stored))) throw new MerchantGone();
-    };
-    try {
-      let poll = await this.opts.fetchMerchant(merchant, this.cancel.signal, batches);
-      let polledAt = this.now();
-      let result = await applyPoll(db, merchant.id, poll, polledAt, stored);
-      if (result === "stale") {
-        // The merchant was re-created while its unchanged body was being fetched: fetch it in full.
-        poll = await this.opts.fetchMerchant({ ...merchant, bodyDigest: null }, this.cancel.signal, batches);
-        polledAt = this.now();
-        result = await applyPoll(db, merchant.id, poll, polledAt, stored);
-      }
-      return result && result !== "stale" ? { poll, polledAt, result } : undefined;
-    } catch (e) {
-      if (e instanceof MerchantGone) return undefined;
-      throw e;
-    }
-  }
-
-  private succeeded(
-    merchant: MerchantCredentialsRow,
-    skipped: readonly SkippedRow[],
-    skippedCount: number,
-    polledAt: number,
-    result: PollResult,
-    startedAt: number,
-  ) {
-    this.notBefore.delete(merchant.id);
-    logPollComplete(this.opts.log, merchant.id, skipped, skippedCount, result);
-    const polled = polledMerchant(merchant, startedAt);
-    this.opts.onOutcome?.({ kind: "ok", ...polled, polledAt, result, skippedCount });
-  }
-
-  /** Records the failure and backs off; sales a streamed poll stored before failing are announced too. */
-  private async failed(
-    merchant: MerchantCredentialsRow,
-    e: unknown,
-    stored: StoredSales,
-    startedAt: number,
-  ): Promise<void> {
-    const { log, db } = this.opts;
-    const error = describePollFailure(e);
-    if (!(e instanceof UpstreamError))
-      log.error({ err: e, merchant_id: merchant.id }, `poll of merchant ${merchant.id} failed: ${error}`);
-    let failures = 1;
-    try {
-      failures = await recordPollFailure(db, merchant.id, error, this.now());
-    } catch (recordError) {
-      log.error({ err: recordError }, `merchant ${merchant.id} poll failure could not be recorded`);
-    }
-    const delay = backoffDelayMs(failures, this.opts.intervalMs, this.opts.random);
-    if (delay > 0) this.notBefore.set(merchant.id, this.now() + delay);
-    log.warn(
-      { merchant_id: merchant.id, failures, retry_in_ms: delay },
-      `merchant ${merchant.id} poll failed: ${error}${stored.count > 0 ? ` after storing ${stored.count} sales` : ""}`,
-    );
-    this.opts.onOutcome?.({
-      kind: "failed",
-      ...polledMerchant(merchant, startedAt),
-      error,
-      failures,
-      ...(stored.count > 0 ? { result: storedBeforeFailure(merchant.id, merchant.alias, stored) } : {}),
-    });
+  private async pollOnce(merchant: MerchantCredentialsRow): Promise<void> {
+    // What a keyed source's poll was asked to look at is asked again if it fails.
+    const asked = merchant.source === POLLED_SOURCE ? undefined : this.asked.take(merchant.id);
+    const end = await this.polls.run(merchant, asked);
+    if (end.kind === "ok") this.notBefore.delete(merchant.id);
+    if (asked && (end.kind === "failed" || end.kind === "cancelled")) this.asked.putBack(merchant.id, asked);
+    if (end.kind === "failed" && end.retryInMs > 0)
+      this.notBefore.set(merchant.id, this.now() + end.retryInMs);
   }
 }

@@ -7,6 +7,8 @@
  * callback, `onChange`.
  */
 import type { FastifyBaseLogger } from "fastify";
+import { newInstanceId } from "../cluster/instance-id.js";
+import { PollLeases } from "../cluster/poll-leases.js";
 import type { Summary } from "../contract/index.js";
 import { createSourceClients } from "../sources/registry/index.js";
 import type { SourceHint } from "../sources/source-client.js";
@@ -22,6 +24,8 @@ import type { WriteFailure } from "../store/write-health.js";
 import { formatDuration } from "../time/duration.js";
 import { createUpstreamClient, type FetchMerchant } from "../upstream/client.js";
 import { DeliveryWorker } from "../webhooks/delivery-worker.js";
+import { LeasePoller, leaseMsFor } from "./lease-schedule.js";
+import type { PollerOptions, PollScheduler } from "./poll-types.js";
 import { Poller, type PollOutcome } from "./poller.js";
 import { openStorage } from "./storage.js";
 import { SummaryTicker } from "./summary-ticker.js";
@@ -129,11 +133,11 @@ export async function openIngest(
     },
     // On the read connection: the writer's may be inside a long first poll's transaction.
     refetch: async (merchantId) =>
-      refetchIfPolled(await getMerchantSource(readDb, merchantId), poller, merchantId),
+      await refetchIfPolled(await getMerchantSource(readDb, merchantId), poller, merchantId),
     storeWebhookSale: webhookSales(writer.db, log, withDeliveries, () => summaries.poke(), now),
     deliveries,
     hint: async (merchantId, hint) =>
-      hintIfKeyed(await getMerchantSourceSettings(readDb, merchantId), poller, merchantId, hint),
+      await hintIfKeyed(await getMerchantSourceSettings(readDb, merchantId), poller, merchantId, hint),
     async stop() {
       if (stopping) return;
       stopping = true;
@@ -178,7 +182,7 @@ function buildPoller(
   events: IngestEvents,
   summaries: SummaryTicker,
   clock: IngestClock,
-): Poller {
+): PollScheduler {
   const clientOptions = { timeoutMs: config.httpTimeoutMs, maxBytes: config.maxUpstreamBytes };
   // Whether each merchant's latest poll succeeded: the summary counts the reporting ones, so a merchant
   // that starts or stops failing changes it even when no sale is stored.
@@ -187,7 +191,7 @@ function buildPoller(
     baseUrl: config.sourceBaseUrl,
     ...clientOptions,
   });
-  return new Poller({
+  const options: PollerOptions = {
     db: writer.db,
     fetchMerchant,
     sourceClients: createSourceClients(clientOptions),
@@ -212,24 +216,44 @@ function buildPoller(
     // Every merchant is still polled once per interval, but not all in the same instant.
     spreadFraction: POLL_SPREAD,
     ...clock,
+  };
+  return schedule(config, writer, options);
+}
+
+/**
+ * SQLite: one instance, polling every merchant each cycle. PostgreSQL: possibly one of several
+ * instances on the database, so polls go by leases that keep one poller per merchant (lease-schedule.ts).
+ */
+function schedule(config: IngestThreadConfig, writer: OpenedDatabase, options: PollerOptions): PollScheduler {
+  if (config.databaseUrl === undefined) return new Poller(options);
+  return new LeasePoller({
+    ...options,
+    leases: new PollLeases(writer.db),
+    ownerId: newInstanceId(),
+    leaseMs: leaseMsFor(config.httpTimeoutMs),
   });
 }
 
-function refetchIfPolled(source: string | undefined, poller: Poller, merchantId: string): RefetchAnswer {
+async function refetchIfPolled(
+  source: string | undefined,
+  poller: PollScheduler,
+  merchantId: string,
+): Promise<RefetchAnswer> {
   if (source === undefined) return false;
   if (!(POLLED_SOURCES as readonly string[]).includes(source)) return "not polled";
-  poller.refetch(merchantId);
+  // Awaited: on shared leases the ask is in the database, for whichever instance polls, before the answer.
+  await poller.refetch(merchantId);
   return true;
 }
 
 const HINTED_SOURCES: readonly string[] = ["btcpay", "lnbits"];
 
-function hintIfKeyed(
+async function hintIfKeyed(
   merchant: { source: string; enabled: boolean } | undefined,
-  poller: Poller,
+  poller: PollScheduler,
   merchantId: string,
   hint: SourceHint,
-): HintAnswer {
+): Promise<HintAnswer> {
   if (merchant === undefined) return "unknown merchant";
   if (!HINTED_SOURCES.includes(merchant.source)) return "not keyed";
   if (!merchant.enabled) return "disabled";

@@ -41,7 +41,8 @@ const MAX_PARAM_LENGTH = 100;
 const MAX_FAILURES = 10;
 const MERCHANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MILESTONE_ID = /^[1-9][0-9]{0,14}$/;
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+// A lone surrogate, or a NUL (PostgreSQL cannot store it): refused in any string or key.
+const LONE_SURROGATE = /[\uD800-\uDFFF]|\u0000/u;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);

@@ -78,6 +78,18 @@ describe("text no engine can store alike", () => {
       `query/merchant_id ${nul}`,
     );
     expectError(await t.app.inject({ method: "GET", url: "/v1/ticker?x=1&x=%00" }), 400, `query/x ${nul}`);
+    // The bytes of a lone surrogate (UTF-8 cannot encode one) are not decoded into one: a 4xx JSON error.
+    for (const url of ["/v1/admin/merchants/%ED%A0%80/refetch", "/v1/summary?merchant_id=%ED%A0%80"]) {
+      const res = await t.app.inject({
+        method: url.includes("refetch") ? "POST" : "GET",
+        url,
+        headers: t.auth,
+      });
+      expect([res.statusCode, res.json()]).toEqual([
+        expect.toSatisfy((s: number) => s >= 400 && s < 500),
+        { error: expect.any(String) },
+      ]);
+    }
     // No route, no parameter to look up: the usual 404.
     expect((await t.app.inject({ method: "GET", url: "/v1/nothing/%00" })).statusCode).toBe(404);
     expect((await get(t, "/v1/admin/merchants", t.auth)).body).toMatchObject([{ alias: "Bitcoin Coffee" }]);

@@ -7,6 +7,7 @@
 import { pino } from "pino";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import { CHANGES } from "../src/store/access.js";
+import { deliveryQueue } from "../src/store/delivery-claims.js";
 import { type OpenedPostgres, openPostgres } from "../src/store/postgres/open.js";
 import { DeliveryWorker } from "../src/webhooks/delivery-worker.js";
 import { emptyTestDatabase } from "./support/test-database.js";
@@ -136,4 +137,35 @@ test("two instances with failing attempts: retried until delivered, one attempt 
   } finally {
     await receiver.close();
   }
+});
+
+test("a claim: one holder at a time, taken over once its lease ends, recorded only by its holder", async () => {
+  await enqueue("http://127.0.0.1:9/x");
+  const [one, two] = instances.map((i) => deliveryQueue(i.db, 1000));
+  if (!one || !two) throw new Error("two instances");
+  const outcome = (at: number) => ({
+    status: "delivered" as const,
+    attempts: 1,
+    error: null,
+    statusCode: 200,
+    at,
+    nextAttemptAt: at,
+  });
+  const first = await one.claim(1, 10);
+  expect(first?.deliveryId).toBe("h1-000");
+  expect(await two.claim(1, 10)).toBe(undefined);
+  expect((await two.heads())[0]).toMatchObject({ deliveryId: "h1-000", nextAttemptAt: 1010 });
+  // Lease over (the first holder presumed dead): the other takes the same delivery, not the next.
+  const second = await two.claim(1, 1010);
+  expect(second?.deliveryId).toBe("h1-000");
+  if (!first || !second) throw new Error("claimed");
+  await one.record(first, outcome(1020));
+  expect((await one.heads())[0]?.deliveryId).toBe("h1-000");
+  await two.record(second, outcome(1030));
+  expect((await one.heads())[0]?.deliveryId).toBe("h1-001");
+  // Given up without an attempt (stopping): at once anyone's again.
+  const third = await one.claim(1, 2000);
+  if (!third) throw new Error("claimed");
+  await one.release(third);
+  expect((await two.claim(1, 2000))?.deliveryId).toBe("h1-001");
 });

@@ -94,14 +94,19 @@ const toDelivery = (r: HeadRow): DueDelivery => ({
   secret: r.secret,
 });
 
-/** Every webhook's head at once (the partial index, in order), due no sooner than its claim ends. */
+/**
+ * Every webhook's head in one statement, due no sooner than its claim ends: one index probe per
+ * webhook (lateral, limit 1), however long a backlog of pending deliveries has grown.
+ */
 async function claimAwareHeads(db: Db): Promise<DueDelivery[]> {
   const { rows } = await sql<HeadRow>`
-    select distinct on (d.webhook_id) d.id, d.delivery_id, d.webhook_id, d.event, d.body, d.attempts,
-      greatest(d.next_attempt_at, coalesce(d.claimed_until, 0)) as next_attempt_at, w.url, w.secret
-    from webhook_deliveries d join webhooks w on w.id = d.webhook_id
-    where d.status = 'pending'
-    order by d.webhook_id, d.id`.execute(db);
+    select h.id, h.delivery_id, w.id as webhook_id, h.event, h.body, h.attempts,
+      greatest(h.next_attempt_at, coalesce(h.claimed_until, 0)) as next_attempt_at, w.url, w.secret
+    from webhooks w cross join lateral (
+      select d.id, d.delivery_id, d.event, d.body, d.attempts, d.next_attempt_at, d.claimed_until
+      from webhook_deliveries d where d.webhook_id = w.id and d.status = 'pending'
+      order by d.id limit 1) h
+    order by w.id`.execute(db);
   return rows.map(toDelivery);
 }
 

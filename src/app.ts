@@ -10,7 +10,7 @@ import Fastify, {
   type RouteOptions,
 } from "fastify";
 import { adminRoutes } from "./api/admin.js";
-import { registerJsonBodyParser } from "./api/body.js";
+import { registerRequestParsing } from "./api/body.js";
 import { clientErrorHandler, keepConnectionAfterBodyError } from "./api/connection-errors.js";
 import type { AppContext } from "./api/context.js";
 import { frameworkErrors, HttpError } from "./api/errors.js";
@@ -79,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   if (deps.limits) limitConnections(app.server, deps.limits, app.log);
-  registerJsonBodyParser(app);
+  registerRequestParsing(app);
   await describeAndCount(app, deps);
 
   // Callback style (no promise per request): this runs for every request the service answers.

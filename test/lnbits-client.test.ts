@@ -102,6 +102,18 @@ describe("LNbits payments read end to end", () => {
     },
   );
 
+  it("text PostgreSQL cannot store alike (NUL, a lone surrogate) is read as U+FFFD, the sale kept", async () => {
+    const { inkey } = mock.addWallet({ version: "1.4" });
+    const items = [
+      { title: "Ta\u0000co", price: 3.5, quantity: 1 },
+      { title: "\ud800Horchata", price: 1.5, quantity: 1 },
+    ];
+    mock.addPayment(inkey, { tpos: { ...tacoCart, items }, time: T0 - MIN });
+    const { parse } = await poll(inkey);
+    expect(parse.skippedCount).toBe(0);
+    expect(parse.sales.flatMap((s) => s.lines.map((l) => l.name))).toEqual(["Ta\uFFFDco", "\uFFFDHorchata"]);
+  });
+
   it("0.x ignores limit and offset: one answer longer than asked is the whole history", async () => {
     const { inkey } = mock.addWallet({ version: "0.x" });
     for (let i = 0; i < 12; i++) mock.addPayment(inkey, { amountSats: 100 + i, time: T0 - i * MIN });

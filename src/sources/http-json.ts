@@ -4,9 +4,11 @@
  * (PayWithFlash's streamed reading, upstream/client.ts, is for its one-answer million-sale histories).
  * Failures become UpstreamErrors in plain words that never hold a header, so never a key.
  */
+
 import { get as httpGet, type IncomingMessage } from "node:http";
 import { get as httpsGet } from "node:https";
 import { formatByteSize } from "../config/byte-size.js";
+import { storableStrings } from "../store/storable-text.js";
 import { formatDuration } from "../time/duration.js";
 import { countUpstreamBytes } from "../upstream/byte-meter.js";
 import { describeNetworkError, UpstreamError } from "../upstream/client.js";
@@ -83,9 +85,14 @@ async function readAll(res: IncomingMessage, maxBytes: number, sourceName: strin
   return Buffer.concat(chunks, length);
 }
 
+/**
+ * Every string of the answer made storable (store/storable-text.ts) as it is parsed: BTCPay's and
+ * LNbits' clients read every answer here, pages of at most a few hundred rows, so this one reviver
+ * covers whatever their parsers keep (names, keys, currencies) without a check in each of them.
+ */
 function parseOrUndefined(bytes: Buffer): unknown {
   try {
-    return JSON.parse(bytes.toString("utf8"));
+    return JSON.parse(bytes.toString("utf8"), storableStrings);
   } catch {
     return undefined;
   }

@@ -6,6 +6,7 @@ import { writePollTimes } from "./poll-times.js";
 import type { MerchantsTable } from "./schema.js";
 import { toMerchant } from "./shapes.js";
 import { parseStoredJson } from "./source-settings.js";
+import { storableText } from "./storable-text.js";
 
 const MERCHANT_COLUMNS = [
   "id",
@@ -212,11 +213,14 @@ export async function deleteMerchant(db: Db, id: string): Promise<boolean> {
 export async function recordPollFailure(
   db: WriterDb,
   id: string,
-  error: string,
+  message: string,
   now: number = Date.now(),
 ): Promise<number> {
   // An earlier success kept in memory is written first: the failure is the newer state.
   await writePollTimes(db);
+  // The message may quote the upstream (its failure message): made storable, or the failure itself
+  // would fail to be recorded on PostgreSQL.
+  const error = storableText(message);
   const row = await db.writeHealth.track(() =>
     db
       .updateTable("merchants")

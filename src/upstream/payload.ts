@@ -6,6 +6,7 @@
  */
 import type { IncomingSale, PollContents, ProductFigures, SaleLine } from "../store/poll-contents.js";
 
+import { storableText } from "../store/storable-text.js";
 import { parseInstant } from "../time/instant.js";
 import { SeenSaleIds } from "./seen-sale-ids.js";
 
@@ -157,7 +158,7 @@ function parseLine(raw: unknown): SaleLine | string {
   const unitSats = toSats(field(raw, "ProductPriceSats"));
   if (unitSats === null) return `product ${productId}: ProductPriceSats is not a non-negative number`;
   const name = field(raw, "ProductName");
-  return { productId, name: typeof name === "string" ? name : "", quantity, unitSats };
+  return { productId, name: typeof name === "string" ? storableText(name) : "", quantity, unitSats };
 }
 
 function parseProduct(raw: unknown, skipped: SkippedRows): ProductFigures | null {
@@ -182,9 +183,9 @@ function parseProduct(raw: unknown, skipped: SkippedRows): ProductFigures | null
   const price = field(raw, "price");
   return {
     productId,
-    name: typeof name === "string" ? name : "",
+    name: typeof name === "string" ? storableText(name) : "",
     currency: toLowerTrimmed(field(raw, "currency")),
-    price: typeof price === "string" || typeof price === "number" ? String(price) : null,
+    price: typeof price === "string" ? storableText(price) : typeof price === "number" ? String(price) : null,
     totalTransactions,
     totalUnitsSold,
     totalRevenueSats,
@@ -242,10 +243,16 @@ function toWholeNumber(v: unknown): number | null {
   return n !== null && Number.isSafeInteger(n) ? n : null;
 }
 
+/**
+ * Every string this parser hands on goes through storableText here or beside its field: the
+ * whole-body and the streamed path (sales-scanner.ts, streamed-payload.ts) both read their rows
+ * with these functions, so this is the one place PayWithFlash's text is made storable, per field
+ * rather than over the whole body (a long history is a million sales, and most fields are numbers).
+ */
 function toLowerTrimmed(v: unknown): string | null {
   if (typeof v !== "string") return null;
   const t = v.trim();
-  return t === "" ? null : t.toLowerCase();
+  return t === "" ? null : storableText(t.toLowerCase());
 }
 
 function toBool(v: unknown, fallback: boolean): boolean {

@@ -7,13 +7,8 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../store/db.js";
-import {
-  type DueDelivery,
-  pendingHead,
-  pendingHeads,
-  pruneFinished,
-  recordAttempt,
-} from "../store/deliveries.js";
+import { pruneFinished } from "../store/deliveries.js";
+import { type ClaimedDelivery, type DeliveryQueue, deliveryQueue } from "../store/delivery-claims.js";
 import { type AttemptResult, postDelivery } from "./send.js";
 
 export interface DeliveryOptions {
@@ -25,6 +20,12 @@ export interface DeliveryOptions {
 
 /** Without a poke (a stored poll), the outbox is looked at this often. */
 const IDLE_SCAN_MS = 1000;
+/**
+ * How long a claim outlives an attempt's timeout (store/delivery-claims.ts): enough for the outcome
+ * to be written after a slow database; an instance that died holding a claim delays its webhook this
+ * much more.
+ */
+const LEASE_MARGIN_MS = 30_000;
 /** Finished deliveries of a webhook between two prunings of its log. */
 const PRUNE_EVERY = 50;
 
@@ -36,6 +37,7 @@ export function retryDelay(attempts: number, o: DeliveryOptions, random: () => n
 
 export class DeliveryWorker {
   readonly #db: Db;
+  readonly #queue: DeliveryQueue;
   readonly #log: FastifyBaseLogger;
   readonly #options: DeliveryOptions;
   readonly #random: () => number;
@@ -51,6 +53,7 @@ export class DeliveryWorker {
     this.#db = opts.db;
     this.#log = opts.log;
     this.#options = opts.options;
+    this.#queue = deliveryQueue(opts.db, opts.options.timeoutMs + LEASE_MARGIN_MS);
     this.#random = opts.random ?? Math.random;
   }
 
@@ -88,10 +91,10 @@ export class DeliveryWorker {
     let wait = IDLE_SCAN_MS;
     try {
       const now = Date.now();
-      for (const head of await pendingHeads(this.#db)) {
+      for (const head of await this.#queue.heads()) {
         if (this.#inFlight.has(head.webhookId)) continue;
         if (head.nextAttemptAt > now) wait = Math.min(wait, head.nextAttemptAt - now);
-        else this.#send(head);
+        else this.#send(head.webhookId);
       }
     } catch (e) {
       this.#log.error(`webhook outbox could not be read: ${(e as Error).message}`);
@@ -106,25 +109,29 @@ export class DeliveryWorker {
     this.#schedule(wait);
   }
 
-  /** Sends the webhook's deliveries one after another while they are due; the scan takes it up after. */
-  #send(head: DueDelivery): void {
+  /**
+   * Sends the webhook's deliveries one after another while they are due and this instance can claim
+   * them (another instance may be sending this webhook's); the scan takes it up after.
+   */
+  #send(webhookId: number): void {
     const run = async () => {
-      let next: DueDelivery | undefined = head;
-      while (next && this.#running && next.nextAttemptAt <= Date.now()) {
+      while (this.#running) {
+        const next = await this.#queue.claim(webhookId, Date.now()).catch(() => undefined);
+        if (!next) return;
         await this.#attempt(next);
-        next = await pendingHead(this.#db, head.webhookId).catch(() => undefined);
       }
     };
     const done = run().finally(() => {
-      this.#inFlight.delete(head.webhookId);
+      this.#inFlight.delete(webhookId);
       this.poke();
     });
-    this.#inFlight.set(head.webhookId, done);
+    this.#inFlight.set(webhookId, done);
   }
 
-  async #attempt(d: DueDelivery): Promise<void> {
+  async #attempt(d: ClaimedDelivery): Promise<void> {
     const result = await postDelivery(d, this.#options.timeoutMs, this.#abort.signal);
-    if (this.#abort.signal.aborted) return;
+    // Stopping: the delivery stays pending, and another instance need not wait for the claim to end.
+    if (this.#abort.signal.aborted) return this.#queue.release(d).catch(() => undefined);
     try {
       await this.#record(d, result);
     } catch (e) {
@@ -134,13 +141,13 @@ export class DeliveryWorker {
     }
   }
 
-  async #record(d: DueDelivery, r: AttemptResult): Promise<void> {
+  async #record(d: ClaimedDelivery, r: AttemptResult): Promise<void> {
     const at = Date.now();
     const attempts = d.attempts + 1;
     const status =
       r.error === null ? "delivered" : attempts >= this.#options.maxAttempts ? "failed" : "pending";
     const nextAttemptAt = status === "pending" ? at + retryDelay(attempts, this.#options, this.#random) : at;
-    await recordAttempt(this.#db, d.id, {
+    await this.#queue.record(d, {
       status,
       attempts,
       error: r.error,

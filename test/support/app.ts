@@ -7,7 +7,7 @@ import type { KeyedSourceClients } from "../../src/sources/connections.js";
 import type { OpenedDatabase } from "../../src/store/db.js";
 import type { DeliveryWorker } from "../../src/webhooks/delivery-worker.js";
 import { freshTestDatabase, takePreparedDatabase, testEngine } from "./test-database.js";
-import { startFakeUpstream } from "./upstream.js";
+import { type FakeUpstream, startFakeUpstream } from "./upstream.js";
 
 export const TEST_TOKEN = "test-admin-token-0123456789abcdef0123456789";
 
@@ -16,6 +16,8 @@ export interface TestApp {
   store: OpenedDatabase;
   /** Merchants whose upstream has been asked for since the app started (a refetch reaches it). */
   readonly refetched: string[];
+  /** The upstream stand-in the service polls (404 for every merchant until a test sets an answer). */
+  upstream: FakeUpstream;
   /** Headers that authenticate as admin. */
   auth: Record<string, string>;
   clock: { now: number };
@@ -101,6 +103,7 @@ export async function makeTestApp(
   return {
     app: service.app,
     store,
+    upstream,
     get refetched() {
       return upstream.requests.map((r) => r.merchantId);
     },

@@ -42,6 +42,8 @@ const MAX_FAILURES = 10;
 const MERCHANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MILESTONE_ID = /^[1-9][0-9]{0,14}$/;
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+/** A lone surrogate, or a NUL (PostgreSQL cannot store it): refused in any string or key. */
+const unstorable = (s: string) => LONE_SURROGATE.test(s) || s.includes("\0");
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -93,11 +95,11 @@ function depth(v: unknown): number {
   return deepest;
 }
 function refused(v: unknown): boolean {
-  if (typeof v === "string") return LONE_SURROGATE.test(v);
+  if (typeof v === "string") return unstorable(v);
   if (typeof v !== "object" || v === null) return false;
   return Object.entries(v).some(
     ([k, x]) =>
-      LONE_SURROGATE.test(k) ||
+      unstorable(k) ||
       k === "__proto__" ||
       (k === "constructor" && isObject(x) && Object.hasOwn(x, "prototype")) ||
       refused(x),

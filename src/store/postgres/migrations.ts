@@ -36,6 +36,11 @@ const migrations: Record<string, Migration> = {
       for (const statement of POLL_LEASES) await sql.raw(statement).execute(db);
     },
   },
+  "0003_delivery_claims": {
+    async up(db: Kysely<unknown>) {
+      await sql.raw(DELIVERY_CLAIMS).execute(db);
+    },
+  },
 };
 
 const SCENE_SEEDS: [string, string, number, number][] = [
@@ -256,6 +261,14 @@ const POLL_LEASES = [
     seen_until bigint not null
   )`,
 ];
+
+/**
+ * Several instances send the one outbox: the instance about to attempt a webhook's head delivery
+ * claims it for a while (store/delivery-claims.ts). PostgreSQL only: SQLite has one instance.
+ */
+const DELIVERY_CLAIMS = `alter table webhook_deliveries
+  add column claimed_until bigint,
+  add column claimed_by ${TEXT}`;
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -281,7 +281,6 @@ export class RequestModel {
     }
   }
 }
-
 const pick = (o: Record<string, unknown>, keys: string[]) =>
   Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
 const merchantOf = (m: Record<string, unknown>) =>

@@ -1,3 +1,5 @@
+import { describeStorageFailure } from "../store/write-health.js";
+
 export interface ReadCacheOptions {
   /**
    * How old a cached answer may be and still be sent at once. 0 turns caching off: every request reads
@@ -58,6 +60,8 @@ export class ReadCache {
   /** Answers sent from the cache, and those that waited for a computation (the metrics read both). */
   hits = 0;
   misses = 0;
+  /** Answers sent from before a storage failure because no fresh one could be read. */
+  servedStale = 0;
 
   constructor(private readonly opts: ReadCacheOptions) {
     this.now = opts.now ?? Date.now;
@@ -105,8 +109,23 @@ export class ReadCache {
       return entry.value as T;
     }
     this.misses++;
-    if (entry?.pending && (entry.pendingVersion ?? 0) >= this.mustSee) return entry.pending as Promise<T>;
-    return this.refresh(key, entry ?? this.add(key, t), compute);
+    const fresh =
+      entry?.pending && (entry.pendingVersion ?? 0) >= this.mustSee
+        ? (entry.pending as Promise<T>)
+        : this.refresh(key, entry ?? this.add(key, t), compute);
+    return entry && "value" in entry ? fresh.catch((e: unknown) => this.lastKnown(entry, e) as T) : fresh;
+  }
+
+  /**
+   * While the database cannot be read (PostgreSQL down, write-health.ts's storage failures), the last
+   * answer is sent however old: screens keep their figures, and tell they are stale by its times and
+   * by /v1/health. Any other failure (a bug) is not hidden behind an old answer.
+   */
+  private lastKnown(entry: Entry, e: unknown): unknown {
+    // Nor is an answer from before an operator's change: that would show the change undone.
+    if (describeStorageFailure(e) === undefined || entry.version < this.mustSee) throw e;
+    this.servedStale++;
+    return entry.value;
   }
 
   private add(key: string, at: number): Entry {

@@ -6,6 +6,9 @@ const handlers = {
   fail: () => {
     throw new Error("no such merchant");
   },
+  down: () => {
+    throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+  },
 };
 
 /** Both ends in one thread: calls go straight to serveCalls, answers straight back to the client. */
@@ -22,6 +25,15 @@ describe("thread calls", () => {
     await expect(client.call(post, "double", 21)).resolves.toBe(42);
     await expect(client.call(post, "fail", undefined)).rejects.toThrow("no such merchant");
     expect(client.waiting).toBe(0);
+  });
+
+  it("keeps an error's code, by which the HTTP thread tells the database is down", async () => {
+    const { client, post } = pair();
+    await expect(client.call(post, "down", undefined)).rejects.toMatchObject({
+      message: "connect ECONNREFUSED 127.0.0.1:5432",
+      code: "ECONNREFUSED",
+    });
+    await expect(client.call(post, "fail", undefined)).rejects.not.toHaveProperty("code");
   });
 
   it("a call that cannot be sent fails at once and is not left waiting", async () => {

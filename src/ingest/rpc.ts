@@ -10,7 +10,8 @@ export type Handlers = Record<string, (args: any) => unknown>;
 
 export type Call = { rpc: "call"; id: number; name: string; args: unknown };
 export type Answer = { rpc: "answer"; id: number; ok: true; result: unknown } | AnswerError;
-type AnswerError = { rpc: "answer"; id: number; ok: false; error: string };
+/** `code`: the error's own (SQLITE_FULL, ECONNREFUSED, PostgreSQL's SQLSTATE): the caller tells a storage failure by it. */
+type AnswerError = { rpc: "answer"; id: number; ok: false; error: string; code?: string };
 
 export type CallArgs<H extends Handlers, N extends keyof H> = Parameters<H[N]>[0];
 export type CallResult<H extends Handlers, N extends keyof H> = Awaited<ReturnType<H[N]>>;
@@ -35,10 +36,21 @@ export function serveCalls(handlers: Handlers, post: (answer: Answer) => void) {
       .then(
         (result) => post({ rpc: "answer", id, ok: true, result }),
         (e: unknown) =>
-          post({ rpc: "answer", id, ok: false, error: e instanceof Error ? e.message : String(e) }),
+          post({
+            rpc: "answer",
+            id,
+            ok: false,
+            error: e instanceof Error ? e.message : String(e),
+            ...codeOf(e),
+          }),
       );
     return true;
   };
+}
+
+function codeOf(e: unknown): { code?: string } {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? { code } : {};
 }
 
 /** The calling side: one pending promise per call, settled by its answer or failed all at once. */
@@ -75,7 +87,10 @@ export class CallClient<H extends Handlers> {
     const p = this.pending.get(message.id);
     this.pending.delete(message.id);
     if (message.ok) p?.resolve(message.result as never);
-    else p?.reject(new Error(message.error));
+    else
+      p?.reject(
+        Object.assign(new Error(message.error), message.code === undefined ? {} : { code: message.code }),
+      );
     return true;
   }
 

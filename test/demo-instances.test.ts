@@ -86,6 +86,18 @@ function tree(root: number): number[] {
 const sales = (s: SseClient) => s.events.filter((e) => e.event === "sale");
 
 describe("npm run demo -- --instances 2", () => {
+  it("without nginx says how to install it and exits non-zero, before starting anything", async () => {
+    const child = spawn(process.execPath, [DEMO, "--instances", "2", "--port", String(await freeRun())], {
+      env: { ...process.env, ADMIN_TOKEN: TOKEN, DEMO_NGINX: "/nonexistent/nginx" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let said = "";
+    child.stderr?.on("data", (d) => (said += d));
+    const code = await new Promise<number | null>((done) => child.once("exit", (c) => done(c)));
+    expect(code).toBe(1);
+    expect(said).toContain("/nonexistent/nginx is missing: apt-get install nginx-light");
+  });
+
   let demo: ChildProcess | undefined;
   let output = "";
   afterAll(() => {

@@ -15,8 +15,8 @@ import { fileURLToPath } from "node:url";
 import { SERVER_ENV, SERVER_NODE_FLAGS } from "../server-flags.js";
 import {
   type DemoNginx,
-  NGINX,
   NGINX_INSTALL_HINT,
+  nginxBinary,
   nginxInstalled,
   nginxStartupLog,
   startNginx,
@@ -42,6 +42,12 @@ export async function runMultiDemo(opts: DemoOptions): Promise<void> {
     instances.map((i) => i.port),
   );
 
+  // Should the demo itself die (an uncaught error), it takes its children along; the cluster's own
+  // exit hook (postgres/cluster.ts) removes PostgreSQL.
+  process.once("exit", () => {
+    for (const c of [...instances.map((i) => i.child), nginx.child])
+      if (c.exitCode === null) c.kill("SIGKILL");
+  });
   let stopping = false;
   const stopAll = async () => {
     // Sales first, so no webhook is on its way; the mocks after the instances, so their last polls
@@ -93,7 +99,7 @@ export async function runMultiDemo(opts: DemoOptions): Promise<void> {
 function checkMachineOrExit(opts: DemoOptions): void {
   if (!nginxInstalled()) {
     console.error(
-      `demo: --instances ${opts.instances} puts nginx in front of the instances, and ${NGINX} is missing: ${NGINX_INSTALL_HINT}`,
+      `demo: --instances ${opts.instances} puts nginx in front of the instances, and ${nginxBinary()} is missing: ${NGINX_INSTALL_HINT}`,
     );
     process.exit(1);
   }

@@ -8,7 +8,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+/** Debian's nginx; DEMO_NGINX names another binary (another layout, or a test of the missing case). */
 export const NGINX = "/usr/sbin/nginx";
+export const nginxBinary = (): string => process.env.DEMO_NGINX?.trim() || NGINX;
 export const NGINX_INSTALL_HINT = "apt-get install nginx-light (Debian's nginx)";
 /** The single server line of deploy/nginx.conf's upstream block. */
 const UPSTREAM_SERVER = "        server 127.0.0.1:8080;\n";
@@ -62,7 +64,7 @@ export function startNginx(dir: string, port: number, instancePorts: readonly nu
   const confPath = join(dir, "nginx.conf");
   writeFileSync(confPath, intoScratchDir(nginxForInstances(readDeployNginxConf(), servers), dir, port));
   const args = ["-p", dir, "-e", join(dir, "startup.log"), "-c", confPath, "-g", "daemon off;"];
-  const child = spawn(NGINX, args, { stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(nginxBinary(), args, { stdio: ["ignore", "inherit", "inherit"] });
   const exited = new Promise<void>((done) => {
     child.once("error", () => done());
     child.once("exit", () => done());
@@ -70,7 +72,7 @@ export function startNginx(dir: string, port: number, instancePorts: readonly nu
   return { child, exited, confPath };
 }
 
-export const nginxInstalled = (): boolean => existsSync(NGINX);
+export const nginxInstalled = (): boolean => existsSync(nginxBinary());
 
 /** What nginx said at start-up (a port taken, a bad directive), for the demo's error message. */
 export function nginxStartupLog(dir: string): string {

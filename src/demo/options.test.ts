@@ -3,6 +3,16 @@ import { missingMilestones } from "./milestones.js";
 import { DEMO_DEFAULTS, DemoOptionsError, parseDemoOptions } from "./options.js";
 
 describe("parseDemoOptions", () => {
+  it("reads --instances and keeps the instances' ports (after --port) clear of the mocks'", () => {
+    expect(parseDemoOptions(["--instances", "3"]).instances).toBe(3);
+    expect(parseDemoOptions(["--instances=1"]).instances).toBe(1);
+    for (const bad of ["0", "9", "2.5", "", "two"]) {
+      expect(() => parseDemoOptions(["--instances", bad])).toThrow(/invalid --instances/);
+    }
+    expect(() => parseDemoOptions(["--port", "9996", "--instances", "2"])).toThrow(/9997-9998/);
+    expect(() => parseDemoOptions(["--port", "65534", "--instances", "2"])).toThrow(/65535/);
+    expect(parseDemoOptions(["--port", "9996", "--instances", "1"]).port).toBe(9996);
+  });
   it("defaults", () => {
     expect(parseDemoOptions([])).toEqual(DEMO_DEFAULTS);
   });
@@ -27,6 +37,7 @@ describe("parseDemoOptions", () => {
       lnbitsPort: 9994,
       speed: 2.5,
       db: "/tmp/x.db",
+      instances: 1,
     });
   });
   it.each([

@@ -8,6 +8,8 @@ export interface DemoOptions {
   lnbitsPort: number;
   speed: number;
   db: string;
+  /** 1: one server on SQLite; 2 or more: that many on one PostgreSQL behind nginx (multi-cli.ts). */
+  instances: number;
 }
 
 export const DEMO_DEFAULTS: DemoOptions = {
@@ -17,9 +19,12 @@ export const DEMO_DEFAULTS: DemoOptions = {
   lnbitsPort: 9997,
   speed: 5,
   db: ".demo/demo.db",
+  instances: 1,
 };
+/** More would only crowd a laptop: each instance is a server with its own pools and ingest thread. */
+export const MAX_DEMO_INSTANCES = 8;
 export const DEMO_USAGE =
-  "usage: npm run demo -- [--port 8080] [--mock-port 9999] [--btcpay-port 9998] [--lnbits-port 9997] [--speed 5] [--db .demo/demo.db]";
+  "usage: npm run demo -- [--port 8080] [--mock-port 9999] [--btcpay-port 9998] [--lnbits-port 9997] [--speed 5] [--db .demo/demo.db] [--instances 1]";
 
 const PORTS = {
   "--port": "port",
@@ -37,7 +42,7 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     const eq = arg.indexOf("=");
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
     let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : undefined;
-    if (!Object.hasOwn(PORTS, name) && name !== "--speed" && name !== "--db") {
+    if (!Object.hasOwn(PORTS, name) && !["--speed", "--db", "--instances"].includes(name)) {
       throw new DemoOptionsError(`unknown option ${JSON.stringify(arg)}\n${DEMO_USAGE}`);
     }
     if (value === undefined) {
@@ -57,6 +62,16 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
         opts.speed = n;
         break;
       }
+      case "--instances": {
+        const n = Number(value);
+        if (!/^\d+$/.test(value) || n < 1 || n > MAX_DEMO_INSTANCES) {
+          throw new DemoOptionsError(
+            `invalid --instances ${JSON.stringify(value)}: must be a whole number 1-${MAX_DEMO_INSTANCES}`,
+          );
+        }
+        opts.instances = n;
+        break;
+      }
       default:
         if (value.trim() === "") throw new DemoOptionsError("--db must not be empty");
         opts.db = value;
@@ -65,6 +80,15 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   const ports = [opts.port, opts.mockPort, opts.btcpayPort, opts.lnbitsPort];
   if (new Set(ports).size !== ports.length) {
     throw new DemoOptionsError("--port, --mock-port, --btcpay-port and --lnbits-port must differ");
+  }
+  // The instances listen on the ports right after --port (see multi-cli.ts).
+  for (let i = 1; opts.instances > 1 && i <= opts.instances; i++) {
+    const taken = [opts.mockPort, opts.btcpayPort, opts.lnbitsPort].includes(opts.port + i);
+    if (taken || opts.port + i > 65535) {
+      throw new DemoOptionsError(
+        `--instances ${opts.instances} puts the servers on ports ${opts.port + 1}-${opts.port + opts.instances}: keep the mocks' ports and 65535 out of that range`,
+      );
+    }
   }
   return opts;
 }

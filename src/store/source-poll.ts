@@ -9,6 +9,7 @@ import type { Kysely } from "kysely";
 import { announceSales, salesNews } from "./announce.js";
 import type { WriterDb } from "./db.js";
 import { fireDueMilestones } from "./due-milestones.js";
+import { takeMerchantTurn } from "./engine.js";
 import { enqueueSales } from "./outbox.js";
 import type { KeyedSale, ProductFigures, WithdrawnSale } from "./poll-contents.js";
 import { type PollResult, tickerRows } from "./poll-transaction.js";
@@ -48,6 +49,7 @@ export function applySourcePoll(
       if (!merchant) return undefined;
       db.pollTimes.forget(merchantId);
       const pw = db.pollWrites(trx);
+      await takeMerchantTurn(trx, merchantId);
       const stored = await storedKeys(trx, merchantId, poll.parse.sales);
       const fresh = poll.parse.sales.filter((s) => !stored.has(s.externalId));
       adding = fresh.length > 0;

@@ -21,7 +21,7 @@ let database: Awaited<ReturnType<typeof emptyTestDatabase>>;
 let instances: OpenedPostgres[] = [];
 
 beforeEach(async () => {
-  database = await emptyTestDatabase("deliveries");
+  database = await emptyTestDatabase();
   // One migrates first: both at once is cluster-leases' test.
   const one = await openPostgres(database.url, { max: 4, applicationName: "test-one" });
   const two = await openPostgres(database.url, { max: 4, applicationName: "test-two" });

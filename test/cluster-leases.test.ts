@@ -17,7 +17,7 @@ let one: OpenedPostgres;
 let two: OpenedPostgres;
 
 beforeAll(async () => {
-  database = await emptyTestDatabase("leases");
+  database = await emptyTestDatabase();
   // Both migrate at once, as instances starting together do. One that opened while the other failed is
   // closed here: afterAll only knows those assigned.
   const opened = await Promise.allSettled([

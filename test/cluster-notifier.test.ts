@@ -20,7 +20,7 @@ const proxies: TcpProxy[] = [];
 let counter = 0;
 
 beforeAll(async () => {
-  database = await emptyTestDatabase("notify");
+  database = await emptyTestDatabase();
   store = await openPostgres(database.url, { max: 2, applicationName: "test-notify" });
 });
 

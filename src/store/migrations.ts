@@ -247,9 +247,13 @@ const migrations: Record<string, Migration> = {
   ...healthMigrations,
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+export function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  return runMigrations(db, migrations);
+}
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+/** Applies what `list` has that the database has not (either engine's list: postgres/migrations.ts). */
+export async function runMigrations(db: Kysely<unknown>, list: Record<string, Migration>): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => list };
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");

@@ -7,9 +7,9 @@
  * copy of a template migrated once per test file, which takes a few milliseconds instead of
  * migrating every time.
  */
-import pg from "pg";
 import { inject } from "vitest";
 import type { Config } from "../../src/config/config.js";
+import { createTestDatabase } from "../../src/demo/postgres/cluster.js";
 import type { Engine } from "../../src/store/engine.js";
 import { openPostgres } from "../../src/store/postgres/open.js";
 
@@ -30,7 +30,6 @@ export function postgresAdminUrl(): string {
 }
 
 let template: Promise<string> | undefined;
-let counter = 0;
 
 /** PostgreSQL's stand-in for each SQLite file a test named: a test that restarts on it finds its rows. */
 const byFile = new Map<string, Promise<TestDatabase>>();
@@ -84,49 +83,22 @@ export function takePreparedDatabase(dbPath: string | undefined): string {
 async function newPostgresDatabase(): Promise<TestDatabase> {
   const admin = postgresAdminUrl();
   template ??= migratedTemplate(admin);
-  const name = `t${process.pid}_${counter++}_${Date.now().toString(36)}`;
-  await adminQuery(admin, `create database ${name} template ${await template}`);
-  return {
-    config: { databaseUrl: databaseUrl(admin, name) },
-    drop: () => adminQuery(admin, `drop database if exists ${name} with (force)`),
-  };
+  const copy = await createTestDatabase(admin, await template);
+  return { config: { databaseUrl: copy.url }, drop: copy.drop };
 }
 
 /**
  * A fresh, empty (unmigrated) database and its URL, for tests that open several pools on one database,
  * as instances sharing it do, and migrate it themselves.
  */
-export async function emptyTestDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = postgresAdminUrl();
-  const name = `${prefix}_${process.pid}_${counter++}_${Date.now().toString(36)}`;
-  await adminQuery(admin, `create database ${name} template template0`);
-  return {
-    url: databaseUrl(admin, name),
-    drop: () => adminQuery(admin, `drop database if exists ${name} with (force)`),
-  };
+export function emptyTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  return createTestDatabase(postgresAdminUrl());
 }
 
 /** A database migrated once for this test file (worker), copied for each service. */
 async function migratedTemplate(admin: string): Promise<string> {
-  const name = `template_${process.pid}_${Date.now().toString(36)}`;
-  await adminQuery(admin, `create database ${name} template template0`);
-  const opened = await openPostgres(databaseUrl(admin, name), { max: 1, applicationName: "test-template" });
+  const empty = await createTestDatabase(admin);
+  const opened = await openPostgres(empty.url, { max: 1, applicationName: "test-template" });
   await opened.close();
-  return name;
-}
-
-function databaseUrl(admin: string, name: string): string {
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function adminQuery(admin: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
+  return empty.name;
 }

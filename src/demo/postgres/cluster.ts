@@ -256,10 +256,14 @@ export interface TestDatabase {
  * A new, empty database on the cluster with a name no other test (file, worker or run) uses.
  * From template0: nobody can be connected to it, so many can be created at the same time.
  */
-export async function createTestDatabase(clusterUrl: string): Promise<TestDatabase> {
+export async function createTestDatabase(
+  clusterUrl: string,
+  /** Copy this database (migrated once, copied for each test) instead of an empty one. */
+  template = "template0",
+): Promise<TestDatabase> {
   dbCount += 1;
   const name = `test_${process.pid}_${dbCount}_${randomBytes(4).toString("hex")}`;
-  await onCluster(clusterUrl, `CREATE DATABASE "${name}" TEMPLATE template0`);
+  await onCluster(clusterUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   const url = new URL(clusterUrl);
   url.pathname = `/${name}`;
   return {

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { type Kysely, type Migration, sql } from "kysely";
+import { runMigrations } from "../migrations.js";
 
 /**
  * PostgreSQL's migrations: ordered and frozen like SQLite's (store/migrations.ts), but their own list.
@@ -270,17 +271,10 @@ const DELIVERY_CLAIMS = `alter table webhook_deliveries
   add column claimed_until bigint,
   add column claimed_by ${TEXT}`;
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
 /**
  * Several instances may start at once: Kysely's PostgreSQL adapter holds an advisory lock for the
  * run, so one migrates and the others wait, then find nothing left to do.
  */
-export async function migratePostgres(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === "Error");
-  if (error || failed) {
-    throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);
-  }
+export function migratePostgres(db: Kysely<unknown>): Promise<void> {
+  return runMigrations(db, migrations);
 }

@@ -40,5 +40,9 @@ export function createPool(url: string, opts: PoolOptions): pg.Pool {
   // An idle connection that breaks (PostgreSQL restarted) emits here; unhandled, it would end the
   // process. The pool drops it and the next query opens a new one.
   pool.on("error", () => {});
+  // A connection checked out of the pool (inside a transaction, between two statements) has no such
+  // listener: PostgreSQL killed or restarted then made it emit an unhandled "error" and end the process
+  // (test/postgres-restart.test.ts). Its next query fails instead, which the caller handles.
+  pool.on("connect", (client) => client.on("error", () => {}));
   return pool;
 }

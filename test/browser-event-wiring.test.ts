@@ -50,7 +50,8 @@ describe("browser: the event's theme, sound and public URL on the screens", () =
     // The pinned screen keeps its own, before and after the change reached it.
     expect(await htmlTheme(pinned)).toBe("contrast");
     const attendee = await openPage("/?mode=attendee", { width: 360, height: 740 });
-    expect(await htmlTheme(attendee)).toBe("light");
+    // A page just opened shows the default theme until its first read of the settings lands.
+    await until("the attendee page's theme", () => htmlTheme(attendee), "light");
     // The admin area keeps its own dark styling: no screen theme on its page.
     await venue.goto(`${stack.baseUrl}/admin`);
     await venue.getByTestId("login-token").waitFor();

@@ -84,14 +84,13 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   const cache = new ReadCache(opts.readCache ?? READ_CACHE);
   // On PostgreSQL other instances may share the database: this one's writes are announced under it.
   const instanceId = config.databaseUrl === undefined ? undefined : newInstanceId();
-  const hub = new LiveHub({
-    maxClients: config.maxStreamClients,
-    coalesceMs: STREAM_COALESCE_MS,
-    heartbeatMs: config.streamHeartbeatMs,
-    // Instances' event ids then never overlap: a resume on another one gets a reset (hub.ts).
-    firstId: instanceId === undefined ? 0 : randomInt(1, 2 ** 47),
+  const hub = liveHub(config, instanceId !== undefined);
+  let push: ClusterPush | undefined;
+  // On PostgreSQL the cluster push publishes what this instance stores, in commit order (cluster-feed.ts).
+  const feed = new LiveFeed({
+    hub,
+    ...(instanceId === undefined ? {} : { stored: (r) => push?.ownStored(r) }),
   });
-  const feed = new LiveFeed({ hub });
   let storageFailure: WriteFailure | undefined;
   // Ingest is not there yet when the metrics are made; nothing is scraped before it is.
   let ingestStore: StoreAccess | undefined;
@@ -102,7 +101,6 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   const { ingest, inline, ingestReady } = await beginIngest({ ...config, instanceId }, opts, events);
   ingestStore = ingest.store;
   let app: FastifyInstance;
-  let push: ClusterPush | undefined;
   const feeds = { scenesChanged: () => {}, eventChanged: () => {} };
   try {
     const deps = appDeps(config, opts, ingest, { cache, hub, metrics }, () => storageFailure);
@@ -150,6 +148,16 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       await ingest.stop();
     },
   };
+}
+
+function liveHub(config: Config, shared: boolean): LiveHub {
+  return new LiveHub({
+    maxClients: config.maxStreamClients,
+    coalesceMs: STREAM_COALESCE_MS,
+    heartbeatMs: config.streamHeartbeatMs,
+    // Instances' event numbers then never overlap: a resume on another one goes by position (hub.ts).
+    firstId: shared ? randomInt(1, 2 ** 47) : 0,
+  });
 }
 
 /**

@@ -91,7 +91,7 @@ describe("live push across instances on one PostgreSQL", () => {
       source: "wifi",
     });
     await waitFor(() => named(onB, "summary").some((s) => s.total_volume_sats === 1001), WAIT_MS);
-    // Each sale once: B's own ingest stored nothing, and A's message is not handed back to A.
+    // Each sale once: B's own ingest stored nothing, and B hears A's message once.
     expect((await wifiSale(a, 2)).kind).toBe("stored");
     await waitFor(() => named(onB, "sale").length === 2, WAIT_MS);
     expect(named(onB, "sale").map((s) => s.external_id)).toEqual([hash(1), hash(2)]);
@@ -167,15 +167,55 @@ describe("live push across instances on one PostgreSQL", () => {
     await waitFor(() => named(onB, "summary").some((s) => s.total_volume_sats === 1001 + 1002), WAIT_MS);
   });
 
-  it("a client resuming on B with an event id of A's is told to reset, not replayed B's events", async () => {
+  it("A not listening still shows its own sales at once, and not again once it listens", async () => {
+    const { a, databaseName } = await twoInstances();
+    const onA = await stream(a);
+    const health = async () => (await a.app.inject({ url: "/v1/health" })).json() as Health;
+    await admin(`alter database ${databaseName} allow_connections false`);
+    cleanups.push(() => admin(`alter database ${databaseName} allow_connections true`));
+    await admin(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+       where application_name = '${`live-pos-dashboard-listen-${a.instanceId}`.slice(0, 63)}'`,
+    );
+    await expect.poll(async () => (await health()).status, { timeout: WAIT_MS }).toBe("degraded");
+    expect((await wifiSale(a, 1)).kind).toBe("stored");
+    await waitFor(() => named(onA, "sale").length === 1, WAIT_MS);
+    // Out of the shared order: its id names no position, so no other instance resumes from it.
+    expect(onA.events.find((e) => e.event === "sale")?.id).toMatch(/^\d+$/);
+    await admin(`alter database ${databaseName} allow_connections true`);
+    await expect.poll(async () => (await health()).status, { timeout: WAIT_MS }).toBe("ok");
+    expect((await wifiSale(a, 2)).kind).toBe("stored");
+    await waitFor(() => named(onA, "sale").length >= 2, WAIT_MS);
+    expect(named(onA, "sale").map((s) => s.external_id)).toEqual([hash(1), hash(2)]);
+  });
+
+  it("a client of A resuming on B gets what it missed there, once, and a reset for what B cannot place", async () => {
     const { a, b } = await twoInstances();
     const onA = await stream(a);
+    const onB = await stream(b);
     await wifiSale(a, 1);
-    await waitFor(() => named(onA, "sale").length === 1, WAIT_MS);
-    const lastId = onA.events.find((e) => e.event === "sale")?.id ?? "";
-    const resumed = await stream(b, { "last-event-id": lastId });
-    await waitFor(() => resumed.events.some((e) => e.event !== undefined), WAIT_MS);
-    expect(resumed.events.find((e) => e.event !== undefined)?.event).toBe("reset");
+    await wifiSale(b, 2);
+    // Each instance publishes its own sales as it hears them, in the order they were committed.
+    await waitFor(() => named(onA, "sale").length === 2 && named(onB, "sale").length === 2, WAIT_MS);
+    const order = (c: SseClient) => named(c, "sale").map((s) => s.external_id);
+    expect(order(onA)).toEqual(order(onB));
+    const seen = onA.events.find((e) => e.event === "sale")?.id ?? "";
+    expect(seen).toMatch(/^\d+\.s\d+$/);
+    await wifiSale(a, 3);
+    await waitFor(() => named(onB, "sale").length === 3, WAIT_MS);
+
+    const resumed = await stream(b, { "last-event-id": seen });
+    await waitFor(() => named(resumed, "sale").length === 2, WAIT_MS);
+    expect(order(resumed)).toEqual(order(onB).slice(1));
+    expect(named(resumed, "reset")).toEqual([]);
+    // From here on the client holds B's ids: a further resume on B goes by number.
+    await wifiSale(a, 4);
+    await waitFor(() => named(resumed, "sale").length === 3 && named(onA, "sale").length === 4, WAIT_MS);
+    expect(new Set(order(onA)).size).toBe(4);
+
+    const unknown = await stream(b, { "last-event-id": "12.s999999999" });
+    await waitFor(() => unknown.events.some((e) => e.event !== undefined), WAIT_MS);
+    expect(unknown.events.find((e) => e.event !== undefined)?.event).toBe("reset");
   });
 });
 

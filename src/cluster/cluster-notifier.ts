@@ -23,11 +23,13 @@ import { reconnectDelayMs } from "./reconnect-delay.js";
 export interface ClusterNotifierOptions {
   /** DATABASE_URL. */
   url: string;
-  /** This instance's id, sent with every message; its own messages are not handed back to it. */
+  /** This instance's id, sent with every message; its own messages are not handed back to it… */
   instanceId: string;
+  /** …unless this is set: then every message comes, in commit order. */
+  hearOwn?: boolean;
   /** One channel for every kind; the default suits one dashboard per database. */
   channel?: string;
-  /** Each message from another instance, in commit order. */
+  /** Each message from another instance (and this one's with `hearOwn`), in commit order. */
   onMessage(message: ClusterMessage): void;
   /** After listening again following a time without: re-read what may have been missed. */
   onResync(): void | Promise<void>;
@@ -156,7 +158,7 @@ export class ClusterNotifier {
       this.opts.log.warn("live notifications: unreadable message ignored");
       return;
     }
-    if (message.origin === this.opts.instanceId) return;
+    if (message.origin === this.opts.instanceId && !this.opts.hearOwn) return;
     try {
       this.opts.onMessage(message);
     } catch (e) {

@@ -58,7 +58,13 @@ export const StreamEvent = Type.Union(
       {
         ...(name === "ping"
           ? {}
-          : { id: Type.Integer({ minimum: 0, description: "Rises for the process's life" }) }),
+          : {
+              id: Type.String({
+                pattern: "^\\d+(\\.[sm]\\d+)?$",
+                description:
+                  "A number that rises for the process's life; on PostgreSQL followed by `.` and the last sale (`s`) or milestone (`m`) seen, so that another instance can resume from it",
+              }),
+            }),
         event: Type.Literal(name),
         data: LiveEvents[name],
       },

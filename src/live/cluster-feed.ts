@@ -5,9 +5,15 @@
  * the playlist and event settings after an operator's change, and a summary. Cached answers refresh on
  * the same messages, so an operator's change made on another instance shows in this one's next answer.
  *
+ * This instance's own sales and milestones come the same way, so that every instance publishes them
+ * in one order, the order PostgreSQL delivers notifications in (commit order), each at its position
+ * (hub.ts): a client resuming on another instance gets what that one published after the same sale.
+ * Only while not listening does the instance publish its own at once (`ownStored`), out of that order.
+ *
  * After a time without listening (a dropped connection, PostgreSQL restarted) the announcements sent
  * meanwhile are lost: `resync` refreshes everything and publishes what was stored since the last sale
- * and trigger this instance saw. Sales and triggers already published are not published again.
+ * and trigger this instance saw, out of order too. Sales and triggers already published are not
+ * published again.
  */
 import type { FastifyBaseLogger } from "fastify";
 import {
@@ -18,14 +24,17 @@ import {
   type SalesNotice,
 } from "../cluster/live-news.js";
 import type { ClusterMessage } from "../cluster/notify-message.js";
-import type { MilestoneTrigger } from "../contract/index.js";
+import type { MilestoneTrigger, TickerRow } from "../contract/index.js";
 import type { StoreAccess } from "../store/access.js";
 import type { LiveMarks, LiveSale } from "../store/live-news.js";
-import type { LiveHub } from "./hub.js";
+import type { PollResult } from "../store/poll-transaction.js";
+import type { LiveHub, SharedPosition } from "./hub.js";
 
 export interface ClusterFeedOptions {
   store: Pick<StoreAccess, "read">;
   hub: LiveHub;
+  /** This instance: its own messages refresh nothing (its writes did already) and need no summary. */
+  instanceId: string;
   /** Cached answers must refresh: before the next answer (`now`), or in the background. */
   refresh(now: boolean): void;
   /** Reads and publishes the playlist, as after an operator's change here. */
@@ -61,16 +70,27 @@ export class ClusterFeed {
 
   readonly onMessage = (m: ClusterMessage): void => {
     const sales = decodeSales(m);
-    if (sales) void this.enqueue("sales", () => this.onSales(sales));
+    const own = m.origin === this.opts.instanceId;
+    if (sales) void this.enqueue("sales", () => this.onSales(sales, own));
     else {
       const change = decodeChange(m);
-      if (change) void this.enqueue("change", async () => this.onChange(change));
+      if (change && !own) void this.enqueue("change", async () => this.onChange(change));
       else this.opts.log.warn({ kind: m.kind }, "live notification of an unknown kind ignored");
     }
   };
 
   /** After listening again: everything may have changed meanwhile. */
   readonly onResync = (): Promise<void> => this.enqueue("resync", () => this.catchUp());
+
+  /**
+   * What this instance's own poll or webhook stored. While listening its notification brings it, in
+   * order; while not, screens would not see it until the resync: it goes out now, out of order.
+   */
+  ownStored(result: PollResult, listening: boolean): void {
+    if (listening || this.stopped) return;
+    const sales = result.newSales.slice(0, MAX_SALE_IDS).toReversed();
+    void this.enqueue("own", async () => this.publishRows(sales, result.triggers, null));
+  }
 
   stop(): void {
     this.stopped = true;
@@ -88,10 +108,10 @@ export class ClusterFeed {
     return this.queue;
   }
 
-  private async onSales(n: SalesNotice): Promise<void> {
+  private async onSales(n: SalesNotice, own: boolean): Promise<void> {
     const { store } = this.opts;
     // Before the `sale` event, as for a webhook sale here: the WiFi scene re-reads its figures on it.
-    this.opts.refresh(n.webhook);
+    if (!own) this.opts.refresh(n.webhook);
     const sales =
       n.count > 0
         ? await store.read("announcedSales", {
@@ -107,8 +127,8 @@ export class ClusterFeed {
             limit: n.triggerCount,
           })
         : [];
-    this.publish(sales, triggers);
-    this.opts.pokeSummary();
+    this.publish(sales, triggers, true);
+    if (!own) this.opts.pokeSummary();
   }
 
   private onChange(c: ChangeNotice): void {
@@ -125,20 +145,37 @@ export class ClusterFeed {
       after: this.marks ?? null,
       limit: MAX_SALE_IDS,
     });
-    this.publish(missed.sales, missed.triggers);
+    this.publish(missed.sales, missed.triggers, false);
     this.raise(missed.marks.saleRow, missed.marks.trigger);
     this.opts.pokeSummary();
   }
 
-  private publish(sales: readonly LiveSale[], triggers: readonly MilestoneTrigger[]): void {
-    for (const s of sales) {
-      this.raise(s.rowId, 0);
-      if (this.remember(`s:${s.row.merchant_id}:${s.row.sale_id}`)) this.opts.hub.publish("sale", s.row);
-    }
-    for (const t of triggers) {
-      this.raise(0, t.id);
-      if (this.remember(`t:${t.id}`)) this.opts.hub.publish("milestone", t);
-    }
+  /** `inOrder`: heard in commit order, each at its position; otherwise out of order (hub.ts). */
+  private publish(sales: readonly LiveSale[], triggers: readonly MilestoneTrigger[], inOrder: boolean): void {
+    for (const s of sales) this.raise(s.rowId, 0);
+    for (const t of triggers) this.raise(0, t.id);
+    if (inOrder) {
+      for (const s of sales) this.publishSale(s.row, `s${s.rowId}`);
+      for (const t of triggers) this.publishTrigger(t, `m${t.id}`);
+    } else
+      this.publishRows(
+        sales.map((s) => s.row),
+        triggers,
+        null,
+      );
+  }
+
+  private publishRows(sales: readonly TickerRow[], triggers: readonly MilestoneTrigger[], at: null): void {
+    for (const row of sales) this.publishSale(row, at);
+    for (const t of triggers) this.publishTrigger(t, at);
+  }
+
+  private publishSale(row: TickerRow, at: SharedPosition | null): void {
+    if (this.remember(`s:${row.merchant_id}:${row.sale_id}`)) this.opts.hub.publish("sale", row, at);
+  }
+
+  private publishTrigger(t: MilestoneTrigger, at: SharedPosition | null): void {
+    if (this.remember(`t:${t.id}`)) this.opts.hub.publish("milestone", t, at);
   }
 
   /** False when `key` was published already. */

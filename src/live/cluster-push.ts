@@ -8,6 +8,7 @@ import { ClusterNotifier } from "../cluster/cluster-notifier.js";
 import type { Config } from "../config/config.js";
 import { SummaryTicker } from "../ingest/summary-ticker.js";
 import type { StoreAccess } from "../store/access.js";
+import type { PollResult } from "../store/poll-transaction.js";
 import { ClusterFeed } from "./cluster-feed.js";
 import type { LiveHub } from "./hub.js";
 
@@ -32,6 +33,8 @@ export interface ClusterPushOptions {
 export interface ClusterPush {
   /** Why this instance is not listening now; undefined while it is (/v1/health). */
   failure(): { error: string; since: number } | undefined;
+  /** What this instance's own poll or webhook stored (live/feed.ts): published as ClusterFeed says. */
+  ownStored(result: PollResult): void;
   stop(): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export async function startClusterPush(opts: ClusterPushOptions): Promise<Cluste
   const feed = new ClusterFeed({
     store,
     hub: opts.hub,
+    instanceId: opts.instanceId,
     refresh: (at) => (at ? opts.cache.invalidateNow() : opts.cache.invalidate()),
     ...opts.feeds,
     pokeSummary: () => summaries.poke(),
@@ -63,6 +67,8 @@ export async function startClusterPush(opts: ClusterPushOptions): Promise<Cluste
   const notifier = new ClusterNotifier({
     url: opts.url,
     instanceId: opts.instanceId,
+    // Its own too: every instance publishes the sales in the order notifications come (cluster-feed.ts).
+    hearOwn: true,
     onMessage: feed.onMessage,
     onResync: feed.onResync,
     onState: (listening, reason) => {
@@ -80,6 +86,7 @@ export async function startClusterPush(opts: ClusterPushOptions): Promise<Cluste
   await notifier.start();
   return {
     failure: () => failure,
+    ownStored: (result) => feed.ownStored(result, failure === undefined),
     stop: async () => {
       feed.stop();
       summaries.stop();

@@ -8,6 +8,11 @@ export interface LiveFeedOptions {
   hub: LiveHub;
   /** A first poll of a long history would flood screens; only the newest sales are pushed. */
   maxSalesPerPoll?: number;
+  /**
+   * Where stored sales and milestones go instead of the hub: on a shared database every instance
+   * publishes them, its own included, in the order they were committed (live/cluster-feed.ts).
+   */
+  stored?: (result: PollResult) => void;
 }
 
 /**
@@ -43,6 +48,10 @@ export class LiveFeed {
   };
 
   private publishStored(result: PollResult): void {
+    if (this.opts.stored) {
+      this.opts.stored(result);
+      return;
+    }
     const newest = result.newSales.slice(0, this.opts.maxSalesPerPoll ?? 100);
     // Oldest first, so a client prepending each sale ends with the newest on top.
     for (const sale of newest.toReversed()) this.opts.hub.publish("sale", sale);

@@ -20,25 +20,45 @@ export interface LiveHubOptions {
    */
   coalesceMs?: number;
   /**
-   * The id before the first event (0). Instances sharing a database each start at a random one, so
-   * that a client resuming on another instance with an id of the first is told to reset (its id is
-   * outside this hub's range) instead of being replayed this hub's events after an unrelated number.
+   * The number before the first event (0). Instances sharing a database each start at a random one,
+   * so that an id of one is never taken for an id of another's (their ranges never meet).
    */
   firstId?: number;
 }
 
+/**
+ * Where a sale or milestone stands in the order every instance sharing a database publishes them
+ * (commit order, live/cluster-feed.ts): `s` and the sale's row id, or `m` and the trigger's id.
+ */
+export type SharedPosition = `s${number}` | `m${number}`;
+
 interface Buffered {
   id: number;
+  /** The id as sent: the number, and the shared position of the last sale or milestone before it. */
+  text: string;
   frame: string;
+  /** Set on the frame of a sale or milestone published at that position. */
+  position?: SharedPosition;
 }
+
+const EVENT_ID = /^(\d{1,16})(?:\.([sm]\d{1,16}))?$/;
 
 /**
  * Fans events out to every connected stream. Ids rise for the process's life; a reconnecting client
  * gets what it missed from a bounded buffer, or a `reset` telling it to refetch over REST.
+ *
+ * On a shared database (PostgreSQL) an id also names the last shared position the client had seen
+ * (`<number>.<position>`), so that a client resuming on another instance, whose numbers are unrelated,
+ * gets what that instance published after the same sale or milestone: every instance publishes them
+ * in the same order. A position this hub no longer holds (or never heard) gets a reset.
  */
 export class LiveHub {
   private readonly buffer: Buffered[] = [];
   private lastId = 0;
+  private lastText = "0";
+  /** The id just before the buffer's first frame (dropped, or the first number): one to resume from. */
+  private droppedText: string | undefined;
+  private position: SharedPosition | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly clients: FanOut;
   private readonly opts: Required<LiveHubOptions>;
@@ -56,6 +76,8 @@ export class LiveHub {
       ...opts,
     };
     this.lastId = this.opts.firstId;
+    this.lastText = String(this.lastId);
+    this.droppedText = this.lastText;
     this.clients = new FanOut({
       coalesceMs: this.opts.coalesceMs,
       maxBufferedBytes: this.opts.maxBufferedBytes,
@@ -118,13 +140,22 @@ export class LiveHub {
     if (lastEventId !== undefined) this.replay(res, lastEventId);
   }
 
-  /** Sends `data` as `event` to every stream; the contract's LiveEvents says what data each event carries. */
-  publish<E extends LiveEventName>(event: E, data: LiveEvents[E]): number {
+  /**
+   * Sends `data` as `event` to every stream; the contract's LiveEvents says what data each event
+   * carries. `shared`: a sale or milestone of a shared database, at its position in the order every
+   * instance publishes them, or `null` when published out of that order (a catch-up): the ids that
+   * follow then name no position until the next one in order, so that no resume elsewhere starts
+   * from a point whose past differs between instances.
+   */
+  publish<E extends LiveEventName>(event: E, data: LiveEvents[E], shared?: SharedPosition | null): number {
     const id = ++this.lastId;
+    if (shared !== undefined) this.position = shared ?? undefined;
+    const text = this.position === undefined ? String(id) : `${id}.${this.position}`;
+    this.lastText = text;
     this.count(event);
-    const frame = sseFrame(id, event, data);
-    this.buffer.push({ id, frame });
-    if (this.buffer.length > this.opts.replayBuffer) this.buffer.shift();
+    const frame = sseFrame(text, event, data);
+    this.buffer.push({ id, text, frame, ...(shared ? { position: shared } : {}) });
+    if (this.buffer.length > this.opts.replayBuffer) this.droppedText = this.buffer.shift()?.text;
     this.clients.push(frame);
     return id;
   }
@@ -134,15 +165,34 @@ export class LiveHub {
   }
 
   private replay(res: ServerResponse, lastEventId: string): void {
-    const last = /^\d+$/.test(lastEventId) ? Number(lastEventId) : Number.NaN;
-    const oldest = this.buffer[0]?.id ?? this.lastId + 1;
-    // Unknown, from another process life or instance (outside our range), or older than the buffer:
-    // the client must refetch.
-    if (Number.isNaN(last) || last > this.lastId || last < oldest - 1) {
+    const from = this.resumeAt(lastEventId);
+    if (from === undefined) {
       const reset: LiveEvents["reset"] = {};
-      res.write(sseFrame(this.lastId, "reset", reset));
+      res.write(sseFrame(this.lastText, "reset", reset));
       return;
     }
-    for (const b of this.buffer) if (b.id > last) res.write(b.frame);
+    for (let i = from; i < this.buffer.length; i++) res.write((this.buffer[i] as Buffered).frame);
+  }
+
+  /**
+   * The buffer index to replay from for a client that last saw `lastEventId`, or undefined when it
+   * must refetch: an id this hub never gave (another process life, garbage) that names no shared
+   * position it holds, or one older than the buffer.
+   */
+  private resumeAt(lastEventId: string): number | undefined {
+    const m = EVENT_ID.exec(lastEventId);
+    if (!m) return undefined;
+    const last = Number(m[1]);
+    const oldest = this.buffer[0]?.id ?? this.lastId + 1;
+    // One of ours: the number is in range and the whole id is the one this hub gave it.
+    if (last === this.lastId && lastEventId === this.lastText) return this.buffer.length;
+    if (last === oldest - 1 && lastEventId === this.droppedText) return 0;
+    if (last >= oldest && last < this.lastId && this.buffer[last - oldest]?.text === lastEventId)
+      return last - oldest + 1;
+    // Another instance's: resume after the same sale or milestone here.
+    const position = m[2];
+    if (position === undefined) return undefined;
+    for (let i = this.buffer.length - 1; i >= 0; i--) if (this.buffer[i]?.position === position) return i + 1;
+    return undefined;
   }
 }

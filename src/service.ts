@@ -89,7 +89,9 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   // On PostgreSQL the cluster push publishes what this instance stores, in commit order (cluster-feed.ts).
   const feed = new LiveFeed({
     hub,
-    ...(instanceId === undefined ? {} : { stored: (r) => push?.ownStored(r) }),
+    ...(instanceId === undefined
+      ? {}
+      : { stored: (r) => push?.ownStored(r), healthChanged: (s) => push?.announceHealth(s) }),
   });
   let storageFailure: WriteFailure | undefined;
   // Ingest is not there yet when the metrics are made; nothing is scraped before it is.
@@ -117,7 +119,8 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
     await app.close();
     throw error;
   }
-  if (instanceId !== undefined) push = await listen(config, opts, { instanceId, ingest, cache, hub, feeds });
+  if (instanceId !== undefined)
+    push = await listen(config, opts, { instanceId, ingest, cache, hub, feeds, heardHealth: feed.heard });
 
   let stopped = false;
   return {
@@ -167,7 +170,7 @@ function liveHub(config: Config, shared: boolean): LiveHub {
 async function listen(
   config: Config,
   opts: ServiceOptions,
-  parts: Pick<ClusterPushOptions, "instanceId" | "ingest" | "cache" | "hub" | "feeds">,
+  parts: Pick<ClusterPushOptions, "instanceId" | "ingest" | "cache" | "hub" | "feeds" | "heardHealth">,
 ): Promise<ClusterPush | undefined> {
   if (config.databaseUrl === undefined) return undefined;
   const { startClusterPush } = await import("./live/cluster-push.js");

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Health } from "../src/contract/index.js";
+import type { Health, Merchant } from "../src/contract/index.js";
 import { createService, type Service } from "../src/service.js";
 import { applyPoll } from "../src/store/poll-transaction.js";
 import { parsePosPayload } from "../src/upstream/payload.js";
@@ -165,6 +165,36 @@ describe("live push across instances on one PostgreSQL", () => {
     await waitFor(() => named(onB, "sale").length === 2, WAIT_MS);
     expect(named(onB, "sale").map((s) => s.external_id)).toEqual([hash(1), hash(2)]);
     await waitFor(() => named(onB, "summary").some((s) => s.total_volume_sats === 1001 + 1002), WAIT_MS);
+  });
+
+  it("a merchant's health A's poll changed reaches B's screens, and one changed while B was not listening too", async () => {
+    const { a, b, databaseName } = await twoInstances();
+    const onB = await stream(b);
+    const failing = async (id: string) => {
+      await call(a, "POST", "/v1/admin/merchants", { id, public_key: `k-${id}`, alias: `Shop ${id}` });
+      // Nothing answers on the configured upstream: A's poll fails.
+      await call(a, "POST", `/v1/admin/merchants/${id}/refetch`);
+      const failures = async () => {
+        const res = await a.app.inject({ url: "/v1/admin/merchants", headers: auth });
+        return (res.json() as Merchant[]).find((m) => m.id === id)?.consecutive_failures;
+      };
+      await expect.poll(failures, { timeout: WAIT_MS }).toBeGreaterThan(0);
+    };
+    await failing("m1");
+    await waitFor(() => named(onB, "merchant").length === 1, WAIT_MS);
+    expect(named(onB, "merchant")).toEqual([{ id: "m1", alias: "Shop m1", healthy: false }]);
+
+    await admin(`alter database ${databaseName} allow_connections false`);
+    cleanups.push(() => admin(`alter database ${databaseName} allow_connections true`));
+    await admin(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+       where application_name = '${`live-pos-dashboard-listen-${b.instanceId}`.slice(0, 63)}'`,
+    );
+    await failing("m2");
+    await admin(`alter database ${databaseName} allow_connections true`);
+    await waitFor(() => named(onB, "merchant").length === 2, WAIT_MS);
+    // From the stored poll state; m1, unchanged, is not published again.
+    expect(named(onB, "merchant")[1]).toEqual({ id: "m2", alias: "Shop m2", healthy: false });
   });
 
   it("A not listening still shows its own sales at once, and not again once it listens", async () => {

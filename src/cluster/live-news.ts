@@ -5,6 +5,7 @@
  * stored more says only how many, and receivers read the merchant's newest sales instead (a screen
  * shows the newest anyway, and the live feed pushes at most a hundred of one poll).
  */
+import type { MerchantStatus } from "../contract/index.js";
 import type { ClusterMessage } from "./notify-message.js";
 
 /** 100 ids of 16 digits and a 64-character merchant id: about 1.8 kB. */
@@ -54,4 +55,17 @@ export function decodeChange(m: ClusterMessage): ChangeNotice | undefined {
   if (m.kind !== "change" || typeof p !== "object" || p === null || typeof p.c !== "string") return undefined;
   const id = typeof p.id === "string" || typeof p.id === "number" ? p.id : undefined;
   return { change: p.c, ...(id === undefined ? {} : { id }) };
+}
+
+/**
+ * A merchant's health as the instance that polled it published it (a `merchant` event, sent as is:
+ * an id, an alias of at most 200 characters, a time), or undefined when this version cannot read it.
+ */
+export function decodeHealth(m: ClusterMessage): MerchantStatus | undefined {
+  const p = m.payload as Record<string, unknown> | null;
+  if (m.kind !== "merchant" || typeof p !== "object" || p === null) return undefined;
+  const { id, alias, healthy, last_polled_at } = p;
+  if (typeof id !== "string" || typeof alias !== "string" || typeof healthy !== "boolean") return undefined;
+  if (last_polled_at !== undefined && typeof last_polled_at !== "string") return undefined;
+  return { id, alias, ...(last_polled_at === undefined ? {} : { last_polled_at }), healthy };
 }

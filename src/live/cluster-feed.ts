@@ -19,12 +19,13 @@ import type { FastifyBaseLogger } from "fastify";
 import {
   type ChangeNotice,
   decodeChange,
+  decodeHealth,
   decodeSales,
   MAX_SALE_IDS,
   type SalesNotice,
 } from "../cluster/live-news.js";
 import type { ClusterMessage } from "../cluster/notify-message.js";
-import type { MilestoneTrigger, TickerRow } from "../contract/index.js";
+import type { Merchant, MerchantStatus, MilestoneTrigger, TickerRow } from "../contract/index.js";
 import type { StoreAccess } from "../store/access.js";
 import type { LiveMarks, LiveSale } from "../store/live-news.js";
 import type { PollResult } from "../store/poll-transaction.js";
@@ -43,6 +44,8 @@ export interface ClusterFeedOptions {
   eventChanged(): void;
   /** A summary follows soon (several messages in a burst give one). */
   pokeSummary(): void;
+  /** A merchant's health as another instance, or the database after a resync, says (live/feed.ts). */
+  heardHealth(status: MerchantStatus): void;
   log: Pick<FastifyBaseLogger, "warn" | "error">;
 }
 
@@ -74,8 +77,12 @@ export class ClusterFeed {
     if (sales) void this.enqueue("sales", () => this.onSales(sales, own));
     else {
       const change = decodeChange(m);
-      if (change && !own) void this.enqueue("change", async () => this.onChange(change));
-      else this.opts.log.warn({ kind: m.kind }, "live notification of an unknown kind ignored");
+      const health = change ? undefined : decodeHealth(m);
+      if (change) {
+        if (!own) void this.enqueue("change", async () => this.onChange(change));
+      } else if (health) {
+        if (!own) void this.enqueue("health", async () => this.opts.heardHealth(health));
+      } else this.opts.log.warn({ kind: m.kind }, "live notification of an unknown kind ignored");
     }
   };
 
@@ -147,6 +154,10 @@ export class ClusterFeed {
     });
     this.publish(missed.sales, missed.triggers, false);
     this.raise(missed.marks.saleRow, missed.marks.trigger);
+    for (const m of await this.opts.store.read("merchants", {})) {
+      const status = storedHealth(m);
+      if (status) this.opts.heardHealth(status);
+    }
     this.opts.pokeSummary();
   }
 
@@ -191,4 +202,11 @@ export class ClusterFeed {
     const m = this.marks ?? { saleRow: 0, trigger: 0 };
     this.marks = { saleRow: Math.max(m.saleRow, saleRow), trigger: Math.max(m.trigger, trigger) };
   }
+}
+
+/** A merchant's health as its stored poll state says, or undefined when it was never polled. */
+function storedHealth(m: Merchant): MerchantStatus | undefined {
+  const healthy = m.consecutive_failures === 0;
+  if (healthy && m.last_polled_at === undefined) return undefined;
+  return { id: m.id, alias: m.alias, ...(healthy ? { last_polled_at: m.last_polled_at } : {}), healthy };
 }

@@ -6,6 +6,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import { ClusterNotifier } from "../cluster/cluster-notifier.js";
 import type { Config } from "../config/config.js";
+import type { MerchantStatus } from "../contract/index.js";
 import { SummaryTicker } from "../ingest/summary-ticker.js";
 import type { StoreAccess } from "../store/access.js";
 import type { PollResult } from "../store/poll-transaction.js";
@@ -25,6 +26,8 @@ export interface ClusterPushOptions {
   hub: LiveHub;
   /** What publishes the playlist and the event settings after an operator's change here (app.ts). */
   feeds: { scenesChanged(): void; eventChanged(): void };
+  /** Where the other instances' merchant health goes (live/feed.ts). */
+  heardHealth(status: MerchantStatus): void;
   log: FastifyBaseLogger;
   reconnect?: { initialMs: number; maxMs: number } | undefined;
   now?: (() => number) | undefined;
@@ -35,6 +38,8 @@ export interface ClusterPush {
   failure(): { error: string; since: number } | undefined;
   /** What this instance's own poll or webhook stored (live/feed.ts): published as ClusterFeed says. */
   ownStored(result: PollResult): void;
+  /** A change of a merchant's health this instance published: the others publish it too. */
+  announceHealth(status: MerchantStatus): void;
   stop(): Promise<void>;
 }
 
@@ -61,6 +66,7 @@ export async function startClusterPush(opts: ClusterPushOptions): Promise<Cluste
     refresh: (at) => (at ? opts.cache.invalidateNow() : opts.cache.invalidate()),
     ...opts.feeds,
     pokeSummary: () => summaries.poke(),
+    heardHealth: opts.heardHealth,
     log: opts.log,
   });
   let failure: { error: string; since: number } | undefined;
@@ -87,6 +93,11 @@ export async function startClusterPush(opts: ClusterPushOptions): Promise<Cluste
   return {
     failure: () => failure,
     ownStored: (result) => feed.ownStored(result, failure === undefined),
+    // Not listening: the others read it from the database when they catch up, as after any gap.
+    announceHealth: (status) =>
+      void notifier.notify("merchant", status).catch((err: unknown) => {
+        opts.log.error({ err }, "merchant health could not be announced");
+      }),
     stop: async () => {
       feed.stop();
       summaries.stop();

@@ -1,4 +1,4 @@
-import type { Summary } from "../contract/index.js";
+import type { MerchantStatus, Summary } from "../contract/index.js";
 import type { PollOutcome } from "../ingest/poller.js";
 import type { PollResult } from "../store/poll-transaction.js";
 import { rfc3339 } from "../time/instant.js";
@@ -13,6 +13,8 @@ export interface LiveFeedOptions {
    * publishes them, its own included, in the order they were committed (live/cluster-feed.ts).
    */
   stored?: (result: PollResult) => void;
+  /** Told of each change of a merchant's health this instance published: the others publish it too. */
+  healthChanged?: (status: MerchantStatus) => void;
 }
 
 /**
@@ -33,13 +35,25 @@ export class LiveFeed {
     const healthy = o.kind === "ok";
     if (this.healthy.get(o.merchantId) !== healthy) {
       this.healthy.set(o.merchantId, healthy);
-      hub.publish("merchant", {
+      const status: MerchantStatus = {
         id: o.merchantId,
         alias: o.alias,
         ...(o.kind === "ok" ? { last_polled_at: rfc3339(o.polledAt) } : {}),
         healthy,
-      });
+      };
+      hub.publish("merchant", status);
+      this.opts.healthChanged?.(status);
     }
+  };
+
+  /**
+   * A merchant's health as another instance polling it (or the database, after a time without
+   * listening) says: published unless this instance's screens were told so already.
+   */
+  readonly heard = (status: MerchantStatus): void => {
+    if (this.stopped || this.healthy.get(status.id) === status.healthy) return;
+    this.healthy.set(status.id, status.healthy);
+    this.opts.hub.publish("merchant", status);
   };
 
   /** Sales a webhook pushed: the same events as a poll's, with no merchant health (nothing was polled). */

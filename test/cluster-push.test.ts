@@ -68,6 +68,19 @@ const hash = (n: number) => n.toString(16).padStart(64, "a");
 const wifiSale = (s: Service, n: number) =>
   s.ingest.storeWebhookSale({ paymentHash: hash(n), amountSats: 1000 + n, date: Date.now() });
 
+/**
+ * Ends the instance's LISTEN connection while the database takes no new connection (those of the
+ * pools stay open, so the instances can still write), until `allow_connections true`.
+ */
+async function cutListening(s: Service, databaseName: string): Promise<void> {
+  await admin(`alter database ${databaseName} allow_connections false`);
+  cleanups.push(() => admin(`alter database ${databaseName} allow_connections true`));
+  await admin(
+    `select pg_terminate_backend(pid) from pg_stat_activity
+     where application_name = '${`live-pos-dashboard-listen-${s.instanceId}`.slice(0, 63)}'`,
+  );
+}
+
 async function admin(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: postgresAdminUrl() });
   await client.connect();
@@ -150,12 +163,7 @@ describe("live push across instances on one PostgreSQL", () => {
     expect((await wifiSale(a, 1)).kind).toBe("stored");
     await waitFor(() => named(onB, "sale").length === 1, WAIT_MS);
 
-    await admin(`alter database ${databaseName} allow_connections false`);
-    cleanups.push(() => admin(`alter database ${databaseName} allow_connections true`));
-    await admin(
-      `select pg_terminate_backend(pid) from pg_stat_activity
-       where application_name = '${`live-pos-dashboard-listen-${b.instanceId}`.slice(0, 63)}'`,
-    );
+    await cutListening(b, databaseName);
     await expect.poll(async () => (await health()).status, { timeout: WAIT_MS }).toBe("degraded");
     expect((await health()).live_push?.error).toMatch(/not hearing the other instances' writes/);
     expect((await wifiSale(a, 2)).kind).toBe("stored");
@@ -184,12 +192,7 @@ describe("live push across instances on one PostgreSQL", () => {
     await waitFor(() => named(onB, "merchant").length === 1, WAIT_MS);
     expect(named(onB, "merchant")).toEqual([{ id: "m1", alias: "Shop m1", healthy: false }]);
 
-    await admin(`alter database ${databaseName} allow_connections false`);
-    cleanups.push(() => admin(`alter database ${databaseName} allow_connections true`));
-    await admin(
-      `select pg_terminate_backend(pid) from pg_stat_activity
-       where application_name = '${`live-pos-dashboard-listen-${b.instanceId}`.slice(0, 63)}'`,
-    );
+    await cutListening(b, databaseName);
     await failing("m2");
     await admin(`alter database ${databaseName} allow_connections true`);
     await waitFor(() => named(onB, "merchant").length === 2, WAIT_MS);
@@ -201,12 +204,7 @@ describe("live push across instances on one PostgreSQL", () => {
     const { a, databaseName } = await twoInstances();
     const onA = await stream(a);
     const health = async () => (await a.app.inject({ url: "/v1/health" })).json() as Health;
-    await admin(`alter database ${databaseName} allow_connections false`);
-    cleanups.push(() => admin(`alter database ${databaseName} allow_connections true`));
-    await admin(
-      `select pg_terminate_backend(pid) from pg_stat_activity
-       where application_name = '${`live-pos-dashboard-listen-${a.instanceId}`.slice(0, 63)}'`,
-    );
+    await cutListening(a, databaseName);
     await expect.poll(async () => (await health()).status, { timeout: WAIT_MS }).toBe("degraded");
     expect((await wifiSale(a, 1)).kind).toBe("stored");
     await waitFor(() => named(onA, "sale").length === 1, WAIT_MS);

@@ -11,10 +11,12 @@
  * instance got it, "coalesced" when another holds it (that holder's poll, or the one after it, answers).
  */
 import { setMaxListeners } from "node:events";
+import type { Kysely } from "kysely";
 import { ensureLeaseRows } from "../cluster/lease-claim.js";
-import type { PollAsk, PollLeases } from "../cluster/poll-leases.js";
+import { type PollAsk, PollLeases } from "../cluster/poll-leases.js";
 import type { SourceHint } from "../sources/source-client.js";
 import { getMerchantCredentials, listEnabledMerchantCredentials } from "../store/merchants.js";
+import type { Database } from "../store/schema.js";
 import { formatDuration } from "../time/duration.js";
 import { MerchantPolls, type PollAsked, type PollEnd } from "./merchant-poll.js";
 import { writePollStamps } from "./poll-log.js";
@@ -201,11 +203,14 @@ export class LeasePoller implements PollScheduler {
       // Deleted meanwhile: its lease row went with it.
       if (!merchant) return;
       const asked: PollAsked = { hints: ask.keys.length > 0 ? [{ keys: ask.keys }] : [], full: ask.full };
-      const end = await this.polls.run(merchant, asked);
+      // Every write of this poll commits only while this instance still holds the lease.
+      const fence = (trx: Kysely<Database>) => PollLeases.holds(trx, merchantId, ownerId);
+      const end = await this.polls.run(merchant, asked, fence);
       // Cancelled by stop(): handed back due now, with what it was asked, for another instance.
       if (end.kind === "cancelled") return void (await leases.release(merchantId, ownerId, 0, ask));
       // Deleted during its poll: its lease row went with it.
       if (end.kind === "gone") return;
+      if (end.kind === "lost") return this.lost(merchantId, end.batchesStored, ask);
       await this.release(merchantId, end, ask, performance.now() - startedAt);
     } catch (e) {
       if (this.cancel.signal.aborted) return;
@@ -232,6 +237,20 @@ export class LeasePoller implements PollScheduler {
         { merchant_id: merchantId },
         `merchant ${merchantId}'s poll lease had lapsed before its poll ended; another instance may have polled it too`,
       );
+  }
+
+  /**
+   * A poll whose lease another instance took before its write: nothing of it committed (but batches
+   * stored under the lease), no failure counted, and the lease, that instance's, is not released
+   * here. What it was asked goes back on the row for the holder's next poll, as a failed poll's does.
+   */
+  private async lost(merchantId: string, batchesStored: number, ask: PollAsk): Promise<void> {
+    const kept = batchesStored > 0 ? ` (the ${batchesStored} sales its batches stored before stay)` : "";
+    this.opts.log.warn(
+      { merchant_id: merchantId },
+      `merchant ${merchantId}'s poll lost its lease before its write: another instance polls it, nothing of this poll stored${kept}`,
+    );
+    if (ask.full || ask.keys.length > 0) await this.opts.leases.request(merchantId, ask);
   }
 
   /** Keeps the leases of the polls running here; one lost (its renewals failed for too long) is logged. */

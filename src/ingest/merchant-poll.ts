@@ -7,6 +7,7 @@
 import type { SourceHint } from "../sources/source-client.js";
 import { type MerchantCredentialsRow, recordPollFailure } from "../store/merchants.js";
 import type { IncomingSale } from "../store/poll-contents.js";
+import { LeaseLost, type PollFence } from "../store/poll-fence.js";
 import { POLLED_SOURCE } from "../store/poll-statements.js";
 import { applyPoll, type PollResult, storedBeforeFailure } from "../store/poll-transaction.js";
 import { nothingStoredYet, type StoredSales, storeSaleBatch } from "../store/sale-batches.js";
@@ -27,13 +28,16 @@ export const NOTHING_ASKED: PollAsked = { hints: [], full: false };
 
 /**
  * How a poll ended: stored (or found nothing new), the merchant deleted meanwhile, cancelled by a
- * stopping service (not the merchant's fault: its record is left alone), or failed, with the backoff
- * its consecutive failures earn (0: the next scheduled poll, as usual).
+ * stopping service (not the merchant's fault: its record is left alone), its lease lost before its
+ * write (another instance polls the merchant now: what it was writing was rolled back, the merchant's
+ * record left to that instance; batches stored before, under the lease, stay), or failed, with the backoff its consecutive failures earn (0: the next scheduled
+ * poll, as usual).
  */
 export type PollEnd =
   | { kind: "ok" }
   | { kind: "gone" }
   | { kind: "cancelled" }
+  | { kind: "lost"; batchesStored: number }
   | { kind: "failed"; retryInMs: number };
 
 export class MerchantPolls {
@@ -46,13 +50,20 @@ export class MerchantPolls {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Polls `merchant` once; `asked` matters to keyed sources only (BTCPay, LNbits). */
-  async run(merchant: MerchantCredentialsRow, asked: PollAsked = NOTHING_ASKED): Promise<PollEnd> {
+  /**
+   * Polls `merchant` once; `asked` matters to keyed sources only (BTCPay, LNbits). A leased poll's
+   * `fence` is checked by every write it makes (store/poll-fence.ts); the single instance has none.
+   */
+  async run(
+    merchant: MerchantCredentialsRow,
+    asked: PollAsked = NOTHING_ASKED,
+    fence?: PollFence,
+  ): Promise<PollEnd> {
     const startedAt = performance.now();
-    if (merchant.source !== POLLED_SOURCE) return this.runKeyed(merchant, asked, startedAt);
+    if (merchant.source !== POLLED_SOURCE) return this.runKeyed(merchant, asked, startedAt, fence);
     const stored = nothingStoredYet();
     try {
-      const done = await this.fetchAndStore(merchant, stored);
+      const done = await this.fetchAndStore(merchant, stored, fence);
       if (!done) return this.gone(merchant);
       const { poll } = done;
       const skipped = poll.unchanged ? [] : poll.skipped;
@@ -61,7 +72,7 @@ export class MerchantPolls {
       return { kind: "ok" };
     } catch (e) {
       if (this.signal.aborted) return { kind: "cancelled" };
-      return this.failed(merchant, e, stored, startedAt);
+      return this.failed(merchant, e, stored, startedAt, fence);
     }
   }
 
@@ -69,19 +80,21 @@ export class MerchantPolls {
     merchant: MerchantCredentialsRow,
     asked: PollAsked,
     startedAt: number,
+    fence: PollFence | undefined,
   ): Promise<PollEnd> {
     try {
       const done = await pollKeyedSource(this.opts.db, this.opts.sourceClients ?? {}, merchant, {
         ...asked,
         signal: this.signal,
         now: this.now,
+        fence,
       });
       if (!done) return this.gone(merchant);
       this.succeeded(merchant, done.skipped, done.skippedCount, done.polledAt, done.result, startedAt);
       return { kind: "ok" };
     } catch (e) {
       if (this.signal.aborted) return { kind: "cancelled" };
-      return this.failed(merchant, e, nothingStoredYet(), startedAt);
+      return this.failed(merchant, e, nothingStoredYet(), startedAt, fence);
     }
   }
 
@@ -94,22 +107,27 @@ export class MerchantPolls {
    * Fetches and stores one poll; a long history's batches are stored as its body streams in, into
    * `stored` (store/sale-batches.ts). Undefined when the merchant was deleted meanwhile.
    */
-  private async fetchAndStore(merchant: MerchantCredentialsRow, stored: StoredSales) {
+  private async fetchAndStore(
+    merchant: MerchantCredentialsRow,
+    stored: StoredSales,
+    fence: PollFence | undefined,
+  ) {
     const { db } = this.opts;
     const batches = async (sales: IncomingSale[]) => {
       // The body read ahead of the parse holds a few more batches: shutting down does not wait for them.
       if (this.signal.aborted) throw new Error("poll cancelled: shutting down");
-      if (!(await storeSaleBatch(db, merchant.id, sales, this.now(), stored))) throw new MerchantGone();
+      if (!(await storeSaleBatch(db, merchant.id, sales, this.now(), stored, fence)))
+        throw new MerchantGone();
     };
     try {
       let poll = await this.opts.fetchMerchant(merchant, this.signal, batches);
       let polledAt = this.now();
-      let result = await applyPoll(db, merchant.id, poll, polledAt, stored);
+      let result = await applyPoll(db, merchant.id, poll, polledAt, { earlier: stored, fence });
       if (result === "stale") {
         // The merchant was re-created while its unchanged body was being fetched: fetch it in full.
         poll = await this.opts.fetchMerchant({ ...merchant, bodyDigest: null }, this.signal, batches);
         polledAt = this.now();
-        result = await applyPoll(db, merchant.id, poll, polledAt, stored);
+        result = await applyPoll(db, merchant.id, poll, polledAt, { earlier: stored, fence });
       }
       return result && result !== "stale" ? { poll, polledAt, result } : undefined;
     } catch (e) {
@@ -131,21 +149,28 @@ export class MerchantPolls {
     this.opts.onOutcome?.({ kind: "ok", ...polled, polledAt, result, skippedCount });
   }
 
-  /** Records the failure; sales a streamed poll stored before failing are announced too. */
+  /**
+   * Records the failure; sales a streamed poll stored before failing are announced too. A lost lease is
+   * no failure of the merchant's: nothing recorded, nothing told.
+   */
   private async failed(
     merchant: MerchantCredentialsRow,
     e: unknown,
     stored: StoredSales,
     startedAt: number,
+    fence: PollFence | undefined,
   ): Promise<PollEnd> {
     const { log, db } = this.opts;
+    // Batches committed while the lease was held are real sales and stay (sale-batches.ts).
+    if (e instanceof LeaseLost) return { kind: "lost", batchesStored: stored.count };
     const error = describePollFailure(e);
     if (!(e instanceof UpstreamError))
       log.error({ err: e, merchant_id: merchant.id }, `poll of merchant ${merchant.id} failed: ${error}`);
     let failures = 1;
     try {
-      failures = await recordPollFailure(db, merchant.id, error, this.now());
+      failures = await recordPollFailure(db, merchant.id, error, this.now(), fence);
     } catch (recordError) {
+      if (recordError instanceof LeaseLost) return { kind: "lost", batchesStored: stored.count };
       log.error({ err: recordError }, `merchant ${merchant.id} poll failure could not be recorded`);
     }
     const delay = backoffDelayMs(failures, this.opts.intervalMs, this.opts.random);

@@ -8,6 +8,7 @@ import type { KeyedSourceClients } from "../sources/connections.js";
 import type { SourceClient, SourceHint } from "../sources/source-client.js";
 import type { WriterDb } from "../store/db.js";
 import type { MerchantCredentialsRow } from "../store/merchants.js";
+import type { PollFence } from "../store/poll-fence.js";
 import { applySourcePoll, type SourcePollResult } from "../store/source-poll.js";
 import { UpstreamError } from "../upstream/client.js";
 import type { SkippedRow } from "../upstream/payload.js";
@@ -33,7 +34,14 @@ export async function pollKeyedSource(
   db: WriterDb,
   clients: SourceClients,
   merchant: MerchantCredentialsRow,
-  opts: { hints: SourceHint[]; full: boolean; signal: AbortSignal; now: () => number },
+  opts: {
+    hints: SourceHint[];
+    full: boolean;
+    signal: AbortSignal;
+    now: () => number;
+    /** A leased poll's lease check (store/poll-fence.ts). */
+    fence?: PollFence | undefined;
+  },
 ): Promise<KeyedPollDone | undefined> {
   const client = clientOf(clients, merchant.source);
   if (!client) throw new UpstreamError(`no client for source ${merchant.source}`);
@@ -48,7 +56,7 @@ export async function pollKeyedSource(
   });
   if (opts.signal.aborted) throw new Error("poll cancelled: shutting down");
   const polledAt = opts.now();
-  const result = await applySourcePoll(db, merchant.id, polled, polledAt);
+  const result = await applySourcePoll(db, merchant.id, polled, polledAt, opts.fence);
   if (!result) return undefined;
   return { result, polledAt, skipped: polled.parse.skipped, skippedCount: polled.parse.skippedCount };
 }

@@ -1,6 +1,7 @@
 import type { Selectable } from "kysely";
 import type { Merchant } from "../contract/index.js";
 import type { Db, WriterDb } from "./db.js";
+import { checkFence, type PollFence } from "./poll-fence.js";
 import { POLLED_SOURCES } from "./poll-statements.js";
 import { writePollTimes } from "./poll-times.js";
 import type { MerchantsTable } from "./schema.js";
@@ -209,20 +210,25 @@ export async function deleteMerchant(db: Db, id: string): Promise<boolean> {
   return result.numDeletedRows > 0n;
 }
 
-/** A failed poll: remembered so operators see why, and counted so the poller can back off. */
+/**
+ * A failed poll: remembered so operators see why, and counted so the poller can back off. A leased
+ * poll's `fence` (poll-fence.ts) is checked in the same transaction: LeaseLost, nothing recorded, when
+ * the lease is another instance's by then (its poll's record is the merchant's, not this one's).
+ */
 export async function recordPollFailure(
   db: WriterDb,
   id: string,
   message: string,
   now: number = Date.now(),
+  fence?: PollFence,
 ): Promise<number> {
   // An earlier success kept in memory is written first: the failure is the newer state.
   await writePollTimes(db);
   // The message may quote the upstream (its failure message): made storable, or the failure itself
   // would fail to be recorded on PostgreSQL.
   const error = storableText(message);
-  const row = await db.writeHealth.track(() =>
-    db
+  const record = (on: Db) =>
+    on
       .updateTable("merchants")
       .set((eb) => ({
         last_error: error,
@@ -233,7 +239,14 @@ export async function recordPollFailure(
       }))
       .where("id", "=", id)
       .returning("consecutive_failures")
-      .executeTakeFirst(),
-  );
+      .executeTakeFirst();
+  const fenced = () =>
+    db.transaction().execute(async (trx) => {
+      const row = await record(trx);
+      // No row: the merchant is gone, and its lease row with it.
+      if (row) await checkFence(trx, id, fence);
+      return row;
+    });
+  const row = await db.writeHealth.track(fence ? fenced : () => record(db));
   return row?.consecutive_failures ?? 0;
 }

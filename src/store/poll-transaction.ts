@@ -6,6 +6,7 @@ import { newSalesOnly } from "./new-sales.js";
 import { NEWEST_SALES_KEPT, newestOf } from "./newest-sales.js";
 import { enqueueSales } from "./outbox.js";
 import type { FetchedPoll, IncomingSale, PollContents } from "./poll-contents.js";
+import { checkFence, type PollFence } from "./poll-fence.js";
 import { POLLED_SOURCE } from "./poll-statements.js";
 import { recordUnchangedPoll } from "./poll-times.js";
 import { addToRollups, recordPollTotals } from "./poll-writes.js";
@@ -33,39 +34,50 @@ const nothingChanged = (): PollResult => ({ storedCount: 0, newSales: [], trigge
  * it was being polled, and "stale" when the poll skipped an unchanged body but the stored digest no
  * longer matches (the merchant's settings changed meanwhile): the caller fetches again in full.
  * A streamed poll's final transaction passes what its batches stored (`earlier`, sale-batches.ts):
- * the result then covers the whole poll.
+ * the result then covers the whole poll. A leased poll passes its `fence` (poll-fence.ts): the
+ * transaction rolls back with LeaseLost when the lease is another instance's by its commit.
  */
 export function applyPoll(
   db: WriterDb,
   merchantId: string,
   poll: PollContents & { digest?: string },
   now: number,
-  earlier?: StoredSales,
+  opts?: ApplyPollOptions,
 ): Promise<PollResult | undefined>;
 export function applyPoll(
   db: WriterDb,
   merchantId: string,
   poll: FetchedPoll,
   now: number,
-  earlier?: StoredSales,
+  opts?: ApplyPollOptions,
 ): Promise<PollResult | "stale" | undefined>;
 export async function applyPoll(
   db: WriterDb,
   merchantId: string,
   poll: FetchedPoll,
   now: number,
-  earlier: StoredSales = nothingStoredYet(),
+  opts: ApplyPollOptions = {},
 ): Promise<PollResult | "stale" | undefined> {
   if (poll.unchanged) {
+    // Not fenced: the time it keeps is written later with others', outside any lease check, and can
+    // only move last_polled_at forward (stamp), for a body whose digest is the one stored now.
     const quick = await recordUnchangedPoll(db, merchantId, poll.digest, now);
     if (quick === "kept") return nothingChanged();
     if (quick !== "full") return quick;
   }
   const adding = { sales: false };
+  const { earlier = nothingStoredYet(), fence } = opts;
   return db.writeHealth.track(
-    () => storePoll(db, merchantId, poll, now, earlier, adding),
+    () => storePoll(db, merchantId, poll, now, { earlier, fence }, adding),
     () => adding.sales,
   );
+}
+
+export interface ApplyPollOptions {
+  /** What a streamed poll's batches stored before this final transaction. */
+  earlier?: StoredSales;
+  /** A leased poll's check that its lease is still this instance's (poll-fence.ts). */
+  fence?: PollFence | undefined;
 }
 
 /** applyPoll's transaction; `adding.sales` says whether it has new sales to add (write-health.ts). */
@@ -74,7 +86,7 @@ function storePoll(
   merchantId: string,
   poll: FetchedPoll,
   now: number,
-  earlier: StoredSales,
+  { earlier, fence }: { earlier: StoredSales; fence: PollFence | undefined },
   adding: { sales: boolean },
 ): Promise<PollResult | "stale" | undefined> {
   return db.transaction().execute(async (trx) => {
@@ -101,6 +113,7 @@ function storePoll(
     await announceSales(db, trx, salesNews(merchantId, fresh, triggers, productsChanged));
     // A whole poll's sales can be a million: only a streamed poll's few newest are joined to them.
     const all = earlier.newest.length > 0 ? [...earlier.newest, ...fresh] : fresh;
+    await checkFence(trx, merchantId, fence);
     return {
       storedCount: stored,
       newSales: tickerRows(merchantId, merchant.alias, all),

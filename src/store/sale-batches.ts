@@ -17,6 +17,7 @@ import { newSalesOnly } from "./new-sales.js";
 import { NEWEST_SALES_KEPT, newestOf } from "./newest-sales.js";
 import { enqueueSales } from "./outbox.js";
 import type { IncomingSale } from "./poll-contents.js";
+import { checkFence, type PollFence } from "./poll-fence.js";
 import { POLLED_SOURCE } from "./poll-statements.js";
 import { addToRollups, addToTotals } from "./poll-writes.js";
 
@@ -33,7 +34,9 @@ export function nothingStoredYet(): StoredSales {
 
 /**
  * Stores one batch of a streamed poll in its own transaction and adds it to `stored`. Resolves false,
- * storing nothing, when the merchant is gone (deleted while its body streamed).
+ * storing nothing, when the merchant is gone (deleted while its body streamed). A leased poll's batch
+ * checks its `fence` as the final transaction does (poll-fence.ts): rejects with LeaseLost, storing
+ * nothing, when the lease is another instance's by its commit.
  */
 export function storeSaleBatch(
   db: WriterDb,
@@ -41,6 +44,7 @@ export function storeSaleBatch(
   sales: IncomingSale[],
   now: number,
   stored: StoredSales,
+  fence?: PollFence,
 ): Promise<boolean> {
   let adding = false;
   const batch = () =>
@@ -56,6 +60,7 @@ export function storeSaleBatch(
       await addToRollups(pw, merchantId, fresh, now);
       await addToTotals(pw, merchantId, fresh);
       await announceSales(db, trx, salesNews(merchantId, fresh, []));
+      await checkFence(trx, merchantId, fence);
       stored.count += fresh.length;
       stored.newest = newestOf([...stored.newest, ...fresh], NEWEST_SALES_KEPT);
       return true;

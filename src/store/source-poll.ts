@@ -12,6 +12,7 @@ import { fireDueMilestones } from "./due-milestones.js";
 import { takeMerchantTurn } from "./engine.js";
 import { enqueueSales } from "./outbox.js";
 import type { KeyedSale, ProductFigures, WithdrawnSale } from "./poll-contents.js";
+import { checkFence, type PollFence } from "./poll-fence.js";
 import { type PollResult, tickerRows } from "./poll-transaction.js";
 import { addToRollups, recordPollTotals } from "./poll-writes.js";
 import type { Database } from "./schema.js";
@@ -31,12 +32,17 @@ export type SourcePollResult = PollResult & { withdrawnCount: number };
 /** Keys looked up per query (SQLite allows 32,766 parameters; a short IN list plans best). */
 const KEY_CHUNK = 500;
 
-/** Stores one keyed poll; undefined when the merchant was deleted while it was being polled. */
+/**
+ * Stores one keyed poll; undefined when the merchant was deleted while it was being polled. A leased
+ * poll's `fence` is checked before the commit (poll-fence.ts): LeaseLost, nothing stored, when the
+ * lease is another instance's by then.
+ */
 export function applySourcePoll(
   db: WriterDb,
   merchantId: string,
   poll: SourcePollContents,
   now: number,
+  fence?: PollFence,
 ): Promise<SourcePollResult | undefined> {
   let adding = false;
   const write = () =>
@@ -69,6 +75,7 @@ export function applySourcePoll(
       const triggers = (await pw.armedMilestones()) ? await fireDueMilestones(trx, now) : [];
       const other = productsChanged || withdrawnCount > 0;
       await announceSales(db, trx, salesNews(merchantId, fresh, triggers, other));
+      await checkFence(trx, merchantId, fence);
       return {
         storedCount: fresh.length,
         newSales: tickerRows(merchantId, merchant.alias, fresh, merchant.source),

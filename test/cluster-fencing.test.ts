@@ -5,40 +5,22 @@
  * roll back, leave the new holder's record as it was, count as no failure and leave the lease alone.
  */
 import { sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PollLeases } from "../src/cluster/poll-leases.js";
 import { LeasePoller } from "../src/ingest/lease-schedule.js";
 import type { PollOutcome } from "../src/ingest/poll-types.js";
 import type { SourceClient } from "../src/sources/source-client.js";
 import { upsertMerchant } from "../src/store/merchants.js";
 import type { IncomingSale, KeyedSale } from "../src/store/poll-contents.js";
-import { type OpenedPostgres, openPostgres } from "../src/store/postgres/open.js";
+import type { OpenedPostgres } from "../src/store/postgres/open.js";
 import { type FetchMerchant, UpstreamError } from "../src/upstream/client.js";
 import { captureLogger } from "./support/log.js";
-import { emptyTestDatabase } from "./support/test-database.js";
+import { twoPoolsOnOneDatabase } from "./support/two-pools.js";
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 11, 1, 12);
 
-let database: Awaited<ReturnType<typeof emptyTestDatabase>>;
-let one: OpenedPostgres;
-let two: OpenedPostgres;
-
-beforeAll(async () => {
-  database = await emptyTestDatabase();
-  one = await openPostgres(database.url, { max: 4, applicationName: "fence-a" });
-  two = await openPostgres(database.url, { max: 4, applicationName: "fence-b" });
-});
-
-afterAll(async () => {
-  await Promise.all([one?.close(), two?.close()]);
-  await database?.drop();
-});
-
-beforeEach(async () => {
-  await sql`delete from merchants`.execute(one.db);
-  await sql`delete from poll_instances`.execute(one.db);
-});
+const pools = twoPoolsOnOneDatabase(["fence-a", "fence-b"]);
 
 const sale = (saleId: number): IncomingSale => ({
   saleId,
@@ -98,7 +80,7 @@ function instance(opened: OpenedPostgres, ownerId: string) {
 async function addMerchant(id: string, source?: "btcpay"): Promise<void> {
   const settings = { base_url: "http://127.0.0.1:9", store_id: "s", api_key: "k", webhook_secret: "w" };
   await upsertMerchant(
-    one.db,
+    pools.one.db,
     { id, public_key: `pk-${id}`, alias: id, ...(source ? { source, source_settings: settings } : {}) },
     T0,
   );
@@ -108,11 +90,13 @@ async function addMerchant(id: string, source?: "btcpay"): Promise<void> {
 async function record(id: string) {
   const merchant = await sql<Record<string, unknown>>`
     select body_digest, last_polled_at, last_error, consecutive_failures, total_failures,
-      total_transactions, total_volume_sats, sync_state from merchants where id = ${id}`.execute(one.db);
+      total_transactions, total_volume_sats, sync_state from merchants where id = ${id}`.execute(
+    pools.one.db,
+  );
   const sales = await sql<{ sale_id: number }>`
-    select sale_id from transactions where merchant_id = ${id} order by sale_id`.execute(one.db);
+    select sale_id from transactions where merchant_id = ${id} order by sale_id`.execute(pools.one.db);
   const lease = await sql<Record<string, unknown>>`
-    select owner, expires_at, next_poll_at from poll_leases where merchant_id = ${id}`.execute(one.db);
+    select owner, expires_at, next_poll_at from poll_leases where merchant_id = ${id}`.execute(pools.one.db);
   return {
     merchant: merchant.rows[0],
     sales: sales.rows.map((r) => Number(r.sale_id)),
@@ -123,13 +107,13 @@ async function record(id: string) {
 /** Another instance takes the lease as if this one's had lapsed (its claim's update, without waiting). */
 const takeOver = (id: string, owner: string) =>
   sql`update poll_leases set owner = ${owner}, expires_at = ${T0 * 2}::bigint where merchant_id = ${id}`.execute(
-    two.db,
+    pools.two.db,
   );
 
 describe("a leased poll's writes are fenced by its lease", () => {
   it("a normal leased poll commits and releases its lease", async () => {
     await addMerchant("m1");
-    const a = instance(one, "a");
+    const a = instance(pools.one, "a");
     a.fetch.with = async (_m, _s, batches) => {
       // A streamed poll's batch, then the rest in the final transaction: both under the fence.
       await batches?.([sale(1), sale(2)]);
@@ -147,8 +131,8 @@ describe("a leased poll's writes are fenced by its lease", () => {
 
   it("a poll whose lease was taken over before its commit writes nothing; the new holder's record stays", async () => {
     await addMerchant("m1");
-    const a = instance(one, "a");
-    const b = instance(two, "b");
+    const a = instance(pools.one, "a");
+    const b = instance(pools.two, "b");
     const held = gate();
     const reached = gate();
     a.fetch.with = async () => {
@@ -159,7 +143,7 @@ describe("a leased poll's writes are fenced by its lease", () => {
     const polling = a.poller.pollAll();
     await reached.opened;
     // a's lease lapses while its fetch hangs; b claims m1, polls and stores it, and releases it.
-    await sql`update poll_leases set expires_at = 0 where merchant_id = 'm1'`.execute(two.db);
+    await sql`update poll_leases set expires_at = 0 where merchant_id = 'm1'`.execute(pools.two.db);
     b.fetch.with = async () => body([1, 2], "d-b");
     await b.poller.pollAll();
     expect(b.outcomes.map((o) => o.kind)).toEqual(["ok"]);
@@ -176,7 +160,7 @@ describe("a leased poll's writes are fenced by its lease", () => {
 
   it("a streamed poll keeps the batches stored under its lease and stores nothing after losing it", async () => {
     await addMerchant("m1");
-    const a = instance(one, "a");
+    const a = instance(pools.one, "a");
     a.fetch.with = async (_m, _s, batches) => {
       await batches?.([sale(1)]);
       await takeOver("m1", "b");
@@ -197,7 +181,7 @@ describe("a leased poll's writes are fenced by its lease", () => {
 
   it("a failed poll whose lease was taken over is lost-lease, not a failure of the merchant", async () => {
     await addMerchant("m1");
-    const a = instance(one, "a");
+    const a = instance(pools.one, "a");
     a.fetch.with = async () => {
       await takeOver("m1", "b");
       throw new UpstreamError("upstream answered 500");
@@ -212,7 +196,9 @@ describe("a leased poll's writes are fenced by its lease", () => {
     expect(a.lostWarnings()).toEqual(["m1"]);
 
     // The same failure under a lease still held counts, as before.
-    await sql`update poll_leases set owner = null, expires_at = 0 where merchant_id = 'm1'`.execute(one.db);
+    await sql`update poll_leases set owner = null, expires_at = 0 where merchant_id = 'm1'`.execute(
+      pools.one.db,
+    );
     a.fetch.with = async () => {
       throw new UpstreamError("upstream answered 500");
     };
@@ -223,7 +209,7 @@ describe("a leased poll's writes are fenced by its lease", () => {
 
   it("a keyed-source poll whose lease was taken over stores neither its sales nor its cursor", async () => {
     await addMerchant("shop", "btcpay");
-    const a = instance(one, "a");
+    const a = instance(pools.one, "a");
     const keyedSale = (key: string, saleId: number): KeyedSale => ({ ...sale(saleId), externalId: key });
     let takeOverFirst = true;
     a.keyed.client = {
@@ -251,7 +237,9 @@ describe("a leased poll's writes are fenced by its lease", () => {
     expect(a.lostWarnings()).toEqual(["shop"]);
 
     // Held: the same poll commits, cursor and all.
-    await sql`update poll_leases set owner = null, expires_at = 0 where merchant_id = 'shop'`.execute(one.db);
+    await sql`update poll_leases set owner = null, expires_at = 0 where merchant_id = 'shop'`.execute(
+      pools.one.db,
+    );
     takeOverFirst = false;
     await a.poller.pollAll();
     const kept = await record("shop");

@@ -3,47 +3,15 @@
  * each with its own PollLeases, as two processes would be.
  */
 import { type Kysely, sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_HINT_KEYS, PollLeases } from "../src/cluster/poll-leases.js";
-import { type OpenedPostgres, openPostgres } from "../src/store/postgres/open.js";
 import type { Database } from "../src/store/schema.js";
-import { emptyTestDatabase } from "./support/test-database.js";
+import { twoPoolsOnOneDatabase } from "./support/two-pools.js";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
-let database: Awaited<ReturnType<typeof emptyTestDatabase>>;
-let one: OpenedPostgres;
-let two: OpenedPostgres;
-
-beforeAll(async () => {
-  database = await emptyTestDatabase();
-  // Both migrate at once, as instances starting together do. One that opened while the other failed is
-  // closed here: afterAll only knows those assigned.
-  const opened = await Promise.allSettled([
-    openPostgres(database.url, { max: 4, applicationName: "test-one" }),
-    openPostgres(database.url, { max: 4, applicationName: "test-two" }),
-  ]);
-  const failed = opened.find((o) => o.status === "rejected");
-  if (failed) {
-    await Promise.all(opened.map((o) => (o.status === "fulfilled" ? o.value.close() : undefined)));
-    throw failed.reason;
-  }
-  [one, two] = opened.map((o) => (o as PromiseFulfilledResult<OpenedPostgres>).value) as [
-    OpenedPostgres,
-    OpenedPostgres,
-  ];
-});
-
-afterAll(async () => {
-  await Promise.all([one?.close(), two?.close()]);
-  await database?.drop();
-});
-
-beforeEach(async () => {
-  await sql`delete from merchants`.execute(one.db);
-  await sql`delete from poll_instances`.execute(one.db);
-});
+const pools = twoPoolsOnOneDatabase(["test-one", "test-two"]);
 
 async function addMerchants(db: Kysely<Database>, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, (_, i) => `m${String(i).padStart(3, "0")}`);
@@ -65,21 +33,21 @@ async function scheduleAllLater(db: Kysely<Database>): Promise<void> {
 
 describe("poll leases", () => {
   it("migration 0002 gives each merchant a lease row, deleted with its merchant", async () => {
-    const ids = await addMerchants(one.db, 3);
-    await new PollLeases(one.db).claim("a", 0, MINUTE);
+    const ids = await addMerchants(pools.one.db, 3);
+    await new PollLeases(pools.one.db).claim("a", 0, MINUTE);
     const rows = await sql<{ merchant_id: string }>`select merchant_id from poll_leases order by 1`.execute(
-      one.db,
+      pools.one.db,
     );
     expect(rows.rows.map((r) => r.merchant_id)).toEqual(ids);
-    await sql`delete from merchants where id = ${ids[0]}`.execute(one.db);
-    const left = await sql<{ n: number }>`select count(*) as n from poll_leases`.execute(one.db);
+    await sql`delete from merchants where id = ${ids[0]}`.execute(pools.one.db);
+    const left = await sql<{ n: number }>`select count(*) as n from poll_leases`.execute(pools.one.db);
     expect(left.rows[0]?.n).toBe(2);
   });
 
   it("a merchant leased by one owner is not claimed by another until it is released", async () => {
-    const ids = await addMerchants(one.db, 6);
-    const a = new PollLeases(one.db);
-    const b = new PollLeases(two.db);
+    const ids = await addMerchants(pools.one.db, 6);
+    const a = new PollLeases(pools.one.db);
+    const b = new PollLeases(pools.two.db);
     expect(await a.claim("a", 100, MINUTE)).toEqual(ids);
     expect(await b.claim("b", 100, MINUTE)).toEqual([]);
     expect(await a.release("m002", "a", 0)).toBe(true);
@@ -90,10 +58,10 @@ describe("poll leases", () => {
   });
 
   it("an expired lease is taken over, and its old owner learns it lost it", async () => {
-    const ids = await addMerchants(one.db, 6);
+    const ids = await addMerchants(pools.one.db, 6);
     // Heartbeats that lapse at once: the killed instance no longer counts in the share either.
-    const a = new PollLeases(one.db, { instanceTtlMs: 0 });
-    const b = new PollLeases(two.db, { instanceTtlMs: 0 });
+    const a = new PollLeases(pools.one.db, { instanceTtlMs: 0 });
+    const b = new PollLeases(pools.two.db, { instanceTtlMs: 0 });
     expect(await a.claim("a", 100, 0)).toEqual(ids);
     // a was killed with its polls in flight: it releases nothing, its leases lapse.
     expect(await b.claim("b", 100, MINUTE)).toEqual(ids);
@@ -104,44 +72,44 @@ describe("poll leases", () => {
   });
 
   it("claims running at once from two pools never take the same merchant", async () => {
-    await addMerchants(one.db, 40);
-    const a = new PollLeases(one.db, { instanceTtlMs: 0 });
-    const b = new PollLeases(two.db, { instanceTtlMs: 0 });
+    await addMerchants(pools.one.db, 40);
+    const a = new PollLeases(pools.one.db, { instanceTtlMs: 0 });
+    const b = new PollLeases(pools.two.db, { instanceTtlMs: 0 });
     for (let round = 0; round < 25; round++) {
-      await sql`update poll_leases set owner = null, expires_at = 0`.execute(one.db);
+      await sql`update poll_leases set owner = null, expires_at = 0`.execute(pools.one.db);
       const [byA, byB] = await Promise.all([a.claim("a", 30, MINUTE), b.claim("b", 30, MINUTE)]);
       expect(byA.filter((id) => byB.includes(id))).toEqual([]);
       // Between them they took what they could: 40 free, 30 each at most.
       expect(byA.length + byB.length).toBe(40);
       const owners = await sql<{ merchant_id: string; owner: string }>`
-        select merchant_id, owner from poll_leases where owner is not null order by 1`.execute(one.db);
+        select merchant_id, owner from poll_leases where owner is not null order by 1`.execute(pools.one.db);
       const claimed = [...byA.map((id) => [id, "a"]), ...byB.map((id) => [id, "b"])].sort();
       expect(owners.rows.map((r) => [r.merchant_id, r.owner])).toEqual(claimed);
     }
   });
 
   it("SKIP LOCKED: a claim passes over a lease row locked by another's transaction instead of waiting", async () => {
-    await addMerchants(one.db, 4);
-    const a = new PollLeases(one.db, { instanceTtlMs: 0 });
-    const b = new PollLeases(two.db, { instanceTtlMs: 0 });
+    await addMerchants(pools.one.db, 4);
+    const a = new PollLeases(pools.one.db, { instanceTtlMs: 0 });
+    const b = new PollLeases(pools.two.db, { instanceTtlMs: 0 });
     expect(await a.claim("a", 1, 0)).toEqual(["m000"]);
     // a writes m000's poll under the fence; its lease lapsed meanwhile, yet nobody may take it now.
-    const whileWriting = await one.db.transaction().execute(async (tx) => {
+    const whileWriting = await pools.one.db.transaction().execute(async (tx) => {
       expect(await PollLeases.holds(tx, "m000", "a")).toBe(true);
       // Were the row waited for, this claim would wait for this transaction, which waits for it.
       return b.claim("b", 100, MINUTE);
     });
     expect(whileWriting).toEqual(["m001", "m002", "m003"]);
     expect(await b.claim("b", 100, MINUTE)).toEqual(["m000"]);
-    await one.db.transaction().execute(async (tx) => {
+    await pools.one.db.transaction().execute(async (tx) => {
       expect(await PollLeases.holds(tx, "m000", "a")).toBe(false);
     });
   });
 
   it("each live instance claims at most its fair share of the due merchants", async () => {
-    await addMerchants(one.db, 9);
-    const a = new PollLeases(one.db);
-    const b = new PollLeases(two.db);
+    await addMerchants(pools.one.db, 9);
+    const a = new PollLeases(pools.one.db);
+    const b = new PollLeases(pools.two.db);
     await a.heartbeat("a");
     await b.heartbeat("b");
     expect(await a.liveInstances()).toBe(2);
@@ -160,21 +128,21 @@ describe("poll leases", () => {
   });
 
   it("a released merchant is due again after the delay it was given; a disabled one is not polled on schedule", async () => {
-    await addMerchants(one.db, 3);
-    const a = new PollLeases(one.db);
+    await addMerchants(pools.one.db, 3);
+    const a = new PollLeases(pools.one.db);
     expect(await a.claim("a", 100, MINUTE)).toEqual(["m000", "m001", "m002"]);
     await a.release("m000", "a", HOUR);
     await a.release("m001", "a", 0);
     await a.release("m002", "a", 0);
-    await sql`update merchants set enabled = 0 where id = 'm002'`.execute(one.db);
+    await sql`update merchants set enabled = 0 where id = 'm002'`.execute(pools.one.db);
     expect(await a.claim("a", 100, MINUTE)).toEqual(["m001"]);
   });
 
   it("two instances asking for the same merchant at once leave one mark, answered by one poll", async () => {
-    await addMerchants(one.db, 2);
-    await scheduleAllLater(one.db);
-    const a = new PollLeases(one.db);
-    const b = new PollLeases(two.db);
+    await addMerchants(pools.one.db, 2);
+    await scheduleAllLater(pools.one.db);
+    const a = new PollLeases(pools.one.db);
+    const b = new PollLeases(pools.two.db);
     const asked = await Promise.all([
       a.request("m001", { full: false, keys: ["inv-1"] }),
       b.request("m001", { full: true, keys: ["inv-2", "inv-1"] }),
@@ -182,7 +150,7 @@ describe("poll leases", () => {
     expect(asked).toEqual([true, true]);
     const marks = await sql<{
       merchant_id: string;
-    }>`select merchant_id from poll_leases where wanted`.execute(one.db);
+    }>`select merchant_id from poll_leases where wanted`.execute(pools.one.db);
     expect(marks.rows).toEqual([{ merchant_id: "m001" }]);
     const took = await Promise.all([a.claimOne("a", "m001", MINUTE), b.claimOne("b", "m001", MINUTE)]);
     expect(took.filter(Boolean)).toHaveLength(1);
@@ -196,11 +164,11 @@ describe("poll leases", () => {
   });
 
   it("a request made after a poll began gets one more poll after it, even for a disabled merchant", async () => {
-    await addMerchants(one.db, 1);
-    await scheduleAllLater(one.db);
-    await sql`update merchants set enabled = 0`.execute(one.db);
-    const a = new PollLeases(one.db);
-    const b = new PollLeases(two.db);
+    await addMerchants(pools.one.db, 1);
+    await scheduleAllLater(pools.one.db);
+    await sql`update merchants set enabled = 0`.execute(pools.one.db);
+    const a = new PollLeases(pools.one.db);
+    const b = new PollLeases(pools.two.db);
     expect(await b.request("m000")).toBe(true);
     expect(await a.claim("a", 100, MINUTE)).toEqual(["m000"]);
     expect(await a.begin("m000", "a", MINUTE)).toEqual({ full: false, keys: [] });
@@ -214,9 +182,9 @@ describe("poll leases", () => {
   });
 
   it("a failed poll hands back what it was asked for its next poll without making it due sooner", async () => {
-    await addMerchants(one.db, 1);
-    await scheduleAllLater(one.db);
-    const a = new PollLeases(one.db);
+    await addMerchants(pools.one.db, 1);
+    await scheduleAllLater(pools.one.db);
+    const a = new PollLeases(pools.one.db);
     await a.request("m000", { full: true, keys: ["inv-9"] });
     expect(await a.claimOne("a", "m000", MINUTE)).toBe(true);
     const ask = await a.begin("m000", "a", MINUTE);
@@ -228,8 +196,8 @@ describe("poll leases", () => {
   });
 
   it("too many waiting keys become a full read; an unknown merchant cannot be asked for", async () => {
-    await addMerchants(one.db, 1);
-    const a = new PollLeases(one.db);
+    await addMerchants(pools.one.db, 1);
+    const a = new PollLeases(pools.one.db);
     const keys = Array.from({ length: MAX_HINT_KEYS }, (_, i) => `k${i}`);
     await a.request("m000", { full: false, keys });
     await a.request("m000", { full: false, keys: ["one-more"] });

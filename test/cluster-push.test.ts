@@ -6,90 +6,17 @@
  * something to happen; nothing is timed.
  */
 import type { AddressInfo } from "node:net";
-import pg from "pg";
-import { pino } from "pino";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Health, Merchant } from "../src/contract/index.js";
-import { createService, type Service } from "../src/service.js";
+import type { Service } from "../src/service.js";
 import { applyPoll } from "../src/store/poll-transaction.js";
 import { parsePosPayload } from "../src/upstream/payload.js";
-import { TEST_TOKEN, testConfig } from "./support/app.js";
-import { openStream, type SseClient, waitFor } from "./support/sse.js";
-import { freshTestDatabase, postgresAdminUrl } from "./support/test-database.js";
+import { admin, auth, clusterHarness, hash, named, WAIT_MS, wifiSale } from "./support/cluster-instances.js";
+import type { SseClient } from "./support/sse.js";
+import { waitFor } from "./support/sse.js";
 import { posBody, saleRow } from "./support/upstream.js";
 
-const WAIT_MS = 15_000;
-const auth = { authorization: `Bearer ${TEST_TOKEN}` };
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-/** Instances A and B on one fresh database; B keeps dashboard answers a minute unless told otherwise. */
-async function twoInstances() {
-  const database = await freshTestDatabase("postgres");
-  cleanups.push(() => database.drop());
-  const config = testConfig({ ...database.config });
-  const make = async (cacheMs: number) => {
-    const s = await createService(config, {
-      log: pino({ level: "silent" }),
-      ingest: "inline",
-      readCache: { maxStaleMs: cacheMs, refreshAfterMs: cacheMs, minRefreshMs: cacheMs },
-      cluster: { reconnect: { initialMs: 20, maxMs: 200 } },
-    });
-    cleanups.push(() => s.stop());
-    // Listening without polling: nothing here has an upstream.
-    await s.app.listen({ host: "127.0.0.1", port: 0 });
-    return s;
-  };
-  const a = await make(0);
-  const b = await make(60_000);
-  return { a, b, databaseName: new URL(database.config.databaseUrl ?? "").pathname.slice(1) };
-}
-
-async function stream(s: Service, headers: Record<string, string> = {}): Promise<SseClient> {
-  const port = (s.app.server.address() as AddressInfo).port;
-  const c = await openStream(`http://127.0.0.1:${port}/v1/stream`, headers);
-  cleanups.push(() => c.close());
-  await waitFor(() => c.events.some((e) => e.comment === "connected"), WAIT_MS);
-  return c;
-}
-
-const named = (c: SseClient, event: string) =>
-  c.events.filter((e) => e.event === event).map((e) => JSON.parse(e.data ?? "") as Record<string, unknown>);
-
-async function call(s: Service, method: "GET" | "POST" | "PUT", url: string, payload?: object) {
-  const res = await s.app.inject({ method, url, headers: auth, ...(payload ? { payload } : {}) });
-  expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
-  return res.json() as Record<string, unknown>;
-}
-
-const hash = (n: number) => n.toString(16).padStart(64, "a");
-const wifiSale = (s: Service, n: number) =>
-  s.ingest.storeWebhookSale({ paymentHash: hash(n), amountSats: 1000 + n, date: Date.now() });
-
-/**
- * Ends the instance's LISTEN connection while the database takes no new connection (those of the
- * pools stay open, so the instances can still write), until `allow_connections true`.
- */
-async function cutListening(s: Service, databaseName: string): Promise<void> {
-  await admin(`alter database ${databaseName} allow_connections false`);
-  cleanups.push(() => admin(`alter database ${databaseName} allow_connections true`));
-  await admin(
-    `select pg_terminate_backend(pid) from pg_stat_activity
-     where application_name = '${`live-pos-dashboard-listen-${s.instanceId}`.slice(0, 63)}'`,
-  );
-}
-
-async function admin(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresAdminUrl() });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+const { twoInstances, stream, call, cutListening } = clusterHarness();
 
 describe("live push across instances on one PostgreSQL", () => {
   it("a sale stored by A reaches B's stream clients as a sale and a summary", async () => {

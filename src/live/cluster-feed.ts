@@ -51,13 +51,20 @@ export interface ClusterFeedOptions {
 
 const SCENE_CHANGES = new Set(["upsertScene", "updateScene", "deleteScene"]);
 const EVENT_CHANGES = new Set(["updateEventSettings", "setEventLogo"]);
-/** Sales and triggers remembered as published: far more than a burst of messages names. */
-const REMEMBERED = 5000;
+/**
+ * Sales and triggers remembered as published: far more than a burst of messages names, or than a
+ * catch-up's look back below the marks finds published already (store/live-news.ts).
+ */
+const REMEMBERED_SALES = 20_000;
+const REMEMBERED_TRIGGERS = 1000;
 
 export class ClusterFeed {
   /** The last sale row and trigger seen: a resync publishes what came after. */
   private marks: LiveMarks | undefined;
-  private readonly published = new Set<string>();
+  /** Where this instance started: nothing stored before was its to publish. */
+  private floor: LiveMarks | undefined;
+  private readonly sales = new Remembered(REMEMBERED_SALES);
+  private readonly triggers = new Remembered(REMEMBERED_TRIGGERS);
   /** Messages are handled one at a time, in the order they were committed. */
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -67,7 +74,8 @@ export class ClusterFeed {
   /** Reads where the database is now, before any message is handled. */
   start(): Promise<void> {
     return this.enqueue("start", async () => {
-      this.marks = (await this.opts.store.read("liveCatchUp", { after: null, limit: 0 })).marks;
+      this.marks = (await this.opts.store.read("liveCatchUp", { from: null, limit: 0 })).marks;
+      this.floor = this.marks;
     });
   }
 
@@ -86,8 +94,11 @@ export class ClusterFeed {
     }
   };
 
-  /** After listening again: everything may have changed meanwhile. */
-  readonly onResync = (): Promise<void> => this.enqueue("resync", () => this.catchUp());
+  /**
+   * After listening again: everything may have changed meanwhile. `since`: a time before the
+   * listening stopped, from when on a sale below the marks may have been committed unheard.
+   */
+  readonly onResync = (since: number): Promise<void> => this.enqueue("resync", () => this.catchUp(since));
 
   /**
    * What this instance's own poll or webhook stored. While listening its notification brings it, in
@@ -144,12 +155,13 @@ export class ClusterFeed {
     if (EVENT_CHANGES.has(c.change)) this.opts.eventChanged();
   }
 
-  private async catchUp(): Promise<void> {
+  private async catchUp(since: number): Promise<void> {
     this.opts.refresh(true);
     this.opts.scenesChanged();
     this.opts.eventChanged();
+    const { marks, floor } = this;
     const missed = await this.opts.store.read("liveCatchUp", {
-      after: this.marks ?? null,
+      from: marks && floor ? { after: marks, floor, since } : null,
       limit: MAX_SALE_IDS,
     });
     this.publish(missed.sales, missed.triggers, false);
@@ -182,20 +194,11 @@ export class ClusterFeed {
   }
 
   private publishSale(row: TickerRow, at: SharedPosition | null): void {
-    if (this.remember(`s:${row.merchant_id}:${row.sale_id}`)) this.opts.hub.publish("sale", row, at);
+    if (this.sales.add(`${row.merchant_id}:${row.sale_id}`)) this.opts.hub.publish("sale", row, at);
   }
 
   private publishTrigger(t: MilestoneTrigger, at: SharedPosition | null): void {
-    if (this.remember(`t:${t.id}`)) this.opts.hub.publish("milestone", t, at);
-  }
-
-  /** False when `key` was published already. */
-  private remember(key: string): boolean {
-    if (this.published.has(key)) return false;
-    this.published.add(key);
-    if (this.published.size > REMEMBERED)
-      this.published.delete(this.published.values().next().value as string);
-    return true;
+    if (this.triggers.add(String(t.id))) this.opts.hub.publish("milestone", t, at);
   }
 
   private raise(saleRow: number, trigger: number): void {
@@ -209,4 +212,19 @@ function storedHealth(m: Merchant): MerchantStatus | undefined {
   const healthy = m.consecutive_failures === 0;
   if (healthy && m.last_polled_at === undefined) return undefined;
   return { id: m.id, alias: m.alias, ...(healthy ? { last_polled_at: m.last_polled_at } : {}), healthy };
+}
+
+/** The keys most recently added, at most `limit`. */
+class Remembered {
+  private readonly keys = new Set<string>();
+
+  constructor(private readonly limit: number) {}
+
+  /** False when `key` is remembered already. */
+  add(key: string): boolean {
+    if (this.keys.has(key)) return false;
+    this.keys.add(key);
+    if (this.keys.size > this.limit) this.keys.delete(this.keys.values().next().value as string);
+    return true;
+  }
 }

@@ -15,6 +15,11 @@ import type { LiveHub } from "./hub.js";
 
 /** As often as ingest's own summaries (runtime.ts): one per burst of the other instances' sales. */
 const SUMMARY_EVERY_MS = 250;
+/**
+ * A catch-up looks for sales stored this long before listening was found to stop (cluster-feed.ts):
+ * a silent cut is found by the next ping (10 s), and a poll's transaction outlasts neither by far.
+ */
+const LOOK_BACK_MS = 60_000;
 
 export interface ClusterPushOptions {
   url: string;
@@ -70,18 +75,20 @@ export async function startClusterPush(opts: ClusterPushOptions): Promise<Cluste
     log: opts.log,
   });
   let failure: { error: string; since: number } | undefined;
+  let stoppedListeningAt = now();
   const notifier = new ClusterNotifier({
     url: opts.url,
     instanceId: opts.instanceId,
     // Its own too: every instance publishes the sales in the order notifications come (cluster-feed.ts).
     hearOwn: true,
     onMessage: feed.onMessage,
-    onResync: feed.onResync,
+    onResync: () => feed.onResync(stoppedListeningAt - LOOK_BACK_MS),
     onState: (listening, reason) => {
       if (listening) failure = undefined;
       else {
         const error = `not hearing the other instances' writes: ${reason ?? "not listening"}`;
         failure = { error, since: failure?.since ?? now() };
+        stoppedListeningAt = failure.since;
       }
     },
     log: opts.log,

@@ -60,20 +60,51 @@ export async function readAnnouncedTriggers(
   return rows.map(toTrigger).reverse();
 }
 
+/** How far below the marks a catch-up looks for rows committed after others with higher ids. */
+const LOOK_BACK_SALE_ROWS = 10_000;
+const LOOK_BACK_TRIGGERS = 100;
+
+/** What a catch-up reads after, and how far back it looks (readLiveCatchUp). */
+export interface CatchUpFrom {
+  /** The last sale row and trigger seen. */
+  after: LiveMarks;
+  /** Nothing at or below these was ever this reader's to publish (where it started). */
+  floor: LiveMarks;
+  /** Sales stored (created_at) and triggers fired (triggered_at) since this, below the marks, count too. */
+  since: number;
+}
+
 /**
- * What was stored after `after` (null: nothing, only the marks, to start from): the newest `limit`
- * sales and every trigger (a handful per event), oldest first, and the marks to continue from.
+ * What was stored after `from.after` (null: nothing, only the marks, to start from): the newest `limit`
+ * sales and every trigger (a handful per event), oldest first, and the marks to continue from. Ids are
+ * handed out in insertion order but rows appear in commit order: a transaction that took its ids
+ * before another's and committed after it, while the reader was not listening, left rows below the
+ * marks. So this also reads, down to a bounded depth, the sales and triggers below them stored since
+ * `from.since`; the reader skips those it has published already.
  */
 export async function readLiveCatchUp(
   db: Db,
-  args: { after: LiveMarks | null; limit: number },
+  args: { from: CatchUpFrom | null; limit: number },
 ): Promise<{ sales: LiveSale[]; triggers: MilestoneTrigger[]; marks: LiveMarks }> {
   const marks = await readMarks(db);
-  if (args.after === null) return { sales: [], triggers: [], marks };
-  const { saleRow, trigger } = args.after;
+  if (args.from === null) return { sales: [], triggers: [], marks };
+  const { after, floor, since } = args.from;
+  const lowestSale = Math.max(floor.saleRow, after.saleRow - LOOK_BACK_SALE_ROWS);
+  const lowestTrigger = Math.max(floor.trigger, after.trigger - LOOK_BACK_TRIGGERS);
   const [sales, triggers] = await Promise.all([
-    saleRows(db).where("t.id", ">", saleRow).orderBy("t.id", "desc").limit(args.limit).execute(),
-    db.selectFrom("milestone_triggers").selectAll().where("id", ">", trigger).orderBy("id").execute(),
+    saleRows(db)
+      .where("t.id", ">", lowestSale)
+      .where((e) => e.or([e("t.id", ">", after.saleRow), e("t.created_at", ">=", since)]))
+      .orderBy("t.id", "desc")
+      .limit(args.limit)
+      .execute(),
+    db
+      .selectFrom("milestone_triggers")
+      .selectAll()
+      .where("id", ">", lowestTrigger)
+      .where((e) => e.or([e("id", ">", after.trigger), e("triggered_at", ">=", since)]))
+      .orderBy("id")
+      .execute(),
   ]);
   return { sales: sales.map(toLive).reverse(), triggers: triggers.map(toTrigger), marks };
 }

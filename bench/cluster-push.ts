@@ -13,7 +13,14 @@
  * same merchant stored by the other just then), the sale is left out of the split, and counted.
  */
 import type { Section } from "./section.js";
-import { type BenchCluster, firstPolls, pollCompletions, quantile, startCluster } from "./support/cluster.js";
+import {
+  type BenchCluster,
+  type Committer,
+  committersFromLogs,
+  firstPolls,
+  quantile,
+  startCluster,
+} from "./support/cluster.js";
 import { MERCHANTS, SEED } from "./support/dataset.js";
 import { postgresMissing } from "./support/postgres.js";
 import { monoMs } from "./support/procs.js";
@@ -67,7 +74,11 @@ export const clusterPushSection: Section = async ({ quick, log, postgres }) => {
     const measured = await measureSales(cluster, groups, quick ? SALES.quick : SALES.full);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const results = await Promise.all(groups.map((g) => g.collect()));
-    const committers = await attribute(cluster, measured);
+    const committers = await committersFromLogs(
+      cluster.instances.map((i) => i.logFile),
+      measured,
+      ATTRIBUTION_MS,
+    );
     const problems = await cluster.errors();
     if (problems.problemCount > 0)
       log(
@@ -109,42 +120,33 @@ async function measureSales(
   return out;
 }
 
-/**
- * Per measured sale, the index of the instance that stored it, or undefined when the logs cannot tell
- * (both stored something of that merchant within ATTRIBUTION_MS, or neither did).
- */
-async function attribute(cluster: BenchCluster, measured: Measured[]): Promise<(number | undefined)[]> {
-  const merchants = new Set(measured.map((m) => m.merchantId));
-  const polls = await Promise.all(cluster.instances.map((s) => pollCompletions(s.logFile, merchants)));
-  return measured.map((m) => {
-    const storing = polls.map((list) =>
-      list.some(
-        (p) =>
-          p.merchantId === m.merchantId &&
-          p.newTx > 0 &&
-          p.at >= m.addedAt &&
-          p.at <= m.addedAt + ATTRIBUTION_MS,
-      ),
-    );
-    return storing.filter(Boolean).length === 1 ? storing.indexOf(true) : undefined;
-  });
-}
-
 interface Split {
+  /** Refetch → receipt, clients on the committing instance and on the other one. */
   same: number[];
   other: number[];
+  /** Committer's log line → receipt on the other instance (the log's clock moved onto CLOCK_MONOTONIC). */
+  otherFromLog: number[];
+  /** Per sale: the other instance's first receipt − the committing instance's first receipt. */
+  firstGap: number[];
 }
 
-/** Receipt latencies of clients on the committing instance and on the other one. */
-function split(results: StreamResults[], measured: Measured[], committers: (number | undefined)[]): Split {
-  const out: Split = { same: [], other: [] };
+function split(results: StreamResults[], measured: Measured[], committers: (Committer | undefined)[]): Split {
+  const out: Split = { same: [], other: [], otherFromLog: [], firstGap: [] };
   measured.forEach((m, k) => {
     const committer = committers[k];
     if (committer === undefined) return;
+    // Date.now() and monoMs() were read together at T0: their difference moves a log time onto the monotonic clock.
+    const loggedMono = committer.loggedAt - (m.addedAt - m.t0);
+    const firsts: number[] = [];
     results.forEach((r, i) => {
-      const target = i === committer ? out.same : out.other;
-      for (const at of r.receipts[`${m.merchantId}:${m.saleId}`] ?? []) target.push(at - m.t0);
+      const times = r.receipts[`${m.merchantId}:${m.saleId}`] ?? [];
+      const same = i === committer.instance;
+      for (const at of times) (same ? out.same : out.other).push(at - m.t0);
+      if (!same) for (const at of times) out.otherFromLog.push(at - loggedMono);
+      firsts[same ? 0 : 1] = times.length > 0 ? Math.min(...times) : Number.NaN;
     });
+    const gap = (firsts[1] as number) - (firsts[0] as number);
+    if (Number.isFinite(gap)) out.firstGap.push(gap);
   });
   return out;
 }
@@ -154,12 +156,12 @@ interface RowInput {
   groups: StreamClients[];
   results: StreamResults[];
   measured: Measured[];
-  committers: (number | undefined)[];
+  committers: (Committer | undefined)[];
   problemCount: number;
 }
 
 function rows(r: RowInput): BenchRow[] {
-  const { same, other } = split(r.results, r.measured, r.committers);
+  const { same, other, otherFromLog, firstGap } = split(r.results, r.measured, r.committers);
   const connected = r.groups.reduce((n, g) => n + g.connected, 0);
   const attributed = r.committers.filter((c) => c !== undefined).length;
   const where = `${connected} clients (${r.groups.map((g) => g.connected).join(" + ")}) × ${attributed} sales`;
@@ -182,6 +184,25 @@ function rows(r: RowInput): BenchRow[] {
     ...committerRows(r),
     ...quantileRows("clients on the instance that committed the sale", same, where, false),
     ...quantileRows("commit on A → receipt on B (clients on the other instance)", other, where, true),
+    {
+      section,
+      metric: `commit on A → receipt on B p50, from A's "poll complete" log line (ms resolution, written just after the commit), ${where}`,
+      value: quantile(otherFromLog, 0.5),
+      unit: "ms",
+    },
+    {
+      section,
+      metric: `commit on A → receipt on B p99, from A's "poll complete" log line, ${where}`,
+      value: quantile(otherFromLog, 0.99),
+      unit: "ms",
+    },
+    {
+      section,
+      metric: "per sale: first receipt on B − first receipt on A, the committing one (median over sales)",
+      value: quantile(firstGap, 0.5),
+      unit: "ms",
+      runs: firstGap,
+    },
     ...deliveryRows(r, same.length + other.length, connected * attributed),
   ];
 }
@@ -205,7 +226,7 @@ function quantileRows(side: string, xs: number[], where: string, judged: boolean
 
 /** Who stored the measured sales: the instance asked to refetch, the other one, or the logs cannot tell. */
 function committerRows({ measured, committers }: RowInput): BenchRow[] {
-  const asked = committers.filter((c, k) => c !== undefined && c === measured[k]?.asked).length;
+  const asked = committers.filter((c, k) => c !== undefined && c.instance === measured[k]?.asked).length;
   const unknown = committers.filter((c) => c === undefined).length;
   const row = (metric: string, value: number): BenchRow => ({ section, metric, value, unit: "sales" });
   return [

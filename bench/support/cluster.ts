@@ -156,3 +156,35 @@ export async function pollCompletions(logFile: string, merchants: Set<string>): 
   }
   return out;
 }
+
+/** Who stored a measured sale (the instance's index), and when it logged that poll (epoch ms). */
+export interface Committer {
+  instance: number;
+  loggedAt: number;
+}
+
+/**
+ * Per sale (its merchant and the Date.now() just before it was added upstream), the instance whose
+ * logged polls of that merchant stored something within `windowMs` after: the one that stored it.
+ * Undefined when the logs cannot tell: both instances stored something of that merchant then (a live
+ * sale of the same merchant, say), or neither did.
+ */
+export async function committersFromLogs(
+  logFiles: string[],
+  sales: { merchantId: string; addedAt: number }[],
+  windowMs: number,
+): Promise<(Committer | undefined)[]> {
+  const merchants = new Set(sales.map((m) => m.merchantId));
+  const polls = await Promise.all(logFiles.map((f) => pollCompletions(f, merchants)));
+  return sales.map((m) => {
+    const storing = polls.map((list) =>
+      list.find(
+        (p) =>
+          p.merchantId === m.merchantId && p.newTx > 0 && p.at >= m.addedAt && p.at <= m.addedAt + windowMs,
+      ),
+    );
+    const found = storing.filter((p) => p !== undefined);
+    const first = found[0];
+    return found.length === 1 && first ? { instance: storing.indexOf(first), loggedAt: first.at } : undefined;
+  });
+}

@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --quick] [-- --only ingest,reads,push,memory,hostile,webhooks,exports,caching,metrics,outgoing,
- * startup] [-- --engine sqlite|postgres|both]`: runs every section, prints one
+ * startup,cluster-push,failover] [-- --engine sqlite|postgres|both]`: runs every section, prints one
  * markdown table and writes it with the raw runs as JSON under bench/results/ (git-ignored). The engine
- * applies to ingest and reads (default: both where PostgreSQL is installed, see support/postgres.ts).
+ * applies to ingest and reads (default: both where PostgreSQL is installed, see support/postgres.ts);
+ * cluster-push and failover run several instances on PostgreSQL, and only where it is installed.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -23,6 +24,8 @@ const SECTIONS: Record<string, () => Promise<Section>> = {
   metrics: async () => (await import("./metrics.js")).metricsSection,
   outgoing: async () => (await import("./outgoing-webhooks.js")).outgoingWebhooksSection,
   startup: async () => (await import("./startup.js")).startupSection,
+  "cluster-push": async () => (await import("./cluster-push.js")).clusterPushSection,
+  failover: async () => (await import("./failover.js")).failoverSection,
 };
 
 interface Args {

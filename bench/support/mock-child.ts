@@ -11,6 +11,8 @@ const opts = JSON.parse(process.argv[2] ?? "{}") as {
   saleIdOffset: number;
   intervalMs: number;
   speed: number;
+  generate?: boolean;
+  latencyMs?: number;
 };
 
 const mock = await startMockUpstream({ ...opts, history: false, port: 0 });

@@ -19,6 +19,10 @@ export interface MockChildOptions {
   intervalMs: number;
   /** Multiplier on the profiles' sales per minute. */
   speed: number;
+  /** false: no sales but those addSale adds (the failover section counts every one). Default true. */
+  generate?: boolean;
+  /** Every answer waits this long first (the failover section's polls are in flight when it kills). */
+  latencyMs?: number;
 }
 
 export async function startMockChild(opts: MockChildOptions): Promise<MockChild> {

@@ -82,3 +82,16 @@ export function lazyPostgres(log: (m: string) => void): {
     },
   };
 }
+
+/**
+ * Why the sections that need PostgreSQL itself (several instances on one database: cluster-push,
+ * failover) cannot run here, or undefined when they can: the server binaries decide, as for defaultEngines.
+ */
+export function postgresMissing(): string | undefined {
+  try {
+    findPostgresBinDir();
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}

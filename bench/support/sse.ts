@@ -39,17 +39,19 @@ const PROCESSES = 2;
 
 /**
  * Opens `count` streams; those not open within `openMs` are given up and reported as failures.
- * `record`: one client keeps everything it receives, for collect().
+ * `record`: one client keeps everything it receives, for collect(). `processes`: how many client
+ * processes hold them (the cluster-push section opens two sets, one per instance, of one process each).
  */
 export async function openStreams(
   streamUrl: string,
   count: number,
   openMs: number,
   record = false,
+  processes = PROCESSES,
 ): Promise<StreamClients> {
   const shares = Array.from(
-    { length: PROCESSES },
-    (_, i) => Math.floor(count / PROCESSES) + (i < count % PROCESSES ? 1 : 0),
+    { length: processes },
+    (_, i) => Math.floor(count / processes) + (i < count % processes ? 1 : 0),
   );
   const helpers = await Promise.all(
     shares.map((n, i) =>

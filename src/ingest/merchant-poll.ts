@@ -30,8 +30,8 @@ export const NOTHING_ASKED: PollAsked = { hints: [], full: false };
  * How a poll ended: stored (or found nothing new), the merchant deleted meanwhile, cancelled by a
  * stopping service (not the merchant's fault: its record is left alone), its lease lost before its
  * write (another instance polls the merchant now: what it was writing was rolled back, the merchant's
- * record left to that instance; batches stored before, under the lease, stay), or failed, with the backoff its consecutive failures earn (0: the next scheduled
- * poll, as usual).
+ * record left to that instance; batches stored before, under the lease, stay), or failed, with the
+ * backoff its consecutive failures earn (0: the next scheduled poll, as usual).
  */
 export type PollEnd =
   | { kind: "ok" }

@@ -8,7 +8,7 @@
  * are compared with every sale the bench added: none lost, none counted twice, the milestone crossed
  * after the kill fired once.
  */
-import { leaseMsFor } from "../src/ingest/lease-schedule.js";
+import { leaseMsFor } from "../src/cluster/poll-leases.js";
 import type { Section } from "./section.js";
 import { type BenchCluster, firstPolls, ownerPid, quantile, startCluster } from "./support/cluster.js";
 import { SEED } from "./support/dataset.js";

@@ -3,7 +3,6 @@
  * the live hub and feed, and the HTTP app, built together and started and stopped together. main.ts
  * calls it with the environment's configuration; tests call it the same way.
  */
-import { randomInt } from "node:crypto";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { ReadCache, type ReadCacheOptions } from "./api/read-cache.js";
 import { type AppDeps, buildApp } from "./app.js";
@@ -12,8 +11,9 @@ import type { Config } from "./config/config.js";
 import type { Ingest, IngestEvents, LocalIngest } from "./ingest/runtime.js";
 import { spawnIngestThread } from "./ingest/thread-client.js";
 import type { ClusterPush, ClusterPushOptions } from "./live/cluster-push.js";
-import { LiveFeed } from "./live/feed.js";
-import { LiveHub } from "./live/hub.js";
+import type { LiveFeed } from "./live/feed.js";
+import type { LiveHub } from "./live/hub.js";
+import { liveParts } from "./live/service-live.js";
 import { ServiceMetrics } from "./metrics/service-metrics.js";
 import { type KeyedSourceClients, sourceConnections } from "./sources/connections.js";
 import type { StoreAccess } from "./store/access.js";
@@ -29,8 +29,6 @@ export const READ_CACHE: ReadCacheOptions = {
   // stored polls a second, a 24 h leaderboard recomputed after each one took most of a core at 10M sales.
   minRefreshMs: 250,
 };
-// Sales published within this window reach each screen in one write; nobody sees 20 ms.
-const STREAM_COALESCE_MS = 20;
 
 export interface ServiceOptions {
   log: FastifyBaseLogger;
@@ -84,15 +82,8 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
   const cache = new ReadCache(opts.readCache ?? READ_CACHE);
   // On PostgreSQL other instances may share the database: this one's writes are announced under it.
   const instanceId = config.databaseUrl === undefined ? undefined : newInstanceId();
-  const hub = liveHub(config, instanceId !== undefined);
   let push: ClusterPush | undefined;
-  // On PostgreSQL the cluster push publishes what this instance stores, in commit order (cluster-feed.ts).
-  const feed = new LiveFeed({
-    hub,
-    ...(instanceId === undefined
-      ? {}
-      : { stored: (r) => push?.ownStored(r), healthChanged: (s) => push?.announceHealth(s) }),
-  });
+  const { hub, feed } = liveParts(config, instanceId !== undefined, () => push);
   let storageFailure: WriteFailure | undefined;
   // Ingest is not there yet when the metrics are made; nothing is scraped before it is.
   let ingestStore: StoreAccess | undefined;
@@ -151,16 +142,6 @@ export async function createService(config: Config, opts: ServiceOptions): Promi
       await ingest.stop();
     },
   };
-}
-
-function liveHub(config: Config, shared: boolean): LiveHub {
-  return new LiveHub({
-    maxClients: config.maxStreamClients,
-    coalesceMs: STREAM_COALESCE_MS,
-    heartbeatMs: config.streamHeartbeatMs,
-    // Instances' event numbers then never overlap: a resume on another one goes by position (hub.ts).
-    firstId: shared ? randomInt(1, 2 ** 47) : 0,
-  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { leaseMsFor } from "../src/ingest/lease-schedule.js";
+import { leaseMsFor } from "../src/cluster/poll-leases.js";
 import {
   type ClusterUpstream,
   databaseChecks,

@@ -15,6 +15,17 @@ import { DB_NOW } from "./db-clock.js";
 import { claimDue, ensureLeaseRows } from "./lease-claim.js";
 
 /** What a refetch or webhook asks of a merchant's next poll (the poller's PollRequests, shared). */
+/**
+ * A lease outlasts the longest gap between its renewals (every third of it) by far, and a poll's
+ * requests are each bounded by the HTTP timeout; twice that timeout, and never under this, leaves a
+ * stalled event loop or a slow database round trip room without taking a live poll away.
+ */
+const MIN_LEASE_MS = 3_000;
+
+export function leaseMsFor(httpTimeoutMs: number): number {
+  return Math.max(MIN_LEASE_MS, 2 * httpTimeoutMs);
+}
+
 export interface PollAsk {
   /** Read the whole history (an operator's refetch of a keyed source). */
   full: boolean;

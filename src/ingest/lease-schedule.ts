@@ -33,17 +33,6 @@ export interface LeaseScheduleOptions extends PollerOptions {
   claimEveryMs?: number;
 }
 
-/**
- * A lease outlasts the longest gap between its renewals (every third of it) by far, and a poll's
- * requests are each bounded by the HTTP timeout; twice that timeout, and never under this, leaves a
- * stalled event loop or a slow database round trip room without taking a live poll away.
- */
-const MIN_LEASE_MS = 3_000;
-
-export function leaseMsFor(httpTimeoutMs: number): number {
-  return Math.max(MIN_LEASE_MS, 2 * httpTimeoutMs);
-}
-
 export class LeasePoller implements PollScheduler {
   /** Polls running here, by merchant: their leases are renewed until they end. */
   private readonly inFlight = new Map<string, Promise<void>>();

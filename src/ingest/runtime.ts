@@ -8,7 +8,7 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import { newInstanceId } from "../cluster/instance-id.js";
-import { PollLeases } from "../cluster/poll-leases.js";
+import { leaseMsFor, PollLeases } from "../cluster/poll-leases.js";
 import type { Summary } from "../contract/index.js";
 import { createSourceClients } from "../sources/registry/index.js";
 import type { SourceHint } from "../sources/source-client.js";
@@ -24,7 +24,7 @@ import type { WriteFailure } from "../store/write-health.js";
 import { formatDuration } from "../time/duration.js";
 import { createUpstreamClient, type FetchMerchant } from "../upstream/client.js";
 import { DeliveryWorker } from "../webhooks/delivery-worker.js";
-import { LeasePoller, leaseMsFor } from "./lease-schedule.js";
+import { LeasePoller } from "./lease-schedule.js";
 import type { PollerOptions, PollScheduler } from "./poll-types.js";
 import { Poller, type PollOutcome } from "./poller.js";
 import { openStorage } from "./storage.js";

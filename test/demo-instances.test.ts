@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { waitUntil } from "./support/server-process.js";
 import { openStream, type SseClient } from "./support/sse.js";
 
 /**
@@ -30,20 +31,6 @@ async function freeRun(): Promise<number> {
     if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return first;
   }
   throw new Error("no six free ports in a row in 20000-28005");
-}
-
-async function waitUntil(cond: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await cond()) return;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
 }
 
 async function json(url: string): Promise<unknown> {

@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestApp, TEST_TOKEN, type TestApp } from "./support/app.js";
+import { waitUntil } from "./support/server-process.js";
 
 const DEMO = resolve(import.meta.dirname, "../dist/demo/cli.js");
 const ADD_MERCHANT = resolve(import.meta.dirname, "../dist/cli/add-merchant.js");
@@ -54,20 +55,6 @@ async function getJson(url: string): Promise<unknown> {
   });
   if (!res.ok) throw new Error(`${url} answered ${res.status}`);
   return res.json();
-}
-
-async function waitUntil(cond: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await cond()) return;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
 }
 
 function exitOf(child: ChildProcess): Promise<number | null> {

@@ -174,3 +174,21 @@ export async function until(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * As until(), for a condition that may throw while what it asks is not up yet (a demo's server still
+ * starting): a throw counts as "not yet", and the last one is named if time runs out.
+ */
+export async function waitUntil(cond: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await cond()) return;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
+}

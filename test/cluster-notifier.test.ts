@@ -101,6 +101,36 @@ describe("cluster notifier", () => {
     expect(a.messages[0]?.origin).toBe(b.id);
   });
 
+  it("sends one statement at a time on its connection, however many notices come at once", async () => {
+    const { a, b } = await pair({ pingMs: 5 });
+    // Statements in flight per connection, as the driver is handed them (pg 9 will refuse a second).
+    const inFlight = new Map<object, number>();
+    let most = 0;
+    const query = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (
+      this: pg.Client,
+      ...args
+    ) {
+      inFlight.set(this, (inFlight.get(this) ?? 0) + 1);
+      most = Math.max(most, inFlight.get(this) ?? 0);
+      const settled = () => inFlight.set(this, (inFlight.get(this) ?? 1) - 1);
+      const result = (query as (...a: unknown[]) => unknown).apply(this, args);
+      if (result instanceof Promise) result.then(settled, settled);
+      return result as never;
+    });
+    try {
+      const sent = await Promise.all(
+        Array.from({ length: 20 }, (_, id) => a.notifier.notify("sale", { id })),
+      );
+      expect(sent.every(Boolean)).toBe(true);
+      await vi.waitFor(() => expect(b.messages).toHaveLength(20), WAIT);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(most).toBe(1);
+    expect(b.messages.map((m) => (m.payload as { id: number }).id)).toEqual([...Array(20).keys()]);
+  });
+
   it("an unreadable message or a failing handler is logged, and delivery goes on", async () => {
     const channel = `odd_${process.pid}_${counter}`;
     const a = instance("a", { channel });

@@ -56,6 +56,11 @@ export class ClusterNotifier {
   private retry: NodeJS.Timeout | undefined;
   private ping: NodeJS.Timeout | undefined;
   private pingInFlight = false;
+  /**
+   * The statement running on the listening connection: the next waits for it. pg queues a second
+   * query itself, but warns that pg 9 will refuse it (a `merchant` notice sent while a ping runs).
+   */
+  private statement: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: ClusterNotifierOptions) {
     this.channel = checkChannel(opts.channel ?? LIVE_CHANNEL);
@@ -97,7 +102,9 @@ export class ClusterNotifier {
     const client = this.client;
     if (!client || !this.listening) return false;
     try {
-      await notifyVia(client, this.channel, { kind, payload, origin: this.opts.instanceId });
+      await this.inTurn(() =>
+        notifyVia(client, this.channel, { kind, payload, origin: this.opts.instanceId }),
+      );
       return true;
     } catch (e) {
       if (e instanceof RangeError) throw e;
@@ -184,7 +191,7 @@ export class ClusterNotifier {
       return;
     }
     this.pingInFlight = true;
-    client.query("select 1").then(
+    this.inTurn(() => client.query("select 1")).then(
       () => {
         this.pingInFlight = false;
       },
@@ -216,8 +223,17 @@ export class ClusterNotifier {
     }
   }
 
+  /** Runs `work` on the listening connection once the statement before it has settled. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.statement.then(work, work);
+    this.statement = result.catch(() => undefined);
+    return result;
+  }
+
   /** Forgets the current connection and its ping; the caller ends the client. */
   private discard(): void {
+    // A new connection owes nothing to a statement stuck on the old one (ended below by the caller).
+    this.statement = Promise.resolve();
     clearInterval(this.ping);
     this.ping = undefined;
     this.pingInFlight = false;

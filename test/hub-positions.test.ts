@@ -85,4 +85,43 @@ describe("LiveHub event ids on a shared database", () => {
     // Its own clients still resume by number, exactly.
     expect(saleIds(await resume(hub, "12"))).toEqual([2, 4]);
   });
+
+  it("a client resuming after a sale this hub has not heard yet waits for it, then gets what follows", async () => {
+    const b = new LiveHub({ maxClients: 10, firstId: 9_000_000, resumeWaitMs: 5000 });
+    for (const n of [1, 2]) sell(b, n);
+    const c = fakeStreamClient();
+    // Seen on another instance, whose notifications reached it before this one.
+    b.attach(c.res, {}, "1004.s4");
+    expect(b.clientCount).toBe(1);
+    sell(b, 3);
+    sell(b, 4);
+    b.publish("summary", summaryEvent(4));
+    sell(b, 5);
+    await turn();
+    expect(frames(c.text()).map((f) => [f.event, f.data.sale_id])).toEqual([
+      ["summary", undefined],
+      ["sale", 5],
+    ]);
+    b.stop();
+  });
+
+  it("resets a waiting client when the sale does not come within the wait; streams on from there", async () => {
+    const b = new LiveHub({ maxClients: 10, firstId: 9_000_000, resumeWaitMs: 50 });
+    sell(b, 1);
+    const c = fakeStreamClient();
+    b.attach(c.res, {}, "1004.s4");
+    // Its own numbers and forms it does not give are reset at once, as without a wait.
+    expect(frames(await resume(b, "9000001.s4")).map((f) => f.event)).toEqual(["reset"]);
+    sell(b, 2);
+    await turn();
+    expect(frames(c.text())).toEqual([]);
+    await new Promise((r) => setTimeout(r, 80));
+    sell(b, 3);
+    await turn();
+    expect(frames(c.text()).map((f) => [f.id, f.event])).toEqual([
+      ["9000002.s2", "reset"],
+      ["9000003.s3", "sale"],
+    ]);
+    b.stop();
+  });
 });

@@ -24,6 +24,12 @@ export interface LiveHubOptions {
    * so that an id of one is never taken for an id of another's (their ranges never meet).
    */
   firstId?: number;
+  /**
+   * How long a client resuming from another instance's position this hub has not published yet waits
+   * for it, before it is reset (0: reset at once). Instances hear each commit a few ms apart, so a
+   * screen that fails over to a lagging one would otherwise refetch everything for a sale on its way.
+   */
+  resumeWaitMs?: number;
 }
 
 /**
@@ -61,6 +67,8 @@ export class LiveHub {
   private position: SharedPosition | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly clients: FanOut;
+  /** Clients resuming after a position not heard yet (resumeWaitMs): not on the fan-out until then. */
+  private readonly waiting = new Map<ServerResponse, { position: string; timer: NodeJS.Timeout }>();
   private readonly opts: Required<LiveHubOptions>;
   /** Events published to every stream, by name, heartbeats included (the metrics read it). */
   readonly published = new Map<string, number>();
@@ -73,6 +81,7 @@ export class LiveHub {
       retryMs: 2000,
       coalesceMs: 0,
       firstId: 0,
+      resumeWaitMs: 0,
       ...opts,
     };
     this.lastId = this.opts.firstId;
@@ -90,7 +99,7 @@ export class LiveHub {
   }
 
   get clientCount(): number {
-    return this.clients.size;
+    return this.clients.size + this.waiting.size;
   }
 
   start(): void {
@@ -106,10 +115,15 @@ export class LiveHub {
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     this.clients.endAll();
+    for (const [res, w] of this.waiting) {
+      clearTimeout(w.timer);
+      res.end();
+    }
+    this.waiting.clear();
   }
 
   canAccept(): boolean {
-    return this.clients.size < this.opts.maxClients;
+    return this.clientCount < this.opts.maxClients;
   }
 
   /**
@@ -133,11 +147,42 @@ export class LiveHub {
     // answers): it is long-lived by design. A reader that stops is dropped by the fan-out's byte cap.
     res.socket?.setTimeout(0);
     res.write(`retry: ${this.opts.retryMs}\n: connected\n\n`);
+    res.on("close", () => {
+      this.clients.delete(res);
+      clearTimeout(this.waiting.get(res)?.timer);
+      this.waiting.delete(res);
+    });
+    const ahead = lastEventId === undefined ? undefined : this.notHeardYet(lastEventId);
+    if (ahead !== undefined) {
+      const timer = setTimeout(() => this.endWait(res, false), this.opts.resumeWaitMs);
+      this.waiting.set(res, { position: ahead, timer });
+      return;
+    }
     // Frames published but not yet written to everyone are in the replay buffer already: a resuming
     // client gets them once, from the replay, and the fan-out only what is published from now on.
     this.clients.add(res);
-    res.on("close", () => this.clients.delete(res));
     if (lastEventId !== undefined) this.replay(res, lastEventId);
+  }
+
+  /**
+   * The position another instance's id names, when this hub cannot resume from it yet and may hear it
+   * soon (resumeWaitMs): undefined when it can resume now, or must reset (one of its own numbers).
+   */
+  private notHeardYet(lastEventId: string): string | undefined {
+    const m = EVENT_ID.exec(lastEventId);
+    if (this.opts.resumeWaitMs <= 0 || !m?.[2] || this.resumeAt(lastEventId) !== undefined) return undefined;
+    const last = Number(m[1]);
+    return last > this.opts.firstId && last <= this.lastId ? undefined : m[2];
+  }
+
+  /** A waiting client joins the fan-out: after the position it saw (`heard`), or with a reset. */
+  private endWait(res: ServerResponse, heard: boolean): void {
+    const w = this.waiting.get(res);
+    if (!w) return;
+    clearTimeout(w.timer);
+    this.waiting.delete(res);
+    if (!heard) res.write(sseFrame(this.lastText, "reset", {} satisfies LiveEvents["reset"]));
+    this.clients.add(res);
   }
 
   /**
@@ -157,6 +202,8 @@ export class LiveHub {
     this.buffer.push({ id, text, frame, ...(shared ? { position: shared } : {}) });
     if (this.buffer.length > this.opts.replayBuffer) this.droppedText = this.buffer.shift()?.text;
     this.clients.push(frame);
+    // Clients waiting for this position saw this frame elsewhere: they get what follows it.
+    if (shared) for (const [res, w] of this.waiting) if (w.position === shared) this.endWait(res, true);
     return id;
   }
 

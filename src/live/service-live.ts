@@ -12,6 +12,12 @@ import { LiveHub } from "./hub.js";
 
 /** Sales published within this window reach each screen in one write; nobody sees 20 ms. */
 const STREAM_COALESCE_MS = 20;
+/**
+ * A screen failing over to an instance that has not yet heard the sale it saw last waits this long for
+ * it (hub.ts). Instances hear a commit within ~100 ms of each other at p99 under the default polling
+ * (bench cluster-push), 300 ms at 15 times that load.
+ */
+const RESUME_WAIT_MS = 1000;
 
 export function liveParts(
   config: Pick<Config, "maxStreamClients" | "streamHeartbeatMs">,
@@ -23,6 +29,7 @@ export function liveParts(
     coalesceMs: STREAM_COALESCE_MS,
     heartbeatMs: config.streamHeartbeatMs,
     firstId: shared ? randomInt(1, 2 ** 47) : 0,
+    resumeWaitMs: shared ? RESUME_WAIT_MS : 0,
   });
   const feed = new LiveFeed({
     hub,

@@ -8,3 +8,6 @@
 export const NOT_REPORTING_AFTER_POLLS = 2;
 
 export const SCENE_ORDER_MAX = 1_000_000;
+
+/** How many deliveries the log answers at most (newest first). */
+export const DELIVERY_LOG_LIMIT = 100;

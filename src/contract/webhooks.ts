@@ -10,8 +10,6 @@ export const WEBHOOK_URL_MAX = 2048;
 /** Long enough to be guessed by nobody, short enough for a header-sized HMAC key. */
 export const WEBHOOK_SECRET_MIN = 16;
 export const WEBHOOK_SECRET_MAX = 256;
-/** How many deliveries the log answers at most (newest first). */
-export const DELIVERY_LOG_LIMIT = 100;
 
 const Url = Type.String({ minLength: 1, maxLength: WEBHOOK_URL_MAX, description: "http or https URL" });
 const Secret = Type.String({ minLength: WEBHOOK_SECRET_MIN, maxLength: WEBHOOK_SECRET_MAX });

@@ -1,10 +1,6 @@
 /** Outgoing webhooks an operator registered, and each one's delivery log (the outbox, outbox.ts). */
-import {
-  DELIVERY_LOG_LIMIT,
-  type Webhook,
-  type WebhookDelivery,
-  type WebhookEvent,
-} from "../contract/index.js";
+import type { Webhook, WebhookDelivery, WebhookEvent } from "../contract/index.js";
+import { DELIVERY_LOG_LIMIT } from "../contract/limits.js";
 import type { Db } from "./db.js";
 import { toDelivery, toWebhook } from "./shapes.js";
 

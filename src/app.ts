@@ -15,6 +15,7 @@ import { clientErrorHandler, keepConnectionAfterBodyError } from "./api/connecti
 import type { AppContext } from "./api/context.js";
 import { frameworkErrors, HttpError } from "./api/errors.js";
 import { eventPublicRoutes } from "./api/event.js";
+import { lazySchemaController } from "./api/lazy-schemas.js";
 import { countRequests, metricsRoutes } from "./api/metrics.js";
 import { describeApi, serveApiDocs } from "./api/openapi.js";
 import { publicRoutes } from "./api/public.js";
@@ -65,19 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now: deps.now ?? Date.now,
     cache: deps.cache ?? new ReadCache({ maxStaleMs: 0, refreshAfterMs: 0 }),
   };
-  const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    bodyLimit: BODY_LIMIT,
-    // One line per request is written by the onResponse hook below, in the seed's format.
-    logController: new LogController({ disableRequestLogging: true }),
-    // No child logger per request (it costs more than the request itself on a cached read); the lines
-    // that concern a request carry its id themselves.
-    childLoggerFactory: (logger) => logger,
-    genReqId: requestIds(),
-    ...(deps.limits ? serverTimeouts(deps.limits) : {}),
-    clientErrorHandler,
-    frameworkErrors,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify(serverOptions(deps)).withTypeProvider<TypeBoxTypeProvider>();
   if (deps.limits) limitConnections(app.server, deps.limits, app.log);
   registerRequestParsing(app);
   await describeAndCount(app, deps);
@@ -126,6 +115,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sourceWebhookRoutes, { ctx });
   await observability(app, deps);
   return app;
+}
+
+/** Fastify's options: the one request line, ids, limits, error shapes and lazily compiled schemas. */
+function serverOptions(deps: AppDeps) {
+  return {
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: BODY_LIMIT,
+    // One line per request is written by buildApp's onResponse hook, in the seed's format.
+    logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request (it costs more than the request itself on a cached read); the lines
+    // that concern a request carry its id themselves.
+    childLoggerFactory: (logger: FastifyBaseLogger) => logger,
+    genReqId: requestIds(),
+    ...(deps.limits ? serverTimeouts(deps.limits) : {}),
+    clientErrorHandler,
+    frameworkErrors,
+    schemaController: lazySchemaController(),
+  };
 }
 
 /** Before any route: each one is described as it is added (api/openapi.ts), and counted when answered. */

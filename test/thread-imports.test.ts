@@ -2,7 +2,7 @@
 // when both threads have loaded their modules, so a package one of them does not need lengthens
 // every start (README, Start-up). TypeBox alone is 373 modules; one constant imported from the
 // contract's index once put all of it on the ingest thread (DELIVERY_LOG_LIMIT, 2026-12-08). Dynamic
-// `import()`s are not followed: they load when used.
+// `import()`s are not followed: they load when used (service.ts loads app.ts after spawning the thread).
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -78,11 +78,18 @@ describe("what the threads load at start-up", () => {
   });
 
   it("the HTTP thread loads neither the SQLite driver nor Kysely (the ingest thread owns the database)", () => {
-    // main.ts's own imports, and the web server's.
+    // main.ts's own imports, then the web server's, which service.ts loads once the ingest thread runs.
     for (const entry of ["src/main.ts", "src/app.ts"]) {
       const loaded = packagesLoadedBy(path.join(ROOT, entry));
       const unwanted = [...loaded].filter(([name]) => ["better-sqlite3", "kysely", "pg"].includes(name));
       expect(unwanted.map(([name, files]) => `${name} <- ${files.join(" <- ")}`)).toEqual([]);
     }
+  });
+
+  it("the HTTP thread spawns the ingest thread before it loads the web server's modules", () => {
+    const loaded = packagesLoadedBy(path.join(ROOT, "src/main.ts"));
+    const web = [...loaded].filter(([name]) => /^(typebox|fastify|@fastify\/)/.test(name));
+    expect(web.map(([name, files]) => `${name} <- ${files.join(" <- ")}`)).toEqual([]);
+    expect(loaded.has("pino")).toBe(true);
   });
 });

@@ -45,6 +45,20 @@ export function startupMet(startupMs: number, bareMs: number): boolean {
 }
 
 /**
+ * Start-up on an empty database against the same bare start, for the issue's "answers /v1/health
+ * within 1 s of the process starting". The factor restates that 1 s by the bare starts measured at
+ * quiet moments here (2026-12-03, load average 1.5-1.8): 47-97 ms and 48-63 ms, about 65 ms in the
+ * middle, so 1,000 ms ≈ 15 × 65 ms. Those runs' own starts, 511-579 ms and 781-888 ms, were 7-15×
+ * the bare start beside them, all under 1 s. Judged on the median of the alternating pairs' own
+ * ratios: a single start moves with the machine's load by more than the margin.
+ */
+export const STARTUP_EMPTY_FACTOR = 15;
+
+export function startupEmptyMet(ratio: number): boolean {
+  return ratio <= STARTUP_EMPTY_FACTOR;
+}
+
+/**
  * Cross-instance push (issue 18): a sale committed by one instance, received by the stream clients of
  * another, p99 with 2,000 clients over two instances. Absolute, as the issue states it: it is bounded
  * by PostgreSQL's notification and one database read, not by this machine's HTTP speed.

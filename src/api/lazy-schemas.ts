@@ -41,7 +41,11 @@ export function lazily<F extends CompilerFactory>(factory: F): F {
   return lazyFactory as F;
 }
 
-/** Fastify's `schemaController` option: its default compilers, each route's made on first use. */
+/**
+ * Fastify's `schemaController` option: its default compilers, each route's made on first use. Fastify
+ * counts a compilersFactory as custom, and passes a custom compiler's `headers` schema as it is rather
+ * than with its keys lower-cased: header schemas here name their keys in lower case (contract/stream.ts).
+ */
 export function lazySchemaController() {
   return {
     compilersFactory: {

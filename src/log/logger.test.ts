@@ -135,4 +135,47 @@ describe("JSON logger", () => {
     child.kill("SIGKILL");
     expect(lines([stdout]).map((l) => l.msg)).toEqual(["still here"]);
   });
+  it("writes thousands of lines with characters of every width whole and in order, up to main.ts's flush", () => {
+    const script = `
+      const { createLogger } = await import(${JSON.stringify(new URL("../../dist/log/logger.js", import.meta.url).href)});
+      const log = await createLogger({ logLevel: "info", logFormat: "json" });
+      for (let i = 0; i < 20000; i++) log.info({ i }, i % 1000 === 0 ? "\u00e9\u20ac\ud83d\ude00".repeat(1000) : "caf\u00e9 \u20ac \ud83d\ude00");
+      log.flush(() => process.exit(0));
+    `;
+    const stdout = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    });
+    const written = lines([stdout]);
+    expect(written.map((l) => l.i)).toEqual(Array.from({ length: 20000 }, (_, i) => i));
+    expect(written[1]?.msg).toBe("caf\u00e9 \u20ac \ud83d\ude00");
+    expect(written[5000]?.msg).toBe("\u00e9\u20ac\ud83d\ude00".repeat(1000));
+  });
+
+  it("keeps running when stdout's reader goes away", async () => {
+    const script = `
+      const { createLogger } = await import(${JSON.stringify(new URL("../../dist/log/logger.js", import.meta.url).href)});
+      const log = await createLogger({ logLevel: "info", logFormat: "json" });
+      log.info("first");
+      log.flush();
+      // Lines go on being logged after the reader has closed the pipe; then the process says it lived.
+      const timer = setInterval(() => { for (let i = 0; i < 500; i++) log.info({ i }, "x".repeat(100)); }, 5);
+      setTimeout(() => { clearInterval(timer); process.stderr.write("alive"); process.exit(0); }, 1000);
+    `;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    onTestFinished(() => {
+      child.kill("SIGKILL");
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(stderr).toBe("alive");
+    expect(code).toBe(0);
+  });
 });

@@ -135,6 +135,7 @@ describe("JSON logger", () => {
     child.kill("SIGKILL");
     expect(lines([stdout]).map((l) => l.msg)).toEqual(["still here"]);
   });
+
   it("writes thousands of lines with characters of every width whole and in order, up to main.ts's flush", () => {
     const script = `
       const { createLogger } = await import(${JSON.stringify(new URL("../../dist/log/logger.js", import.meta.url).href)});

@@ -17,6 +17,11 @@ const lines = (writes: string[]) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
+/** The start of a child process's script: `log`, the service's logger on the child's real stdout (the build's). */
+const WITH_STDOUT_LOGGER = `
+  const { createLogger } = await import(${JSON.stringify(new URL("../../dist/log/logger.js", import.meta.url).href)});
+  const log = await createLogger({ logLevel: "info", logFormat: "json" });`;
+
 const requests: RequestLine[] = [
   {
     reqId: "abcde-000001",
@@ -95,8 +100,7 @@ describe("JSON logger", () => {
 
   it("writes the last lines when the process exits right after them", () => {
     const script = `
-      const { createLogger } = await import(${JSON.stringify(new URL("../../dist/log/logger.js", import.meta.url).href)});
-      const log = await createLogger({ logLevel: "info", logFormat: "json" });
+      ${WITH_STDOUT_LOGGER}
       log.info("last words");
       process.exit(3);
     `;
@@ -113,8 +117,7 @@ describe("JSON logger", () => {
 
   it("writes a quiet server's line while it runs, not only when the buffer fills or the process exits", async () => {
     const script = `
-      const { createLogger } = await import(${JSON.stringify(new URL("../../dist/log/logger.js", import.meta.url).href)});
-      const log = await createLogger({ logLevel: "info", logFormat: "json" });
+      ${WITH_STDOUT_LOGGER}
       log.info("still here");
       setTimeout(() => {}, 60_000);
     `;
@@ -138,8 +141,7 @@ describe("JSON logger", () => {
 
   it("writes thousands of lines with characters of every width whole and in order, up to main.ts's flush", () => {
     const script = `
-      const { createLogger } = await import(${JSON.stringify(new URL("../../dist/log/logger.js", import.meta.url).href)});
-      const log = await createLogger({ logLevel: "info", logFormat: "json" });
+      ${WITH_STDOUT_LOGGER}
       for (let i = 0; i < 20000; i++) log.info({ i }, i % 1000 === 0 ? "\u00e9\u20ac\ud83d\ude00".repeat(1000) : "caf\u00e9 \u20ac \ud83d\ude00");
       log.flush(() => process.exit(0));
     `;
@@ -155,8 +157,7 @@ describe("JSON logger", () => {
 
   it("keeps running when stdout's reader goes away", async () => {
     const script = `
-      const { createLogger } = await import(${JSON.stringify(new URL("../../dist/log/logger.js", import.meta.url).href)});
-      const log = await createLogger({ logLevel: "info", logFormat: "json" });
+      ${WITH_STDOUT_LOGGER}
       log.info("first");
       log.flush();
       // Lines go on being logged after the reader has closed the pipe; then the process says it lived.
